@@ -1,0 +1,86 @@
+# parbench: build, bench, plots, test.
+#
+#   make            build ./parbench (installs missing packages first)
+#   make bench      the default plan, its table, CSV files and plots
+#   make plots      plots of a run: make plots RUN=results/<run-id>
+#   make test       unit and end-to-end tests
+#   make test-asan  the same tests, built with AddressSanitizer and UBSan
+#   make deps       install the Debian packages parbench needs
+#   make clean      remove what the build made (results/ and plots/ stay)
+
+ifeq ($(origin CC),default)
+CC = gcc
+endif
+
+VARIANT ?= release
+OBJDIR := .build/$(VARIANT)
+PKGS := hwloc jansson
+
+ifeq ($(VARIANT),asan)
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+BIN := $(OBJDIR)/parbench
+else
+BIN := parbench
+endif
+
+# Recursive (=), so pkg-config runs after `deps` has installed what it finds.
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -O2 -g -fopenmp -Wall -Wextra $(if $(WERROR),-Werror) \
+	     $(SANITIZE) $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
+LDLIBS_ALL = -fopenmp $(SANITIZE) $(shell pkg-config --libs $(PKGS)) -lm -lpthread $(LDLIBS)
+GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+SOURCES := $(wildcard benchmarks/*.c harness/*.c harness/strategies/*.c)
+OBJECTS := $(SOURCES:%.c=$(OBJDIR)/%.o)
+LIB_OBJECTS := $(filter-out $(OBJDIR)/harness/main.o,$(OBJECTS))
+UNIT_SOURCES := $(wildcard tests/unit/*.c)
+UNIT_OBJECTS := $(UNIT_SOURCES:%.c=$(OBJDIR)/%.o)
+UNIT_TESTS := $(OBJDIR)/unit-tests
+
+RUN ?= results/latest
+BENCH_ARGS ?=
+
+.PHONY: all bench plots test test-asan deps clean
+
+all: $(BIN)
+
+$(BIN): $(OBJECTS)
+	$(CC) -o $@ $^ $(LDLIBS_ALL)
+
+$(OBJDIR)/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(BUILD_INFO) -MMD -MP -c -o $@ $<
+
+# meta.json records the revision and flags: rebuild meta.o when they change.
+$(OBJDIR)/build-info: FORCE | deps
+	@mkdir -p $(@D)
+	@echo '$(GIT_REVISION) $(CFLAGS_ALL)' | cmp -s - $@ || echo '$(GIT_REVISION) $(CFLAGS_ALL)' > $@
+$(OBJDIR)/harness/meta.o: $(OBJDIR)/build-info
+$(OBJDIR)/harness/meta.o: BUILD_INFO = -DPB_GIT_REVISION='"$(GIT_REVISION)"' \
+	-DPB_CFLAGS='"$(strip $(subst ",,$(CFLAGS_ALL)))"'
+
+$(UNIT_TESTS): $(UNIT_OBJECTS) $(LIB_OBJECTS)
+	$(CC) -o $@ $^ $(LDLIBS_ALL) $(shell pkg-config --libs criterion)
+
+bench: $(BIN)
+	@./$(BIN) run $(BENCH_ARGS); rc=$$?; \
+	if [ $$rc -le 1 ]; then bash scripts/plot.sh results/latest || rc=1; fi; exit $$rc
+
+plots:
+	bash scripts/plot.sh $(RUN)
+
+test: $(BIN) $(UNIT_TESTS)
+	PARBENCH=$(abspath $(BIN)) UNIT_TESTS=$(abspath $(UNIT_TESTS)) bash tests/run.sh
+
+test-asan:
+	$(MAKE) VARIANT=asan test
+
+deps:
+	@pkg-config --exists $(PKGS) criterion && command -v gnuplot >/dev/null \
+		|| bash scripts/install-deps.sh
+
+clean:
+	rm -rf .build parbench
+
+FORCE:
+
+-include $(OBJECTS:.o=.d) $(UNIT_OBJECTS:.o=.d)

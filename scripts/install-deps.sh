@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs the Debian packages parbench needs to build, test and plot.
+# Idempotent: it installs only what is missing, and says so when nothing is.
+set -euo pipefail
+
+packages=(
+	gcc make pkg-config   # the build (gcc brings libgomp for OpenMP)
+	libhwloc-dev          # topology and pinning
+	libjansson-dev        # meta.json
+	libcriterion-dev      # unit tests
+	gnuplot-nox           # plots
+	python3               # the end-to-end tests (standard library only)
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+	[[ $status == "install ok installed" ]] || missing+=("$pkg")
+done
+
+if ((${#missing[@]} == 0)); then
+	echo "install-deps: all ${#packages[@]} packages are installed"
+	exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "install-deps: this system has no apt-get; install these Debian packages" \
+		"(or your distribution's equivalents), then run make again: ${missing[*]}" >&2
+	exit 1
+fi
+
+sudo=()
+if ((EUID != 0)); then
+	if ! command -v sudo >/dev/null 2>&1; then
+		echo "install-deps: not root and no sudo; as root run: apt-get install ${missing[*]}" >&2
+		exit 1
+	fi
+	sudo=(sudo)
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
