@@ -1,0 +1,80 @@
+/*
+ * The workload registry.  One line in PB_WORKLOADS per workload: the list
+ * generates both the declarations and the table (stress-ng's X-macro).
+ */
+#include <string.h>
+
+#include "workload.h"
+
+#define PB_WORKLOADS(X) \
+	X(cpu_sumsq)    \
+	X(cpu_mandel)   \
+	X(mem_triad)    \
+	X(cpu_nop)
+
+#define DECLARE(id) extern const struct pb_workload pb_workload_##id;
+PB_WORKLOADS(DECLARE)
+#undef DECLARE
+
+#define ENTRY(id) &pb_workload_##id,
+const struct pb_workload *const pb_workloads[] = {
+	PB_WORKLOADS(ENTRY)
+	NULL
+};
+#undef ENTRY
+
+const struct pb_workload *pb_workload_find(const char *name)
+{
+	for (const struct pb_workload *const *w = pb_workloads; *w; w++)
+		if (strcmp((*w)->name, name) == 0)
+			return *w;
+	return NULL;
+}
+
+const char *pb_kind_name(enum pb_kind kind)
+{
+	switch (kind) {
+	case PB_KIND_CPU:
+		return "cpu";
+	case PB_KIND_MEM:
+		return "mem";
+	case PB_KIND_IO:
+		return "io";
+	}
+	return "?";
+}
+
+const char *pb_workload_check(const struct pb_workload *w)
+{
+	if (!w->name || !*w->name)
+		return "it has no name";
+	if (!w->summary || !w->size_unit)
+		return "it has no summary or no size unit";
+	if (!w->run_task)
+		return "it has no run_task hook";
+	if (w->default_tasks == 0 || w->default_size == 0)
+		return "its default tasks or size is 0";
+	if ((w->setup == NULL) != (w->teardown == NULL))
+		return "it has setup without teardown, or teardown without setup";
+	return NULL;
+}
+
+uint64_t pb_mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+/*
+ * Addition commutes, so the order in which tasks finish does not matter;
+ * mixing in the task number means a task's result counted under the wrong
+ * number, twice, or not at all changes the sum.
+ */
+uint64_t pb_checksum_fold(uint64_t job_sum, uint64_t task, uint64_t task_sum)
+{
+	return job_sum + pb_mix64(task_sum ^ pb_mix64(task + 1));
+}
