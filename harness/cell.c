@@ -1,0 +1,291 @@
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "cell.h"
+#include "pin.h"
+#include "run.h"
+#include "sample.h"
+#include "stats.h"
+#include "strategy.h"
+
+enum { ARG_WORKLOAD = 2, ARG_STRATEGY, ARG_WORKERS, ARG_PIN, ARG_TASKS, ARG_SIZE,
+       ARG_WARMUP, ARG_REPS, ARG_COUNT };
+
+static char *number_text(uint64_t n)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%" PRIu64, n);
+	return strdup(text);
+}
+
+char **pb_cell_argv(const char *self, const struct pb_cell_args *args)
+{
+	char **argv = calloc(ARG_COUNT + 1, sizeof(*argv));
+
+	if (!argv)
+		return NULL;
+	argv[0] = strdup(self);
+	argv[1] = strdup("__cell");
+	argv[ARG_WORKLOAD] = strdup(args->workload);
+	argv[ARG_STRATEGY] = strdup(args->strategy);
+	argv[ARG_WORKERS] = number_text(args->workers);
+	argv[ARG_PIN] = strdup(args->pin);
+	argv[ARG_TASKS] = number_text(args->tasks);
+	argv[ARG_SIZE] = number_text(args->size);
+	argv[ARG_WARMUP] = number_text(args->warmup);
+	argv[ARG_REPS] = number_text(args->reps);
+	for (int i = 0; i < ARG_COUNT; i++)
+		if (!argv[i]) {
+			pb_cell_argv_free(argv);
+			return NULL;
+		}
+	return argv;
+}
+
+void pb_cell_argv_free(char **argv)
+{
+	for (int i = 0; i < ARG_COUNT; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/* Sends an error line for repetition `rep` and returns 1 (the exit status). */
+static int send_error(unsigned rep, const char *message)
+{
+	struct pb_sample sample = { .rep = rep, .error = (char *)message };
+
+	pb_sample_send(PB_CELL_FD, &sample);
+	return 1;
+}
+
+struct usage {
+	struct rusage self, children;
+};
+
+static void usage_now(struct usage *u)
+{
+	getrusage(RUSAGE_SELF, &u->self);
+	getrusage(RUSAGE_CHILDREN, &u->children);
+}
+
+static double tv_seconds(struct timeval tv)
+{
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+/* Fills the sample's resource figures from usage before and after. */
+static void usage_delta(const struct usage *a, const struct usage *b, struct pb_sample *s)
+{
+	s->user_s = tv_seconds(b->self.ru_utime) - tv_seconds(a->self.ru_utime) +
+		    tv_seconds(b->children.ru_utime) - tv_seconds(a->children.ru_utime);
+	s->sys_s = tv_seconds(b->self.ru_stime) - tv_seconds(a->self.ru_stime) +
+		   tv_seconds(b->children.ru_stime) - tv_seconds(a->children.ru_stime);
+	s->vcsw = b->self.ru_nvcsw - a->self.ru_nvcsw + b->children.ru_nvcsw - a->children.ru_nvcsw;
+	s->ivcsw = b->self.ru_nivcsw - a->self.ru_nivcsw + b->children.ru_nivcsw -
+		   a->children.ru_nivcsw;
+	/* High-water marks: of this process, or of its largest worker process. */
+	s->max_rss_kb = b->self.ru_maxrss > b->children.ru_maxrss ? b->self.ru_maxrss
+								  : b->children.ru_maxrss;
+}
+
+/* "0;1": per worker, the logical PUs it was seen on, joined by '+'. */
+static char *format_cpus(const struct pb_run *run)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	if (!out)
+		return NULL;
+	for (unsigned w = 0; w < run->workers; w++) {
+		const cpu_set_t *seen = &run->shared->workers[w].seen;
+		const char *sep = "";
+
+		fputs(w ? ";" : "", out);
+		for (unsigned os = 0; os < CPU_SETSIZE; os++) {
+			if (!CPU_ISSET(os, seen))
+				continue;
+			fprintf(out, "%s%d", sep, pb_pu_logical(run->topology, os));
+			sep = "+";
+		}
+	}
+	fclose(out);
+	return text;
+}
+
+/* Checks what the workers recorded and derives the checksum and latencies. */
+static int evaluate(const struct pb_run *run, struct pb_sample *s, char *why, size_t whylen)
+{
+	const struct pb_shared *shared = run->shared;
+	uint64_t tasks = run->job->tasks;
+	double *latency;
+
+	for (unsigned w = 0; w < run->workers; w++)
+		if (shared->workers[w].bind_errno) {
+			snprintf(why, whylen, "worker %u could not bind to its PU: %s", w,
+				 strerror(shared->workers[w].bind_errno));
+			return -1;
+		}
+	latency = malloc(tasks * sizeof(*latency));
+	if (!latency) {
+		snprintf(why, whylen, "out of memory for %" PRIu64 " latencies", tasks);
+		return -1;
+	}
+	s->checksum = 0;
+	for (uint64_t t = 0; t < tasks; t++) {
+		const struct pb_task_record *task = &shared->tasks[t];
+
+		if (task->end_ns == 0) {
+			snprintf(why, whylen, "task %" PRIu64 " was never done", t);
+			free(latency);
+			return -1;
+		}
+		s->checksum = pb_checksum_fold(s->checksum, t, task->checksum);
+		latency[t] = (double)(task->end_ns - task->start_ns) / 1e9;
+	}
+	pb_sort(latency, tasks);
+	s->lat_p50_s = pb_quantile(latency, tasks, 0.50);
+	s->lat_p99_s = pb_quantile(latency, tasks, 0.99);
+	free(latency);
+	s->cpus = format_cpus(run);
+	return 0;
+}
+
+/* One repetition: the only timed part is the strategy's run(). */
+static int measure(const struct pb_strategy *strategy, struct pb_run *run,
+		   struct pb_sample *s, char *why, size_t whylen)
+{
+	struct usage before, after;
+	int64_t start, end;
+	int rc;
+
+	pb_run_reset(run);
+	usage_now(&before);
+	start = pb_now_ns();
+	rc = strategy->run(run);
+	end = pb_now_ns();
+	usage_now(&after);
+	if (rc) {
+		snprintf(why, whylen, "%s", run->error);
+		return -1;
+	}
+	s->wall_s = (double)(end - start) / 1e9;
+	usage_delta(&before, &after, s);
+	return evaluate(run, s, why, whylen);
+}
+
+static int run_reps(const struct pb_cell_args *args, const struct pb_strategy *strategy,
+		    struct pb_run *run)
+{
+	char why[512];
+
+	for (unsigned i = 0; i < args->warmup + args->reps; i++) {
+		struct pb_sample sample = { 0 };
+		unsigned rep = i < args->warmup ? 0 : i - args->warmup;
+
+		if (measure(strategy, run, &sample, why, sizeof(why)))
+			return send_error(rep, why);
+		if (i >= args->warmup) {
+			sample.rep = rep;
+			if (pb_sample_send(PB_CELL_FD, &sample))
+				return 1;
+		}
+		pb_sample_free(&sample);
+	}
+	return 0;
+}
+
+static int run_cell(const struct pb_cell_args *args, const struct pb_workload *workload,
+		    const struct pb_strategy *strategy, hwloc_topology_t topology)
+{
+	struct pb_job job = { .workload = workload, .tasks = args->tasks, .size = args->size };
+	hwloc_cpuset_t *bind = NULL;
+	struct pb_pin pin;
+	struct pb_run run;
+	char why[512];
+	int rc;
+
+	if (pb_pin_parse(args->pin, pb_topology_pus(topology), &pin, why, sizeof(why)))
+		return send_error(0, why);
+	if (pin.policy != PB_PIN_NONE) {
+		bind = pb_pin_cpusets(topology, &pin, args->workers);
+		if (!bind) {
+			pb_pin_free(&pin);
+			return send_error(0, "out of memory for the workers' cpusets");
+		}
+	}
+	if (workload->setup && (rc = workload->setup(&job)) < 0) {
+		snprintf(why, sizeof(why), "setup of %s failed: %s", workload->name, strerror(-rc));
+		rc = send_error(0, why);
+		goto out_pin;
+	}
+	if ((rc = pb_run_init(&run, &job, args->workers, topology, bind)) < 0) {
+		snprintf(why, sizeof(why), "cannot map the task records: %s", strerror(-rc));
+		rc = send_error(0, why);
+		goto out_setup;
+	}
+	rc = run_reps(args, strategy, &run);
+	pb_run_destroy(&run);
+out_setup:
+	if (workload->teardown)
+		workload->teardown(&job);
+out_pin:
+	pb_pin_cpusets_free(bind, args->workers);
+	pb_pin_free(&pin);
+	return rc;
+}
+
+static int parse_count(const char *text, uint64_t *out)
+{
+	char why[128];
+
+	return pb_parse_u64(text, 0, UINT64_MAX, out, why, sizeof(why));
+}
+
+/* The supervisor made these arguments: a bad one is a bug. */
+static int parse_args(int argc, char **argv, struct pb_cell_args *args)
+{
+	uint64_t workers, tasks, size, warmup, reps;
+
+	if (argc != ARG_COUNT || parse_count(argv[ARG_WORKERS], &workers) ||
+	    parse_count(argv[ARG_TASKS], &tasks) || parse_count(argv[ARG_SIZE], &size) ||
+	    parse_count(argv[ARG_WARMUP], &warmup) || parse_count(argv[ARG_REPS], &reps))
+		return -1;
+	*args = (struct pb_cell_args){
+		.workload = argv[ARG_WORKLOAD],
+		.strategy = argv[ARG_STRATEGY],
+		.workers = (unsigned)workers,
+		.pin = argv[ARG_PIN],
+		.tasks = tasks,
+		.size = size,
+		.warmup = (unsigned)warmup,
+		.reps = (unsigned)reps,
+	};
+	return 0;
+}
+
+int pb_cell_main(int argc, char **argv)
+{
+	const struct pb_workload *workload;
+	const struct pb_strategy *strategy;
+	struct pb_cell_args args;
+	hwloc_topology_t topology;
+	char why[256];
+	int rc;
+
+	if (parse_args(argc, argv, &args))
+		return send_error(0, "internal error: malformed cell arguments");
+	workload = pb_workload_find(args.workload);
+	strategy = pb_strategy_find(args.strategy);
+	if (!workload || !strategy || args.workers == 0 || args.tasks == 0)
+		return send_error(0, "internal error: unknown workload or strategy");
+	if (pb_topology_load(&topology, why, sizeof(why)))
+		return send_error(0, why);
+	rc = run_cell(&args, workload, strategy, topology);
+	hwloc_topology_destroy(topology);
+	return rc;
+}

@@ -1,0 +1,34 @@
+/*
+ * The cell process.  The supervisor runs every cell (one workload, strategy,
+ * worker count and pin policy) in a freshly exec'd `parbench __cell`, so
+ * OpenMP state, bindings and limits never leak from one strategy into the
+ * next, and a crash or a hang costs one cell.  The cell does its warm-up
+ * and measured repetitions and sends one line per measured repetition
+ * (harness/sample.h) to file descriptor PB_CELL_FD.
+ */
+#ifndef PARBENCH_CELL_H
+#define PARBENCH_CELL_H
+
+#include <stdint.h>
+
+#define PB_CELL_FD 3
+
+struct pb_cell_args {
+	const char *workload;
+	const char *strategy;
+	unsigned workers;
+	const char *pin;
+	uint64_t tasks;
+	uint64_t size;
+	unsigned warmup;
+	unsigned reps;
+};
+
+/* The argv that starts a cell process: a NULL-terminated, malloc'd vector. */
+char **pb_cell_argv(const char *self, const struct pb_cell_args *args);
+void pb_cell_argv_free(char **argv);
+
+/* `parbench __cell ...`: exits 0 after its repetitions, or after an error line. */
+int pb_cell_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,27 @@
+/* meta.json: the machine, the build and the plan of a run, beside its CSV files. */
+#ifndef PARBENCH_META_H
+#define PARBENCH_META_H
+
+#include <hwloc.h>
+
+#include "options.h"
+
+struct pb_meta {
+	const char *run_id;
+	const char *dir;
+	int argc;
+	char **argv;
+	const struct pb_options *opts;
+	hwloc_topology_t topology;
+	char start[32];			/* ISO 8601, UTC */
+	char end[32];			/* empty while the run goes on */
+	const char *status;		/* "running", "completed", "interrupted by SIGINT" */
+};
+
+/* UTC now, as 2026-11-22T04:38:27Z. */
+void pb_meta_now(char *buf, size_t len);
+
+/* Writes dir/meta.json atomically: 0 or -1. */
+int pb_meta_write(const struct pb_meta *meta);
+
+#endif

@@ -1,0 +1,318 @@
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "version.h"
+
+static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("parbench run: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+void pb_default_workers(unsigned pus, struct pb_list *out)
+{
+	*out = (struct pb_list){ .v = calloc(40, sizeof(uint64_t)) };
+	if (!out->v)
+		usage_error("out of memory");
+	for (uint64_t n = 1; n < pus; n *= 2)
+		out->v[out->n++] = n;
+	out->v[out->n++] = pus;
+	out->v[out->n++] = 2 * (uint64_t)pus;
+}
+
+static void format_list(const struct pb_list *list, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < list->n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%llu", i ? "," : "",
+					 (unsigned long long)list->v[i]);
+}
+
+static void print_help(unsigned pus)
+{
+	struct pb_list workers;
+	char defaults[128];
+
+	pb_default_workers(pus, &workers);
+	format_list(&workers, defaults, sizeof(defaults));
+	pb_list_free(&workers);
+	printf("usage: parbench run [options]\n"
+	       "\n"
+	       "Runs every chosen workload under every chosen strategy and worker count,\n"
+	       "each cell in a fresh process, and writes raw.csv, summary.csv and meta.json\n"
+	       "into a new directory OUT/<run-id>.\n"
+	       "\n"
+	       "  -w, --workload LIST  workloads, comma-separated, or all (default: all)\n"
+	       "  -s, --strategy LIST  strategies, comma-separated, or all (default: all);\n"
+	       "                       seq always runs: it is the baseline of speedup\n"
+	       "                       and the reference checksum\n"
+	       "  -n, --workers LIST   worker counts such as 1,2,4 or 1-8, 1 to %d\n"
+	       "                       (default: powers of two up to the PUs, the PUs,\n"
+	       "                       and twice the PUs; here %s)\n"
+	       "      --pin POLICY     none, compact, scatter or pu:LIST (default: compact)\n"
+	       "      --tasks N        tasks per job, 1 to %d (default: the workload's own)\n"
+	       "      --size N         units of work per task (default: the workload's own)\n"
+	       "      --reps N         measured repetitions per cell, 1 to %d (default: 5)\n"
+	       "      --warmup N       repetitions before each measured one (interleaved)\n"
+	       "                       or before the first (sequential), in the same\n"
+	       "                       process; not recorded (default: 1)\n"
+	       "      --order ORDER    interleaved: in rounds, each round runs every cell\n"
+	       "                       once in a shuffled order, so that a machine that\n"
+	       "                       drifts does not favour one strategy; sequential:\n"
+	       "                       all repetitions of one cell, then the next\n"
+	       "                       (default: interleaved)\n"
+	       "      --seed N         seed of the shuffle (default: from the clock)\n"
+	       "      --timeout SEC    stop a cell process that runs longer than this,\n"
+	       "                       record an error row\n"
+	       "                       (default: 600)\n"
+	       "      --out DIR        where run directories go (default: results)\n"
+	       "  -h, --help           this help\n"
+	       "  -V, --version        the version\n"
+	       "\n"
+	       "`parbench list` names the workloads, strategies and pin policies;\n"
+	       "`parbench topo` shows the PUs that --pin pu:LIST refers to.\n",
+	       PB_MAX_WORKERS, defaults, PB_MAX_TASKS, PB_MAX_REPS);
+}
+
+/* Resolves a -w or -s argument against a NULL-terminated registry. */
+static size_t resolve_names(const char *option, const char *text, const void *const *registry,
+			    const char *(*name_of)(const void *), const void ***out)
+{
+	struct pb_names names;
+	char why[128], allowed[512];
+	size_t count = 0, used = 0;
+
+	allowed[0] = '\0';
+	for (const void *const *item = registry; *item; item++, count++)
+		used += (size_t)snprintf(allowed + used, sizeof(allowed) - used, ", %s",
+					 name_of(*item));
+	if (strcmp(text, "all") == 0) {
+		*out = calloc(count, sizeof(**out));
+		if (!*out)
+			usage_error("out of memory");
+		memcpy(*out, registry, count * sizeof(**out));
+		return count;
+	}
+	if (pb_parse_names(text, &names, why, sizeof(why)))
+		usage_error("%s '%s': %s; allowed: all%s", option, text, why, allowed);
+	*out = calloc(names.n, sizeof(**out));
+	if (!*out)
+		usage_error("out of memory");
+	for (size_t i = 0; i < names.n; i++) {
+		const void *const *item = registry;
+
+		while (*item && strcmp(name_of(*item), names.v[i]) != 0)
+			item++;
+		if (!*item)
+			usage_error("%s '%s': '%s' is unknown; allowed: all%s", option, text,
+				    names.v[i], allowed);
+		(*out)[i] = *item;
+	}
+	count = names.n;
+	pb_names_free(&names);
+	return count;
+}
+
+static const char *workload_name(const void *w)
+{
+	return ((const struct pb_workload *)w)->name;
+}
+
+static const char *strategy_name(const void *s)
+{
+	return ((const struct pb_strategy *)s)->name;
+}
+
+/* seq goes first, whether asked for or not: every other cell needs it. */
+static void put_seq_first(struct pb_options *opts)
+{
+	const struct pb_strategy *seq = pb_strategy_find("seq");
+	const struct pb_strategy **list;
+	size_t n = 1;
+
+	list = calloc(opts->nstrategies + 1, sizeof(*list));
+	if (!list)
+		usage_error("out of memory");
+	list[0] = seq;
+	for (size_t i = 0; i < opts->nstrategies; i++)
+		if (opts->strategies[i] != seq)
+			list[n++] = opts->strategies[i];
+	free(opts->strategies);
+	opts->strategies = list;
+	opts->nstrategies = n;
+}
+
+static uint64_t number_option(const char *option, const char *text, uint64_t lo, uint64_t hi)
+{
+	uint64_t value;
+	char why[128];
+
+	if (pb_parse_u64(text, lo, hi, &value, why, sizeof(why)))
+		usage_error("%s '%s': %s; allowed: a whole number from %llu to %llu", option,
+			    text, why, (unsigned long long)lo, (unsigned long long)hi);
+	return value;
+}
+
+enum {
+	OPT_PIN = 256,
+	OPT_TASKS,
+	OPT_SIZE,
+	OPT_REPS,
+	OPT_WARMUP,
+	OPT_TIMEOUT,
+	OPT_OUT,
+	OPT_ORDER,
+	OPT_SEED,
+};
+
+static const struct option long_options[] = {
+	{ "workload", required_argument, NULL, 'w' },
+	{ "strategy", required_argument, NULL, 's' },
+	{ "workers", required_argument, NULL, 'n' },
+	{ "pin", required_argument, NULL, OPT_PIN },
+	{ "tasks", required_argument, NULL, OPT_TASKS },
+	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "reps", required_argument, NULL, OPT_REPS },
+	{ "warmup", required_argument, NULL, OPT_WARMUP },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "order", required_argument, NULL, OPT_ORDER },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void parse_one(int opt, const char *arg, unsigned pus, struct pb_options *opts)
+{
+	char why[128];
+
+	switch (opt) {
+	case 'w':
+		free(opts->workloads);
+		opts->nworkloads = resolve_names("--workload", arg, (const void *const *)pb_workloads,
+						 workload_name, (const void ***)&opts->workloads);
+		break;
+	case 's':
+		free(opts->strategies);
+		opts->nstrategies = resolve_names("--strategy", arg,
+						  (const void *const *)pb_strategies, strategy_name,
+						  (const void ***)&opts->strategies);
+		break;
+	case 'n':
+		pb_list_free(&opts->workers);
+		if (pb_parse_list(arg, 1, PB_MAX_WORKERS, &opts->workers, why, sizeof(why)))
+			usage_error("--workers '%s': %s; allowed: whole numbers from 1 to %d, "
+				    "as a list such as 1,2,4 or 1-8", arg, why, PB_MAX_WORKERS);
+		break;
+	case OPT_PIN:
+		pb_pin_free(&opts->pin);
+		if (pb_pin_parse(arg, pus, &opts->pin, why, sizeof(why)))
+			usage_error("--pin '%s': %s; allowed: none, compact, scatter, or pu:LIST "
+				    "of PUs 0 to %u (see parbench topo)", arg, why, pus - 1);
+		break;
+	case OPT_TASKS:
+		opts->tasks = number_option("--tasks", arg, 1, PB_MAX_TASKS);
+		break;
+	case OPT_SIZE:
+		opts->size = number_option("--size", arg, 1, PB_MAX_SIZE);
+		break;
+	case OPT_REPS:
+		opts->reps = (unsigned)number_option("--reps", arg, 1, PB_MAX_REPS);
+		break;
+	case OPT_WARMUP:
+		opts->warmup = (unsigned)number_option("--warmup", arg, 0, PB_MAX_WARMUP);
+		break;
+	case OPT_TIMEOUT:
+		if (pb_parse_seconds(arg, 0.001, PB_MAX_TIMEOUT_S, &opts->timeout_s, why,
+				     sizeof(why)))
+			usage_error("--timeout '%s': %s; allowed: seconds from 0.001 to %.0f",
+				    arg, why, PB_MAX_TIMEOUT_S);
+		break;
+	case OPT_ORDER:
+		if (strcmp(arg, "interleaved") == 0)
+			opts->order = PB_ORDER_INTERLEAVED;
+		else if (strcmp(arg, "sequential") == 0)
+			opts->order = PB_ORDER_SEQUENTIAL;
+		else
+			usage_error("--order '%s' is unknown; allowed: interleaved, sequential", arg);
+		break;
+	case OPT_SEED:
+		opts->seed = number_option("--seed", arg, 0, INT64_MAX);
+		break;
+	case OPT_OUT:
+		if (!*arg)
+			usage_error("--out '': allowed: a directory path");
+		opts->out_dir = arg;
+		break;
+	}
+}
+
+void pb_options_parse(int argc, char **argv, hwloc_topology_t topology,
+		      struct pb_options *opts)
+{
+	unsigned pus = pb_topology_pus(topology);
+	int opt;
+
+	*opts = (struct pb_options){
+		.reps = 5,
+		.warmup = 1,
+		.timeout_s = 600.0,
+		.out_dir = "results",
+		.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32),
+	};
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":w:s:n:hV", long_options, NULL)) != -1) {
+		if (opt == 'h') {
+			print_help(pus);
+			exit(0);
+		}
+		if (opt == 'V') {
+			puts("parbench " PB_VERSION);
+			exit(0);
+		}
+		if (opt == ':')
+			usage_error("%s needs a value; see parbench run --help", argv[optind - 1]);
+		if (opt == '?' && optopt)
+			usage_error("'-%c' is not an option; see parbench run --help", optopt);
+		if (opt == '?')
+			usage_error("'%s' is not an option; see parbench run --help",
+				    argv[optind - 1]);
+		parse_one(opt, optarg, pus, opts);
+	}
+	if (optind < argc)
+		usage_error("'%s' is not an option; see parbench run --help", argv[optind]);
+	if (!opts->workloads)
+		parse_one('w', "all", pus, opts);
+	if (!opts->strategies)
+		parse_one('s', "all", pus, opts);
+	if (!opts->workers.n)
+		pb_default_workers(pus, &opts->workers);
+	if (!opts->pin.spec)
+		parse_one(OPT_PIN, "compact", pus, opts);
+	put_seq_first(opts);
+}
+
+void pb_options_free(struct pb_options *opts)
+{
+	free(opts->workloads);
+	free(opts->strategies);
+	pb_list_free(&opts->workers);
+	pb_pin_free(&opts->pin);
+}

@@ -1,0 +1,54 @@
+/* The options of `parbench run`, parsed and checked before anything runs. */
+#ifndef PARBENCH_OPTIONS_H
+#define PARBENCH_OPTIONS_H
+
+#include <hwloc.h>
+#include <stdint.h>
+
+#include "../benchmarks/workload.h"
+#include "parse.h"
+#include "pin.h"
+#include "strategy.h"
+
+#define PB_MAX_WORKERS 10000
+#define PB_MAX_TASKS 10000000
+#define PB_MAX_SIZE 1000000000000ULL
+#define PB_MAX_REPS 1000
+#define PB_MAX_WARMUP 100
+#define PB_MAX_TIMEOUT_S 86400.0
+
+enum pb_order {
+	PB_ORDER_INTERLEAVED,		/* rounds: every cell once per round, shuffled */
+	PB_ORDER_SEQUENTIAL,		/* all repetitions of a cell, then the next cell */
+};
+
+struct pb_options {
+	const struct pb_workload **workloads;
+	size_t nworkloads;
+	const struct pb_strategy **strategies;	/* seq first, always */
+	size_t nstrategies;
+	struct pb_list workers;
+	struct pb_pin pin;
+	uint64_t tasks;			/* 0: each workload's default */
+	uint64_t size;			/* 0: each workload's default */
+	unsigned reps;
+	unsigned warmup;
+	enum pb_order order;
+	uint64_t seed;			/* of the interleaved order's shuffle */
+	double timeout_s;
+	const char *out_dir;
+};
+
+/*
+ * Parses `parbench run`'s arguments (argv[0] is "run").  On bad input it
+ * prints one line naming the value and what is allowed, and exits 2; it
+ * prints the help and exits 0 for --help.
+ */
+void pb_options_parse(int argc, char **argv, hwloc_topology_t topology,
+		      struct pb_options *opts);
+void pb_options_free(struct pb_options *opts);
+
+/* Powers of two up to the PUs, the PUs, and twice the PUs. */
+void pb_default_workers(unsigned pus, struct pb_list *out);
+
+#endif

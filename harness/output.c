@@ -1,0 +1,236 @@
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "output.h"
+
+static const char raw_header[] =
+	"run_id,workload,kind,strategy,workers,pin,tasks,size,rep,wall_s,user_s,sys_s,"
+	"max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error\n";
+
+static const char summary_header[] =
+	"run_id,workload,kind,strategy,workers,pin,tasks,size,reps,wall_median_s,wall_mean_s,"
+	"wall_sd_s,wall_ci95_lo_s,wall_ci95_hi_s,wall_min_s,wall_max_s,cv,speedup,efficiency,"
+	"cpu_util,lat_p50_s,lat_p99_s,ok\n";
+
+char *pb_path(const char *dir, const char *name)
+{
+	char *path;
+
+	return asprintf(&path, "%s/%s", dir, name) < 0 ? NULL : path;
+}
+
+/* A CSV field, quoted when it holds a comma, a quote or a line break. */
+static void csv_text(FILE *f, const char *text)
+{
+	if (!text)
+		return;
+	if (!strpbrk(text, ",\"\r\n")) {
+		fputs(text, f);
+		return;
+	}
+	fputc('"', f);
+	for (const char *c = text; *c; c++) {
+		if (*c == '"')
+			fputc('"', f);
+		fputc(*c, f);
+	}
+	fputc('"', f);
+}
+
+/* A number, or an empty field when there is none. */
+static void csv_number(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, ",%.9g", v);
+	else
+		fputc(',', f);
+}
+
+static void cell_key(FILE *f, const struct pb_output *out, const struct pb_cell *cell)
+{
+	fprintf(f, "%s,%s,%s,%s,%u,", out->run_id, cell->workload->name,
+		pb_kind_name(cell->workload->kind), cell->strategy->name, cell->workers);
+	csv_text(f, out->pin);
+	fprintf(f, ",%" PRIu64 ",%" PRIu64, cell->tasks, cell->size);
+}
+
+static int make_run_dir(struct pb_output *out, const char *base, char *why, size_t whylen)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime(&now));
+	for (unsigned attempt = 1; attempt < 1000; attempt++) {
+		char *id = NULL, *dir = NULL;
+
+		if ((attempt == 1 ? asprintf(&id, "%s", stamp)
+				  : asprintf(&id, "%s-%u", stamp, attempt)) < 0 ||
+		    !(dir = pb_path(base, id))) {
+			free(id);
+			break;
+		}
+		if (mkdir(dir, 0777) == 0) {
+			out->run_id = id;
+			out->dir = dir;
+			return 0;
+		}
+		free(id);
+		free(dir);
+		if (errno != EEXIST) {
+			snprintf(why, whylen, "--out '%s': cannot create a run directory in it: %s",
+				 base, strerror(errno));
+			return -1;
+		}
+	}
+	snprintf(why, whylen, "--out '%s': no free run directory name", base);
+	return -1;
+}
+
+int pb_output_open(struct pb_output *out, const char *base, const char *pin,
+		   char *why, size_t whylen)
+{
+	struct stat st;
+	char *raw;
+
+	*out = (struct pb_output){ .pin = pin };
+	if (mkdir(base, 0777) < 0 && errno != EEXIST) {
+		snprintf(why, whylen, "--out '%s': cannot create it: %s; allowed: a writable "
+			 "directory, or a new one in an existing directory", base, strerror(errno));
+		return -1;
+	}
+	if (stat(base, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		snprintf(why, whylen, "--out '%s': not a directory; allowed: a writable directory",
+			 base);
+		return -1;
+	}
+	if (make_run_dir(out, base, why, whylen))
+		return -1;
+	raw = pb_path(out->dir, "raw.csv");
+	out->raw = raw ? fopen(raw, "wx") : NULL;
+	free(raw);
+	if (!out->raw || fputs(raw_header, out->raw) < 0 || fflush(out->raw)) {
+		snprintf(why, whylen, "cannot write %s/raw.csv: %s", out->dir, strerror(errno));
+		pb_output_close(out);
+		return -1;
+	}
+	return 0;
+}
+
+void pb_output_close(struct pb_output *out)
+{
+	if (out->raw)
+		fclose(out->raw);
+	free(out->run_id);
+	free(out->dir);
+	*out = (struct pb_output){ 0 };
+}
+
+void pb_output_raw_row(struct pb_output *out, const struct pb_cell *cell,
+		       const struct pb_sample *s)
+{
+	FILE *f = out->raw;
+
+	cell_key(f, out, cell);
+	fprintf(f, ",%u", s->rep);
+	if (s->error && !s->cpus) {	/* it never ran: no figures */
+		fputs(",,,,,,,,,,0,,", f);
+	} else {
+		fprintf(f, ",%.9f,%.6f,%.6f,%ld,%ld,%ld,%.9f,%.9f,%" PRIu64 ",%d,", s->wall_s,
+			s->user_s, s->sys_s, s->max_rss_kb, s->vcsw, s->ivcsw, s->lat_p50_s,
+			s->lat_p99_s, s->checksum, s->ok);
+		csv_text(f, s->cpus);
+		fputc(',', f);
+	}
+	csv_text(f, s->error);
+	fputc('\n', f);
+	fflush(f);
+}
+
+struct summary_args {
+	const struct pb_output *out;
+	const struct pb_plan *plan;
+};
+
+static int fill_summary(FILE *f, const void *arg)
+{
+	const struct pb_output *out = ((const struct summary_args *)arg)->out;
+	const struct pb_plan *plan = ((const struct summary_args *)arg)->plan;
+
+	fputs(summary_header, f);
+	for (size_t c = 0; c < plan->ncells; c++) {
+		const struct pb_cell *cell = &plan->cells[c];
+		const struct pb_summary *s = &cell->summary;
+
+		cell_key(f, out, cell);
+		fprintf(f, ",%zu", s->reps);
+		csv_number(f, s->median);
+		csv_number(f, s->mean);
+		csv_number(f, s->sd);
+		csv_number(f, s->ci_lo);
+		csv_number(f, s->ci_hi);
+		csv_number(f, s->min);
+		csv_number(f, s->max);
+		csv_number(f, s->cv);
+		csv_number(f, s->speedup);
+		csv_number(f, s->efficiency);
+		csv_number(f, s->cpu_util);
+		csv_number(f, s->lat_p50);
+		csv_number(f, s->lat_p99);
+		fprintf(f, ",%d\n", s->ok);
+	}
+	return 0;
+}
+
+int pb_output_summary(const struct pb_output *out, const struct pb_plan *plan)
+{
+	struct summary_args args = { out, plan };
+	char *path = pb_path(out->dir, "summary.csv");
+	int rc = path ? pb_write_atomically(path, fill_summary, &args) : -1;
+
+	free(path);
+	return rc;
+}
+
+int pb_write_atomically(const char *path, int (*fill)(FILE *, const void *), const void *arg)
+{
+	char *tmp;
+	FILE *f;
+	int rc;
+
+	if (asprintf(&tmp, "%s.tmp", path) < 0)
+		return -1;
+	f = fopen(tmp, "w");
+	if (!f) {
+		free(tmp);
+		return -1;
+	}
+	rc = fill(f, arg);
+	if (fclose(f) != 0)
+		rc = -1;
+	if (rc == 0)
+		rc = rename(tmp, path);
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+void pb_output_link_latest(const struct pb_output *out, const char *base)
+{
+	char *link = pb_path(base, "latest");
+	char *tmp = pb_path(base, ".latest.tmp");
+
+	if (link && tmp) {
+		unlink(tmp);
+		if (symlink(out->run_id, tmp) == 0 && rename(tmp, link) < 0)
+			unlink(tmp);
+	}
+	free(link);
+	free(tmp);
+}

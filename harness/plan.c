@@ -1,0 +1,154 @@
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "stats.h"
+
+int pb_plan_build(const struct pb_options *opts, struct pb_plan *plan)
+{
+	size_t per_workload = 1 + (opts->nstrategies - 1) * opts->workers.n;
+	size_t n = 0;
+
+	plan->cells = calloc(opts->nworkloads * per_workload, sizeof(*plan->cells));
+	if (!plan->cells)
+		return -1;
+	for (size_t w = 0; w < opts->nworkloads; w++) {
+		const struct pb_workload *workload = opts->workloads[w];
+		struct pb_cell *baseline = &plan->cells[n];
+		struct pb_cell proto = {
+			.workload = workload,
+			.tasks = opts->tasks ? opts->tasks : workload->default_tasks,
+			.size = opts->size ? opts->size : workload->default_size,
+			.baseline = baseline,
+		};
+
+		/* opts->strategies[0] is seq, which runs with one worker. */
+		plan->cells[n] = proto;
+		plan->cells[n].strategy = opts->strategies[0];
+		plan->cells[n++].workers = 1;
+		for (size_t s = 1; s < opts->nstrategies; s++)
+			for (size_t k = 0; k < opts->workers.n; k++) {
+				plan->cells[n] = proto;
+				plan->cells[n].strategy = opts->strategies[s];
+				plan->cells[n++].workers = (unsigned)opts->workers.v[k];
+			}
+	}
+	plan->ncells = n;
+	return 0;
+}
+
+void pb_plan_free(struct pb_plan *plan)
+{
+	for (size_t c = 0; c < plan->ncells; c++) {
+		for (size_t i = 0; i < plan->cells[c].nsamples; i++)
+			pb_sample_free(&plan->cells[c].samples[i]);
+		free(plan->cells[c].samples);
+	}
+	free(plan->cells);
+	*plan = (struct pb_plan){ 0 };
+}
+
+static void set_error(struct pb_sample *sample, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void set_error(struct pb_sample *sample, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(sample->error);
+	va_start(ap, fmt);
+	if (vasprintf(&sample->error, fmt, ap) < 0)
+		sample->error = NULL;
+	va_end(ap);
+}
+
+static void judge(struct pb_cell *cell, struct pb_sample *sample)
+{
+	struct pb_cell *baseline = cell->baseline;
+
+	if (sample->error)
+		return;
+	if (cell == baseline && !baseline->has_reference) {
+		baseline->reference = sample->checksum;
+		baseline->has_reference = true;
+	}
+	if (!baseline->has_reference)
+		set_error(sample, "no reference checksum: seq did not run");
+	else if (sample->checksum != baseline->reference)
+		set_error(sample, "checksum mismatch: %" PRIu64 ", but seq gave %" PRIu64,
+			  sample->checksum, baseline->reference);
+	sample->ok = sample->error == NULL;
+}
+
+void pb_cell_add(struct pb_cell *cell, struct pb_sample *sample)
+{
+	struct pb_sample *grown = realloc(cell->samples,
+					  (cell->nsamples + 1) * sizeof(*grown));
+
+	judge(cell, sample);
+	if (!grown) {
+		pb_sample_free(sample);
+		return;
+	}
+	cell->samples = grown;
+	cell->samples[cell->nsamples++] = *sample;
+}
+
+static double median_of(double *v, size_t n)
+{
+	pb_sort(v, n);
+	return pb_quantile(v, n, 0.5);
+}
+
+static void summarize(struct pb_cell *cell)
+{
+	struct pb_summary *sum = &cell->summary;
+	size_t n = 0, lo, hi;
+	double *wall = calloc(cell->nsamples + 1, sizeof(double));
+	double *util = calloc(cell->nsamples + 1, sizeof(double));
+	double *p50 = calloc(cell->nsamples + 1, sizeof(double));
+	double *p99 = calloc(cell->nsamples + 1, sizeof(double));
+
+	*sum = (struct pb_summary){ .ok = cell->nsamples > 0 };
+	for (size_t i = 0; wall && util && p50 && p99 && i < cell->nsamples; i++) {
+		const struct pb_sample *s = &cell->samples[i];
+
+		sum->ok = sum->ok && s->ok;
+		if (!s->ok)
+			continue;
+		wall[n] = s->wall_s;
+		util[n] = (s->user_s + s->sys_s) / s->wall_s;
+		p50[n] = s->lat_p50_s;
+		p99[n++] = s->lat_p99_s;
+	}
+	sum->reps = n;
+	sum->ok = sum->ok && n > 0;
+	sum->mean = pb_mean(wall, n);
+	sum->sd = n ? pb_sd(wall, n) : NAN;
+	sum->cv = sum->sd / sum->mean;
+	sum->median = median_of(wall, n);
+	pb_median_ci(n, 0.95, &lo, &hi);
+	sum->ci_lo = n ? wall[lo] : NAN;
+	sum->ci_hi = n ? wall[hi] : NAN;
+	sum->min = n ? wall[0] : NAN;
+	sum->max = n ? wall[n - 1] : NAN;
+	sum->cpu_util = median_of(util, n);
+	sum->lat_p50 = median_of(p50, n);
+	sum->lat_p99 = median_of(p99, n);
+	sum->speedup = cell->baseline->summary.median / sum->median;
+	sum->efficiency = sum->speedup / cell->workers;
+	free(wall);
+	free(util);
+	free(p50);
+	free(p99);
+}
+
+void pb_plan_summarize(struct pb_plan *plan)
+{
+	for (size_t c = 0; c < plan->ncells; c++)
+		summarize(&plan->cells[c]);
+}

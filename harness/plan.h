@@ -1,0 +1,54 @@
+/*
+ * The plan of a run: its cells in the order they run, the samples each
+ * cell collected, and their summaries.
+ */
+#ifndef PARBENCH_PLAN_H
+#define PARBENCH_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "options.h"
+#include "sample.h"
+
+struct pb_summary {
+	size_t reps;			/* repetitions that ran and matched */
+	double median, mean, sd, ci_lo, ci_hi, min, max, cv;
+	double speedup, efficiency, cpu_util, lat_p50, lat_p99;
+	bool ok;			/* every repetition ran and matched */
+};
+
+struct pb_cell {
+	const struct pb_workload *workload;
+	const struct pb_strategy *strategy;
+	unsigned workers;
+	uint64_t tasks, size;
+	struct pb_cell *baseline;	/* seq at the same workload, tasks and size */
+	struct pb_sample *samples;
+	size_t nsamples;
+	bool has_reference;		/* on a baseline: its first checksum */
+	uint64_t reference;
+	struct pb_summary summary;
+};
+
+struct pb_plan {
+	struct pb_cell *cells;
+	size_t ncells;
+};
+
+/* Every workload x strategy x worker count; each workload's seq cell first. */
+int pb_plan_build(const struct pb_options *opts, struct pb_plan *plan);
+void pb_plan_free(struct pb_plan *plan);
+
+/*
+ * Takes a sample into its cell (the cell owns it afterwards) and judges it:
+ * ok when it ran and its checksum equals the baseline's; otherwise its
+ * error says why.
+ */
+void pb_cell_add(struct pb_cell *cell, struct pb_sample *sample);
+
+/* Fills every cell's summary; baselines come first in the plan. */
+void pb_plan_summarize(struct pb_plan *plan);
+
+#endif

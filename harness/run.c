@@ -1,0 +1,146 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "pin.h"
+#include "run.h"
+
+int64_t pb_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int pb_run_init(struct pb_run *run, const struct pb_job *job, unsigned workers,
+		hwloc_topology_t topology, hwloc_cpuset_t *bind)
+{
+	size_t tasks_bytes = job->tasks * sizeof(struct pb_task_record);
+	size_t workers_bytes = workers * sizeof(struct pb_worker_record);
+	char *base;
+
+	*run = (struct pb_run){
+		.job = job,
+		.workers = workers,
+		.topology = topology,
+		.bind = bind,
+		.shared_bytes = sizeof(struct pb_shared) + tasks_bytes + workers_bytes,
+	};
+	base = mmap(NULL, run->shared_bytes, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return -errno;
+	run->shared = (struct pb_shared *)base;
+	run->shared->tasks = (struct pb_task_record *)(base + sizeof(struct pb_shared));
+	run->shared->workers = (struct pb_worker_record *)(base + sizeof(struct pb_shared) +
+							  tasks_bytes);
+	return 0;
+}
+
+void pb_run_reset(struct pb_run *run)
+{
+	struct pb_shared *shared = run->shared;
+
+	atomic_store(&shared->next_task, 0);
+	memset(shared->tasks, 0, run->job->tasks * sizeof(*shared->tasks));
+	memset(shared->workers, 0, run->workers * sizeof(*shared->workers));
+	run->error[0] = '\0';
+}
+
+void pb_run_destroy(struct pb_run *run)
+{
+	if (run->shared)
+		munmap(run->shared, run->shared_bytes);
+	run->shared = NULL;
+}
+
+static void note_cpu(struct pb_worker_record *record)
+{
+	int cpu = sched_getcpu();
+
+	if (cpu >= 0 && cpu < CPU_SETSIZE)
+		CPU_SET(cpu, &record->seen);
+}
+
+void pb_worker_begin(struct pb_run *run, unsigned worker)
+{
+	struct pb_worker_record *record = &run->shared->workers[worker];
+
+	if (run->bind)
+		record->bind_errno = pb_bind_self(run->topology, run->bind[worker]);
+	note_cpu(record);
+}
+
+void pb_worker_end(struct pb_run *run, unsigned worker)
+{
+	note_cpu(&run->shared->workers[worker]);
+}
+
+void pb_do_task(struct pb_run *run, uint64_t task)
+{
+	struct pb_task_record *record = &run->shared->tasks[task];
+
+	record->start_ns = pb_now_ns();
+	record->checksum = run->job->workload->run_task(run->job, task);
+	record->end_ns = pb_now_ns();
+}
+
+void pb_work_from_counter(struct pb_run *run, unsigned worker)
+{
+	uint64_t task;
+
+	pb_worker_begin(run, worker);
+	while ((task = pb_next_task(run)) < run->job->tasks)
+		pb_do_task(run, task);
+	pb_worker_end(run, worker);
+}
+
+void pb_work_one_task(struct pb_run *run, unsigned worker, uint64_t task)
+{
+	pb_worker_begin(run, worker);
+	pb_do_task(run, task);
+	pb_worker_end(run, worker);
+}
+
+int pb_fail(struct pb_run *run, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (run->error[0])	/* the first failure is the one to report */
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(run->error, sizeof(run->error), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int pb_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg)
+{
+	pthread_attr_t attr;
+	int err;
+
+	err = pthread_attr_init(&attr);
+	if (err)
+		return err;
+	err = pthread_attr_setstacksize(&attr, PB_THREAD_STACK);
+	if (!err)
+		err = pthread_create(thread, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	return err;
+}
+
+int pb_check_worker_exit(struct pb_run *run, const char *what, unsigned worker, int status)
+{
+	if (WIFSIGNALED(status))
+		return pb_fail(run, "%s %u killed by signal %d (%s)", what, worker,
+			       WTERMSIG(status), strsignal(WTERMSIG(status)));
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		return pb_fail(run, "%s %u exited with status %d", what, worker,
+			       WEXITSTATUS(status));
+	return 0;
+}

@@ -1,0 +1,86 @@
+/*
+ * What a strategy works with while it runs one repetition of a job, and the
+ * few calls every strategy makes: a worker begins (binds itself and notes
+ * where it runs), takes tasks, does them, and ends.  Task results, their
+ * start and end times and where each worker ran live in a shared mapping,
+ * so threads and forked worker processes record them the same way.
+ */
+#ifndef PARBENCH_RUN_H
+#define PARBENCH_RUN_H
+
+#include <hwloc.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "../benchmarks/workload.h"
+
+/* Stack of the threads parbench creates; tasks need little. */
+#define PB_THREAD_STACK (256 * 1024)
+
+struct pb_task_record {
+	uint64_t checksum;
+	int64_t start_ns;
+	int64_t end_ns;			/* 0 until the task is done */
+};
+
+struct pb_worker_record {
+	cpu_set_t seen;			/* OS numbers of the CPUs it ran on */
+	int bind_errno;			/* why binding failed, or 0 */
+};
+
+struct pb_shared {
+	_Atomic uint64_t next_task;
+	struct pb_task_record *tasks;	/* job->tasks of them */
+	struct pb_worker_record *workers;
+};
+
+struct pb_run {
+	const struct pb_job *job;
+	unsigned workers;
+	hwloc_topology_t topology;
+	hwloc_cpuset_t *bind;		/* one per worker, or NULL: not pinned */
+	struct pb_shared *shared;	/* MAP_SHARED: forked workers write it too */
+	size_t shared_bytes;
+	char error[256];
+};
+
+int pb_run_init(struct pb_run *run, const struct pb_job *job, unsigned workers,
+		hwloc_topology_t topology, hwloc_cpuset_t *bind);
+void pb_run_reset(struct pb_run *run);
+void pb_run_destroy(struct pb_run *run);
+
+/* The calls strategies make. */
+void pb_worker_begin(struct pb_run *run, unsigned worker);
+void pb_worker_end(struct pb_run *run, unsigned worker);
+void pb_do_task(struct pb_run *run, uint64_t task);
+
+/*
+ * A whole worker's life in a pool: begin, take tasks from the shared
+ * counter until none is left, end.
+ */
+void pb_work_from_counter(struct pb_run *run, unsigned worker);
+
+/* A whole worker's life for per-task strategies: begin, one task, end. */
+void pb_work_one_task(struct pb_run *run, unsigned worker, uint64_t task);
+
+/* The next task nobody has taken yet; job->tasks or more when none is left. */
+static inline uint64_t pb_next_task(struct pb_run *run)
+{
+	return atomic_fetch_add_explicit(&run->shared->next_task, 1, memory_order_relaxed);
+}
+
+/* Records why the run failed and returns -1. */
+int pb_fail(struct pb_run *run, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Starts a thread with parbench's stack size: 0 or an errno value. */
+int pb_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);
+
+/* Turns a reaped worker process's wait status into an error; 0 if it exited cleanly. */
+int pb_check_worker_exit(struct pb_run *run, const char *what, unsigned worker, int status);
+
+int64_t pb_now_ns(void);
+
+#endif

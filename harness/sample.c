@@ -1,0 +1,81 @@
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sample.h"
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The error goes on one line: newlines and tabs become spaces. */
+static char *one_line(const char *text)
+{
+	char *line = strdup(text);
+
+	for (char *c = line; c && *c; c++)
+		if (*c == '\n' || *c == '\r' || *c == '\t')
+			*c = ' ';
+	return line;
+}
+
+int pb_sample_send(int fd, const struct pb_sample *s)
+{
+	char *line = NULL;
+	int len, rc;
+
+	if (s->error) {
+		char *message = one_line(s->error);
+
+		len = message ? asprintf(&line, "E %u %s\n", s->rep, message) : -1;
+		free(message);
+	} else {
+		len = asprintf(&line, "S %u %.9f %.6f %.6f %ld %ld %ld %.9f %.9f %" PRIu64 " %s\n",
+			       s->rep, s->wall_s, s->user_s, s->sys_s, s->max_rss_kb, s->vcsw,
+			       s->ivcsw, s->lat_p50_s, s->lat_p99_s, s->checksum, s->cpus);
+	}
+	if (len < 0)
+		return -1;
+	rc = write_all(fd, line, (size_t)len);
+	free(line);
+	return rc;
+}
+
+int pb_sample_parse(const char *line, struct pb_sample *s)
+{
+	int used = 0;
+
+	*s = (struct pb_sample){ 0 };
+	if (sscanf(line, "E %u %n", &s->rep, &used) == 1 && used > 0) {
+		s->error = strdup(line + used);
+		return s->error ? 0 : -1;
+	}
+	if (sscanf(line, "S %u %lf %lf %lf %ld %ld %ld %lf %lf %" SCNu64 " %n", &s->rep,
+		   &s->wall_s, &s->user_s, &s->sys_s, &s->max_rss_kb, &s->vcsw, &s->ivcsw,
+		   &s->lat_p50_s, &s->lat_p99_s, &s->checksum, &used) == 10 && used > 0) {
+		s->cpus = strdup(line + used);
+		return s->cpus ? 0 : -1;
+	}
+	return -1;
+}
+
+void pb_sample_free(struct pb_sample *s)
+{
+	free(s->cpus);
+	free(s->error);
+	s->cpus = s->error = NULL;
+}

@@ -1,0 +1,33 @@
+/*
+ * One repetition's measurements, and the line that carries them from a cell
+ * process to the supervisor:
+ *
+ *   S rep wall user sys max_rss_kb vcsw ivcsw lat_p50 lat_p99 checksum cpus\n
+ *   E rep message\n
+ */
+#ifndef PARBENCH_SAMPLE_H
+#define PARBENCH_SAMPLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct pb_sample {
+	unsigned rep;
+	double wall_s, user_s, sys_s;
+	long max_rss_kb, vcsw, ivcsw;
+	double lat_p50_s, lat_p99_s;
+	uint64_t checksum;
+	char *cpus;		/* "0;1": per worker, the PUs it ran on, joined by + */
+	char *error;		/* NULL when the repetition ran */
+	bool ok;		/* set by the supervisor: ran, and the checksum matched */
+};
+
+/* Writes the sample's line to fd: 0 or -1 with errno. */
+int pb_sample_send(int fd, const struct pb_sample *s);
+
+/* Parses one line (without its newline): 0, or -1 when it is malformed. */
+int pb_sample_parse(const char *line, struct pb_sample *s);
+
+void pb_sample_free(struct pb_sample *s);
+
+#endif

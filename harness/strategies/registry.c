@@ -1,0 +1,44 @@
+/* The strategy registry: one line in PB_STRATEGIES per strategy. */
+#include <string.h>
+
+#include "../strategy.h"
+
+#define PB_STRATEGIES(X)         \
+	X(seq)                   \
+	X(pthreads)              \
+	X(pthreads_per_task)     \
+	X(fork)                  \
+	X(fork_per_task)         \
+	X(openmp_static)         \
+	X(openmp_dynamic)        \
+	X(openmp_guided)
+
+#define DECLARE(id) extern const struct pb_strategy pb_strategy_##id;
+PB_STRATEGIES(DECLARE)
+#undef DECLARE
+
+#define ENTRY(id) &pb_strategy_##id,
+const struct pb_strategy *const pb_strategies[] = {
+	PB_STRATEGIES(ENTRY)
+	NULL
+};
+#undef ENTRY
+
+const struct pb_strategy *pb_strategy_find(const char *name)
+{
+	for (const struct pb_strategy *const *s = pb_strategies; *s; s++)
+		if (strcmp((*s)->name, name) == 0)
+			return *s;
+	return NULL;
+}
+
+const char *pb_strategy_check(const struct pb_strategy *s)
+{
+	if (!s->name || !*s->name)
+		return "it has no name";
+	if (!s->summary)
+		return "it has no summary";
+	if (!s->run)
+		return "it has no run hook";
+	return NULL;
+}

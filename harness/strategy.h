@@ -1,0 +1,33 @@
+/*
+ * The strategy interface: how the tasks of a job get done.
+ *
+ * run() does every task of run->job exactly once with run->workers workers
+ * and returns 0, or -1 after pb_fail() said why.  The caller times it, so
+ * everything a user of the strategy pays (creating workers, binding them,
+ * handing out tasks, waiting for them) happens inside run().  Every worker
+ * calls pb_worker_begin() before its first task and pb_worker_end() after
+ * its last; tasks are done with pb_do_task().
+ *
+ * Adding a strategy is one file in harness/strategies/ that defines a
+ * `struct pb_strategy` as its last thing, plus one line in PB_STRATEGIES
+ * (harness/strategies/registry.c).
+ */
+#ifndef PARBENCH_STRATEGY_H
+#define PARBENCH_STRATEGY_H
+
+#include "run.h"
+
+struct pb_strategy {
+	const char *name;
+	const char *summary;
+	int (*run)(struct pb_run *run);
+};
+
+extern const struct pb_strategy *const pb_strategies[];
+
+const struct pb_strategy *pb_strategy_find(const char *name);
+
+/* NULL when the strategy is well formed, else what is wrong with it. */
+const char *pb_strategy_check(const struct pb_strategy *s);
+
+#endif

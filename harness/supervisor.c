@@ -1,0 +1,414 @@
+/*
+ * The supervisor of `parbench run`.  It owns the plan, the output files and
+ * the clock of the whole run, and never runs a strategy itself: each cell
+ * runs in a fresh `parbench __cell` process (harness/cell.h), in a process
+ * group of its own that the supervisor kills when the cell outlives
+ * --timeout or the run is interrupted.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cell.h"
+#include "meta.h"
+#include "output.h"
+#include "plan.h"
+#include "run.h"
+#include "supervisor.h"
+#include "table.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void catch_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* In the forked child: becomes the cell process, or reports why it could not. */
+static void exec_cell(char **argv, int pipe_fd, pid_t supervisor)
+{
+	setpgid(0, 0);
+	/* Should the supervisor die, so does the cell. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != supervisor)
+		_exit(127);
+	if (pipe_fd == PB_CELL_FD)
+		fcntl(pipe_fd, F_SETFD, 0);
+	else if (dup2(pipe_fd, PB_CELL_FD) < 0)
+		_exit(127);
+	execv("/proc/self/exe", argv);
+	dprintf(PB_CELL_FD, "E 0 cannot start the cell process: %s\n", strerror(errno));
+	_exit(127);
+}
+
+struct cell_process {
+	pid_t pid;
+	int fd;
+	char *buf;			/* what has arrived of the current line */
+	size_t len, cap;
+	bool sent_error;
+};
+
+static int start_cell(struct cell_process *p, const struct pb_cell *cell, unsigned reps,
+		      const struct pb_options *opts)
+{
+	struct pb_cell_args args = {
+		.workload = cell->workload->name,
+		.strategy = cell->strategy->name,
+		.workers = cell->workers,
+		.pin = opts->pin.spec,
+		.tasks = cell->tasks,
+		.size = cell->size,
+		.warmup = opts->warmup,
+		.reps = reps,
+	};
+	char **argv = pb_cell_argv("parbench", &args);
+	pid_t supervisor = getpid();
+	int fds[2];
+
+	*p = (struct cell_process){ .pid = -1, .fd = -1 };
+	if (!argv || pipe2(fds, O_CLOEXEC) < 0) {
+		if (argv)
+			pb_cell_argv_free(argv);
+		return -1;
+	}
+	p->pid = fork();
+	if (p->pid == 0)
+		exec_cell(argv, fds[1], supervisor);
+	pb_cell_argv_free(argv);
+	close(fds[1]);
+	if (p->pid < 0) {
+		close(fds[0]);
+		return -1;
+	}
+	setpgid(p->pid, p->pid);
+	p->fd = fds[0];
+	return 0;
+}
+
+static struct pb_sample error_sample(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static struct pb_sample error_sample(const char *fmt, ...)
+{
+	struct pb_sample s = { 0 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s.error, fmt, ap) < 0)
+		s.error = NULL;
+	va_end(ap);
+	return s;
+}
+
+/* Repetitions are numbered per cell, across all of its processes. */
+static void record(struct pb_output *out, struct pb_cell *cell, struct pb_sample *s)
+{
+	s->rep = (unsigned)cell->nsamples;
+	pb_cell_add(cell, s);
+	pb_output_raw_row(out, cell, &cell->samples[cell->nsamples - 1]);
+}
+
+/* Takes every complete line out of the buffer: 0, or -1 on a malformed one. */
+static int take_lines(struct cell_process *p, struct pb_output *out, struct pb_cell *cell)
+{
+	char *line = p->buf, *newline;
+
+	while ((newline = memchr(line, '\n', p->len - (size_t)(line - p->buf)))) {
+		struct pb_sample s;
+
+		*newline = '\0';
+		if (pb_sample_parse(line, &s)) {
+			s = error_sample("malformed line from the cell process: %.80s", line);
+			record(out, cell, &s);
+			return -1;
+		}
+		p->sent_error = p->sent_error || s.error;
+		record(out, cell, &s);
+		line = newline + 1;
+	}
+	p->len -= (size_t)(line - p->buf);
+	memmove(p->buf, line, p->len);
+	return 0;
+}
+
+static int read_some(struct cell_process *p)
+{
+	ssize_t n;
+
+	if (p->cap - p->len < 4096) {
+		char *grown = realloc(p->buf, p->cap * 2 + 4096);
+
+		if (!grown)
+			return -1;
+		p->buf = grown;
+		p->cap = p->cap * 2 + 4096;
+	}
+	n = read(p->fd, p->buf + p->len, p->cap - p->len);
+	if (n > 0)
+		p->len += (size_t)n;
+	return n < 0 && errno == EINTR ? 1 : (int)(n > 0 ? 1 : n);
+}
+
+enum cell_end { CELL_EOF, CELL_TIMEOUT, CELL_STOPPED, CELL_BROKEN };
+
+/* Reads the cell's lines until it closes its end, times out or the run is stopped. */
+static enum cell_end follow_cell(struct cell_process *p, struct pb_output *out,
+				 struct pb_cell *cell, double timeout_s)
+{
+	int64_t deadline = pb_now_ns() + (int64_t)(timeout_s * 1e9);
+
+	for (;;) {
+		struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
+		int64_t left_ms = (deadline - pb_now_ns()) / 1000000;
+		int rc;
+
+		if (stop_signal)
+			return CELL_STOPPED;
+		if (left_ms < 0)
+			return CELL_TIMEOUT;
+		/* Wake now and then to notice a signal that came between checks. */
+		rc = poll(&pfd, 1, left_ms < 200 ? (int)left_ms : 200);
+		if (rc <= 0)
+			continue;
+		rc = read_some(p);
+		if (rc == 0)
+			return CELL_EOF;
+		if (rc < 0 || take_lines(p, out, cell))
+			return CELL_BROKEN;
+	}
+}
+
+/* The error row of a cell process that ended without sending one, if it needs one. */
+static void describe_end(enum cell_end end, int status, const struct cell_process *p,
+			 unsigned got, unsigned reps, struct pb_cell *cell, double timeout_s,
+			 struct pb_output *out)
+{
+	struct pb_sample s;
+
+	if (end == CELL_TIMEOUT)
+		s = error_sample("timed out after %g s (--timeout); cell process killed", timeout_s);
+	else if (end == CELL_STOPPED)
+		s = error_sample("interrupted by %s", strsignal(stop_signal));
+	else if (end == CELL_BROKEN || p->sent_error)
+		return;		/* its row is written */
+	else if (WIFSIGNALED(status))
+		s = error_sample("cell process killed by signal %d (%s) after %u of %u repetitions",
+				 WTERMSIG(status), strsignal(WTERMSIG(status)), got, reps);
+	else if (WEXITSTATUS(status) != 0)
+		s = error_sample("cell process exited with status %d", WEXITSTATUS(status));
+	else if (got < reps)
+		s = error_sample("cell process ended after %u of %u repetitions", got, reps);
+	else
+		return;
+	record(out, cell, &s);
+}
+
+/* One cell process: `reps` measured repetitions of the cell. */
+static void run_cell(struct pb_cell *cell, unsigned reps, const struct pb_options *opts,
+		     struct pb_output *out)
+{
+	size_t before = cell->nsamples;
+	struct cell_process p;
+	enum cell_end end;
+	int status = 0;
+
+	if (start_cell(&p, cell, reps, opts) < 0) {
+		struct pb_sample s = error_sample("cannot start a cell process: %s",
+						  strerror(errno));
+
+		record(out, cell, &s);
+		return;
+	}
+	end = follow_cell(&p, out, cell, opts->timeout_s);
+	/* The whole group goes: the cell and any worker process it left. */
+	if (end != CELL_EOF)
+		kill(-p.pid, SIGKILL);
+	while (waitpid(p.pid, &status, 0) < 0 && errno == EINTR)
+		;
+	kill(-p.pid, SIGKILL);
+	describe_end(end, status, &p, (unsigned)(cell->nsamples - before), reps, cell,
+		     opts->timeout_s, out);
+	close(p.fd);
+	free(p.buf);
+}
+
+static void show_progress(size_t i, size_t n, const struct pb_cell *cell)
+{
+	if (!isatty(STDERR_FILENO))
+		return;
+	if (i == n)
+		fputs("\r\033[K", stderr);
+	else
+		fprintf(stderr, "\r\033[K[%zu/%zu] %s %s, %u workers ", i + 1, n,
+			cell->workload->name, cell->strategy->name, cell->workers);
+	fflush(stderr);
+}
+
+static size_t count_failed(const struct pb_plan *plan)
+{
+	size_t failed = 0;
+
+	for (size_t c = 0; c < plan->ncells; c++)
+		for (size_t i = 0; i < plan->cells[c].nsamples; i++)
+			failed += !plan->cells[c].samples[i].ok;
+	return failed;
+}
+
+static void print_paths(const struct pb_output *out)
+{
+	printf("\nresults: %s/raw.csv\n         %s/summary.csv\n         %s/meta.json\n",
+	       out->dir, out->dir, out->dir);
+}
+
+static bool cell_failed(const struct pb_cell *cell)
+{
+	for (size_t i = 0; i < cell->nsamples; i++)
+		if (!cell->samples[i].ok)
+			return true;
+	return false;
+}
+
+/*
+ * The order of the cells in one round.  Round 0 starts with the seq cells,
+ * which give the others their reference checksum; the rest is shuffled
+ * (Fisher-Yates), unless the order is sequential.
+ */
+static void order_round(size_t *order, const struct pb_plan *plan, unsigned round,
+			const struct pb_options *opts, uint64_t *rng)
+{
+	size_t n = 0, fixed;
+
+	for (size_t c = 0; c < plan->ncells; c++)
+		if (opts->order == PB_ORDER_SEQUENTIAL ||
+		    (round == 0 && plan->cells[c].baseline == &plan->cells[c]))
+			order[n++] = c;
+	fixed = n;
+	for (size_t c = 0; c < plan->ncells && n < plan->ncells; c++)
+		if (round > 0 || plan->cells[c].baseline != &plan->cells[c])
+			order[n++] = c;
+	for (size_t i = n; i > fixed + 1; i--) {
+		size_t j = fixed + pb_mix64((*rng)++) % (i - fixed);
+		size_t swap = order[i - 1];
+
+		order[i - 1] = order[j];
+		order[j] = swap;
+	}
+}
+
+/* Every cell, rep times: in rounds of one repetition each, or one cell after the other. */
+static void visit_cells(struct pb_plan *plan, const struct pb_options *opts,
+			struct pb_output *out)
+{
+	bool interleaved = opts->order == PB_ORDER_INTERLEAVED;
+	unsigned rounds = interleaved ? opts->reps : 1;
+	size_t *order = calloc(plan->ncells, sizeof(*order));
+	size_t visit = 0, visits = plan->ncells * rounds;
+	uint64_t rng = opts->seed;
+
+	if (!order) {
+		fputs("parbench: out of memory\n", stderr);
+		return;
+	}
+	for (unsigned round = 0; round < rounds; round++) {
+		order_round(order, plan, round, opts, &rng);
+		for (size_t i = 0; i < plan->ncells && !stop_signal; i++, visit++) {
+			struct pb_cell *cell = &plan->cells[order[i]];
+
+			if (cell_failed(cell))
+				continue;	/* a broken cell costs one error row */
+			show_progress(visit, visits, cell);
+			run_cell(cell, interleaved ? 1 : opts->reps, opts, out);
+		}
+	}
+	show_progress(visits, visits, NULL);
+	free(order);
+}
+
+static int run_plan(struct pb_plan *plan, const struct pb_options *opts, struct pb_output *out,
+		    struct pb_meta *meta)
+{
+	size_t failed;
+
+	catch_stop_signals();
+	visit_cells(plan, opts, out);
+	pb_plan_summarize(plan);
+	if (pb_output_summary(out, plan))
+		fprintf(stderr, "parbench: cannot write %s/summary.csv: %s\n", out->dir,
+			strerror(errno));
+	pb_meta_now(meta->end, sizeof(meta->end));
+	meta->status = stop_signal ? (stop_signal == SIGINT ? "interrupted by SIGINT"
+							  : "interrupted by SIGTERM")
+				   : "completed";
+	pb_meta_write(meta);
+	pb_output_link_latest(out, opts->out_dir);
+	pb_table_print(stdout, plan);
+	print_paths(out);
+	failed = count_failed(plan);
+	if (failed)
+		fprintf(stderr, "parbench: %zu repetitions failed; the error column of raw.csv "
+			"says why\n", failed);
+	if (stop_signal)
+		return 128 + stop_signal;
+	return failed ? 1 : 0;
+}
+
+int pb_run_main(int argc, char **argv, int full_argc, char **full_argv)
+{
+	struct pb_options opts;
+	struct pb_output out;
+	struct pb_plan plan;
+	struct pb_meta meta;
+	hwloc_topology_t topology;
+	char why[512];
+	int rc;
+
+	if (pb_topology_load(&topology, why, sizeof(why))) {
+		fprintf(stderr, "parbench run: %s\n", why);
+		return 1;
+	}
+	pb_options_parse(argc, argv, topology, &opts);
+	if (pb_plan_build(&opts, &plan)) {
+		fputs("parbench run: out of memory\n", stderr);
+		rc = 1;
+		goto out_options;
+	}
+	if (pb_output_open(&out, opts.out_dir, opts.pin.spec, why, sizeof(why))) {
+		fprintf(stderr, "parbench run: %s\n", why);
+		rc = 2;
+		goto out_plan;
+	}
+	/* parbench binds OpenMP's threads itself: one owner of binding. */
+	if (opts.pin.policy != PB_PIN_NONE)
+		setenv("OMP_PROC_BIND", "false", 1);
+	meta = (struct pb_meta){ .run_id = out.run_id, .dir = out.dir, .argc = full_argc,
+				 .argv = full_argv, .opts = &opts, .topology = topology,
+				 .status = "running" };
+	pb_meta_now(meta.start, sizeof(meta.start));
+	pb_meta_write(&meta);
+	rc = run_plan(&plan, &opts, &out, &meta);
+	pb_output_close(&out);
+out_plan:
+	pb_plan_free(&plan);
+out_options:
+	pb_options_free(&opts);
+	hwloc_topology_destroy(topology);
+	return rc;
+}

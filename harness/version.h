@@ -1,0 +1,6 @@
+#ifndef PARBENCH_VERSION_H
+#define PARBENCH_VERSION_H
+
+#define PB_VERSION "0.1.0"
+
+#endif
