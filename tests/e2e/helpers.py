@@ -1,0 +1,72 @@
+"""Shared helpers of the end-to-end tests: run the built parbench, read a run's output."""
+import csv
+import json
+import os
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PARBENCH = os.environ.get("PARBENCH", str(ROOT / "parbench"))
+
+RAW_COLUMNS = (
+    "run_id,workload,kind,strategy,workers,pin,tasks,size,rep,wall_s,user_s,sys_s,"
+    "max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error").split(",")
+SUMMARY_COLUMNS = (
+    "run_id,workload,kind,strategy,workers,pin,tasks,size,reps,wall_median_s,wall_mean_s,"
+    "wall_sd_s,wall_ci95_lo_s,wall_ci95_hi_s,wall_min_s,wall_max_s,cv,speedup,efficiency,"
+    "cpu_util,lat_p50_s,lat_p99_s,ok").split(",")
+
+# Small jobs, so that every strategy runs every workload in well under a second.
+SMALL = {
+    "cpu.sumsq": ["--tasks", "12", "--size", "20000"],
+    "cpu.mandel": ["--tasks", "24", "--size", "48"],
+    "mem.triad": ["--tasks", "12", "--size", "4096"],
+    "cpu.nop": ["--tasks", "100"],
+}
+
+
+def parbench(*args, timeout=300):
+    """Runs parbench and returns the CompletedProcess (text, both streams captured)."""
+    return subprocess.run([PARBENCH, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        return header, [dict(zip(header, row)) for row in reader]
+
+
+class Run:
+    """The output of one `parbench run`, in a directory of its own."""
+
+    def __init__(self, out_dir):
+        self.dir = Path(out_dir) / "latest"
+        self.raw_header, self.raw = read_csv(self.dir / "raw.csv")
+        self.summary_header, self.summary = read_csv(self.dir / "summary.csv")
+        self.meta = json.loads((self.dir / "meta.json").read_text())
+
+
+class ParbenchTest(unittest.TestCase):
+    """Gives each test a scratch directory for --out."""
+
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory(prefix="parbench-test-")
+        self.out = self._tmp.name
+
+    def tearDown(self):
+        self._tmp.cleanup()
+
+    def run_ok(self, *args, timeout=300):
+        """Runs `parbench run ARGS --out OUT`, asserts exit 0, returns its Run."""
+        result = parbench("run", *args, "--out", self.out, timeout=timeout)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        return Run(self.out)
+
+    def pus(self):
+        result = parbench("run", "-w", "cpu.nop", "-s", "seq", "--tasks", "1", "--reps", "1",
+                          "--warmup", "0", "--out", self.out)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return Run(self.out).meta["machine"]["pus"]

@@ -1,0 +1,73 @@
+"""Bad input: exit status 2, one line naming the bad value, and nothing written."""
+import os
+import tempfile
+import unittest
+
+from helpers import ParbenchTest, parbench
+
+# (arguments after `run`, text the error line must contain)
+BAD_RUN_OPTIONS = [
+    (["-w", "cpu.nosuch"], "cpu.nosuch"),
+    (["-w", ""], "''"),
+    (["-w", "cpu.nop,cpu.nop"], "cpu.nop"),
+    (["-w", "cpu.nop,"], "cpu.nop,"),
+    (["-s", "threads"], "threads"),
+    (["-n", "0"], "'0'"),
+    (["-n", "x"], "'x'"),
+    (["-n", "-1"], "'-1'"),
+    (["-n", ""], "''"),
+    (["-n", "1,1"], "1,1"),
+    (["-n", "3-1"], "3-1"),
+    (["-n", "10001"], "10001"),
+    (["-n", "99999999999999999999999"], "99999999999999999999999"),
+    (["--pin", "pu:99999"], "pu:99999"),
+    (["--pin", "pu:"], "pu:"),
+    (["--pin", "bogus"], "bogus"),
+    (["--tasks", "0"], "'0'"),
+    (["--tasks", "1.5"], "1.5"),
+    (["--size", "0"], "'0'"),
+    (["--reps", "0"], "'0'"),
+    (["--reps", "1001"], "1001"),
+    (["--warmup", "-1"], "'-1'"),
+    (["--timeout", "0"], "'0'"),
+    (["--timeout", "abc"], "abc"),
+    (["--timeout", "nan"], "nan"),
+    (["--bogus"], "--bogus"),
+    (["-x"], "-x"),
+    (["extra"], "extra"),
+    (["-w"], "-w"),
+]
+
+
+class BadInputTest(ParbenchTest):
+    def assert_refused(self, args, needle):
+        result = parbench(*args)
+        self.assertEqual(result.returncode, 2, f"{args}: {result.stdout}{result.stderr}")
+        lines = result.stderr.splitlines()
+        self.assertEqual(len(lines), 1, f"{args}: {result.stderr}")
+        self.assertIn(needle, lines[0], args)
+        self.assertEqual(result.stdout, "", args)
+
+    def test_bad_run_options(self):
+        for args, needle in BAD_RUN_OPTIONS:
+            with self.subTest(args=args):
+                self.assert_refused(["run", *args, "--out", self.out], needle)
+                self.assertEqual(os.listdir(self.out), [], args)
+
+    def test_out_is_a_file(self):
+        with tempfile.NamedTemporaryFile() as f:
+            self.assert_refused(["run", "-w", "cpu.nop", "--out", f.name], f.name)
+
+    def test_out_in_a_missing_directory(self):
+        missing = os.path.join(self.out, "no", "such")
+        self.assert_refused(["run", "-w", "cpu.nop", "--out", missing], missing)
+        self.assertEqual(os.listdir(self.out), [])
+
+    def test_unknown_command_and_options(self):
+        self.assert_refused(["frobnicate"], "frobnicate")
+        self.assert_refused(["list", "--bogus"], "--bogus")
+        self.assert_refused(["topo", "extra"], "extra")
+
+
+if __name__ == "__main__":
+    unittest.main()

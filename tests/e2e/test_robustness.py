@@ -1,0 +1,71 @@
+"""Work is real; a hung cell becomes an error row; Ctrl-C keeps what was measured."""
+import os
+import signal
+import subprocess
+import time
+import unittest
+
+from helpers import PARBENCH, ParbenchTest, Run, parbench
+
+
+def cell_processes():
+    """Pids of parbench cell processes still alive (zombies included)."""
+    pids = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"__cell" in f.read():
+                    pids.append(pid)
+        except OSError:
+            pass
+    return pids
+
+
+class RobustnessTest(ParbenchTest):
+    def test_cpu_time_grows_with_task_size(self):
+        user = {}
+        for size in (2_000_000, 32_000_000):
+            run = self.run_ok("-w", "cpu.sumsq", "-s", "seq", "--tasks", "4", "--size",
+                              str(size), "--reps", "3", "--warmup", "0")
+            user[size] = sorted(float(r["user_s"]) + float(r["sys_s"]) for r in run.raw)[1]
+        # 16 times the work; a compiler that removed the loop would give about 1.
+        self.assertGreater(user[32_000_000], 4 * user[2_000_000], user)
+
+    def test_timeout_turns_a_hung_cell_into_an_error_row(self):
+        result = parbench("run", "-w", "cpu.sumsq", "-s", "seq", "--tasks", "1",
+                          "--size", "100000000000", "--reps", "1", "--warmup", "0",
+                          "--timeout", "0.5", "--out", self.out, timeout=60)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        run = Run(self.out)
+        self.assertEqual(len(run.raw), 1)
+        self.assertEqual(run.raw[0]["ok"], "0")
+        self.assertIn("timed out", run.raw[0]["error"])
+        self.assertEqual(run.summary[0]["ok"], "0")
+        self.assertEqual(cell_processes(), [])
+
+    def test_sigint_keeps_what_was_measured(self):
+        proc = subprocess.Popen([PARBENCH, "run", "-w", "cpu.sumsq", "-s", "seq,pthreads",
+                                 "-n", "1,2", "--tasks", "2", "--size", "20000000", "--reps", "50",
+                                 "--out", self.out], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        raw = os.path.join(self.out, "latest")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            runs = [d for d in os.listdir(self.out) if d != "latest"]
+            if runs and os.path.getsize(os.path.join(self.out, runs[0], "raw.csv")) > 300:
+                break
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 130)
+        run = Run(self.out)
+        self.assertEqual(run.meta["status"], "interrupted by SIGINT")
+        self.assertGreaterEqual(len(run.raw), 1)
+        self.assertTrue(all(len(row) == len(run.raw_header) for row in run.raw))
+        self.assertIn("interrupted", run.raw[-1]["error"])
+        self.assertTrue(os.path.islink(raw))
+        self.assertEqual(cell_processes(), [])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,129 @@
+/* harness/sample.c: a repetition's line from a cell process to the supervisor. */
+#include <criterion/criterion.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../harness/sample.h"
+#include "leaks.h"
+
+static char line[4096];
+
+/* Sends s through a pipe and leaves the one line it wrote, without its newline, in line. */
+static void send_line(const struct pb_sample *s)
+{
+	int fds[2];
+	ssize_t n;
+
+	cr_assert_eq(pipe(fds), 0);
+	cr_assert_eq(pb_sample_send(fds[1], s), 0);
+	close(fds[1]);
+	n = read(fds[0], line, sizeof(line) - 1);
+	close(fds[0]);
+	cr_assert_gt(n, 0);
+	line[n] = '\0';
+	cr_assert_eq(line[n - 1], '\n', "no newline at the end of \"%s\"", line);
+	line[n - 1] = '\0';
+	cr_assert_null(strchr(line, '\n'), "more than one line: \"%s\"", line);
+}
+
+Test(sample, ok_round_trip)
+{
+	const struct pb_sample sent = {
+		.rep = 7,
+		.wall_s = 1.234567891,		/* sent with 9 decimals */
+		.user_s = 2.345678,		/* user and sys with 6 */
+		.sys_s = 0.000125,
+		.max_rss_kb = 123456,
+		.vcsw = 42,
+		.ivcsw = 3,
+		.lat_p50_s = 0.000123456,
+		.lat_p99_s = 0.5,
+		.checksum = 18446744073709551615ULL,
+		.cpus = "0;1+2",
+	};
+	struct pb_sample got;
+
+	send_line(&sent);
+	cr_assert_eq(line[0], 'S');
+	cr_assert_eq(pb_sample_parse(line, &got), 0, "refused \"%s\"", line);
+	cr_assert_eq(got.rep, 7);
+	cr_assert_float_eq(got.wall_s, 1.234567891, 1e-12);
+	cr_assert_float_eq(got.user_s, 2.345678, 1e-12);
+	cr_assert_float_eq(got.sys_s, 0.000125, 1e-12);
+	cr_assert_eq(got.max_rss_kb, 123456);
+	cr_assert_eq(got.vcsw, 42);
+	cr_assert_eq(got.ivcsw, 3);
+	cr_assert_float_eq(got.lat_p50_s, 0.000123456, 1e-15);
+	cr_assert_float_eq(got.lat_p99_s, 0.5, 1e-12);
+	cr_assert_eq(got.checksum, 18446744073709551615ULL);
+	cr_assert_str_eq(got.cpus, "0;1+2");
+	cr_assert_null(got.error);
+	cr_assert_not(got.ok, "parse must leave ok to the supervisor");
+	pb_sample_free(&got);
+	cr_assert_null(got.cpus);
+	assert_no_leaks();
+}
+
+Test(sample, error_round_trip)
+{
+	const struct pb_sample sent = { .rep = 3, .error = "worker 2 killed by signal 9" };
+	struct pb_sample got;
+
+	send_line(&sent);
+	cr_assert_str_eq(line, "E 3 worker 2 killed by signal 9");
+	cr_assert_eq(pb_sample_parse(line, &got), 0);
+	cr_assert_eq(got.rep, 3);
+	cr_assert_str_eq(got.error, "worker 2 killed by signal 9");
+	cr_assert_null(got.cpus);
+	pb_sample_free(&got);
+	cr_assert_null(got.error);
+	assert_no_leaks();
+}
+
+Test(sample, error_goes_on_one_line)
+{
+	const struct pb_sample sent = { .rep = 1, .error = "first\nsecond\tthird\r\n" };
+	struct pb_sample got;
+
+	send_line(&sent);
+	cr_assert_null(strchr(line, '\t'));
+	cr_assert_null(strchr(line, '\r'));
+	cr_assert_eq(pb_sample_parse(line, &got), 0);
+	cr_assert_eq(got.rep, 1);
+	cr_assert_str_eq(got.error, "first second third  ");
+	pb_sample_free(&got);
+}
+
+static void refused(const char *text)
+{
+	struct pb_sample got;
+
+	cr_assert_eq(pb_sample_parse(text, &got), -1, "accepted \"%s\"", text);
+	cr_assert_null(got.cpus);
+	cr_assert_null(got.error);
+}
+
+Test(sample, malformed_lines)
+{
+	refused("");
+	refused("X 1");
+	refused("X 1 message");
+	refused("S 1 2");
+	refused("S a 1 2 3 4 5 6 7 8 9 0;1");
+	refused("S 1 0.5 0.5 0.5 4 5 6 0.1 0.2 x 0;1");
+	refused("E x message");
+	refused("s 1 0.5 0.5 0.5 4 5 6 0.1 0.2 9 0;1");
+}
+
+Test(sample, parse_hand_written_line)
+{
+	struct pb_sample got;
+
+	cr_assert_eq(pb_sample_parse("S 2 0.5 0.25 0.125 100 1 2 0.001 0.002 99 3", &got), 0);
+	cr_assert_eq(got.rep, 2);
+	cr_assert_eq(got.wall_s, 0.5);
+	cr_assert_eq(got.max_rss_kb, 100);
+	cr_assert_eq(got.checksum, 99);
+	cr_assert_str_eq(got.cpus, "3");
+	pb_sample_free(&got);
+}

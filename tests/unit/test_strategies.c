@@ -1,0 +1,131 @@
+/*
+ * harness/strategies/: every strategy, in this process, does every task of a
+ * job exactly once and gets seq's checksum.  Unpinned (bind NULL), so no
+ * topology is needed.
+ */
+#include <criterion/criterion.h>
+
+#include "../../harness/strategy.h"
+
+/* A strategy that deadlocks fails its test instead of hanging the suite. */
+#define TIMEOUT .timeout = 30
+
+/* Runs job with strategy s and `workers` workers; returns the folded checksum. */
+static uint64_t run_job(const struct pb_strategy *s, const struct pb_job *job, unsigned workers)
+{
+	struct pb_run run;
+	uint64_t sum = 0;
+
+	cr_assert_eq(pb_run_init(&run, job, workers, NULL, NULL), 0);
+	pb_run_reset(&run);
+	cr_assert_eq(s->run(&run), 0, "%s with %u workers: %s", s->name, workers, run.error);
+	cr_assert_str_eq(run.error, "");
+	for (uint64_t t = 0; t < job->tasks; t++) {
+		const struct pb_task_record *task = &run.shared->tasks[t];
+
+		cr_assert_gt(task->end_ns, 0, "%s with %u workers: task %llu not done",
+			     s->name, workers, (unsigned long long)t);
+		cr_assert_geq(task->end_ns, task->start_ns);
+		sum = pb_checksum_fold(sum, t, task->checksum);
+	}
+	/* Per-task strategies use no more workers than there are tasks. */
+	for (unsigned w = 0; w < workers && w < job->tasks; w++) {
+		const struct pb_worker_record *worker = &run.shared->workers[w];
+
+		cr_assert_gt(CPU_COUNT(&worker->seen), 0, "%s: worker %u of %u saw no CPU",
+			     s->name, w, workers);
+		cr_assert_eq(worker->bind_errno, 0);
+	}
+	pb_run_destroy(&run);
+	cr_assert_null(run.shared);
+	return sum;
+}
+
+/* Every strategy other than seq, with 1, 2 and 3 workers, against seq. */
+static void all_match_seq(const char *workload, uint64_t tasks, uint64_t size)
+{
+	const struct pb_workload *w = pb_workload_find(workload);
+	struct pb_job job = { .workload = w, .tasks = tasks, .size = size };
+	uint64_t want;
+
+	cr_assert_not_null(w);
+	want = run_job(pb_strategy_find("seq"), &job, 1);
+	for (const struct pb_strategy *const *s = pb_strategies; *s; s++) {
+		if (*s == pb_strategy_find("seq"))
+			continue;
+		for (unsigned workers = 1; workers <= 3; workers++)
+			cr_assert_eq(run_job(*s, &job, workers), want,
+				     "%s on %s with %u workers: wrong checksum", (*s)->name,
+				     workload, workers);
+	}
+}
+
+Test(strategies, registry, TIMEOUT)
+{
+	size_t n = 0;
+
+	for (const struct pb_strategy *const *s = pb_strategies; *s; s++, n++) {
+		const char *wrong = pb_strategy_check(*s);
+
+		cr_assert_null(wrong, "%s: %s", (*s)->name, wrong);
+		cr_assert_eq(pb_strategy_find((*s)->name), *s);
+		for (const struct pb_strategy *const *t = s + 1; *t; t++)
+			cr_assert_str_neq((*s)->name, (*t)->name);
+	}
+	cr_assert_geq(n, 2);
+	cr_assert_not_null(pb_strategy_find("seq"));
+	cr_assert_null(pb_strategy_find("nope"));
+}
+
+Test(strategies, seq_checksum_is_the_fold_of_run_task, TIMEOUT)
+{
+	const struct pb_workload *w = pb_workload_find("cpu.nop");
+	struct pb_job job = { .workload = w, .tasks = 50, .size = 1 };
+	uint64_t want = 0;
+
+	for (uint64_t t = 0; t < job.tasks; t++)
+		want = pb_checksum_fold(want, t, t);
+	cr_assert_eq(run_job(pb_strategy_find("seq"), &job, 1), want);
+}
+
+Test(strategies, sumsq_matches_seq, TIMEOUT)
+{
+	all_match_seq("cpu.sumsq", 7, 1000);
+}
+
+Test(strategies, nop_matches_seq, TIMEOUT)
+{
+	all_match_seq("cpu.nop", 50, 1);
+}
+
+Test(strategies, more_workers_than_tasks, TIMEOUT)
+{
+	const struct pb_workload *w = pb_workload_find("cpu.sumsq");
+	struct pb_job job = { .workload = w, .tasks = 2, .size = 100 };
+	uint64_t want = run_job(pb_strategy_find("seq"), &job, 1);
+
+	for (const struct pb_strategy *const *s = pb_strategies; *s; s++) {
+		if (*s == pb_strategy_find("seq"))
+			continue;
+		cr_assert_eq(run_job(*s, &job, 5), want, "%s with 5 workers, 2 tasks", (*s)->name);
+	}
+}
+
+Test(strategies, run_can_be_repeated_after_reset, TIMEOUT)
+{
+	const struct pb_workload *w = pb_workload_find("cpu.nop");
+	struct pb_job job = { .workload = w, .tasks = 20, .size = 1 };
+	const struct pb_strategy *s = pb_strategy_find("pthreads");
+	struct pb_run run;
+
+	cr_assert_not_null(s);
+	cr_assert_eq(pb_run_init(&run, &job, 2, NULL, NULL), 0);
+	for (int rep = 0; rep < 3; rep++) {
+		pb_run_reset(&run);
+		cr_assert_eq(run.shared->tasks[5].end_ns, 0);
+		cr_assert_eq(s->run(&run), 0, "%s", run.error);
+		for (uint64_t t = 0; t < job.tasks; t++)
+			cr_assert_eq(run.shared->tasks[t].checksum, t);
+	}
+	pb_run_destroy(&run);
+}

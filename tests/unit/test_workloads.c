@@ -1,0 +1,260 @@
+/* benchmarks/: the registry, the checksum fold and each workload's tasks. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "../../benchmarks/workload.h"
+#include "leaks.h"
+
+static const struct pb_workload *find(const char *name)
+{
+	const struct pb_workload *w = pb_workload_find(name);
+
+	cr_assert_not_null(w, "no workload %s", name);
+	return w;
+}
+
+Test(workloads, every_workload_is_well_formed_and_found)
+{
+	size_t n = 0;
+
+	for (const struct pb_workload *const *w = pb_workloads; *w; w++, n++) {
+		const char *wrong = pb_workload_check(*w);
+		const char *kind = pb_kind_name((*w)->kind);
+
+		cr_assert_null(wrong, "%s: %s", (*w)->name, wrong);
+		cr_assert_eq(pb_workload_find((*w)->name), *w, "%s", (*w)->name);
+		/* "kind.what": the name starts with its kind's name and a dot. */
+		cr_assert(strncmp((*w)->name, kind, strlen(kind)) == 0 &&
+			  (*w)->name[strlen(kind)] == '.', "%s is not a %s workload's name",
+			  (*w)->name, kind);
+	}
+	cr_assert_geq(n, 4);
+}
+
+Test(workloads, names_are_unique)
+{
+	for (const struct pb_workload *const *a = pb_workloads; *a; a++)
+		for (const struct pb_workload *const *b = a + 1; *b; b++)
+			cr_assert_str_neq((*a)->name, (*b)->name);
+}
+
+Test(workloads, unknown_name)
+{
+	cr_assert_null(pb_workload_find("cpu.nope"));
+	cr_assert_null(pb_workload_find(""));
+	cr_assert_null(pb_workload_find("cpu"));
+}
+
+Test(workloads, check_catches_malformed)
+{
+	const struct pb_workload *nop = find("cpu.nop");
+	struct pb_workload w = *nop;
+
+	w.run_task = NULL;
+	cr_assert_not_null(pb_workload_check(&w));
+	w = *nop;
+	w.name = "";
+	cr_assert_not_null(pb_workload_check(&w));
+	w = *nop;
+	w.default_tasks = 0;
+	cr_assert_not_null(pb_workload_check(&w));
+	w = *find("mem.triad");
+	w.teardown = NULL;
+	cr_assert_not_null(pb_workload_check(&w));
+}
+
+static const uint64_t sums[] = { 11, 0, 42, 0xffffffffffffffffULL, 7 };
+#define NSUMS (sizeof(sums) / sizeof(sums[0]))
+
+Test(checksum_fold, order_independent)
+{
+	uint64_t forward = 0, backward = 0, shuffled = 0;
+	const size_t order[NSUMS] = { 2, 4, 0, 3, 1 };
+
+	for (size_t t = 0; t < NSUMS; t++)
+		forward = pb_checksum_fold(forward, t, sums[t]);
+	for (size_t t = NSUMS; t-- > 0;)
+		backward = pb_checksum_fold(backward, t, sums[t]);
+	for (size_t i = 0; i < NSUMS; i++)
+		shuffled = pb_checksum_fold(shuffled, order[i], sums[order[i]]);
+	cr_assert_eq(forward, backward);
+	cr_assert_eq(forward, shuffled);
+}
+
+Test(checksum_fold, sensitive_to_task_numbers)
+{
+	uint64_t right = 0, swapped = 0;
+
+	for (size_t t = 0; t < NSUMS; t++)
+		right = pb_checksum_fold(right, t, sums[t]);
+	/* Tasks 0 and 2 report each other's sums. */
+	for (size_t t = 0; t < NSUMS; t++)
+		swapped = pb_checksum_fold(swapped, t, sums[t == 0 ? 2 : t == 2 ? 0 : t]);
+	cr_assert_neq(right, swapped);
+}
+
+Test(checksum_fold, sensitive_to_missing_and_doubled_tasks)
+{
+	uint64_t right = 0, missing = 0, doubled = 0;
+
+	for (size_t t = 0; t < NSUMS; t++) {
+		right = pb_checksum_fold(right, t, sums[t]);
+		if (t != 3)
+			missing = pb_checksum_fold(missing, t, sums[t]);
+		doubled = pb_checksum_fold(doubled, t, sums[t]);
+	}
+	doubled = pb_checksum_fold(doubled, 1, sums[1]);
+	cr_assert_neq(right, missing);
+	cr_assert_neq(right, doubled);
+}
+
+Test(checksum_fold, task_zero_with_sum_zero_counts)
+{
+	cr_assert_neq(pb_checksum_fold(0, 0, 0), 0);
+}
+
+/* sum of i * i for first <= i < first + size, mod 2^64, in closed form. */
+static uint64_t sumsq_closed(uint64_t first, uint64_t size)
+{
+	typedef unsigned __int128 u128;
+	/* sum of i * i for 0 <= i < n is (n - 1) n (2n - 1) / 6; exact below 2^42. */
+	u128 a = first, b = (u128)first + size;
+	u128 below_a = a ? (a - 1) * a * (2 * a - 1) / 6 : 0;
+	u128 below_b = b ? (b - 1) * b * (2 * b - 1) / 6 : 0;
+
+	return (uint64_t)(below_b - below_a);
+}
+
+static void sumsq_is_closed_form(uint64_t task, uint64_t size)
+{
+	const struct pb_workload *w = find("cpu.sumsq");
+	struct pb_job job = { .workload = w, .tasks = task + 1, .size = size };
+	uint64_t got = w->run_task(&job, task);
+	uint64_t want = sumsq_closed(task * size, size);
+
+	cr_assert_eq(got, want, "task %llu size %llu: %llu, not %llu",
+		     (unsigned long long)task, (unsigned long long)size,
+		     (unsigned long long)got, (unsigned long long)want);
+}
+
+Test(cpu_sumsq, size_one_is_the_square)
+{
+	sumsq_is_closed_form(0, 1);
+	sumsq_is_closed_form(1, 1);
+	sumsq_is_closed_form(12345, 1);
+	sumsq_is_closed_form(4294967296ULL, 1);		/* 2^64: wraps to 0 */
+}
+
+Test(cpu_sumsq, matches_closed_form)
+{
+	sumsq_is_closed_form(0, 1000);
+	sumsq_is_closed_form(6, 1000);
+	sumsq_is_closed_form(3, 1 << 16);
+}
+
+Test(cpu_sumsq, range_across_two_to_the_32)
+{
+	/* Task 4294967 of size 1000 covers 4294967000 .. 4294967999, past 2^32. */
+	sumsq_is_closed_form(4294967, 1000);
+	sumsq_is_closed_form(65535, 1 << 16);		/* ends just at 2^32 */
+	sumsq_is_closed_form(65536, 1 << 16);		/* starts at 2^32 */
+}
+
+Test(cpu_sumsq, closed_form_check)
+{
+	/* The closed form itself, against sums small enough to do by hand. */
+	cr_assert_eq(sumsq_closed(0, 4), 0 + 1 + 4 + 9);
+	cr_assert_eq(sumsq_closed(3, 2), 9 + 16);
+	cr_assert_eq(sumsq_closed(1ULL << 32, 1), 0);
+	cr_assert_eq(sumsq_closed((1ULL << 32) + 1, 1), (1ULL << 33) + 1);
+}
+
+Test(cpu_nop, returns_the_task_number)
+{
+	const struct pb_workload *w = find("cpu.nop");
+	struct pb_job job = { .workload = w, .tasks = 100, .size = 1 };
+
+	cr_assert_eq(w->run_task(&job, 0), 0);
+	cr_assert_eq(w->run_task(&job, 1), 1);
+	cr_assert_eq(w->run_task(&job, 99), 99);
+}
+
+/* mem.triad's state starts with the pointer to a, then b and c follow it. */
+static double *triad_a(const struct pb_job *job)
+{
+	return *(double *const *)job->state;
+}
+
+Test(mem_triad, task_writes_its_slice)
+{
+	const struct pb_workload *w = find("mem.triad");
+	struct pb_job job = { .workload = w, .tasks = 4, .size = 10 };
+	uint64_t first, second, want = 0;
+	double *a;
+
+	cr_assert_eq(w->setup(&job), 0);
+	cr_assert_not_null(job.state);
+	a = triad_a(&job);
+	first = w->run_task(&job, 2);
+	for (size_t j = 0; j < 40; j++) {
+		/* setup fills b[j] = j % 1024 and c[j] = 7j % 1024. */
+		double v = (double)(j % 1024) + 3.0 * (double)((j * 7) % 1024);
+		uint64_t bits;
+
+		if (j < 20 || j >= 30) {
+			cr_assert_eq(a[j], 0.0, "a[%zu] outside task 2 was written", j);
+			continue;
+		}
+		cr_assert_eq(a[j], v, "a[%zu] = %f, not %f", j, a[j], v);
+		memcpy(&bits, &v, sizeof(bits));
+		want += bits;
+	}
+	cr_assert_eq(first, want);
+	second = w->run_task(&job, 2);
+	cr_assert_eq(second, first);
+	w->teardown(&job);
+	cr_assert_null(job.state);
+	assert_no_leaks();
+}
+
+Test(mem_triad, tasks_differ)
+{
+	const struct pb_workload *w = find("mem.triad");
+	struct pb_job job = { .workload = w, .tasks = 3, .size = 8 };
+
+	cr_assert_eq(w->setup(&job), 0);
+	cr_assert_neq(w->run_task(&job, 0), w->run_task(&job, 1));
+	cr_assert_neq(w->run_task(&job, 1), w->run_task(&job, 2));
+	w->teardown(&job);
+}
+
+Test(mem_triad, setup_refuses_empty_arrays)
+{
+	const struct pb_workload *w = find("mem.triad");
+	struct pb_job job = { .workload = w, .tasks = 0, .size = 8 };
+
+	cr_assert_lt(w->setup(&job), 0);
+	cr_assert_null(job.state);
+}
+
+Test(cpu_mandel, deterministic)
+{
+	const struct pb_workload *w = find("cpu.mandel");
+	struct pb_job job = { .workload = w, .tasks = 64, .size = 64 };
+
+	for (uint64_t row = 0; row < 64; row += 9)
+		cr_assert_eq(w->run_task(&job, row), w->run_task(&job, row), "row %llu",
+			     (unsigned long long)row);
+}
+
+Test(cpu_mandel, rows_differ)
+{
+	const struct pb_workload *w = find("cpu.mandel");
+	struct pb_job job = { .workload = w, .tasks = 64, .size = 64 };
+	uint64_t axis = w->run_task(&job, 0);
+
+	cr_assert_neq(axis, w->run_task(&job, 1));
+	cr_assert_neq(axis, w->run_task(&job, 32));
+	cr_assert_neq(axis, w->run_task(&job, 63));
+	cr_assert_neq(w->run_task(&job, 10), w->run_task(&job, 20));
+}
