@@ -5,12 +5,23 @@
 
 #include "pin.h"
 
+/*
+ * hwloc's I/O plugins (PCI, OpenCL, GL, libxml) dlopen X11, OpenCL and ICU:
+ * a hundred mappings that every fork must copy, which made fork+waitpid
+ * take twice as long.  parbench needs only the CPU topology, so they are
+ * kept out unless the user's environment says otherwise.
+ */
+#define PB_HWLOC_UNUSED_PLUGINS \
+	"hwloc_pci,hwloc_opencl,hwloc_gl,hwloc_xml_libxml,hwloc_cuda,hwloc_nvml," \
+	"hwloc_rsmi,hwloc_levelzero"
+
 int pb_topology_load(hwloc_topology_t *topology, char *why, size_t whylen)
 {
 	/* Restricting to our binding honours an outer taskset or mpirun. */
 	unsigned long flags = HWLOC_TOPOLOGY_FLAG_IS_THISSYSTEM |
 			      HWLOC_TOPOLOGY_FLAG_RESTRICT_TO_CPUBINDING;
 
+	setenv("HWLOC_PLUGINS_BLACKLIST", PB_HWLOC_UNUSED_PLUGINS, 0);
 	if (hwloc_topology_init(topology) < 0)
 		goto fail;
 	if (hwloc_topology_set_flags(*topology, flags) < 0 ||
