@@ -47,8 +47,8 @@ for workload in $workloads; do
 		echo "plot: $workload has no successful cells; no plot" >&2
 		continue
 	fi
-	plot+=("[1:*] (x < $pus ? x : $pus) with lines dashtype 2 linecolor 'gray40' title 'ideal: min(workers, PUs)'")
-	for terminal in "pngcairo size 960,640 font ',11'" "svg size 960,640 dynamic font ',11'"; do
+	plot+=("[1:*] (x < $pus ? x : $pus) with lines dashtype 2 linewidth 1.5 linecolor 'gray30' title 'ideal: min(workers, PUs)'")
+	for terminal in "pngcairo size 1080,640 font ',11'" "svg size 1080,640 dynamic font ',11'"; do
 		ext=${terminal%% *}
 		ext=${ext/pngcairo/png}
 		gnuplot <<-GNUPLOT
@@ -58,9 +58,10 @@ for workload in $workloads; do
 			set xlabel 'workers (threads or processes)'
 			set ylabel 'speedup over seq (x)'
 			set logscale x 2
-			set key top left
+			set key outside right top
 			set grid
 			set yrange [0:*]
+			set offsets 0, 0, graph 0.08, 0
 			set style line 1 linecolor rgb '#1f77b4' linewidth 2 pointtype 4
 			set style line 2 linecolor rgb '#ff7f0e' linewidth 2 pointtype 5
 			set style line 3 linecolor rgb '#2ca02c' linewidth 2 pointtype 6

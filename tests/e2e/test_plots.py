@@ -19,7 +19,7 @@ class PlotTest(ParbenchTest):
         for workload in ("cpu.sumsq", "cpu.nop"):
             png = (plots / f"{workload}-speedup.png").read_bytes()
             self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
-            self.assertEqual(struct.unpack(">II", png[16:24]), (960, 640))
+            self.assertEqual(struct.unpack(">II", png[16:24]), (1080, 640))
             svg = (plots / f"{workload}-speedup.svg").read_text()
             self.assertIn("<svg", svg)
             self.assertIn("pthreads", svg)
