@@ -14,7 +14,7 @@ endif
 
 VARIANT ?= release
 OBJDIR := .build/$(VARIANT)
-PKGS := hwloc jansson
+PKGS := hwloc jansson libuv
 
 ifeq ($(VARIANT),asan)
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -26,7 +26,7 @@ endif
 # Recursive (=), so pkg-config runs after `deps` has installed what it finds.
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -O2 -g -fopenmp -Wall -Wextra $(if $(WERROR),-Werror) \
 	     $(SANITIZE) $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
-LDLIBS_ALL = -fopenmp $(SANITIZE) $(shell pkg-config --libs $(PKGS)) -lm -lpthread $(LDLIBS)
+LDLIBS_ALL = -fopenmp $(SANITIZE) $(shell pkg-config --libs $(PKGS)) -lhttp_parser -lm -lpthread $(LDLIBS)
 GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 SOURCES := $(wildcard benchmarks/*.c harness/*.c harness/strategies/*.c)
@@ -76,7 +76,7 @@ test-asan:
 
 deps:
 	@pkg-config --exists $(PKGS) criterion && command -v gnuplot >/dev/null \
-		|| bash scripts/install-deps.sh
+		&& [ -f /usr/include/http_parser.h ] || bash scripts/install-deps.sh
 
 clean:
 	rm -rf .build parbench

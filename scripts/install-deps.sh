@@ -7,6 +7,8 @@ packages=(
 	gcc make pkg-config   # the build (gcc brings libgomp for OpenMP)
 	libhwloc-dev          # topology and pinning
 	libjansson-dev        # meta.json
+	libuv1-dev            # the evloop-uv strategies
+	libhttp-parser-dev    # io.http's client and server (Node's http_parser)
 	libcriterion-dev      # unit tests
 	gnuplot-nox           # plots
 	python3               # the end-to-end tests (standard library only)
