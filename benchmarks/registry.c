@@ -2,6 +2,7 @@
  * The workload registry.  One line in PB_WORKLOADS per workload: the list
  * generates both the declarations and the table (stress-ng's X-macro).
  */
+#include <errno.h>
 #include <string.h>
 
 #include "workload.h"
@@ -10,7 +11,9 @@
 	X(cpu_sumsq)    \
 	X(cpu_mandel)   \
 	X(mem_triad)    \
-	X(cpu_nop)
+	X(cpu_nop)      \
+	X(io_sleep)     \
+	X(io_file)
 
 #define DECLARE(id) extern const struct pb_workload pb_workload_##id;
 PB_WORKLOADS(DECLARE)
@@ -56,7 +59,26 @@ const char *pb_workload_check(const struct pb_workload *w)
 		return "its default tasks or size is 0";
 	if ((w->setup == NULL) != (w->teardown == NULL))
 		return "it has setup without teardown, or teardown without setup";
+	if ((w->start_task == NULL) != (w->resume_task == NULL))
+		return "it has start_task without resume_task, or the other way round";
 	return NULL;
+}
+
+/* Per thread, like errno: a task fails on the thread that runs it. */
+static _Thread_local int task_error;
+
+uint64_t pb_task_fail(int err)
+{
+	task_error = err ? err : EIO;
+	return 0;
+}
+
+int pb_task_take_error(void)
+{
+	int err = task_error;
+
+	task_error = 0;
+	return err;
 }
 
 uint64_t pb_mix64(uint64_t x)

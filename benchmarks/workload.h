@@ -5,8 +5,15 @@
  * run_task() does task i and returns a 64-bit checksum of what it computed;
  * the checksums of all tasks are folded into the job's checksum in an
  * order-independent way, so every strategy's result can be compared with the
- * sequential one.  setup() and teardown() prepare shared state (buffers,
- * files) outside the timed region.
+ * sequential one.  A task that fails (an I/O error) returns
+ * pb_task_fail(errno).  setup() and teardown() prepare shared state
+ * (buffers, files, a server) outside the timed region.
+ *
+ * I/O workloads also have a non-blocking form of the same task, for event
+ * loops: a small state machine that says what it waits for next (a timer,
+ * a readable or writable fd, a blocking call) and is resumed when that has
+ * happened.  The loops only carry out the waits; the task's logic is here,
+ * written once.
  *
  * Adding a workload is one file that defines a `struct pb_workload` as its
  * last thing, plus one line in PB_WORKLOADS (benchmarks/registry.c).
@@ -14,6 +21,7 @@
 #ifndef PARBENCH_WORKLOAD_H
 #define PARBENCH_WORKLOAD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum pb_kind {
@@ -23,6 +31,24 @@ enum pb_kind {
 };
 
 struct pb_job;
+
+/* What a task's non-blocking form waits for before its next step. */
+enum pb_wait {
+	PB_WAIT_DONE,		/* finished: the checksum is in step.checksum */
+	PB_WAIT_FAILED,		/* step.error is an errno value; the task released all it held */
+	PB_WAIT_TIMER,		/* resume after step.ns nanoseconds */
+	PB_WAIT_READABLE,	/* resume when step.fd is readable (or has an error) */
+	PB_WAIT_WRITABLE,	/* resume when step.fd is writable (or has an error) */
+	PB_WAIT_BLOCKING,	/* resume on a helper thread, where it may block (a file read) */
+};
+
+struct pb_step {
+	enum pb_wait wait;
+	int fd;
+	int error;
+	int64_t ns;
+	uint64_t checksum;
+};
 
 struct pb_workload {
 	const char *name;		/* "cpu.sumsq": kind, a dot, what it does */
@@ -39,13 +65,33 @@ struct pb_workload {
 
 	/* Required.  Safe to call from many threads and processes at once. */
 	uint64_t (*run_task)(const struct pb_job *job, uint64_t task);
+
+	/*
+	 * Optional: the non-blocking form.  A loop gives every task in flight
+	 * task_state_size bytes, zeroed, calls start_task(), carries out the
+	 * wait of each step returned and then calls resume_task(), until the
+	 * step is DONE or FAILED.  Without it, loops call run_task().
+	 */
+	size_t task_state_size;
+	struct pb_step (*start_task)(const struct pb_job *job, uint64_t task, void *state);
+	struct pb_step (*resume_task)(const struct pb_job *job, void *state);
+};
+
+/* The I/O workloads' parameters, from `parbench run`'s options. */
+struct pb_io_params {
+	const char *dir;		/* io.file: where its files go; NULL: a new temporary directory */
+	int direct;			/* io.file: read with O_DIRECT */
+	double delay_s;			/* io.http: the built-in server's delay before each answer */
+	const char *url;		/* io.http: fetch from this server instead; NULL: the built-in one */
 };
 
 struct pb_job {
 	const struct pb_workload *workload;
 	uint64_t tasks;
 	uint64_t size;
+	struct pb_io_params io;
 	void *state;			/* owned by the workload's setup/teardown */
+	char error[512];		/* a failed setup's reason, when errno says too little */
 };
 
 /* The registry: every workload, in the order `parbench list` shows them. */
@@ -56,6 +102,30 @@ const char *pb_kind_name(enum pb_kind kind);
 
 /* NULL when the workload is well formed, else what is wrong with it. */
 const char *pb_workload_check(const struct pb_workload *w);
+
+/*
+ * run_task()'s way to fail: records err (an errno value) for the task
+ * running on this thread and returns 0.  pb_task_take_error() returns and
+ * clears it.
+ */
+uint64_t pb_task_fail(int err);
+int pb_task_take_error(void);
+
+/* Small steps for the non-blocking form. */
+static inline struct pb_step pb_step_done(uint64_t checksum)
+{
+	return (struct pb_step){ .wait = PB_WAIT_DONE, .checksum = checksum };
+}
+
+static inline struct pb_step pb_step_failed(int err)
+{
+	return (struct pb_step){ .wait = PB_WAIT_FAILED, .error = err };
+}
+
+static inline struct pb_step pb_step_wait(enum pb_wait wait, int fd)
+{
+	return (struct pb_step){ .wait = wait, .fd = fd };
+}
 
 /* Folds task checksums into a job checksum; any order gives the same sum. */
 uint64_t pb_checksum_fold(uint64_t job_sum, uint64_t task, uint64_t task_sum);

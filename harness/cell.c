@@ -12,13 +12,22 @@
 #include "strategy.h"
 
 enum { ARG_WORKLOAD = 2, ARG_STRATEGY, ARG_WORKERS, ARG_PIN, ARG_TASKS, ARG_SIZE,
-       ARG_WARMUP, ARG_REPS, ARG_COUNT };
+       ARG_WARMUP, ARG_REPS, ARG_LOOPS, ARG_DIR, ARG_DIRECT, ARG_DELAY, ARG_URL, ARG_COUNT };
 
 static char *number_text(uint64_t n)
 {
 	char text[24];
 
 	snprintf(text, sizeof(text), "%" PRIu64, n);
+	return strdup(text);
+}
+
+/* Exact enough to give back the same double: %.17g. */
+static char *seconds_text(double seconds)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%.17g", seconds);
 	return strdup(text);
 }
 
@@ -38,6 +47,11 @@ char **pb_cell_argv(const char *self, const struct pb_cell_args *args)
 	argv[ARG_SIZE] = number_text(args->size);
 	argv[ARG_WARMUP] = number_text(args->warmup);
 	argv[ARG_REPS] = number_text(args->reps);
+	argv[ARG_LOOPS] = number_text(args->loops);
+	argv[ARG_DIR] = strdup(args->io.dir ? args->io.dir : "");
+	argv[ARG_DIRECT] = number_text((uint64_t)args->io.direct);
+	argv[ARG_DELAY] = seconds_text(args->io.delay_s);
+	argv[ARG_URL] = strdup(args->io.url ? args->io.url : "");
 	for (int i = 0; i < ARG_COUNT; i++)
 		if (!argv[i]) {
 			pb_cell_argv_free(argv);
@@ -98,10 +112,14 @@ static char *format_cpus(const struct pb_run *run)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
+	unsigned workers = run->workers;
 
 	if (!out)
 		return NULL;
-	for (unsigned w = 0; w < run->workers; w++) {
+	/* Event loops run fewer threads than tasks in flight: drop the unused records. */
+	while (workers > 1 && CPU_COUNT(&run->shared->workers[workers - 1].seen) == 0)
+		workers--;
+	for (unsigned w = 0; w < workers; w++) {
 		const cpu_set_t *seen = &run->shared->workers[w].seen;
 		const char *sep = "";
 
@@ -139,8 +157,12 @@ static int evaluate(const struct pb_run *run, struct pb_sample *s, char *why, si
 	for (uint64_t t = 0; t < tasks; t++) {
 		const struct pb_task_record *task = &shared->tasks[t];
 
-		if (task->end_ns == 0) {
-			snprintf(why, whylen, "task %" PRIu64 " was never done", t);
+		if (task->end_ns == 0 || task->error) {
+			if (task->error)
+				snprintf(why, whylen, "task %" PRIu64 " failed: %s", t,
+					 strerror(task->error));
+			else
+				snprintf(why, whylen, "task %" PRIu64 " was never done", t);
 			free(latency);
 			return -1;
 		}
@@ -202,11 +224,12 @@ static int run_reps(const struct pb_cell_args *args, const struct pb_strategy *s
 static int run_cell(const struct pb_cell_args *args, const struct pb_workload *workload,
 		    const struct pb_strategy *strategy, hwloc_topology_t topology)
 {
-	struct pb_job job = { .workload = workload, .tasks = args->tasks, .size = args->size };
+	struct pb_job job = { .workload = workload, .tasks = args->tasks, .size = args->size,
+			      .io = args->io };
 	hwloc_cpuset_t *bind = NULL;
 	struct pb_pin pin;
 	struct pb_run run;
-	char why[512];
+	char why[1024];
 	int rc;
 
 	if (pb_pin_parse(args->pin, pb_topology_pus(topology), &pin, why, sizeof(why)))
@@ -219,7 +242,11 @@ static int run_cell(const struct pb_cell_args *args, const struct pb_workload *w
 		}
 	}
 	if (workload->setup && (rc = workload->setup(&job)) < 0) {
-		snprintf(why, sizeof(why), "setup of %s failed: %s", workload->name, strerror(-rc));
+		if (job.error[0])
+			snprintf(why, sizeof(why), "setup of %s failed: %s", workload->name, job.error);
+		else
+			snprintf(why, sizeof(why), "setup of %s failed: %s", workload->name,
+				 strerror(-rc));
 		rc = send_error(0, why);
 		goto out_pin;
 	}
@@ -228,6 +255,7 @@ static int run_cell(const struct pb_cell_args *args, const struct pb_workload *w
 		rc = send_error(0, why);
 		goto out_setup;
 	}
+	run.loops = args->loops;
 	rc = run_reps(args, strategy, &run);
 	pb_run_destroy(&run);
 out_setup:
@@ -237,6 +265,17 @@ out_pin:
 	pb_pin_cpusets_free(bind, args->workers);
 	pb_pin_free(&pin);
 	return rc;
+}
+
+/* Thousands of connections or files in flight need thousands of fds. */
+static void raise_fd_limit(void)
+{
+	struct rlimit limit;
+
+	if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+		limit.rlim_cur = limit.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &limit);
+	}
 }
 
 static int parse_count(const char *text, uint64_t *out)
@@ -249,11 +288,15 @@ static int parse_count(const char *text, uint64_t *out)
 /* The supervisor made these arguments: a bad one is a bug. */
 static int parse_args(int argc, char **argv, struct pb_cell_args *args)
 {
-	uint64_t workers, tasks, size, warmup, reps;
+	uint64_t workers, tasks, size, warmup, reps, loops, direct;
+	double delay;
+	char why[128];
 
 	if (argc != ARG_COUNT || parse_count(argv[ARG_WORKERS], &workers) ||
 	    parse_count(argv[ARG_TASKS], &tasks) || parse_count(argv[ARG_SIZE], &size) ||
-	    parse_count(argv[ARG_WARMUP], &warmup) || parse_count(argv[ARG_REPS], &reps))
+	    parse_count(argv[ARG_WARMUP], &warmup) || parse_count(argv[ARG_REPS], &reps) ||
+	    parse_count(argv[ARG_LOOPS], &loops) || parse_count(argv[ARG_DIRECT], &direct) ||
+	    pb_parse_seconds(argv[ARG_DELAY], 0.0, 1e9, &delay, why, sizeof(why)))
 		return -1;
 	*args = (struct pb_cell_args){
 		.workload = argv[ARG_WORKLOAD],
@@ -264,6 +307,13 @@ static int parse_args(int argc, char **argv, struct pb_cell_args *args)
 		.size = size,
 		.warmup = (unsigned)warmup,
 		.reps = (unsigned)reps,
+		.loops = (unsigned)loops,
+		.io = {
+			.dir = *argv[ARG_DIR] ? argv[ARG_DIR] : NULL,
+			.direct = direct != 0,
+			.delay_s = delay,
+			.url = *argv[ARG_URL] ? argv[ARG_URL] : NULL,
+		},
 	};
 	return 0;
 }
@@ -285,6 +335,7 @@ int pb_cell_main(int argc, char **argv)
 		return send_error(0, "internal error: unknown workload or strategy");
 	if (pb_topology_load(&topology, why, sizeof(why)))
 		return send_error(0, why);
+	raise_fd_limit();
 	rc = run_cell(&args, workload, strategy, topology);
 	hwloc_topology_destroy(topology);
 	return rc;

@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "../benchmarks/workload.h"
+
 #define PB_CELL_FD 3
 
 struct pb_cell_args {
@@ -22,6 +24,8 @@ struct pb_cell_args {
 	uint64_t size;
 	unsigned warmup;
 	unsigned reps;
+	unsigned loops;
+	struct pb_io_params io;
 };
 
 /* The argv that starts a cell process: a NULL-terminated, malloc'd vector. */

@@ -1,8 +1,11 @@
+#include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,10 +61,10 @@ static void print_help(unsigned pus)
 	       "each cell in a fresh process, and writes raw.csv, summary.csv and meta.json\n"
 	       "into a new directory OUT/<run-id>.\n"
 	       "\n"
-	       "  -w, --workload LIST  workloads, comma-separated, or all (default: all)\n"
+	       "  -w, --workload LIST  workloads or kinds (cpu, mem, io), comma-separated,\n"
+	       "                       or all (default: all)\n"
 	       "  -s, --strategy LIST  strategies, comma-separated, or all (default: all);\n"
-	       "                       seq always runs: it is the baseline of speedup\n"
-	       "                       and the reference checksum\n"
+	       "                       seq always runs (see --baseline)\n"
 	       "  -n, --workers LIST   worker counts such as 1,2,4 or 1-8, 1 to %d\n"
 	       "                       (default: powers of two up to the PUs, the PUs,\n"
 	       "                       and twice the PUs; here %s)\n"
@@ -82,12 +85,27 @@ static void print_help(unsigned pus)
 	       "                       record an error row\n"
 	       "                       (default: 600)\n"
 	       "      --out DIR        where run directories go (default: results)\n"
+	       "      --baseline WHAT  seq: seq runs first, the baseline of speedup and\n"
+	       "                       the reference checksum; none: no seq, no speedup,\n"
+	       "                       every cell checked against the workload's first\n"
+	       "                       cell (for I/O plans where seq would take hours)\n"
+	       "                       (default: seq)\n"
+	       "      --loops N        event-loop threads of the evloop strategies, sharing\n"
+	       "                       the tasks in flight, 1 to %d (default: 1)\n"
+	       "      --delay SEC      io.http: the built-in server's delay before each\n"
+	       "                       answer, 0 to %.0f (default: 0.02)\n"
+	       "      --url URL        io.http: fetch http://HOST[:PORT]/PATH from that\n"
+	       "                       server instead of the built-in one\n"
+	       "      --dir DIR        io.file: where its files go (default: a new\n"
+	       "                       temporary directory, removed afterwards)\n"
+	       "      --direct         io.file: read with O_DIRECT, past the page cache\n"
 	       "  -h, --help           this help\n"
 	       "  -V, --version        the version\n"
 	       "\n"
 	       "`parbench list` names the workloads, strategies and pin policies;\n"
 	       "`parbench topo` shows the PUs that --pin pu:LIST refers to.\n",
-	       PB_MAX_WORKERS, defaults, PB_MAX_TASKS, PB_MAX_REPS);
+	       PB_MAX_WORKERS, defaults, PB_MAX_TASKS, PB_MAX_REPS, PB_MAX_LOOPS,
+	       PB_MAX_DELAY_S);
 }
 
 /* Resolves a -w or -s argument against a NULL-terminated registry. */
@@ -139,6 +157,49 @@ static const char *strategy_name(const void *s)
 	return ((const struct pb_strategy *)s)->name;
 }
 
+/*
+ * "io,cpu.sumsq" -> "io.sleep,io.file,io.http,cpu.sumsq": a kind stands for
+ * its workloads.  NULL when the text names no kind (or memory ran out).
+ */
+static char *expand_kinds(const char *text)
+{
+	const enum pb_kind kinds[] = { PB_KIND_CPU, PB_KIND_MEM, PB_KIND_IO };
+	char *copy, *save = NULL, *out = NULL;
+	size_t len = 0;
+	bool any = false;
+	FILE *f;
+
+	/* Empty names are left for resolve_names() to refuse. */
+	if (!*text || text[0] == ',' || text[strlen(text) - 1] == ',' || strstr(text, ",,"))
+		return NULL;
+	copy = strdup(text);
+	if (!copy || !(f = open_memstream(&out, &len))) {
+		free(copy);
+		return NULL;
+	}
+	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		bool is_kind = false;
+
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			if (strcmp(name, pb_kind_name(kinds[k])) != 0)
+				continue;
+			is_kind = any = true;
+			for (const struct pb_workload *const *w = pb_workloads; *w; w++)
+				if ((*w)->kind == kinds[k])
+					fprintf(f, "%s%s", ftell(f) ? "," : "", (*w)->name);
+		}
+		if (!is_kind)
+			fprintf(f, "%s%s", ftell(f) ? "," : "", name);
+	}
+	fclose(f);
+	free(copy);
+	if (!any) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 /* seq goes first, whether asked for or not: every other cell needs it. */
 static void put_seq_first(struct pb_options *opts)
 {
@@ -169,6 +230,28 @@ static uint64_t number_option(const char *option, const char *text, uint64_t lo,
 	return value;
 }
 
+static void check_url(const char *url)
+{
+	if (strncmp(url, "http://", 7) != 0)
+		usage_error("--url '%s': allowed: http://HOST[:PORT][/PATH]", url);
+}
+
+/* io.file writes its files there: it must be a directory we may write. */
+static void check_dir(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) < 0)
+		usage_error("--dir '%s': %s; allowed: an existing, writable directory", dir,
+			    strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		usage_error("--dir '%s' is not a directory; allowed: an existing, writable "
+			    "directory", dir);
+	if (access(dir, W_OK | X_OK) < 0)
+		usage_error("--dir '%s': %s; allowed: an existing, writable directory", dir,
+			    strerror(errno));
+}
+
 enum {
 	OPT_PIN = 256,
 	OPT_TASKS,
@@ -179,6 +262,12 @@ enum {
 	OPT_OUT,
 	OPT_ORDER,
 	OPT_SEED,
+	OPT_BASELINE,
+	OPT_LOOPS,
+	OPT_DELAY,
+	OPT_URL,
+	OPT_DIR,
+	OPT_DIRECT,
 };
 
 static const struct option long_options[] = {
@@ -194,6 +283,12 @@ static const struct option long_options[] = {
 	{ "out", required_argument, NULL, OPT_OUT },
 	{ "order", required_argument, NULL, OPT_ORDER },
 	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "baseline", required_argument, NULL, OPT_BASELINE },
+	{ "loops", required_argument, NULL, OPT_LOOPS },
+	{ "delay", required_argument, NULL, OPT_DELAY },
+	{ "url", required_argument, NULL, OPT_URL },
+	{ "dir", required_argument, NULL, OPT_DIR },
+	{ "direct", no_argument, NULL, OPT_DIRECT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -204,11 +299,16 @@ static void parse_one(int opt, const char *arg, unsigned pus, struct pb_options 
 	char why[128];
 
 	switch (opt) {
-	case 'w':
+	case 'w': {
+		char *names = expand_kinds(arg);
+
 		free(opts->workloads);
-		opts->nworkloads = resolve_names("--workload", arg, (const void *const *)pb_workloads,
-						 workload_name, (const void ***)&opts->workloads);
+		opts->nworkloads = resolve_names("--workload", names ? names : arg,
+						 (const void *const *)pb_workloads, workload_name,
+						 (const void ***)&opts->workloads);
+		free(names);
 		break;
+	}
 	case 's':
 		free(opts->strategies);
 		opts->nstrategies = resolve_names("--strategy", arg,
@@ -261,6 +361,32 @@ static void parse_one(int opt, const char *arg, unsigned pus, struct pb_options 
 			usage_error("--out '': allowed: a directory path");
 		opts->out_dir = arg;
 		break;
+	case OPT_BASELINE:
+		if (strcmp(arg, "seq") == 0 || strcmp(arg, "none") == 0)
+			opts->baseline = strcmp(arg, "seq") == 0;
+		else
+			usage_error("--baseline '%s' is unknown; allowed: seq, none", arg);
+		break;
+	case OPT_LOOPS:
+		opts->loops = (unsigned)number_option("--loops", arg, 1, PB_MAX_LOOPS);
+		break;
+	case OPT_DELAY:
+		if (pb_parse_seconds(arg, 0.0, PB_MAX_DELAY_S, &opts->io.delay_s, why,
+				     sizeof(why)))
+			usage_error("--delay '%s': %s; allowed: seconds from 0 to %.0f", arg, why,
+				    PB_MAX_DELAY_S);
+		break;
+	case OPT_URL:
+		check_url(arg);
+		opts->io.url = arg;
+		break;
+	case OPT_DIR:
+		check_dir(arg);
+		opts->io.dir = arg;
+		break;
+	case OPT_DIRECT:
+		opts->io.direct = 1;
+		break;
 	}
 }
 
@@ -276,6 +402,9 @@ void pb_options_parse(int argc, char **argv, hwloc_topology_t topology,
 		.timeout_s = 600.0,
 		.out_dir = "results",
 		.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32),
+		.baseline = true,
+		.loops = 1,
+		.io.delay_s = 0.02,
 	};
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":w:s:n:hV", long_options, NULL)) != -1) {
@@ -306,7 +435,8 @@ void pb_options_parse(int argc, char **argv, hwloc_topology_t topology,
 		pb_default_workers(pus, &opts->workers);
 	if (!opts->pin.spec)
 		parse_one(OPT_PIN, "compact", pus, opts);
-	put_seq_first(opts);
+	if (opts->baseline)
+		put_seq_first(opts);
 }
 
 void pb_options_free(struct pb_options *opts)

@@ -3,6 +3,7 @@
 #define PARBENCH_OPTIONS_H
 
 #include <hwloc.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../benchmarks/workload.h"
@@ -16,6 +17,8 @@
 #define PB_MAX_REPS 1000
 #define PB_MAX_WARMUP 100
 #define PB_MAX_TIMEOUT_S 86400.0
+#define PB_MAX_LOOPS 256
+#define PB_MAX_DELAY_S 60.0
 
 enum pb_order {
 	PB_ORDER_INTERLEAVED,		/* rounds: every cell once per round, shuffled */
@@ -25,7 +28,7 @@ enum pb_order {
 struct pb_options {
 	const struct pb_workload **workloads;
 	size_t nworkloads;
-	const struct pb_strategy **strategies;	/* seq first, always */
+	const struct pb_strategy **strategies;	/* seq first, unless no baseline */
 	size_t nstrategies;
 	struct pb_list workers;
 	struct pb_pin pin;
@@ -37,6 +40,9 @@ struct pb_options {
 	uint64_t seed;			/* of the interleaved order's shuffle */
 	double timeout_s;
 	const char *out_dir;
+	bool baseline;			/* seq runs first, for speedup and the reference */
+	unsigned loops;			/* event-loop threads of the evloop strategies */
+	struct pb_io_params io;		/* --dir, --direct, --delay, --url */
 };
 
 /*

@@ -11,12 +11,12 @@
 
 static const char raw_header[] =
 	"run_id,workload,kind,strategy,workers,pin,tasks,size,rep,wall_s,user_s,sys_s,"
-	"max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error\n";
+	"max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error,loops\n";
 
 static const char summary_header[] =
 	"run_id,workload,kind,strategy,workers,pin,tasks,size,reps,wall_median_s,wall_mean_s,"
 	"wall_sd_s,wall_ci95_lo_s,wall_ci95_hi_s,wall_min_s,wall_max_s,cv,speedup,efficiency,"
-	"cpu_util,lat_p50_s,lat_p99_s,ok\n";
+	"cpu_util,lat_p50_s,lat_p99_s,ok,loops\n";
 
 char *pb_path(const char *dir, const char *name)
 {
@@ -58,6 +58,15 @@ static void cell_key(FILE *f, const struct pb_output *out, const struct pb_cell 
 		pb_kind_name(cell->workload->kind), cell->strategy->name, cell->workers);
 	csv_text(f, out->pin);
 	fprintf(f, ",%" PRIu64 ",%" PRIu64, cell->tasks, cell->size);
+}
+
+/* The last column: the loop threads of an event-loop cell, empty for others. */
+static void cell_loops(FILE *f, const struct pb_cell *cell)
+{
+	if (cell->loops)
+		fprintf(f, ",%u\n", cell->loops);
+	else
+		fputs(",\n", f);
 }
 
 static int make_run_dir(struct pb_output *out, const char *base, char *why, size_t whylen)
@@ -148,7 +157,7 @@ void pb_output_raw_row(struct pb_output *out, const struct pb_cell *cell,
 		fputc(',', f);
 	}
 	csv_text(f, s->error);
-	fputc('\n', f);
+	cell_loops(f, cell);
 	fflush(f);
 }
 
@@ -182,7 +191,8 @@ static int fill_summary(FILE *f, const void *arg)
 		csv_number(f, s->cpu_util);
 		csv_number(f, s->lat_p50);
 		csv_number(f, s->lat_p99);
-		fprintf(f, ",%d\n", s->ok);
+		fprintf(f, ",%d", s->ok);
+		cell_loops(f, cell);
 	}
 	return 0;
 }

@@ -8,35 +8,45 @@
 #include "plan.h"
 #include "stats.h"
 
+/* One cell per strategy and worker count; seq, when it is the baseline, once. */
+static size_t add_workload_cells(struct pb_cell *cells, const struct pb_options *opts,
+				 const struct pb_workload *workload)
+{
+	struct pb_cell proto = {
+		.workload = workload,
+		.tasks = opts->tasks ? opts->tasks : workload->default_tasks,
+		.size = opts->size ? opts->size : workload->default_size,
+		.baseline = cells,
+		.speedup_base = opts->baseline,
+	};
+	size_t n = 0, first = 0;
+
+	if (opts->baseline) {		/* opts->strategies[0] is seq: one worker */
+		cells[n] = proto;
+		cells[n].strategy = opts->strategies[0];
+		cells[n++].workers = 1;
+		first = 1;
+	}
+	for (size_t s = first; s < opts->nstrategies; s++)
+		for (size_t k = 0; k < opts->workers.n; k++) {
+			cells[n] = proto;
+			cells[n].strategy = opts->strategies[s];
+			cells[n].loops = opts->strategies[s]->event_loop ? opts->loops : 0;
+			cells[n++].workers = (unsigned)opts->workers.v[k];
+		}
+	return n;
+}
+
 int pb_plan_build(const struct pb_options *opts, struct pb_plan *plan)
 {
-	size_t per_workload = 1 + (opts->nstrategies - 1) * opts->workers.n;
+	size_t per_workload = opts->nstrategies * opts->workers.n + 1;
 	size_t n = 0;
 
 	plan->cells = calloc(opts->nworkloads * per_workload, sizeof(*plan->cells));
 	if (!plan->cells)
 		return -1;
-	for (size_t w = 0; w < opts->nworkloads; w++) {
-		const struct pb_workload *workload = opts->workloads[w];
-		struct pb_cell *baseline = &plan->cells[n];
-		struct pb_cell proto = {
-			.workload = workload,
-			.tasks = opts->tasks ? opts->tasks : workload->default_tasks,
-			.size = opts->size ? opts->size : workload->default_size,
-			.baseline = baseline,
-		};
-
-		/* opts->strategies[0] is seq, which runs with one worker. */
-		plan->cells[n] = proto;
-		plan->cells[n].strategy = opts->strategies[0];
-		plan->cells[n++].workers = 1;
-		for (size_t s = 1; s < opts->nstrategies; s++)
-			for (size_t k = 0; k < opts->workers.n; k++) {
-				plan->cells[n] = proto;
-				plan->cells[n].strategy = opts->strategies[s];
-				plan->cells[n++].workers = (unsigned)opts->workers.v[k];
-			}
-	}
+	for (size_t w = 0; w < opts->nworkloads; w++)
+		n += add_workload_cells(plan->cells + n, opts, opts->workloads[w]);
 	plan->ncells = n;
 	return 0;
 }
@@ -77,10 +87,11 @@ static void judge(struct pb_cell *cell, struct pb_sample *sample)
 		baseline->has_reference = true;
 	}
 	if (!baseline->has_reference)
-		set_error(sample, "no reference checksum: seq did not run");
+		set_error(sample, "no reference checksum: %s (%u workers) did not run",
+			  baseline->strategy->name, baseline->workers);
 	else if (sample->checksum != baseline->reference)
-		set_error(sample, "checksum mismatch: %" PRIu64 ", but seq gave %" PRIu64,
-			  sample->checksum, baseline->reference);
+		set_error(sample, "checksum mismatch: %" PRIu64 ", but %s gave %" PRIu64,
+			  sample->checksum, baseline->strategy->name, baseline->reference);
 	sample->ok = sample->error == NULL;
 }
 
@@ -139,7 +150,7 @@ static void summarize(struct pb_cell *cell)
 	sum->cpu_util = median_of(util, n);
 	sum->lat_p50 = median_of(p50, n);
 	sum->lat_p99 = median_of(p99, n);
-	sum->speedup = cell->baseline->summary.median / sum->median;
+	sum->speedup = cell->speedup_base ? cell->baseline->summary.median / sum->median : NAN;
 	sum->efficiency = sum->speedup / cell->workers;
 	free(wall);
 	free(util);

@@ -23,8 +23,10 @@ struct pb_cell {
 	const struct pb_workload *workload;
 	const struct pb_strategy *strategy;
 	unsigned workers;
+	unsigned loops;			/* event-loop threads; 0 for other strategies */
 	uint64_t tasks, size;
-	struct pb_cell *baseline;	/* seq at the same workload, tasks and size */
+	struct pb_cell *baseline;	/* the workload's first cell: seq, unless --baseline none */
+	bool speedup_base;		/* baseline's median is the base of speedup */
 	struct pb_sample *samples;
 	size_t nsamples;
 	bool has_reference;		/* on a baseline: its first checksum */

@@ -76,27 +76,52 @@ void pb_worker_begin(struct pb_run *run, unsigned worker)
 	note_cpu(record);
 }
 
+void pb_helper_begin(struct pb_run *run)
+{
+	if (run->bind)
+		pb_bind_self(run->topology, hwloc_topology_get_allowed_cpuset(run->topology));
+}
+
 void pb_worker_end(struct pb_run *run, unsigned worker)
 {
 	note_cpu(&run->shared->workers[worker]);
 }
 
-void pb_do_task(struct pb_run *run, uint64_t task)
+void pb_task_begin(struct pb_run *run, uint64_t task)
+{
+	run->shared->tasks[task].start_ns = pb_now_ns();
+}
+
+void pb_task_end(struct pb_run *run, uint64_t task, uint64_t checksum, int error)
 {
 	struct pb_task_record *record = &run->shared->tasks[task];
 
-	record->start_ns = pb_now_ns();
-	record->checksum = run->job->workload->run_task(run->job, task);
+	record->checksum = checksum;
+	record->error = error;
 	record->end_ns = pb_now_ns();
+}
+
+void pb_do_task(struct pb_run *run, uint64_t task)
+{
+	uint64_t checksum;
+
+	pb_task_begin(run, task);
+	checksum = run->job->workload->run_task(run->job, task);
+	pb_task_end(run, task, checksum, pb_task_take_error());
+}
+
+void pb_do_tasks_from_counter(struct pb_run *run)
+{
+	uint64_t task;
+
+	while ((task = pb_next_task(run)) < run->job->tasks)
+		pb_do_task(run, task);
 }
 
 void pb_work_from_counter(struct pb_run *run, unsigned worker)
 {
-	uint64_t task;
-
 	pb_worker_begin(run, worker);
-	while ((task = pb_next_task(run)) < run->job->tasks)
-		pb_do_task(run, task);
+	pb_do_tasks_from_counter(run);
 	pb_worker_end(run, worker);
 }
 

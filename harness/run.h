@@ -16,13 +16,21 @@
 
 #include "../benchmarks/workload.h"
 
-/* Stack of the threads parbench creates; tasks need little. */
-#define PB_THREAD_STACK (256 * 1024)
+/*
+ * Stack of the threads parbench creates: tasks need little, and small stacks
+ * let 10,000 threads live at once.  AddressSanitizer needs more.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define PB_THREAD_STACK (512 * 1024)
+#else
+#define PB_THREAD_STACK (64 * 1024)
+#endif
 
 struct pb_task_record {
 	uint64_t checksum;
 	int64_t start_ns;
 	int64_t end_ns;			/* 0 until the task is done */
+	int error;			/* errno value of a failed task, or 0 */
 };
 
 struct pb_worker_record {
@@ -39,6 +47,7 @@ struct pb_shared {
 struct pb_run {
 	const struct pb_job *job;
 	unsigned workers;
+	unsigned loops;			/* event-loop threads; 0 counts as 1 */
 	hwloc_topology_t topology;
 	hwloc_cpuset_t *bind;		/* one per worker, or NULL: not pinned */
 	struct pb_shared *shared;	/* MAP_SHARED: forked workers write it too */
@@ -54,7 +63,21 @@ void pb_run_destroy(struct pb_run *run);
 /* The calls strategies make. */
 void pb_worker_begin(struct pb_run *run, unsigned worker);
 void pb_worker_end(struct pb_run *run, unsigned worker);
+
+/*
+ * A helper thread (an event loop's file reader, not a worker) is created
+ * by a pinned loop thread and inherits its binding; this undoes it, so
+ * helpers run wherever the OS puts them, as they would in libuv.
+ */
+void pb_helper_begin(struct pb_run *run);
 void pb_do_task(struct pb_run *run, uint64_t task);
+
+/* The two halves of pb_do_task(), for loops that run a task in steps. */
+void pb_task_begin(struct pb_run *run, uint64_t task);
+void pb_task_end(struct pb_run *run, uint64_t task, uint64_t checksum, int error);
+
+/* Takes tasks from the shared counter and does them until none is left. */
+void pb_do_tasks_from_counter(struct pb_run *run);
 
 /*
  * A whole worker's life in a pool: begin, take tasks from the shared

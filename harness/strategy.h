@@ -15,12 +15,15 @@
 #ifndef PARBENCH_STRATEGY_H
 #define PARBENCH_STRATEGY_H
 
+#include <stdbool.h>
+
 #include "run.h"
 
 struct pb_strategy {
 	const char *name;
 	const char *summary;
 	int (*run)(struct pb_run *run);
+	bool event_loop;		/* runs run->loops loop threads: --loops applies */
 };
 
 extern const struct pb_strategy *const pb_strategies[];

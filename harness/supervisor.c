@@ -78,6 +78,8 @@ static int start_cell(struct cell_process *p, const struct pb_cell *cell, unsign
 		.size = cell->size,
 		.warmup = opts->warmup,
 		.reps = reps,
+		.loops = cell->loops,
+		.io = opts->io,
 	};
 	char **argv = pb_cell_argv("parbench", &args);
 	pid_t supervisor = getpid();
@@ -398,6 +400,8 @@ int pb_run_main(int argc, char **argv, int full_argc, char **full_argv)
 	/* parbench binds OpenMP's threads itself: one owner of binding. */
 	if (opts.pin.policy != PB_PIN_NONE)
 		setenv("OMP_PROC_BIND", "false", 1);
+	/* libgomp reads it at start-up; small stacks let thousands of threads live. */
+	setenv("OMP_STACKSIZE", "256K", 0);
 	meta = (struct pb_meta){ .run_id = out.run_id, .dir = out.dir, .argc = full_argc,
 				 .argv = full_argv, .opts = &opts, .topology = topology,
 				 .status = "running" };

@@ -26,7 +26,8 @@ static const struct pb_cell *best_cell(const struct pb_cell *first, const struct
 			continue;
 		if (!c->summary.ok && !*failed)
 			*failed = c;
-		if (c->summary.reps && (!best || c->summary.speedup > best->summary.speedup))
+		/* Same tasks and size: the lowest median is the best speedup. */
+		if (c->summary.reps && (!best || c->summary.median < best->summary.median))
 			best = c;
 	}
 	return best;
@@ -46,9 +47,13 @@ static void print_row(FILE *out, const struct pb_cell *c)
 {
 	const struct pb_summary *s = &c->summary;
 
-	fprintf(out, "  %-18s %7u %10.4f   [%9.4f, %9.4f] %7.2fx %6.2f %10.3f", c->strategy->name,
-		c->workers, s->median, s->ci_lo, s->ci_hi, s->speedup, s->efficiency,
-		s->median / (double)c->tasks * 1e6);
+	fprintf(out, "  %-18s %7u %10.4f   [%9.4f, %9.4f]", c->strategy->name, c->workers,
+		s->median, s->ci_lo, s->ci_hi);
+	if (isfinite(s->speedup))
+		fprintf(out, " %7.2fx %6.2f", s->speedup, s->efficiency);
+	else		/* --baseline none */
+		fprintf(out, " %8s %6s", "-", "-");
+	fprintf(out, " %10.3f", s->median / (double)c->tasks * 1e6);
 	if (c->workload->bytes_per_unit)
 		fprintf(out, " %7.2f", (double)c->workload->bytes_per_unit * (double)c->size *
 				       (double)c->tasks / s->median / 1e9);

@@ -11,7 +11,10 @@
 	X(fork_per_task)         \
 	X(openmp_static)         \
 	X(openmp_dynamic)        \
-	X(openmp_guided)
+	X(openmp_guided)         \
+	X(evloop_epoll)          \
+	X(evloop_uv)             \
+	X(evloop_uv_pool)
 
 #define DECLARE(id) extern const struct pb_strategy pb_strategy_##id;
 PB_STRATEGIES(DECLARE)

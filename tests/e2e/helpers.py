@@ -12,11 +12,11 @@ PARBENCH = os.environ.get("PARBENCH", str(ROOT / "parbench"))
 
 RAW_COLUMNS = (
     "run_id,workload,kind,strategy,workers,pin,tasks,size,rep,wall_s,user_s,sys_s,"
-    "max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error").split(",")
+    "max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error,loops").split(",")
 SUMMARY_COLUMNS = (
     "run_id,workload,kind,strategy,workers,pin,tasks,size,reps,wall_median_s,wall_mean_s,"
     "wall_sd_s,wall_ci95_lo_s,wall_ci95_hi_s,wall_min_s,wall_max_s,cv,speedup,efficiency,"
-    "cpu_util,lat_p50_s,lat_p99_s,ok").split(",")
+    "cpu_util,lat_p50_s,lat_p99_s,ok,loops").split(",")
 
 # Small jobs, so that every strategy runs every workload in well under a second.
 SMALL = {
@@ -24,6 +24,8 @@ SMALL = {
     "cpu.mandel": ["--tasks", "24", "--size", "48"],
     "mem.triad": ["--tasks", "12", "--size", "4096"],
     "cpu.nop": ["--tasks", "100"],
+    "io.sleep": ["--tasks", "24", "--size", "2000"],
+    "io.file": ["--tasks", "24", "--size", "10001"],
 }
 
 

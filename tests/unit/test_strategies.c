@@ -28,8 +28,12 @@ static uint64_t run_job(const struct pb_strategy *s, const struct pb_job *job, u
 		cr_assert_geq(task->end_ns, task->start_ns);
 		sum = pb_checksum_fold(sum, t, task->checksum);
 	}
-	/* Per-task strategies use no more workers than there are tasks. */
-	for (unsigned w = 0; w < workers && w < job->tasks; w++) {
+	/*
+	 * Per-task strategies use no more workers than there are tasks; event
+	 * loops record their loop threads (one here), and libuv's pool keeps the
+	 * size of its first use in this process.
+	 */
+	for (unsigned w = 0; w < (s->event_loop ? 1 : workers) && w < job->tasks; w++) {
 		const struct pb_worker_record *worker = &run.shared->workers[w];
 
 		cr_assert_gt(CPU_COUNT(&worker->seen), 0, "%s: worker %u of %u saw no CPU",

@@ -1,0 +1,237 @@
+/*
+ * io.file: each task reads one whole file and checksums its bytes.  Setup
+ * writes the files (at most PB_FILES of `size` bytes, task i reads file
+ * i mod PB_FILES) into a new directory under --dir or $TMPDIR, which
+ * teardown removes.  After setup the files are in the page cache, so the
+ * default measures reads from memory through the kernel; --direct reads
+ * with O_DIRECT, past the cache, where the file system allows it (tmpfs,
+ * for one, may not: setup says so and the cell fails).
+ *
+ * Regular files are always "ready" to epoll, so the non-blocking form hands
+ * the whole read to a helper thread (PB_WAIT_BLOCKING), as libuv's fs
+ * requests do with its thread pool.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "workload.h"
+
+#define PB_FILES 1024
+#define CHUNK (1 << 20)			/* bytes per read() */
+#define DIRECT_ALIGN 4096		/* O_DIRECT's buffer and length alignment */
+
+struct files {
+	char dir[4096];
+	uint64_t count;
+	int flags;			/* for open() */
+};
+
+struct file_task {
+	uint64_t task;
+};
+
+/* The content of every file: 8-byte words, a function of file and position. */
+static uint64_t file_word(uint64_t file, uint64_t word)
+{
+	return pb_mix64((file << 40) ^ word);
+}
+
+/*
+ * Fletcher-style: the second sum makes the checksum depend on the order of
+ * the words, at the cost of two additions per 8 bytes (no multiply, so it
+ * keeps up with reads from the page cache).
+ */
+struct sums {
+	uint64_t a, b;
+};
+
+static void sums_add(struct sums *s, const unsigned char *bytes, size_t len)
+{
+	size_t words = len / 8;
+
+	for (size_t i = 0; i < words; i++) {
+		uint64_t w;
+
+		memcpy(&w, bytes + 8 * i, 8);
+		s->a += w;
+		s->b += s->a;
+	}
+	for (size_t i = 8 * words; i < len; i++) {	/* the tail, byte by byte */
+		s->a += bytes[i];
+		s->b += s->a;
+	}
+}
+
+static void file_path(const struct files *f, uint64_t file, char *path, size_t len)
+{
+	snprintf(path, len, "%s/%llu", f->dir, (unsigned long long)file);
+}
+
+static int write_file(const struct files *f, uint64_t file, uint64_t size, int sync)
+{
+	unsigned char *buf = malloc(CHUNK);
+	char path[4200];
+	int fd, rc = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	file_path(f, file, path, sizeof(path));
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		free(buf);
+		return -errno;
+	}
+	for (uint64_t done = 0; done < size && rc == 0;) {
+		size_t len = size - done < CHUNK ? (size_t)(size - done) : CHUNK;
+
+		for (size_t i = 0; i < len; i += 8) {
+			uint64_t w = file_word(file, (done + i) / 8);
+
+			memcpy(buf + i, &w, len - i < 8 ? len - i : 8);
+		}
+		if (write(fd, buf, len) != (ssize_t)len)
+			rc = errno ? -errno : -EIO;
+		done += len;
+	}
+	if (rc == 0 && sync && fsync(fd) < 0)
+		rc = -errno;
+	close(fd);
+	free(buf);
+	return rc;
+}
+
+static void remove_files(struct files *f, uint64_t count)
+{
+	char path[4200];
+
+	for (uint64_t i = 0; i < count; i++) {
+		file_path(f, i, path, sizeof(path));
+		unlink(path);
+	}
+	rmdir(f->dir);
+}
+
+/* Whether the file system takes O_DIRECT: open the first file with it. */
+static int check_direct(struct pb_job *job, const struct files *f)
+{
+	char path[4200];
+	int fd;
+
+	file_path(f, 0, path, sizeof(path));
+	fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(job->error, sizeof(job->error),
+			 "--direct: the file system of %.300s refuses O_DIRECT (%s); run without "
+			 "--direct, or point --dir at a disk file system", f->dir, strerror(errno));
+		return -errno;
+	}
+	close(fd);
+	return 0;
+}
+
+static int files_setup(struct pb_job *job)
+{
+	const char *base = job->io.dir ? job->io.dir : getenv("TMPDIR");
+	struct files *f = calloc(1, sizeof(*f));
+	int rc = 0;
+
+	if (!f)
+		return -ENOMEM;
+	snprintf(f->dir, sizeof(f->dir), "%s/parbench-io.file-XXXXXX", base ? base : "/tmp");
+	if (!mkdtemp(f->dir)) {
+		rc = -errno;
+		free(f);
+		return rc;
+	}
+	f->count = job->tasks < PB_FILES ? job->tasks : PB_FILES;
+	f->flags = O_RDONLY | O_CLOEXEC | (job->io.direct ? O_DIRECT : 0);
+	for (uint64_t i = 0; i < f->count && rc == 0; i++)
+		if ((rc = write_file(f, i, job->size, job->io.direct)) < 0)
+			remove_files(f, i + 1);
+	if (rc == 0 && job->io.direct && (rc = check_direct(job, f)) < 0)
+		remove_files(f, f->count);
+	if (rc < 0) {
+		free(f);
+		return rc;
+	}
+	job->state = f;
+	return 0;
+}
+
+static void files_teardown(struct pb_job *job)
+{
+	remove_files(job->state, ((struct files *)job->state)->count);
+	free(job->state);
+	job->state = NULL;
+}
+
+static uint64_t file_read(const struct pb_job *job, uint64_t task)
+{
+	const struct files *f = job->state;
+	size_t cap = job->size < CHUNK ? (size_t)job->size : CHUNK;
+	struct sums sums = { 0, 0 };
+	unsigned char *buf;
+	char path[4200];
+	ssize_t got;
+	int fd, err = 0;
+
+	/* O_DIRECT wants an aligned buffer and whole blocks. */
+	cap = (cap + DIRECT_ALIGN - 1) / DIRECT_ALIGN * DIRECT_ALIGN;
+	if (posix_memalign((void **)&buf, DIRECT_ALIGN, cap))
+		return pb_task_fail(ENOMEM);
+	file_path(f, task % f->count, path, sizeof(path));
+	fd = open(path, f->flags);
+	if (fd < 0) {
+		free(buf);
+		return pb_task_fail(errno);
+	}
+	while ((got = read(fd, buf, cap)) > 0)
+		sums_add(&sums, buf, (size_t)got);
+	if (got < 0)
+		err = errno;
+	close(fd);
+	free(buf);
+	if (err)
+		return pb_task_fail(err);
+	return pb_mix64(sums.a) ^ sums.b;
+}
+
+static struct pb_step file_start(const struct pb_job *job, uint64_t task, void *state)
+{
+	struct file_task *t = state;
+
+	(void)job;
+	t->task = task;
+	return (struct pb_step){ .wait = PB_WAIT_BLOCKING };
+}
+
+/* Runs on a helper thread: the whole read, blocking. */
+static struct pb_step file_resume(const struct pb_job *job, void *state)
+{
+	const struct file_task *t = state;
+	uint64_t checksum = file_read(job, t->task);
+	int err = pb_task_take_error();
+
+	return err ? pb_step_failed(err) : pb_step_done(checksum);
+}
+
+const struct pb_workload pb_workload_io_file = {
+	.name = "io.file",
+	.kind = PB_KIND_IO,
+	.summary = "each task reads one whole file (from the page cache, or O_DIRECT)",
+	.default_tasks = 256,
+	.default_size = 256 * 1024,
+	.size_unit = "bytes per file",
+	.bytes_per_unit = 1,
+	.setup = files_setup,
+	.teardown = files_teardown,
+	.run_task = file_read,
+	.task_state_size = sizeof(struct file_task),
+	.start_task = file_start,
+	.resume_task = file_resume,
+};

@@ -1,0 +1,26 @@
+/*
+ * What the event-loop strategies share.  `workers` tasks are in flight at
+ * once, spread over run->loops loop threads (--loops); loop i is worker i
+ * for pinning and for the cpus column.  Loop 0 runs on the calling thread,
+ * as asyncio's loop runs on the main thread; the others on new threads.
+ */
+#ifndef PARBENCH_LOOP_H
+#define PARBENCH_LOOP_H
+
+#include "run.h"
+
+/* How many loop threads run: --loops, at most one per task in flight. */
+unsigned pb_loop_threads(const struct pb_run *run);
+
+/* How many tasks loop `loop` keeps in flight. */
+unsigned pb_loop_share(const struct pb_run *run, unsigned loop);
+
+/*
+ * Runs loop_main(run, loop, arg) for every loop, each between
+ * pb_worker_begin() and pb_worker_end(), and waits for all of them.
+ * Returns 0, or -1 after pb_fail().
+ */
+int pb_loops_run(struct pb_run *run, int (*loop_main)(struct pb_run *, unsigned, void *),
+		 void *arg);
+
+#endif
