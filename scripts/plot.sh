@@ -47,7 +47,16 @@ for workload in $workloads; do
 		echo "plot: $workload has no successful cells; no plot" >&2
 		continue
 	fi
-	plot+=("[1:*] (x < $pus ? x : $pus) with lines dashtype 2 linewidth 1.5 linecolor 'gray30' title 'ideal: min(workers, PUs)'")
+	# CPU and memory work can use at most the PUs; waiting tasks, any number.
+	kind=$(awk -F, -v w="$workload" 'NR > 1 && $2 == w { print $3; exit }' "$run/summary.csv")
+	if [[ $kind == io ]]; then
+		ideal="x title 'ideal: workers (tasks in flight)'"
+		yscale="set logscale y 2"
+	else
+		ideal="(x < $pus ? x : $pus) title 'ideal: min(workers, PUs)'"
+		yscale="set yrange [0:*]"
+	fi
+	plot+=("[1:*] $ideal with lines dashtype 2 linewidth 1.5 linecolor 'gray30'")
 	for terminal in "pngcairo size 1080,640 font ',11'" "svg size 1080,640 dynamic font ',11'"; do
 		ext=${terminal%% *}
 		ext=${ext/pngcairo/png}
@@ -60,7 +69,7 @@ for workload in $workloads; do
 			set logscale x 2
 			set key outside right top
 			set grid
-			set yrange [0:*]
+			$yscale
 			set offsets 0, 0, graph 0.08, 0
 			set style line 1 linecolor rgb '#1f77b4' linewidth 2 pointtype 4
 			set style line 2 linecolor rgb '#ff7f0e' linewidth 2 pointtype 5

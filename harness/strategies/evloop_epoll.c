@@ -286,13 +286,14 @@ static int epoll_loop_main(struct pb_run *run, unsigned index, void *arg)
 		return 0;
 	}
 	loop.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (loop.epfd < 0)
+		return pb_fail(run, "loop %u: epoll_create1: %s", index, strerror(errno));
 	loop.slots = calloc(loop.nslots, sizeof(*loop.slots));
 	states = calloc(loop.nslots, state_size ? state_size : 1);
-	if (loop.epfd < 0 || !loop.slots || !states) {
+	if (!loop.slots || !states) {
 		free(states);
 		free_loop(&loop);
-		return pb_fail(run, "loop %u: cannot set up %u task slots: %s", index,
-			       loop.nslots, strerror(errno));
+		return pb_fail(run, "loop %u: out of memory for %u task slots", index, loop.nslots);
 	}
 	for (unsigned i = 0; i < loop.nslots; i++)
 		loop.slots[i] = (struct slot){ .loop = &loop, .state = states + i * state_size,

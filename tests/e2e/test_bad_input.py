@@ -36,6 +36,15 @@ BAD_RUN_OPTIONS = [
     (["-x"], "-x"),
     (["extra"], "extra"),
     (["-w"], "-w"),
+    (["--loops", "0"], "'0'"),
+    (["--loops", "257"], "257"),
+    (["--delay", "-1"], "'-1'"),
+    (["--delay", "61"], "'61'"),
+    (["--url", "ftp://example.org/"], "ftp://example.org/"),
+    (["--url", "http://"], "http://"),
+    (["--dir", "/nonexistent/dir"], "/nonexistent/dir"),
+    (["--dir", "/etc/hostname"], "/etc/hostname"),
+    (["--baseline", "fastest"], "fastest"),
 ]
 
 
