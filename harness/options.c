@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <http_parser.h>
+
 #include "options.h"
 #include "version.h"
 
@@ -232,7 +234,12 @@ static uint64_t number_option(const char *option, const char *text, uint64_t lo,
 
 static void check_url(const char *url)
 {
-	if (strncmp(url, "http://", 7) != 0)
+	struct http_parser_url parts;
+
+	http_parser_url_init(&parts);
+	if (strncmp(url, "http://", 7) != 0 ||
+	    http_parser_parse_url(url, strlen(url), 0, &parts) != 0 ||
+	    !(parts.field_set & (1 << UF_HOST)))
 		usage_error("--url '%s': allowed: http://HOST[:PORT][/PATH]", url);
 }
 

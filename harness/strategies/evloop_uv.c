@@ -130,6 +130,22 @@ static int start_poll(struct uv_slot *slot, int fd, int events)
 	return err;
 }
 
+/*
+ * libuv's timers count whole milliseconds of a clock cached per loop
+ * iteration.  Refresh it, and count the part of a millisecond (and any lag
+ * of the cached clock) already gone, so that no wait ends early: a 1 ms
+ * sleep then takes 1 to 2 ms, which is what libuv's resolution costs.
+ */
+static uint64_t timer_ms(struct uv_slot *slot, int64_t ns)
+{
+	uv_loop_t *loop = &slot->ctx->loop;
+	uint64_t into_ms;
+
+	uv_update_time(loop);
+	into_ms = uv_hrtime() - uv_now(loop) * 1000000;
+	return ((uint64_t)ns + into_ms + 999999) / 1000000;
+}
+
 /* Sets up what the step waits for; false when the task is over. */
 static bool wait_for(struct uv_slot *slot, struct pb_step *step)
 {
@@ -140,14 +156,7 @@ static bool wait_for(struct uv_slot *slot, struct pb_step *step)
 	case PB_WAIT_FAILED:
 		return false;
 	case PB_WAIT_TIMER:
-		/*
-		 * libuv's clock counts whole milliseconds and is cached per
-		 * iteration: refresh it, and add the millisecond the clock may
-		 * already be into, so that no wait ends early.
-		 */
-		uv_update_time(&slot->ctx->loop);
-		err = uv_timer_start(&slot->timer, on_timer,
-				     (uint64_t)(step->ns + 999999) / 1000000 + 1, 0);
+		err = uv_timer_start(&slot->timer, on_timer, timer_ms(slot, step->ns), 0);
 		break;
 	case PB_WAIT_READABLE:
 		err = start_poll(slot, step->fd, UV_READABLE);
