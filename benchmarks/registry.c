@@ -13,7 +13,8 @@
 	X(mem_triad)    \
 	X(cpu_nop)      \
 	X(io_sleep)     \
-	X(io_file)
+	X(io_file)      \
+	X(io_http)
 
 #define DECLARE(id) extern const struct pb_workload pb_workload_##id;
 PB_WORKLOADS(DECLARE)

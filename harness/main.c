@@ -4,6 +4,7 @@
 
 #include "../benchmarks/workload.h"
 #include "cell.h"
+#include "http.h"
 #include "pin.h"
 #include "strategy.h"
 #include "supervisor.h"
@@ -19,6 +20,7 @@ static const char main_help[] =
 	"  run    run workloads x strategies x worker counts (parbench run --help)\n"
 	"  list   the workloads, strategies and pin policies\n"
 	"  topo   the machine's topology as the run sees it\n"
+	"  serve  io.http's HTTP server, alone, in the foreground\n"
 	"\n"
 	"  -h, --help      this help\n"
 	"  -V, --version   the version\n";
@@ -141,8 +143,11 @@ int main(int argc, char **argv)
 		return list_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "topo") == 0)
 		return topo_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "serve") == 0)
+		return pb_serve_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "__cell") == 0)
 		return pb_cell_main(argc, argv);
-	fprintf(stderr, "parbench: '%s' is not a command; allowed: run, list, topo\n", argv[1]);
+	fprintf(stderr, "parbench: '%s' is not a command; allowed: run, list, topo, serve\n",
+		argv[1]);
 	return 2;
 }

@@ -9,8 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <http_parser.h>
-
+#include "http.h"
 #include "options.h"
 #include "version.h"
 
@@ -234,13 +233,11 @@ static uint64_t number_option(const char *option, const char *text, uint64_t lo,
 
 static void check_url(const char *url)
 {
-	struct http_parser_url parts;
+	struct pb_http_target target;
+	char why[128];
 
-	http_parser_url_init(&parts);
-	if (strncmp(url, "http://", 7) != 0 ||
-	    http_parser_parse_url(url, strlen(url), 0, &parts) != 0 ||
-	    !(parts.field_set & (1 << UF_HOST)))
-		usage_error("--url '%s': allowed: http://HOST[:PORT][/PATH]", url);
+	if (pb_http_parse_url(url, &target, why, sizeof(why)))
+		usage_error("--url '%s': %s; allowed: http://HOST[:PORT][/PATH]", url, why);
 }
 
 /* io.file writes its files there: it must be a directory we may write. */
