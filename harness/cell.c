@@ -267,8 +267,7 @@ out_pin:
 	return rc;
 }
 
-/* Thousands of connections or files in flight need thousands of fds. */
-static void raise_fd_limit(void)
+void pb_raise_fd_limit(void)
 {
 	struct rlimit limit;
 
@@ -335,7 +334,7 @@ int pb_cell_main(int argc, char **argv)
 		return send_error(0, "internal error: unknown workload or strategy");
 	if (pb_topology_load(&topology, why, sizeof(why)))
 		return send_error(0, why);
-	raise_fd_limit();
+	pb_raise_fd_limit();
 	rc = run_cell(&args, workload, strategy, topology);
 	hwloc_topology_destroy(topology);
 	return rc;

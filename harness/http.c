@@ -15,13 +15,13 @@
 #include <strings.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../benchmarks/workload.h"
+#include "cell.h"
 #include "http.h"
 #include "timer_heap.h"
 
@@ -830,16 +830,6 @@ int pb_http_server_run(struct pb_http_server *srv)
 	return rc;
 }
 
-/* Thousands of connections need thousands of fds. */
-static void raise_fd_limit(void)
-{
-	struct rlimit limit;
-
-	if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-		limit.rlim_cur = limit.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &limit);
-	}
-}
 
 static int listen_on(struct pb_http_server *srv, const struct pb_http_server_config *cfg,
 		     char *why, size_t whylen)
@@ -889,7 +879,7 @@ int pb_http_server_open(const struct pb_http_server_config *cfg, struct pb_http_
 	srv->delay_ns = llround(cfg->delay_s * 1e9);
 	srv->size = cfg->size;
 	write_heads(srv);
-	raise_fd_limit();
+	pb_raise_fd_limit();
 	if (listen_on(srv, cfg, why, whylen) < 0) {
 		pb_http_server_close(srv);
 		return -1;
