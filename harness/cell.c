@@ -191,8 +191,8 @@ static int measure(const struct pb_strategy *strategy, struct pb_run *run,
 	rc = strategy->run(run);
 	end = pb_now_ns();
 	usage_now(&after);
-	if (rc) {
-		snprintf(why, whylen, "%s", run->error);
+	if (rc || run->error[0]) {	/* a loop may pb_fail() a task and run on */
+		snprintf(why, whylen, "%s", run->error[0] ? run->error : "the strategy failed");
 		return -1;
 	}
 	s->wall_s = (double)(end - start) / 1e9;

@@ -98,7 +98,26 @@ static void *helper_main(void *arg)
 	return NULL;
 }
 
-/* The helpers start with the first blocking step: most workloads have none. */
+/* Stops the helpers that started and frees what start_helpers() made. */
+static void close_helpers(struct helpers *h)
+{
+	pthread_mutex_lock(&h->lock);
+	h->stop = true;
+	pthread_cond_broadcast(&h->wake);
+	pthread_mutex_unlock(&h->lock);
+	for (unsigned i = 0; i < h->started; i++)
+		pthread_join(h->threads[i], NULL);
+	close(h->eventfd);		/* which takes it out of the epoll set */
+	pthread_cond_destroy(&h->wake);
+	pthread_mutex_destroy(&h->lock);
+	*h = (struct helpers){ .eventfd = -1 };
+}
+
+/*
+ * The helpers start with the first blocking step: most workloads have none.
+ * All of them or none: fewer helpers than the strategy says would be
+ * measured as if they were all there.
+ */
 static int start_helpers(struct epoll_loop *loop)
 {
 	struct helpers *h = &loop->helpers;
@@ -115,29 +134,24 @@ static int start_helpers(struct epoll_loop *loop)
 	}
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->wake, NULL);
+	for (; h->started < HELPERS; h->started++) {
+		err = pb_thread_start(&h->threads[h->started], helper_main, loop);
+		if (err) {
+			pb_fail(loop->run, "pthread_create of file-read helper %u of %u: %s",
+				h->started + 1, HELPERS, strerror(err));
+			close_helpers(h);
+			return -1;
+		}
+	}
 	loop->helpers_up = true;
-	for (; h->started < HELPERS; h->started++)
-		if ((err = pb_thread_start(&h->threads[h->started], helper_main, loop)))
-			return h->started ? 0 : pb_fail(loop->run, "pthread_create of a helper: %s",
-							strerror(err));
 	return 0;
 }
 
 static void stop_helpers(struct epoll_loop *loop)
 {
-	struct helpers *h = &loop->helpers;
-
-	if (!loop->helpers_up)
-		return;
-	pthread_mutex_lock(&h->lock);
-	h->stop = true;
-	pthread_cond_broadcast(&h->wake);
-	pthread_mutex_unlock(&h->lock);
-	for (unsigned i = 0; i < h->started; i++)
-		pthread_join(h->threads[i], NULL);
-	close(h->eventfd);
-	pthread_cond_destroy(&h->wake);
-	pthread_mutex_destroy(&h->lock);
+	if (loop->helpers_up)
+		close_helpers(&loop->helpers);
+	loop->helpers_up = false;
 }
 
 /* Sets up what the step waits for; false when the task is over. */
@@ -305,7 +319,7 @@ static int epoll_loop_main(struct pb_run *run, unsigned index, void *arg)
 
 static int evloop_epoll_run(struct pb_run *run)
 {
-	return pb_loops_run(run, epoll_loop_main, NULL);
+	return pb_loops_run(run, PB_LOOPS_WORK, epoll_loop_main, NULL);
 }
 
 const struct pb_strategy pb_strategy_evloop_epoll = {
