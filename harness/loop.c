@@ -20,6 +20,7 @@ unsigned pb_loop_share(const struct pb_run *run, unsigned loop)
 struct loop_thread {
 	struct pb_run *run;
 	unsigned index;
+	enum pb_loop_role role;
 	int (*main)(struct pb_run *, unsigned, void *);
 	void *arg;
 	int rc;
@@ -30,14 +31,19 @@ static void *loop_thread_main(void *data)
 {
 	struct loop_thread *self = data;
 
+	if (self->role == PB_LOOPS_HAND_OFF) {
+		pb_helper_begin(self->run);
+		self->rc = self->main(self->run, self->index, self->arg);
+		return NULL;
+	}
 	pb_worker_begin(self->run, self->index);
 	self->rc = self->main(self->run, self->index, self->arg);
 	pb_worker_end(self->run, self->index);
 	return NULL;
 }
 
-int pb_loops_run(struct pb_run *run, int (*loop_main)(struct pb_run *, unsigned, void *),
-		 void *arg)
+int pb_loops_run(struct pb_run *run, enum pb_loop_role role,
+		 int (*loop_main)(struct pb_run *, unsigned, void *), void *arg)
 {
 	unsigned loops = pb_loop_threads(run), started;
 	struct loop_thread *threads = calloc(loops, sizeof(*threads));
@@ -46,7 +52,7 @@ int pb_loops_run(struct pb_run *run, int (*loop_main)(struct pb_run *, unsigned,
 	if (!threads)
 		return pb_fail(run, "out of memory for %u loops", loops);
 	for (unsigned i = 0; i < loops; i++)
-		threads[i] = (struct loop_thread){ run, i, loop_main, arg, 0, 0 };
+		threads[i] = (struct loop_thread){ run, i, role, loop_main, arg, 0, 0 };
 	for (started = 1; started < loops; started++) {
 		int err = pb_thread_start(&threads[started].thread, loop_thread_main,
 					  &threads[started]);

@@ -15,12 +15,19 @@ unsigned pb_loop_threads(const struct pb_run *run);
 /* How many tasks loop `loop` keeps in flight. */
 unsigned pb_loop_share(const struct pb_run *run, unsigned loop);
 
+enum pb_loop_role {
+	PB_LOOPS_WORK,		/* loop i is worker i: pinned, and its CPUs recorded */
+	PB_LOOPS_HAND_OFF,	/* the loops hand tasks to threads that are the workers */
+};
+
 /*
- * Runs loop_main(run, loop, arg) for every loop, each between
- * pb_worker_begin() and pb_worker_end(), and waits for all of them.
+ * Runs loop_main(run, loop, arg) for every loop and waits for all of them.
+ * Each loop runs between pb_worker_begin() and pb_worker_end(), or, when
+ * the loops hand off, as a helper (pb_helper_begin()), so that only the
+ * threads doing the tasks write the worker records.
  * Returns 0, or -1 after pb_fail().
  */
-int pb_loops_run(struct pb_run *run, int (*loop_main)(struct pb_run *, unsigned, void *),
-		 void *arg);
+int pb_loops_run(struct pb_run *run, enum pb_loop_role role,
+		 int (*loop_main)(struct pb_run *, unsigned, void *), void *arg);
 
 #endif

@@ -12,7 +12,7 @@
  * evloop-uv+pool hands every task, in its blocking form, to libuv's thread
  * pool sized to the worker count (at most libuv's 1024; more tasks in flight
  * wait in its queue): asyncio's run_in_executor.  Pool thread i is worker i
- * for pinning.  The pool is
+ * for pinning and the cpus column; the loops are not pinned.  The pool is
  * libuv's, created at the first task of the process and kept, so like an
  * OpenMP team it is created in the warm-up, not in the measured runs.
  */
@@ -296,7 +296,7 @@ static int uv_loop_main(struct pb_run *run, unsigned index, void *arg)
 
 static int evloop_uv_run(struct pb_run *run)
 {
-	return pb_loops_run(run, uv_loop_main, NULL);
+	return pb_loops_run(run, PB_LOOPS_WORK, uv_loop_main, NULL);
 }
 
 /*
@@ -312,7 +312,7 @@ static int evloop_uv_pool_run(struct pb_run *run)
 
 	snprintf(size, sizeof(size), "%u", threads);
 	setenv("UV_THREADPOOL_SIZE", size, 1);
-	return pb_loops_run(run, uv_loop_main, run);
+	return pb_loops_run(run, PB_LOOPS_HAND_OFF, uv_loop_main, run);
 }
 
 const struct pb_strategy pb_strategy_evloop_uv = {
