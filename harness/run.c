@@ -134,13 +134,16 @@ void pb_work_one_task(struct pb_run *run, unsigned worker, uint64_t task)
 
 int pb_fail(struct pb_run *run, const char *fmt, ...)
 {
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;	/* loops fail at once */
 	va_list ap;
 
-	if (run->error[0])	/* the first failure is the one to report */
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(run->error, sizeof(run->error), fmt, ap);
-	va_end(ap);
+	pthread_mutex_lock(&lock);
+	if (!run->error[0]) {	/* the first failure is the one to report */
+		va_start(ap, fmt);
+		vsnprintf(run->error, sizeof(run->error), fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&lock);
 	return -1;
 }
 
