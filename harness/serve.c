@@ -5,6 +5,8 @@
 #include <arpa/inet.h>
 #include <getopt.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -144,6 +146,7 @@ int pb_serve_main(int argc, char **argv)
 	};
 	struct pb_http_server *srv;
 	char why[256];
+	sigset_t stops;
 	bool ipv6;
 	int rc = parse_args(argc, argv, &cfg);
 
@@ -153,6 +156,11 @@ int pb_serve_main(int argc, char **argv)
 		fprintf(stderr, "parbench serve: %s\n", why);
 		return 1;
 	}
+	/* Held from here: a signal right after the line waits for the loop's handler. */
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stops, NULL);
 	ipv6 = strchr(cfg.host, ':') != NULL;
 	printf("parbench serve: listening on http://%s%s%s:%u/ (delay %g s, body %llu bytes)\n",
 	       ipv6 ? "[" : "", cfg.host, ipv6 ? "]" : "", pb_http_server_port(srv), cfg.delay_s,
