@@ -14,7 +14,7 @@ endif
 
 VARIANT ?= release
 OBJDIR := .build/$(VARIANT)
-PKGS := hwloc jansson libuv
+PKGS := hwloc jansson libuv gsl
 
 ifeq ($(VARIANT),asan)
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -23,4 +23,57 @@ double pb_sd(const double *v, size_t n);
  */
 double pb_median_ci(size_t n, double level, size_t *lo, size_t *hi);
 
+/* The median absolute deviation of a sorted sample, unscaled; NAN when n == 0. */
+double pb_mad(const double *sorted, size_t n);
+
+/*
+ * How many values of a sorted sample lie outside median +/- 3 x 1.4826 x MAD
+ * (the MAD scaled to estimate a normal sample's standard deviation).  With a
+ * MAD of 0 no value counts as an outlier.
+ */
+size_t pb_outliers(const double *sorted, size_t n);
+
+/*
+ * Two-sided p-value of the Mann-Whitney U test that a and b come from the
+ * same distribution: the exact distribution of U when both samples have at
+ * most PB_MWU_EXACT_MAX values and there are no ties (scipy's
+ * method="exact"), otherwise the normal approximation with the tie
+ * correction and a continuity correction (scipy's method="asymptotic").
+ * 1 when either sample is empty.
+ */
+#define PB_MWU_EXACT_MAX 25
+double pb_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb);
+
+/* Holm's step-down adjustment of n p-values, in place (each capped at 1). */
+void pb_holm(double *p, size_t n);
+
+/*
+ * The ratio of two medians, median(a) / median(b), of sorted samples, and
+ * its interval: each median's distribution-free interval at level
+ * sqrt(level), so that for independent samples both hold, and so the
+ * ratio's interval, with probability `level`.  Returns the coverage reached,
+ * which is less than `level` for small samples (see pb_median_ci()).
+ */
+double pb_median_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
+			  double level, double *ratio, double *lo, double *hi);
+
+/* Karp-Flatt's experimentally determined serial fraction of a speedup on p > 1 workers. */
+double pb_karp_flatt(double speedup, unsigned p);
+
+/*
+ * Amdahl's law S(p) = 1 / (f + (1 - f) / p) fitted to n points by least
+ * squares on 1/S, which is linear in f: the serial fraction f, or NAN when
+ * no point has p > 1.
+ */
+double pb_amdahl_fit(const unsigned *p, const double *speedup, size_t n);
+
+/*
+ * Of speedups measured at ascending task sizes: the size above which the
+ * speedup stays at or above 1, interpolated linearly in log(size) between
+ * the two points around the last crossing from below 1.  sizes[0] when no
+ * point is below 1 (the crossover is at or below the smallest size), NAN
+ * when the last point is below 1.
+ */
+double pb_crossover(const double *sizes, const double *speedup, size_t n);
+
 #endif

@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
 	gcc make pkg-config   # the build (gcc brings libgomp for OpenMP)
 	libhwloc-dev          # topology and pinning
-	libjansson-dev        # meta.json
+	libjansson-dev        # meta.json and the JSON exports
+	libgsl-dev            # statistics: distributions and quantiles
 	libuv1-dev            # the evloop-uv strategies
 	libhttp-parser-dev    # io.http's client and server (Node's http_parser)
 	libcriterion-dev      # unit tests
