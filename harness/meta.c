@@ -89,6 +89,7 @@ static json_t *optional_number(uint64_t v)
 static json_t *plan_json(const struct pb_options *o)
 {
 	json_t *workloads = json_array(), *strategies = json_array(), *workers = json_array();
+	json_t *pins = json_array(), *sizes = json_array();
 
 	for (size_t i = 0; i < o->nworkloads; i++)
 		json_array_append_new(workloads, json_string(o->workloads[i]->name));
@@ -96,11 +97,17 @@ static json_t *plan_json(const struct pb_options *o)
 		json_array_append_new(strategies, json_string(o->strategies[i]->name));
 	for (size_t i = 0; i < o->workers.n; i++)
 		json_array_append_new(workers, json_integer((json_int_t)o->workers.v[i]));
-	return json_pack("{s:o, s:o, s:o, s:s, s:o, s:o, s:i, s:i, s:s, s:I, s:f}",
+	for (size_t i = 0; i < o->npins; i++)
+		json_array_append_new(pins, json_string(o->pins[i].spec));
+	for (size_t i = 0; i < o->sizes.n; i++)	/* empty: each workload's own */
+		json_array_append_new(sizes, json_integer((json_int_t)o->sizes.v[i]));
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:f, s:i, s:s, s:I, s:f}",
 			 "workloads", workloads, "strategies", strategies,
-			 "workers", workers, "pin", o->pin.spec,
-			 "tasks", optional_number(o->tasks), "size", optional_number(o->size),
-			 "reps", o->reps, "warmup", o->warmup,
+			 "workers", workers, "pin", pins,
+			 "tasks", optional_number(o->tasks), "size", sizes,
+			 "reps", o->reps_auto ? json_string("auto") : json_integer(o->reps),
+			 "reps_auto", o->reps_auto, "max_time_s", o->max_time_s,
+			 "warmup", o->warmup,
 			 "order", o->order == PB_ORDER_INTERLEAVED ? "interleaved" : "sequential",
 			 "seed", (json_int_t)o->seed, "timeout_s", o->timeout_s);
 }

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -69,10 +70,15 @@ static void print_help(unsigned pus)
 	       "  -n, --workers LIST   worker counts such as 1,2,4 or 1-8, 1 to %d\n"
 	       "                       (default: powers of two up to the PUs, the PUs,\n"
 	       "                       and twice the PUs; here %s)\n"
-	       "      --pin POLICY     none, compact, scatter or pu:LIST (default: compact)\n"
+	       "      --pin POLICY     none, compact, scatter or pu:LIST (default: compact);\n"
+	       "                       given more than once, pinning is an axis like workers\n"
 	       "      --tasks N        tasks per job, 1 to %d (default: the workload's own)\n"
-	       "      --size N         units of work per task (default: the workload's own)\n"
-	       "      --reps N         measured repetitions per cell, 1 to %d (default: 5)\n"
+	       "      --size LIST      units of work per task, such as 1000,100000\n"
+	       "                       (default: the workload's own)\n"
+	       "      --reps N|auto    measured repetitions per cell, 1 to %d (default: 5);\n"
+	       "                       auto: at least %d, then more until the 95%% CI of the\n"
+	       "                       median is within %.0f%% of it, or --max-time is spent\n"
+	       "      --max-time SEC   --reps auto: the most time a cell may take (default: %.0f)\n"
 	       "      --warmup N       repetitions before each measured one (interleaved)\n"
 	       "                       or before the first (sequential), in the same\n"
 	       "                       process; not recorded (default: 1)\n"
@@ -100,13 +106,15 @@ static void print_help(unsigned pus)
 	       "      --dir DIR        io.file: where its files go (default: a new\n"
 	       "                       temporary directory, removed afterwards)\n"
 	       "      --direct         io.file: read with O_DIRECT, past the page cache\n"
+	       "      --export-json FILE      the summary as JSON, too\n"
+	       "      --export-markdown FILE  the summary as a Markdown table, too\n"
 	       "  -h, --help           this help\n"
 	       "  -V, --version        the version\n"
 	       "\n"
 	       "`parbench list` names the workloads, strategies and pin policies;\n"
 	       "`parbench topo` shows the PUs that --pin pu:LIST refers to.\n",
-	       PB_MAX_WORKERS, defaults, PB_MAX_TASKS, PB_MAX_REPS, PB_MAX_LOOPS,
-	       PB_MAX_DELAY_S);
+	       PB_MAX_WORKERS, defaults, PB_MAX_TASKS, PB_MAX_REPS, PB_AUTO_MIN_REPS,
+	       PB_AUTO_CI_WIDTH * 100, PB_DEFAULT_MAX_TIME_S, PB_MAX_LOOPS, PB_MAX_DELAY_S);
 }
 
 /* Resolves a -w or -s argument against a NULL-terminated registry. */
@@ -240,6 +248,62 @@ static void check_url(const char *url)
 		usage_error("--url '%s': %s; allowed: http://HOST[:PORT][/PATH]", url, why);
 }
 
+/* An export goes to a new or existing file, in a directory we may write. */
+static void check_export(const char *option, const char *path)
+{
+	char *copy = strdup(path);
+	const char *dir;
+	struct stat st;
+
+	if (!copy)
+		usage_error("out of memory");
+	if (!*path || path[strlen(path) - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+		usage_error("%s '%s' is not a file name; allowed: a file in a writable directory",
+			    option, path);
+	dir = strrchr(copy, '/') ? dirname(copy) : ".";
+	if (access(dir, W_OK | X_OK) < 0)
+		usage_error("%s '%s': directory '%s': %s; allowed: a file in a writable directory",
+			    option, path, dir, strerror(errno));
+	free(copy);
+}
+
+static void add_pin(const char *arg, unsigned pus, struct pb_options *opts)
+{
+	struct pb_pin pin, *grown;
+	char why[128];
+
+	if (pb_pin_parse(arg, pus, &pin, why, sizeof(why)))
+		usage_error("--pin '%s': %s; allowed: none, compact, scatter, or pu:LIST "
+			    "of PUs 0 to %u (see parbench topo)", arg, why, pus - 1);
+	for (size_t i = 0; i < opts->npins; i++)
+		if (strcmp(opts->pins[i].spec, pin.spec) == 0)
+			usage_error("--pin '%s' is given twice; allowed: each policy once", arg);
+	if (opts->npins == PB_MAX_PINS)
+		usage_error("--pin '%s': more than %d policies; allowed: %d at most", arg,
+			    PB_MAX_PINS, PB_MAX_PINS);
+	grown = realloc(opts->pins, (opts->npins + 1) * sizeof(*grown));
+	if (!grown)
+		usage_error("out of memory");
+	opts->pins = grown;
+	opts->pins[opts->npins++] = pin;
+}
+
+static void parse_reps(const char *arg, struct pb_options *opts)
+{
+	uint64_t reps;
+	char why[128];
+
+	opts->reps_auto = strcmp(arg, "auto") == 0;
+	if (opts->reps_auto) {
+		opts->reps = PB_AUTO_MIN_REPS;
+		return;
+	}
+	if (pb_parse_u64(arg, 1, PB_MAX_REPS, &reps, why, sizeof(why)))
+		usage_error("--reps '%s': %s; allowed: a whole number from 1 to %d, or auto", arg,
+			    why, PB_MAX_REPS);
+	opts->reps = (unsigned)reps;
+}
+
 /* io.file writes its files there: it must be a directory we may write. */
 static void check_dir(const char *dir)
 {
@@ -272,6 +336,9 @@ enum {
 	OPT_URL,
 	OPT_DIR,
 	OPT_DIRECT,
+	OPT_MAX_TIME,
+	OPT_EXPORT_JSON,
+	OPT_EXPORT_MARKDOWN,
 };
 
 static const struct option long_options[] = {
@@ -293,6 +360,9 @@ static const struct option long_options[] = {
 	{ "url", required_argument, NULL, OPT_URL },
 	{ "dir", required_argument, NULL, OPT_DIR },
 	{ "direct", no_argument, NULL, OPT_DIRECT },
+	{ "max-time", required_argument, NULL, OPT_MAX_TIME },
+	{ "export-json", required_argument, NULL, OPT_EXPORT_JSON },
+	{ "export-markdown", required_argument, NULL, OPT_EXPORT_MARKDOWN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -326,19 +396,34 @@ static void parse_one(int opt, const char *arg, unsigned pus, struct pb_options 
 				    "as a list such as 1,2,4 or 1-8", arg, why, PB_MAX_WORKERS);
 		break;
 	case OPT_PIN:
-		pb_pin_free(&opts->pin);
-		if (pb_pin_parse(arg, pus, &opts->pin, why, sizeof(why)))
-			usage_error("--pin '%s': %s; allowed: none, compact, scatter, or pu:LIST "
-				    "of PUs 0 to %u (see parbench topo)", arg, why, pus - 1);
+		add_pin(arg, pus, opts);
 		break;
 	case OPT_TASKS:
 		opts->tasks = number_option("--tasks", arg, 1, PB_MAX_TASKS);
 		break;
 	case OPT_SIZE:
-		opts->size = number_option("--size", arg, 1, PB_MAX_SIZE);
+		pb_list_free(&opts->sizes);
+		if (pb_parse_list(arg, 1, PB_MAX_SIZE, &opts->sizes, why, sizeof(why)))
+			usage_error("--size '%s': %s; allowed: whole numbers from 1 to %llu, as a "
+				    "list such as 1000,100000", arg, why,
+				    (unsigned long long)PB_MAX_SIZE);
 		break;
 	case OPT_REPS:
-		opts->reps = (unsigned)number_option("--reps", arg, 1, PB_MAX_REPS);
+		parse_reps(arg, opts);
+		break;
+	case OPT_MAX_TIME:
+		if (pb_parse_seconds(arg, 0.001, PB_MAX_TIMEOUT_S, &opts->max_time_s, why,
+				     sizeof(why)))
+			usage_error("--max-time '%s': %s; allowed: seconds from 0.001 to %.0f",
+				    arg, why, PB_MAX_TIMEOUT_S);
+		break;
+	case OPT_EXPORT_JSON:
+		check_export("--export-json", arg);
+		opts->export_json = arg;
+		break;
+	case OPT_EXPORT_MARKDOWN:
+		check_export("--export-markdown", arg);
+		opts->export_markdown = arg;
 		break;
 	case OPT_WARMUP:
 		opts->warmup = (unsigned)number_option("--warmup", arg, 0, PB_MAX_WARMUP);
@@ -431,14 +516,19 @@ void pb_options_parse(int argc, char **argv, hwloc_topology_t topology,
 	}
 	if (optind < argc)
 		usage_error("'%s' is not an option; see parbench run --help", argv[optind]);
+	if (opts->max_time_s && !opts->reps_auto)
+		usage_error("--max-time '%g' needs --reps auto; allowed: --max-time with --reps auto",
+			    opts->max_time_s);
+	if (!opts->max_time_s)
+		opts->max_time_s = PB_DEFAULT_MAX_TIME_S;
 	if (!opts->workloads)
 		parse_one('w', "all", pus, opts);
 	if (!opts->strategies)
 		parse_one('s', "all", pus, opts);
 	if (!opts->workers.n)
 		pb_default_workers(pus, &opts->workers);
-	if (!opts->pin.spec)
-		parse_one(OPT_PIN, "compact", pus, opts);
+	if (!opts->npins)
+		add_pin("compact", pus, opts);
 	if (opts->baseline)
 		put_seq_first(opts);
 }
@@ -448,5 +538,8 @@ void pb_options_free(struct pb_options *opts)
 	free(opts->workloads);
 	free(opts->strategies);
 	pb_list_free(&opts->workers);
-	pb_pin_free(&opts->pin);
+	pb_list_free(&opts->sizes);
+	for (size_t i = 0; i < opts->npins; i++)
+		pb_pin_free(&opts->pins[i]);
+	free(opts->pins);
 }

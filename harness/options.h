@@ -19,6 +19,10 @@
 #define PB_MAX_TIMEOUT_S 86400.0
 #define PB_MAX_LOOPS 256
 #define PB_MAX_DELAY_S 60.0
+#define PB_MAX_PINS 8
+#define PB_AUTO_MIN_REPS 5
+#define PB_AUTO_CI_WIDTH 0.02		/* --reps auto: CI half-width / median */
+#define PB_DEFAULT_MAX_TIME_S 10.0
 
 enum pb_order {
 	PB_ORDER_INTERLEAVED,		/* rounds: every cell once per round, shuffled */
@@ -31,10 +35,13 @@ struct pb_options {
 	const struct pb_strategy **strategies;	/* seq first, unless no baseline */
 	size_t nstrategies;
 	struct pb_list workers;
-	struct pb_pin pin;
+	struct pb_pin *pins;		/* --pin, once or more: an axis like workers */
+	size_t npins;
 	uint64_t tasks;			/* 0: each workload's default */
-	uint64_t size;			/* 0: each workload's default */
-	unsigned reps;
+	struct pb_list sizes;		/* empty: each workload's default */
+	unsigned reps;			/* with reps_auto: the fewest */
+	bool reps_auto;			/* repeat until the median's CI is narrow */
+	double max_time_s;		/* reps_auto: per cell, the most time to spend */
 	unsigned warmup;
 	enum pb_order order;
 	uint64_t seed;			/* of the interleaved order's shuffle */
@@ -43,6 +50,8 @@ struct pb_options {
 	bool baseline;			/* seq runs first, for speedup and the reference */
 	unsigned loops;			/* event-loop threads of the evloop strategies */
 	struct pb_io_params io;		/* --dir, --direct, --delay, --url */
+	const char *export_json;	/* the summary as JSON, or NULL */
+	const char *export_markdown;	/* the summary as a Markdown table, or NULL */
 };
 
 /*

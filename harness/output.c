@@ -56,7 +56,7 @@ static void cell_key(FILE *f, const struct pb_output *out, const struct pb_cell 
 {
 	fprintf(f, "%s,%s,%s,%s,%u,", out->run_id, cell->workload->name,
 		pb_kind_name(cell->workload->kind), cell->strategy->name, cell->workers);
-	csv_text(f, out->pin);
+	csv_text(f, cell->pin->spec);
 	fprintf(f, ",%" PRIu64 ",%" PRIu64, cell->tasks, cell->size);
 }
 
@@ -101,13 +101,12 @@ static int make_run_dir(struct pb_output *out, const char *base, char *why, size
 	return -1;
 }
 
-int pb_output_open(struct pb_output *out, const char *base, const char *pin,
-		   char *why, size_t whylen)
+int pb_output_open(struct pb_output *out, const char *base, char *why, size_t whylen)
 {
 	struct stat st;
 	char *raw;
 
-	*out = (struct pb_output){ .pin = pin };
+	*out = (struct pb_output){ 0 };
 	if (mkdir(base, 0777) < 0 && errno != EEXIST) {
 		snprintf(why, whylen, "--out '%s': cannot create it: %s; allowed: a writable "
 			 "directory, or a new one in an existing directory", base, strerror(errno));

@@ -13,7 +13,6 @@
 struct pb_output {
 	char *run_id;			/* "20261122-043827", "-2" on a clash */
 	char *dir;			/* OUT/run_id */
-	const char *pin;
 	FILE *raw;
 };
 
@@ -21,8 +20,7 @@ struct pb_output {
  * Creates OUT (one level, when missing) and a new run directory inside it;
  * never reuses an existing one.  0, or -1 with the reason in why.
  */
-int pb_output_open(struct pb_output *out, const char *base, const char *pin,
-		   char *why, size_t whylen);
+int pb_output_open(struct pb_output *out, const char *base, char *why, size_t whylen);
 void pb_output_close(struct pb_output *out);
 
 void pb_output_raw_row(struct pb_output *out, const struct pb_cell *cell,

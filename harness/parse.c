@@ -80,6 +80,8 @@ static int list_append(struct pb_list *list, uint64_t value, char *why, size_t w
 
 	if (list_has(list, value))
 		return reason(why, whylen, "%llu is given twice", (unsigned long long)value);
+	if (list->n == PB_LIST_MAX)
+		return reason(why, whylen, "more than %d items", PB_LIST_MAX);
 	grown = realloc(list->v, (list->n + 1) * sizeof(*grown));
 	if (!grown)
 		return reason(why, whylen, "out of memory");

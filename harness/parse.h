@@ -26,7 +26,9 @@ int pb_parse_u64(const char *text, uint64_t lo, uint64_t hi, uint64_t *out,
 int pb_parse_seconds(const char *text, double lo, double hi, double *out,
 		     char *why, size_t whylen);
 
-/* "1,2,4" or "1-4,8": whole numbers from lo to hi, no duplicates. */
+#define PB_LIST_MAX 10000		/* items of one list, ranges expanded */
+
+/* "1,2,4" or "1-4,8": whole numbers from lo to hi, no duplicates, PB_LIST_MAX at most. */
 int pb_parse_list(const char *text, uint64_t lo, uint64_t hi,
 		  struct pb_list *out, char *why, size_t whylen);
 void pb_list_free(struct pb_list *list);

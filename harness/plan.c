@@ -8,16 +8,21 @@
 #include "plan.h"
 #include "stats.h"
 
-/* One cell per strategy and worker count; seq, when it is the baseline, once. */
-static size_t add_workload_cells(struct pb_cell *cells, const struct pb_options *opts,
-				 const struct pb_workload *workload)
+/*
+ * The cells of one workload at one task size: one per strategy, pin policy
+ * and worker count; seq, when it is the baseline, once, with the first pin
+ * policy.
+ */
+static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *opts,
+			      const struct pb_workload *workload, uint64_t size)
 {
 	struct pb_cell proto = {
 		.workload = workload,
 		.tasks = opts->tasks ? opts->tasks : workload->default_tasks,
-		.size = opts->size ? opts->size : workload->default_size,
+		.size = size,
 		.baseline = cells,
 		.speedup_base = opts->baseline,
+		.pin = &opts->pins[0],
 	};
 	size_t n = 0, first = 0;
 
@@ -28,25 +33,33 @@ static size_t add_workload_cells(struct pb_cell *cells, const struct pb_options 
 		first = 1;
 	}
 	for (size_t s = first; s < opts->nstrategies; s++)
-		for (size_t k = 0; k < opts->workers.n; k++) {
-			cells[n] = proto;
-			cells[n].strategy = opts->strategies[s];
-			cells[n].loops = opts->strategies[s]->event_loop ? opts->loops : 0;
-			cells[n++].workers = (unsigned)opts->workers.v[k];
-		}
+		for (size_t p = 0; p < opts->npins; p++)
+			for (size_t k = 0; k < opts->workers.n; k++) {
+				cells[n] = proto;
+				cells[n].strategy = opts->strategies[s];
+				cells[n].pin = &opts->pins[p];
+				cells[n].loops = opts->strategies[s]->event_loop ? opts->loops : 0;
+				cells[n++].workers = (unsigned)opts->workers.v[k];
+			}
 	return n;
 }
 
 int pb_plan_build(const struct pb_options *opts, struct pb_plan *plan)
 {
-	size_t per_workload = opts->nstrategies * opts->workers.n + 1;
+	size_t nsizes = opts->sizes.n ? opts->sizes.n : 1;
+	size_t per_group = opts->nstrategies * opts->npins * opts->workers.n + 1;
 	size_t n = 0;
 
-	plan->cells = calloc(opts->nworkloads * per_workload, sizeof(*plan->cells));
+	plan->cells = calloc(opts->nworkloads * nsizes * per_group, sizeof(*plan->cells));
 	if (!plan->cells)
 		return -1;
 	for (size_t w = 0; w < opts->nworkloads; w++)
-		n += add_workload_cells(plan->cells + n, opts, opts->workloads[w]);
+		for (size_t z = 0; z < nsizes; z++) {
+			const struct pb_workload *workload = opts->workloads[w];
+			uint64_t size = opts->sizes.n ? opts->sizes.v[z] : workload->default_size;
+
+			n += add_group_cells(plan->cells + n, opts, workload, size);
+		}
 	plan->ncells = n;
 	return 0;
 }

@@ -23,9 +23,11 @@ struct pb_cell {
 	const struct pb_workload *workload;
 	const struct pb_strategy *strategy;
 	unsigned workers;
+	const struct pb_pin *pin;
 	unsigned loops;			/* event-loop threads; 0 for other strategies */
 	uint64_t tasks, size;
-	struct pb_cell *baseline;	/* the workload's first cell: seq, unless --baseline none */
+	/* The first cell of its workload and size: seq, unless --baseline none. */
+	struct pb_cell *baseline;
 	bool speedup_base;		/* baseline's median is the base of speedup */
 	struct pb_sample *samples;
 	size_t nsamples;
@@ -39,7 +41,10 @@ struct pb_plan {
 	size_t ncells;
 };
 
-/* Every workload x strategy x worker count; each workload's seq cell first. */
+/*
+ * Every workload x size x strategy x pin policy x worker count, in groups of
+ * one workload and size, each group's seq cell first.
+ */
 int pb_plan_build(const struct pb_options *opts, struct pb_plan *plan);
 void pb_plan_free(struct pb_plan *plan);
 

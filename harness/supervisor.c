@@ -73,7 +73,7 @@ static int start_cell(struct cell_process *p, const struct pb_cell *cell, unsign
 		.workload = cell->workload->name,
 		.strategy = cell->strategy->name,
 		.workers = cell->workers,
-		.pin = opts->pin.spec,
+		.pin = cell->pin->spec,
 		.tasks = cell->tasks,
 		.size = cell->size,
 		.warmup = opts->warmup,
@@ -92,8 +92,12 @@ static int start_cell(struct cell_process *p, const struct pb_cell *cell, unsign
 		return -1;
 	}
 	p->pid = fork();
-	if (p->pid == 0)
+	if (p->pid == 0) {
+		/* parbench binds OpenMP's threads itself: one owner of binding. */
+		if (cell->pin->policy != PB_PIN_NONE)
+			setenv("OMP_PROC_BIND", "false", 1);
 		exec_cell(argv, fds[1], supervisor);
+	}
 	pb_cell_argv_free(argv);
 	close(fds[1]);
 	if (p->pid < 0) {
@@ -392,14 +396,11 @@ int pb_run_main(int argc, char **argv, int full_argc, char **full_argv)
 		rc = 1;
 		goto out_options;
 	}
-	if (pb_output_open(&out, opts.out_dir, opts.pin.spec, why, sizeof(why))) {
+	if (pb_output_open(&out, opts.out_dir, why, sizeof(why))) {
 		fprintf(stderr, "parbench run: %s\n", why);
 		rc = 2;
 		goto out_plan;
 	}
-	/* parbench binds OpenMP's threads itself: one owner of binding. */
-	if (opts.pin.policy != PB_PIN_NONE)
-		setenv("OMP_PROC_BIND", "false", 1);
 	/* libgomp reads it at start-up; small stacks let thousands of threads live. */
 	setenv("OMP_STACKSIZE", "256K", 0);
 	meta = (struct pb_meta){ .run_id = out.run_id, .dir = out.dir, .argc = full_argc,
