@@ -128,7 +128,7 @@ static double median_of(double *v, size_t n)
 	return pb_quantile(v, n, 0.5);
 }
 
-static void summarize(struct pb_cell *cell)
+void pb_cell_summarize(struct pb_cell *cell)
 {
 	struct pb_summary *sum = &cell->summary;
 	size_t n = 0, lo, hi;
@@ -171,8 +171,18 @@ static void summarize(struct pb_cell *cell)
 	free(p99);
 }
 
+double pb_cell_ci_width(const struct pb_cell *cell)
+{
+	struct pb_cell copy = *cell;
+
+	pb_cell_summarize(&copy);
+	if (!copy.summary.reps)
+		return INFINITY;
+	return (copy.summary.ci_hi - copy.summary.ci_lo) / 2 / copy.summary.median;
+}
+
 void pb_plan_summarize(struct pb_plan *plan)
 {
 	for (size_t c = 0; c < plan->ncells; c++)
-		summarize(&plan->cells[c]);
+		pb_cell_summarize(&plan->cells[c]);
 }

@@ -34,6 +34,7 @@ struct pb_cell {
 	bool has_reference;		/* on a baseline: its first checksum */
 	uint64_t reference;
 	struct pb_summary summary;
+	double spent_s;			/* the supervisor's time on it, cell processes and all */
 };
 
 struct pb_plan {
@@ -54,6 +55,12 @@ void pb_plan_free(struct pb_plan *plan);
  * error says why.
  */
 void pb_cell_add(struct pb_cell *cell, struct pb_sample *sample);
+
+/* The half-width of the 95% CI of a cell's median, over the median; INFINITY with no sample. */
+double pb_cell_ci_width(const struct pb_cell *cell);
+
+/* Fills one cell's summary; speedup needs its baseline's summary first. */
+void pb_cell_summarize(struct pb_cell *cell);
 
 /* Fills every cell's summary; baselines come first in the plan. */
 void pb_plan_summarize(struct pb_plan *plan);

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -24,6 +25,8 @@
 #include "run.h"
 #include "supervisor.h"
 #include "table.h"
+
+#define PB_NOISY_CV 0.05		/* a cell above it gets a warning */
 
 static volatile sig_atomic_t stop_signal;
 
@@ -256,18 +259,6 @@ static void run_cell(struct pb_cell *cell, unsigned reps, const struct pb_option
 	free(p.buf);
 }
 
-static void show_progress(size_t i, size_t n, const struct pb_cell *cell)
-{
-	if (!isatty(STDERR_FILENO))
-		return;
-	if (i == n)
-		fputs("\r\033[K", stderr);
-	else
-		fprintf(stderr, "\r\033[K[%zu/%zu] %s %s, %u workers ", i + 1, n,
-			cell->workload->name, cell->strategy->name, cell->workers);
-	fflush(stderr);
-}
-
 static size_t count_failed(const struct pb_plan *plan)
 {
 	size_t failed = 0;
@@ -293,18 +284,33 @@ static bool cell_failed(const struct pb_cell *cell)
 }
 
 /*
+ * Whether a cell needs no more visits: it failed (a broken cell costs one
+ * error row), it has its --reps, or, with --reps auto, it has at least the
+ * fewest and its median is known closely enough or its time is spent.
+ */
+static bool cell_done(const struct pb_cell *cell, const struct pb_options *opts)
+{
+	if (cell_failed(cell))
+		return true;
+	if (cell->nsamples < opts->reps)
+		return false;
+	return !opts->reps_auto || cell->nsamples >= PB_MAX_REPS ||
+	       cell->spent_s >= opts->max_time_s ||
+	       pb_cell_ci_width(cell) <= PB_AUTO_CI_WIDTH;
+}
+
+/*
  * The order of the cells in one round.  Round 0 starts with the seq cells,
  * which give the others their reference checksum; the rest is shuffled
- * (Fisher-Yates), unless the order is sequential.
+ * (Fisher-Yates).
  */
 static void order_round(size_t *order, const struct pb_plan *plan, unsigned round,
-			const struct pb_options *opts, uint64_t *rng)
+			uint64_t *rng)
 {
 	size_t n = 0, fixed;
 
 	for (size_t c = 0; c < plan->ncells; c++)
-		if (opts->order == PB_ORDER_SEQUENTIAL ||
-		    (round == 0 && plan->cells[c].baseline == &plan->cells[c]))
+		if (round == 0 && plan->cells[c].baseline == &plan->cells[c])
 			order[n++] = c;
 	fixed = n;
 	for (size_t c = 0; c < plan->ncells && n < plan->ncells; c++)
@@ -319,33 +325,117 @@ static void order_round(size_t *order, const struct pb_plan *plan, unsigned roun
 	}
 }
 
-/* Every cell, rep times: in rounds of one repetition each, or one cell after the other. */
-static void visit_cells(struct pb_plan *plan, const struct pb_options *opts,
-			struct pb_output *out)
+struct progress {
+	size_t visit;			/* repetitions asked for so far */
+	size_t planned;			/* repetitions --reps asks for; with auto, the fewest */
+	int64_t start_ns;
+	bool shown;
+};
+
+/* "[3/40] cpu.sumsq pthreads, 2 workers, compact  0:12 gone, ~1:30 left", on a terminal only. */
+static void show_progress(struct progress *pr, const struct pb_cell *cell,
+			  const struct pb_options *opts)
 {
-	bool interleaved = opts->order == PB_ORDER_INTERLEAVED;
-	unsigned rounds = interleaved ? opts->reps : 1;
+	double gone = (double)(pb_now_ns() - pr->start_ns) / 1e9, left;
+
+	if (!isatty(STDERR_FILENO))
+		return;
+	left = pr->visit ? gone / (double)pr->visit * (double)(pr->planned > pr->visit ?
+							       pr->planned - pr->visit : 0) : NAN;
+	fprintf(stderr, "\r\033[K[%zu/%zu%s] %s %s, %u workers, %s  %d:%02d gone", pr->visit + 1,
+		pr->planned, opts->reps_auto ? "+" : "", cell->workload->name, cell->strategy->name,
+		cell->workers, cell->pin->spec, (int)gone / 60, (int)gone % 60);
+	if (isfinite(left))
+		fprintf(stderr, ", ~%d:%02d left%s", (int)left / 60, (int)left % 60,
+			opts->reps_auto ? " or more" : "");
+	fflush(stderr);
+	pr->shown = true;
+}
+
+static void clear_progress(struct progress *pr)
+{
+	if (pr->shown)
+		fputs("\r\033[K", stderr);
+	pr->shown = false;
+}
+
+/* After a cell's last repetition: a noisy cell deserves a word. */
+static void warn_if_noisy(struct pb_cell *cell, struct progress *pr)
+{
+	pb_cell_summarize(cell);
+	if (!(cell->summary.reps > 1 && cell->summary.cv > PB_NOISY_CV))
+		return;
+	clear_progress(pr);
+	fprintf(stderr, "parbench: warning: %s %s, %u workers, %s: cv %.1f%% is above %.0f%%; "
+		"its figures are noisy\n", cell->workload->name, cell->strategy->name,
+		cell->workers, cell->pin->spec, cell->summary.cv * 100, PB_NOISY_CV * 100);
+}
+
+/* One visit: the cell's first --reps in one process (sequential), or one repetition. */
+static void visit(struct pb_cell *cell, unsigned reps, const struct pb_options *opts,
+		  struct pb_output *out, struct progress *pr)
+{
+	int64_t start = pb_now_ns();
+
+	show_progress(pr, cell, opts);
+	run_cell(cell, reps, opts, out);
+	cell->spent_s += (double)(pb_now_ns() - start) / 1e9;
+	pr->visit += reps;
+	if (cell_done(cell, opts) && !cell_failed(cell))
+		warn_if_noisy(cell, pr);
+}
+
+/* All repetitions of one cell, then the next. */
+static void visit_in_sequence(struct pb_plan *plan, const struct pb_options *opts,
+			      struct pb_output *out, struct progress *pr)
+{
+	for (size_t c = 0; c < plan->ncells && !stop_signal; c++) {
+		struct pb_cell *cell = &plan->cells[c];
+
+		visit(cell, opts->reps, opts, out, pr);
+		while (!cell_done(cell, opts) && !stop_signal)
+			visit(cell, 1, opts, out, pr);
+	}
+}
+
+/* Rounds of one repetition of every cell not done yet, each in a shuffled order. */
+static void visit_interleaved(struct pb_plan *plan, const struct pb_options *opts,
+			      struct pb_output *out, struct progress *pr)
+{
 	size_t *order = calloc(plan->ncells, sizeof(*order));
-	size_t visit = 0, visits = plan->ncells * rounds;
 	uint64_t rng = opts->seed;
+	bool any = true;
 
 	if (!order) {
 		fputs("parbench: out of memory\n", stderr);
 		return;
 	}
-	for (unsigned round = 0; round < rounds; round++) {
-		order_round(order, plan, round, opts, &rng);
-		for (size_t i = 0; i < plan->ncells && !stop_signal; i++, visit++) {
+	for (unsigned round = 0; any && !stop_signal; round++) {
+		order_round(order, plan, round, &rng);
+		any = false;
+		for (size_t i = 0; i < plan->ncells && !stop_signal; i++) {
 			struct pb_cell *cell = &plan->cells[order[i]];
 
-			if (cell_failed(cell))
-				continue;	/* a broken cell costs one error row */
-			show_progress(visit, visits, cell);
-			run_cell(cell, interleaved ? 1 : opts->reps, opts, out);
+			if (cell_done(cell, opts))
+				continue;
+			visit(cell, 1, opts, out, pr);
+			any = true;
 		}
 	}
-	show_progress(visits, visits, NULL);
 	free(order);
+}
+
+static void visit_cells(struct pb_plan *plan, const struct pb_options *opts,
+			struct pb_output *out)
+{
+	struct progress pr = { .planned = plan->ncells * opts->reps, .start_ns = pb_now_ns() };
+
+	if (opts->order == PB_ORDER_SEQUENTIAL) {
+		visit_in_sequence(plan, opts, out, &pr);
+	} else {
+		visit_interleaved(plan, opts, out, &pr);
+	}
+	clear_progress(&pr);
 }
 
 static int run_plan(struct pb_plan *plan, const struct pb_options *opts, struct pb_output *out,
