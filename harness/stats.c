@@ -1,5 +1,13 @@
+/*
+ * Statistics of small samples of timings: order statistics, moments, the
+ * median's confidence interval, a rank test between two samples, and the
+ * scaling models (Karp-Flatt, Amdahl) fitted to speedups.
+ */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
+
+#include <gsl/gsl_cdf.h>
 
 #include "stats.h"
 
@@ -49,31 +57,291 @@ double pb_sd(const double *v, size_t n)
 	return sqrt(squares / (double)(n - 1));
 }
 
-/* P(Binomial(n, 1/2) = i), in logs so that large n does not underflow. */
-static double binomial_half(size_t n, size_t i)
+/* The coverage of [x(k), x(n+1-k)]: 1 - 2 P(Binomial(n, 1/2) < k). */
+static double median_ci_coverage(size_t n, size_t k)
 {
-	return exp(lgamma((double)n + 1) - lgamma((double)i + 1) -
-		   lgamma((double)(n - i) + 1) - (double)n * log(2.0));
+	return fmax(0.0, 1.0 - 2.0 * gsl_cdf_binomial_P((unsigned)(k - 1), 0.5, (unsigned)n));
 }
+
+/*
+ * GSL's binomial tail is accurate to about 1e-15, not exact: a coverage
+ * that equals the level (1 - 20/512 for n = 9, 0 for the middle pair) may
+ * come out a rounding error short, and still reaches it.
+ */
+#define MEDIAN_CI_SLACK 1e-12
 
 double pb_median_ci(size_t n, double level, size_t *lo, size_t *hi)
 {
-	double below = binomial_half(n, 0);	/* P(Binomial(n, 1/2) < k) */
 	size_t k = 1;
 
 	*lo = *hi = 0;
 	if (n == 0)
 		return 0.0;
 	/* Narrow the interval while the narrower one still covers enough. */
-	while (k < (n + 1) / 2) {
-		double next = below + binomial_half(n, k);
-
-		if (1.0 - 2.0 * next < level)
-			break;
-		below = next;
+	while (k < (n + 1) / 2 && median_ci_coverage(n, k + 1) >= level - MEDIAN_CI_SLACK)
 		k++;
-	}
 	*lo = k - 1;
 	*hi = n - k;
-	return 1.0 - 2.0 * below;
+	return median_ci_coverage(n, k);
+}
+
+/*
+ * The deviations from the median of a sorted sample come in two sorted runs,
+ * walking out from the median to either end; merging them finds the middle
+ * deviations without a copy to sort.
+ */
+double pb_mad(const double *sorted, size_t n)
+{
+	double median = pb_quantile(sorted, n, 0.5), mid[2] = { NAN, NAN };
+	size_t right = 0, left;
+
+	if (n == 0)
+		return NAN;
+	while (right < n && sorted[right] <= median)
+		right++;
+	left = right;		/* sorted[left - 1] is the next one down */
+	for (size_t rank = 0; rank <= n / 2; rank++) {
+		bool down = right == n ||
+			    (left > 0 && median - sorted[left - 1] <= sorted[right] - median);
+		double dev;
+
+		if (down)
+			dev = median - sorted[--left];
+		else
+			dev = sorted[right++] - median;
+		if (rank == (n - 1) / 2)
+			mid[0] = dev;
+		if (rank == n / 2)
+			mid[1] = dev;
+	}
+	return (mid[0] + mid[1]) / 2.0;
+}
+
+size_t pb_outliers(const double *sorted, size_t n)
+{
+	double median, limit;
+	size_t count = 0;
+
+	if (n == 0)
+		return 0;
+	median = pb_quantile(sorted, n, 0.5);
+	limit = 3.0 * 1.4826 * pb_mad(sorted, n);
+	/* With more than half the sample equal, any difference would count. */
+	if (limit == 0.0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		count += fabs(sorted[i] - median) > limit;
+	return count;
+}
+
+struct ranked {
+	double x;
+	bool in_a;
+};
+
+static int compare_ranked(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	return compare_doubles(&x->x, &y->x);
+}
+
+/*
+ * Ranks a and b together, ties taking their mean rank.  Sets U of a (the
+ * number of pairs in which a's value is larger, ties counting a half) and
+ * the sum of t^3 - t over the groups of t tied values.
+ */
+static int mwu_rank(const double *a, size_t na, const double *b, size_t nb,
+		    double *u, double *ties)
+{
+	size_t n = na + nb;
+	struct ranked *all = malloc(n * sizeof(*all));
+	double rank_sum = 0.0;
+
+	if (!all)
+		return -1;
+	for (size_t i = 0; i < na; i++)
+		all[i] = (struct ranked){ a[i], true };
+	for (size_t i = 0; i < nb; i++)
+		all[na + i] = (struct ranked){ b[i], false };
+	qsort(all, n, sizeof(*all), compare_ranked);
+	*ties = 0.0;
+	for (size_t i = 0, j; i < n; i = j) {
+		double t;
+
+		for (j = i + 1; j < n && all[j].x == all[i].x; j++)
+			;
+		/* 1-based ranks i + 1 .. j share their mean. */
+		for (size_t k = i; k < j; k++)
+			rank_sum += all[k].in_a ? (double)(i + 1 + j) / 2.0 : 0.0;
+		t = (double)(j - i);
+		*ties += t * t * t - t;
+	}
+	free(all);
+	*u = rank_sum - (double)na * (double)(na + 1) / 2.0;
+	return 0;
+}
+
+/*
+ * P(U <= u) for samples of m and n values without ties.  The number of
+ * orderings with each U is a coefficient of the Gaussian binomial
+ * [m + n choose m]_q = prod over i = 1..m of (1 - q^(n + i)) / (1 - q^i),
+ * built one factor at a time.  Every partial product is itself a Gaussian
+ * binomial, of integers at most C(50, 25) < 2^53: doubles count exactly.
+ */
+static double mwu_exact_cdf(size_t m, size_t n, size_t u)
+{
+	double count[PB_MWU_EXACT_MAX * (PB_MWU_EXACT_MAX + 1) + 1] = { 1.0 };
+	double below = 0.0, total = 0.0;
+	size_t degree = 0;
+
+	for (size_t i = 1; i <= m; i++) {
+		/* Times 1 - q^(n + i), from the top: each term is read before it changes. */
+		for (size_t d = degree + n + i; d >= n + i; d--)
+			count[d] -= count[d - (n + i)];
+		/* Divided by 1 - q^i: the quotient g has g[d] = c[d] + g[d - i]. */
+		for (size_t d = i; d <= degree + n + i; d++)
+			count[d] += count[d - i];
+		degree += n;
+	}
+	for (size_t d = 0; d <= degree; d++) {
+		total += count[d];
+		if (d <= u)
+			below += count[d];
+	}
+	return below / total;
+}
+
+/*
+ * P(U >= u) by the normal approximation, with the variance reduced for ties
+ * and a continuity correction, as scipy's method="asymptotic" does.
+ */
+static double mwu_normal_sf(double u, size_t na, size_t nb, double ties)
+{
+	double n = (double)(na + nb), mn = (double)na * (double)nb;
+	double var = mn / 12.0 * (n + 1.0 - ties / (n * (n - 1.0)));
+
+	/* All values equal: U is always mn / 2, and nothing tells a from b. */
+	if (var <= 0.0)
+		return 1.0;
+	return gsl_cdf_ugaussian_Q((u - mn / 2.0 - 0.5) / sqrt(var));
+}
+
+double pb_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb)
+{
+	double u, ties, mn = (double)na * (double)nb, p;
+
+	if (na == 0 || nb == 0)
+		return 1.0;
+	if (mwu_rank(a, na, b, nb, &u, &ties) < 0)
+		return NAN;
+	/* Two-sided: twice the tail beyond the larger of U(a) and U(b). */
+	u = fmax(u, mn - u);
+	if (ties == 0.0 && na <= PB_MWU_EXACT_MAX && nb <= PB_MWU_EXACT_MAX)
+		p = 2.0 * mwu_exact_cdf(na, nb, (size_t)(mn - u));	/* by symmetry */
+	else
+		p = 2.0 * mwu_normal_sf(u, na, nb, ties);
+	return fmin(p, 1.0);
+}
+
+struct ranked_p {
+	double p;
+	size_t index;
+};
+
+static int compare_ranked_p(const void *a, const void *b)
+{
+	const struct ranked_p *x = a, *y = b;
+
+	return compare_doubles(&x->p, &y->p);
+}
+
+/*
+ * Out of memory, Bonferroni's n x p: never below Holm's, so the family-wise
+ * error rate still holds, only with less power.
+ */
+void pb_holm(double *p, size_t n)
+{
+	struct ranked_p *order = malloc(n * sizeof(*order));
+	double running = 0.0;
+
+	if (!order) {
+		for (size_t i = 0; i < n; i++)
+			p[i] = fmin(1.0, (double)n * p[i]);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		order[i] = (struct ranked_p){ p[i], i };
+	qsort(order, n, sizeof(*order), compare_ranked_p);
+	/* The i-th smallest times n - i, never below the one before it. */
+	for (size_t i = 0; i < n; i++) {
+		running = fmax(running, fmin(1.0, (double)(n - i) * order[i].p));
+		p[order[i].index] = running;
+	}
+	free(order);
+}
+
+double pb_median_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
+			  double level, double *ratio, double *lo, double *hi)
+{
+	double each = sqrt(level), coverage;
+	size_t alo, ahi, blo, bhi;
+
+	*ratio = *lo = *hi = NAN;
+	if (na == 0 || nb == 0)
+		return 0.0;
+	coverage = pb_median_ci(na, each, &alo, &ahi) * pb_median_ci(nb, each, &blo, &bhi);
+	*ratio = pb_quantile(a, na, 0.5) / pb_quantile(b, nb, 0.5);
+	/* Timings are positive: the extremes pair a's low end with b's high end. */
+	*lo = a[alo] / b[bhi];
+	*hi = a[ahi] / b[blo];
+	return coverage;
+}
+
+/* e = (1/S - 1/p) / (1 - 1/p) */
+double pb_karp_flatt(double speedup, unsigned p)
+{
+	if (p < 2 || !(speedup > 0.0))
+		return NAN;
+	return (1.0 / speedup - 1.0 / p) / (1.0 - 1.0 / p);
+}
+
+/*
+ * 1/S - 1/p = f (1 - 1/p): a line through the origin, whose least-squares
+ * slope is sum(x y) / sum(x^2).  A point at p = 1 has x = 0 and says
+ * nothing about f; one without a positive speedup is no measurement.
+ */
+double pb_amdahl_fit(const unsigned *p, const double *speedup, size_t n)
+{
+	double xy = 0.0, xx = 0.0;
+
+	for (size_t i = 0; i < n; i++) {
+		double x, y;
+
+		if (p[i] < 2 || !(speedup[i] > 0.0))
+			continue;
+		x = 1.0 - 1.0 / p[i];
+		y = 1.0 / speedup[i] - 1.0 / p[i];
+		xy += x * y;
+		xx += x * x;
+	}
+	return xx > 0.0 ? xy / xx : NAN;
+}
+
+double pb_crossover(const double *sizes, const double *speedup, size_t n)
+{
+	size_t below = n;	/* the last point below 1, n if none */
+	double t;
+
+	for (size_t i = 0; i < n; i++) {
+		if (speedup[i] < 1.0)
+			below = i;
+	}
+	if (n == 0 || below == n - 1)
+		return NAN;
+	if (below == n)
+		return sizes[0];
+	/* Where the line through the two points reaches 1, in log(size). */
+	t = (1.0 - speedup[below]) / (speedup[below + 1] - speedup[below]);
+	return sizes[below] * pow(sizes[below + 1] / sizes[below], t);
 }

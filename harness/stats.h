@@ -1,4 +1,7 @@
-/* Order statistics and moments of small samples of timings. */
+/*
+ * Statistics of small samples of timings: order statistics, moments, a rank
+ * test between two samples, and scaling models fitted to speedups.
+ */
 #ifndef PARBENCH_STATS_H
 #define PARBENCH_STATS_H
 
@@ -28,8 +31,9 @@ double pb_mad(const double *sorted, size_t n);
 
 /*
  * How many values of a sorted sample lie outside median +/- 3 x 1.4826 x MAD
- * (the MAD scaled to estimate a normal sample's standard deviation).  With a
- * MAD of 0 no value counts as an outlier.
+ * (the MAD scaled to estimate a normal sample's standard deviation); a value
+ * exactly on the fence is not one.  With a MAD of 0 no value counts as an
+ * outlier; 0 when n == 0.
  */
 size_t pb_outliers(const double *sorted, size_t n);
 
@@ -39,12 +43,17 @@ size_t pb_outliers(const double *sorted, size_t n);
  * most PB_MWU_EXACT_MAX values and there are no ties (scipy's
  * method="exact"), otherwise the normal approximation with the tie
  * correction and a continuity correction (scipy's method="asymptotic").
- * 1 when either sample is empty.
+ * 1 when either sample is empty or all values are equal; NAN when out of
+ * memory.
  */
 #define PB_MWU_EXACT_MAX 25
 double pb_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb);
 
-/* Holm's step-down adjustment of n p-values, in place (each capped at 1). */
+/*
+ * Holm's step-down adjustment of n p-values, in place (each capped at 1), as
+ * statsmodels' multipletests(method="holm"); tied p-values adjust alike.
+ * Out of memory it falls back to Bonferroni's n x p, which is never smaller.
+ */
 void pb_holm(double *p, size_t n);
 
 /*
@@ -52,18 +61,25 @@ void pb_holm(double *p, size_t n);
  * its interval: each median's distribution-free interval at level
  * sqrt(level), so that for independent samples both hold, and so the
  * ratio's interval, with probability `level`.  Returns the coverage reached,
- * which is less than `level` for small samples (see pb_median_ci()).
+ * which is less than `level` for small samples (see pb_median_ci()).  The
+ * samples are taken to be positive.  With either sample empty: NANs, and 0.
  */
 double pb_median_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
 			  double level, double *ratio, double *lo, double *hi);
 
-/* Karp-Flatt's experimentally determined serial fraction of a speedup on p > 1 workers. */
+/*
+ * Karp-Flatt's experimentally determined serial fraction of a speedup on p > 1
+ * workers: (1/S - 1/p) / (1 - 1/p).  NAN when p < 2 or the speedup is not
+ * positive; negative for a superlinear speedup.
+ */
 double pb_karp_flatt(double speedup, unsigned p);
 
 /*
  * Amdahl's law S(p) = 1 / (f + (1 - f) / p) fitted to n points by least
  * squares on 1/S, which is linear in f: the serial fraction f, or NAN when
- * no point has p > 1.
+ * no point has p > 1.  Points with p < 2 (which say nothing about f) or a
+ * speedup that is not positive are left out.  f is not clamped to [0, 1]:
+ * superlinear speedups give f < 0.
  */
 double pb_amdahl_fit(const unsigned *p, const double *speedup, size_t n);
 
@@ -72,7 +88,8 @@ double pb_amdahl_fit(const unsigned *p, const double *speedup, size_t n);
  * speedup stays at or above 1, interpolated linearly in log(size) between
  * the two points around the last crossing from below 1.  sizes[0] when no
  * point is below 1 (the crossover is at or below the smallest size), NAN
- * when the last point is below 1.
+ * when the last point is below 1 or n == 0.  A speedup of exactly 1 is not
+ * below 1.  Sizes must be positive.
  */
 double pb_crossover(const double *sizes, const double *speedup, size_t n);
 

@@ -1,4 +1,7 @@
-/* harness/stats.c: quantiles, moments and the median's confidence interval. */
+/*
+ * harness/stats.c: quantiles, moments, the median's confidence interval, MAD
+ * and outliers, Mann-Whitney, Holm, the ratio of medians and the scaling models.
+ */
 #include <criterion/criterion.h>
 #include <math.h>
 
@@ -161,4 +164,353 @@ Test(median_ci, bounds_are_symmetric)
 		cr_assert_leq(lo, hi, "n = %zu", n);
 		cr_assert(n <= 5 || coverage >= 0.95, "n = %zu: coverage %f", n, coverage);
 	}
+}
+
+Test(mad, odd_sample)
+{
+	/* Median 2; deviations 0 0 1 1 2 4 7, their median 1 (as scipy's median_abs_deviation). */
+	const double v[] = { 1, 1, 2, 2, 4, 6, 9 };
+
+	cr_assert_float_eq(pb_mad(v, 7), 1.0, EPS);
+}
+
+Test(mad, even_sample)
+{
+	/* Median 4.5; deviations .5 .5 1.5 1.5 2.5 2.5 3.5 95.5; their median 2. */
+	const double v[] = { 1, 2, 3, 4, 5, 6, 7, 100 };
+
+	cr_assert_float_eq(pb_mad(v, 8), 2.0, EPS);
+}
+
+Test(mad, none_one_and_equal)
+{
+	const double v[] = { 5, 5, 5, 5, 100 };
+
+	cr_assert(isnan(pb_mad(v, 0)));
+	cr_assert_eq(pb_mad(v, 1), 0.0);
+	cr_assert_eq(pb_mad(v, 5), 0.0);
+	cr_assert_float_eq(pb_mad(v + 3, 2), 47.5, EPS);	/* 5 and 100 */
+}
+
+Test(outliers, high)
+{
+	/* MAD 1: the fence is 2 +/- 4.4478; 9 lies outside, 6 inside. */
+	const double v[] = { 1, 1, 2, 2, 4, 6, 9 };
+
+	cr_assert_eq(pb_outliers(v, 7), 1);
+}
+
+Test(outliers, both_sides)
+{
+	/* Median 11.5, MAD (0.5 + 1.5) / 2 = 1: -20 and 50 lie outside 11.5 +/- 4.4478. */
+	const double v[] = { -20, 10, 11, 11, 12, 12, 13, 50 };
+
+	cr_assert_eq(pb_outliers(v, 8), 2);
+}
+
+Test(outliers, mad_zero_counts_none)
+{
+	const double v[] = { 5, 5, 5, 5, 100 };
+
+	cr_assert_eq(pb_outliers(v, 5), 0);
+}
+
+Test(outliers, none_and_one)
+{
+	const double v[] = { 7 };
+
+	cr_assert_eq(pb_outliers(v, 0), 0);
+	cr_assert_eq(pb_outliers(v, 1), 0);
+}
+
+/*
+ * The expected p-values come from scipy 1.10.1 (Debian 12's python3-scipy),
+ * by the call quoted above each, as mannwhitneyu(...).pvalue.
+ */
+#define MWU_EPS 1e-12
+
+Test(mann_whitney, exact_separated)
+{
+	/*
+	 * mannwhitneyu([1, 2, 3, 4, 5], [6, 7, 8, 9, 10], alternative="two-sided", method="exact")
+	 * -> 0.007936507936507936 (2 / 252)
+	 */
+	const double a[] = { 1, 2, 3, 4, 5 }, b[] = { 6, 7, 8, 9, 10 };
+
+	cr_assert_float_eq(pb_mann_whitney_p(a, 5, b, 5), 0.007936507936507936, MWU_EPS);
+	cr_assert_float_eq(pb_mann_whitney_p(b, 5, a, 5), 0.007936507936507936, MWU_EPS);
+}
+
+Test(mann_whitney, exact_interleaved)
+{
+	/*
+	 * mannwhitneyu([1.1, 3.4, 2.2, 5.0, 0.7, 4.1], [2.9, 6.3, 5.5, 7.8, 4.4, 3.8, 6.9],
+	 *              alternative="two-sided", method="exact") -> 0.03496503496503496
+	 */
+	const double a[] = { 1.1, 3.4, 2.2, 5.0, 0.7, 4.1 };
+	const double b[] = { 2.9, 6.3, 5.5, 7.8, 4.4, 3.8, 6.9 };
+
+	cr_assert_float_eq(pb_mann_whitney_p(a, 6, b, 7), 0.03496503496503496, MWU_EPS);
+}
+
+Test(mann_whitney, exact_at_the_limit)
+{
+	/*
+	 * a = [0, 2, .., 48], b = [11, 13, .., 59], 25 each:
+	 * mannwhitneyu(a, b, alternative="two-sided", method="exact") -> 0.016982216353507554
+	 * (method="asymptotic" would give 0.017925777357406476).
+	 */
+	double a[PB_MWU_EXACT_MAX], b[PB_MWU_EXACT_MAX];
+
+	for (int i = 0; i < PB_MWU_EXACT_MAX; i++) {
+		a[i] = 2 * i;
+		b[i] = 2 * i + 11;
+	}
+	cr_assert_float_eq(pb_mann_whitney_p(a, PB_MWU_EXACT_MAX, b, PB_MWU_EXACT_MAX),
+			   0.016982216353507554, MWU_EPS);
+}
+
+Test(mann_whitney, ties_asymptotic)
+{
+	/*
+	 * mannwhitneyu([1, 2, 2, 3, 4, 4, 5], [3, 4, 4, 5, 6, 6, 7, 8], alternative="two-sided",
+	 *              method="asymptotic", use_continuity=True) -> 0.02228731901455301
+	 */
+	const double a[] = { 1, 2, 2, 3, 4, 4, 5 }, b[] = { 3, 4, 4, 5, 6, 6, 7, 8 };
+
+	cr_assert_float_eq(pb_mann_whitney_p(a, 7, b, 8), 0.02228731901455301, MWU_EPS);
+}
+
+Test(mann_whitney, large_asymptotic)
+{
+	/*
+	 * a = [0, 3, .., 87] (30), b = [10, 13, .., 91] (28), no ties:
+	 * mannwhitneyu(a, b, alternative="two-sided", method="asymptotic", use_continuity=True)
+	 * -> 0.2864698659930748
+	 */
+	double a[30], b[28];
+
+	for (int i = 0; i < 30; i++)
+		a[i] = 3 * i;
+	for (int i = 0; i < 28; i++)
+		b[i] = 3 * i + 10;
+	cr_assert_float_eq(pb_mann_whitney_p(a, 30, b, 28), 0.2864698659930748, MWU_EPS);
+}
+
+Test(mann_whitney, one_sample_over_the_limit)
+{
+	/*
+	 * a = [0, 1, .., 25] (26), b = [20.5, 24.5, 27, 30, 33]: too many for the exact test.
+	 * mannwhitneyu(a, b, alternative="two-sided", method="asymptotic")
+	 * -> 0.0016782439451431806
+	 * (method="exact" would give 0.0003413551800648575).
+	 */
+	const double b[] = { 20.5, 24.5, 27, 30, 33 };
+	double a[26];
+
+	for (int i = 0; i < 26; i++)
+		a[i] = i;
+	cr_assert_float_eq(pb_mann_whitney_p(a, 26, b, 5), 0.0016782439451431806, MWU_EPS);
+}
+
+Test(mann_whitney, empty_one_and_all_equal)
+{
+	/*
+	 * mannwhitneyu([1], [2], alternative="two-sided", method="exact") -> 1.0
+	 * mannwhitneyu([3, 3, 3], [3, 3], alternative="two-sided", method="asymptotic") -> 1.0
+	 */
+	const double one[] = { 1 }, two[] = { 2 }, threes[] = { 3, 3, 3 };
+
+	cr_assert_eq(pb_mann_whitney_p(one, 0, two, 1), 1.0);
+	cr_assert_eq(pb_mann_whitney_p(one, 1, two, 0), 1.0);
+	cr_assert_eq(pb_mann_whitney_p(one, 1, two, 1), 1.0);
+	cr_assert_eq(pb_mann_whitney_p(threes, 3, threes, 2), 1.0);
+}
+
+/* The expected values are worked by hand as statsmodels' multipletests(method="holm") does. */
+static void holm_is(double *p, const double *want, size_t n)
+{
+	pb_holm(p, n);
+	for (size_t i = 0; i < n; i++)
+		cr_assert_float_eq(p[i], want[i], EPS, "p[%zu] = %.15g, not %.15g",
+				   i, p[i], want[i]);
+}
+
+Test(holm, step_down)
+{
+	/*
+	 * Ascending: 0.005 x 4 = 0.02; 0.01 x 3 = 0.03; 0.03 x 2 = 0.06;
+	 * 0.04 x 1 = 0.04, raised to the 0.06 before it.
+	 */
+	double p[] = { 0.01, 0.04, 0.03, 0.005 };
+	const double want[] = { 0.03, 0.06, 0.06, 0.02 };
+
+	holm_is(p, want, 4);
+}
+
+Test(holm, capped_at_one)
+{
+	/* 0.6 x 2 = 1.2, capped at 1; 0.7 x 1 = 0.7, raised to 1. */
+	double p[] = { 0.7, 0.6 };
+	const double want[] = { 1, 1 };
+
+	holm_is(p, want, 2);
+}
+
+Test(holm, ties)
+{
+	/* 0.01 x 3 = 0.03; the other 0.01 x 2 = 0.02, raised to 0.03; 0.04 x 1 = 0.04. */
+	double p[] = { 0.04, 0.01, 0.01 };
+	const double want[] = { 0.04, 0.03, 0.03 };
+
+	holm_is(p, want, 3);
+}
+
+Test(holm, none_and_one)
+{
+	double p[] = { 0.2 };
+	const double want[] = { 0.2 };
+
+	pb_holm(p, 0);
+	cr_assert_eq(p[0], 0.2);
+	holm_is(p, want, 1);
+}
+
+Test(median_ratio_ci, fixed_samples)
+{
+	/*
+	 * Each median at sqrt(0.95) = 0.9747: for n = 9 k = 2 covers only
+	 * 1 - 20/512 = 0.961, so x(1) and x(9), coverage 510/512; for n = 10
+	 * k = 2 covers 1 - 22/1024 = 1002/1024.  a: median 10 in [2, 18];
+	 * b: median 5.5 in [2, 9]; the ratio 10 / 5.5 in [2 / 9, 18 / 2].
+	 */
+	const double a[] = { 2, 4, 6, 8, 10, 12, 14, 16, 18 };
+	const double b[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+	double ratio, lo, hi, coverage;
+
+	coverage = pb_median_ratio_ci(a, 9, b, 10, 0.95, &ratio, &lo, &hi);
+	cr_assert_float_eq(ratio, 10.0 / 5.5, EPS);
+	cr_assert_float_eq(lo, 2.0 / 9.0, EPS);
+	cr_assert_float_eq(hi, 9.0, EPS);
+	cr_assert_float_eq(coverage, 510.0 / 512 * 1002.0 / 1024, 1e-9);
+}
+
+Test(median_ratio_ci, none_and_one)
+{
+	const double a[] = { 6 }, b[] = { 3 };
+	double ratio, lo, hi, coverage;
+
+	coverage = pb_median_ratio_ci(a, 0, b, 1, 0.95, &ratio, &lo, &hi);
+	cr_assert_eq(coverage, 0.0);
+	cr_assert(isnan(ratio) && isnan(lo) && isnan(hi));
+	coverage = pb_median_ratio_ci(a, 1, b, 0, 0.95, &ratio, &lo, &hi);
+	cr_assert(isnan(ratio) && isnan(lo) && isnan(hi));
+	/* One value each: the ratio itself, an interval that never covers. */
+	coverage = pb_median_ratio_ci(a, 1, b, 1, 0.95, &ratio, &lo, &hi);
+	cr_assert_eq(coverage, 0.0);
+	cr_assert_eq(ratio, 2.0);
+	cr_assert_eq(lo, 2.0);
+	cr_assert_eq(hi, 2.0);
+}
+
+Test(karp_flatt, known_values)
+{
+	/* (1/1.6 - 1/2) / (1 - 1/2) = 0.125 / 0.5; (1/2.5 - 1/4) / (3/4) = 0.15 / 0.75. */
+	cr_assert_float_eq(pb_karp_flatt(1.6, 2), 0.25, EPS);
+	cr_assert_float_eq(pb_karp_flatt(2.5, 4), 0.2, EPS);
+	cr_assert_float_eq(pb_karp_flatt(8.0, 8), 0.0, EPS);	/* perfect */
+	cr_assert_float_eq(pb_karp_flatt(1.0, 8), 1.0, EPS);	/* no gain */
+}
+
+Test(karp_flatt, undefined)
+{
+	cr_assert(isnan(pb_karp_flatt(1.0, 1)));
+	cr_assert(isnan(pb_karp_flatt(1.0, 0)));
+	cr_assert(isnan(pb_karp_flatt(0.0, 4)));
+}
+
+Test(amdahl_fit, recovers_f)
+{
+	const unsigned p[] = { 1, 2, 4, 8 };
+	double s[4];
+
+	for (int i = 0; i < 4; i++)
+		s[i] = 1.0 / (0.1 + 0.9 / p[i]);
+	cr_assert_float_eq(pb_amdahl_fit(p, s, 4), 0.1, EPS);
+	cr_assert_float_eq(pb_amdahl_fit(p + 3, s + 3, 1), 0.1, EPS);
+}
+
+Test(amdahl_fit, least_squares)
+{
+	/*
+	 * x = 1 - 1/p, y = 1/S - 1/p: (2, 1.6) gives (0.5, 0.125), (4, 2.0)
+	 * gives (0.75, 0.25); f = (0.0625 + 0.1875) / (0.25 + 0.5625) = 4/13.
+	 */
+	const unsigned p[] = { 2, 4 };
+	const double s[] = { 1.6, 2.0 };
+
+	cr_assert_float_eq(pb_amdahl_fit(p, s, 2), 4.0 / 13.0, EPS);
+}
+
+Test(amdahl_fit, nothing_to_fit)
+{
+	const unsigned p[] = { 1, 1 };
+	const double s[] = { 1.0, 1.1 };
+
+	cr_assert(isnan(pb_amdahl_fit(p, s, 0)));
+	cr_assert(isnan(pb_amdahl_fit(p, s, 1)));
+	cr_assert(isnan(pb_amdahl_fit(p, s, 2)));
+}
+
+Test(crossover, interpolates_in_log_size)
+{
+	/* 0.8 at 100, 1.2 at 1000: halfway in log(size), sqrt(100 x 1000). */
+	const double sizes[] = { 10, 100, 1000, 10000 };
+	const double s[] = { 0.5, 0.8, 1.2, 1.5 };
+
+	cr_assert_float_eq(pb_crossover(sizes, s, 4), sqrt(1e5), 1e-9);
+}
+
+Test(crossover, reaching_one_exactly)
+{
+	const double sizes[] = { 1, 2, 4 };
+	const double s[] = { 0.5, 1.0, 2.0 };
+
+	cr_assert_float_eq(pb_crossover(sizes, s, 3), 2.0, EPS);
+	cr_assert_eq(pb_crossover(sizes + 1, s + 1, 2), 2.0);	/* 1 counts as not below */
+}
+
+Test(crossover, all_above)
+{
+	const double sizes[] = { 10, 100, 1000 };
+	const double s[] = { 1.1, 3, 2 };
+
+	cr_assert_eq(pb_crossover(sizes, s, 3), 10.0);
+}
+
+Test(crossover, last_below)
+{
+	const double sizes[] = { 10, 100, 1000 };
+	const double s[] = { 0.5, 1.5, 0.9 };
+
+	cr_assert(isnan(pb_crossover(sizes, s, 3)));
+}
+
+Test(crossover, wobble_takes_the_last_crossing)
+{
+	/* Below, above, below, above: 0.9 at 100, 1.1 at 1000, so sqrt(1e5) again. */
+	const double sizes[] = { 1, 10, 100, 1000 };
+	const double s[] = { 0.5, 1.5, 0.9, 1.1 };
+
+	cr_assert_float_eq(pb_crossover(sizes, s, 4), sqrt(1e5), 1e-9);
+}
+
+Test(crossover, none_and_one)
+{
+	const double sizes[] = { 64 };
+	const double above[] = { 1.5 }, below[] = { 0.5 };
+
+	cr_assert(isnan(pb_crossover(sizes, above, 0)));
+	cr_assert_eq(pb_crossover(sizes, above, 1), 64.0);
+	cr_assert(isnan(pb_crossover(sizes, below, 1)));
 }
