@@ -4,6 +4,7 @@
 
 #include <hwloc.h>
 
+#include "env.h"
 #include "options.h"
 
 struct pb_meta {
@@ -16,12 +17,23 @@ struct pb_meta {
 	char start[32];			/* ISO 8601, UTC */
 	char end[32];			/* empty while the run goes on */
 	const char *status;		/* "running", "completed", "interrupted by SIGINT" */
+
+	/* pb_meta_write fills these in; the caller zeroes them. */
+	bool started;			/* the first write, at the start, is done */
+	bool ended;			/* the first write with end set is done */
+	struct pb_loadavg load_start, load_end;
+	const char *topology_xml;	/* beside meta.json; NULL when the export failed */
 };
 
 /* UTC now, as 2026-11-22T04:38:27Z. */
 void pb_meta_now(char *buf, size_t len);
 
-/* Writes dir/meta.json atomically: 0 or -1. */
-int pb_meta_write(const struct pb_meta *meta);
+/*
+ * Writes dir/meta.json atomically: 0 or -1.  Its first call, as the run
+ * starts, also notes the load average and exports the topology to
+ * dir/topology.xml; its first call with end set notes the load average
+ * again.
+ */
+int pb_meta_write(struct pb_meta *meta);
 
 #endif
