@@ -4,6 +4,7 @@
 
 #include "../benchmarks/workload.h"
 #include "cell.h"
+#include "compare.h"
 #include "http.h"
 #include "pin.h"
 #include "strategy.h"
@@ -17,10 +18,11 @@ static const char main_help[] =
 	"every strategy computed the same result, and writes CSV files.\n"
 	"\n"
 	"commands:\n"
-	"  run    run workloads x strategies x worker counts (parbench run --help)\n"
-	"  list   the workloads, strategies and pin policies\n"
-	"  topo   the machine's topology as the run sees it\n"
-	"  serve  io.http's HTTP server, alone, in the foreground\n"
+	"  run      run workloads x strategies x worker counts (parbench run --help)\n"
+	"  list     the workloads, strategies and pin policies\n"
+	"  topo     the machine's topology as the run sees it\n"
+	"  serve    io.http's HTTP server, alone, in the foreground\n"
+	"  compare  two runs' common cells: faster, slower or no significant change\n"
 	"\n"
 	"  -h, --help      this help\n"
 	"  -V, --version   the version\n";
@@ -145,9 +147,11 @@ int main(int argc, char **argv)
 		return topo_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "serve") == 0)
 		return pb_serve_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "compare") == 0)
+		return pb_compare_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "__cell") == 0)
 		return pb_cell_main(argc, argv);
-	fprintf(stderr, "parbench: '%s' is not a command; allowed: run, list, topo, serve\n",
-		argv[1]);
+	fprintf(stderr, "parbench: '%s' is not a command; allowed: run, list, topo, serve, "
+		"compare\n", argv[1]);
 	return 2;
 }
