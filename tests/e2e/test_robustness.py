@@ -8,13 +8,16 @@ import unittest
 from helpers import PARBENCH, ParbenchTest, Run, parbench
 
 
-def cell_processes():
-    """Pids of parbench cell processes still alive (zombies included)."""
+def cell_processes(tag):
+    """Pids of this test's parbench cell processes still alive (zombies included): those
+    with the test's tag in their environment, so that other runs on the machine do not count."""
     pids = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as f:
-                if b"__cell" in f.read():
+                is_cell = b"__cell" in f.read()
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if is_cell and f"PARBENCH_TEST_TAG={tag}".encode() in f.read().split(b"\0"):
                     pids.append(pid)
         except OSError:
             pass
@@ -22,6 +25,12 @@ def cell_processes():
 
 
 class RobustnessTest(ParbenchTest):
+    def setUp(self):
+        super().setUp()
+        # Inherited by parbench and its cells: marks this test's processes.
+        self.tag = f"{os.getpid()}-{self.id()}"
+        os.environ["PARBENCH_TEST_TAG"] = self.tag
+        self.addCleanup(os.environ.pop, "PARBENCH_TEST_TAG", None)
     def test_cpu_time_grows_with_task_size(self):
         user = {}
         for size in (2_000_000, 32_000_000):
@@ -41,7 +50,7 @@ class RobustnessTest(ParbenchTest):
         self.assertEqual(run.raw[0]["ok"], "0")
         self.assertIn("timed out", run.raw[0]["error"])
         self.assertEqual(run.summary[0]["ok"], "0")
-        self.assertEqual(cell_processes(), [])
+        self.assertEqual(cell_processes(self.tag), [])
 
     def test_sigint_keeps_what_was_measured(self):
         proc = subprocess.Popen([PARBENCH, "run", "-w", "cpu.sumsq", "-s", "seq,pthreads",
@@ -69,7 +78,7 @@ class RobustnessTest(ParbenchTest):
         if errors:
             self.assertNotEqual(run.raw[-1]["ok"], "1")
         self.assertTrue(os.path.islink(raw))
-        self.assertEqual(cell_processes(), [])
+        self.assertEqual(cell_processes(self.tag), [])
 
 
 if __name__ == "__main__":
