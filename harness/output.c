@@ -16,7 +16,8 @@ static const char raw_header[] =
 static const char summary_header[] =
 	"run_id,workload,kind,strategy,workers,pin,tasks,size,reps,wall_median_s,wall_mean_s,"
 	"wall_sd_s,wall_ci95_lo_s,wall_ci95_hi_s,wall_min_s,wall_max_s,cv,speedup,efficiency,"
-	"cpu_util,lat_p50_s,lat_p99_s,ok,loops\n";
+	"cpu_util,lat_p50_s,lat_p99_s,ok,loops,outliers,speedup_ci95_lo,speedup_ci95_hi,"
+	"efficiency_ci95_lo,efficiency_ci95_hi,karp_flatt,crossover_size\n";
 
 char *pb_path(const char *dir, const char *name)
 {
@@ -60,13 +61,13 @@ static void cell_key(FILE *f, const struct pb_output *out, const struct pb_cell 
 	fprintf(f, ",%" PRIu64 ",%" PRIu64, cell->tasks, cell->size);
 }
 
-/* The last column: the loop threads of an event-loop cell, empty for others. */
+/* The loop threads of an event-loop cell, empty for others. */
 static void cell_loops(FILE *f, const struct pb_cell *cell)
 {
 	if (cell->loops)
-		fprintf(f, ",%u\n", cell->loops);
+		fprintf(f, ",%u", cell->loops);
 	else
-		fputs(",\n", f);
+		fputc(',', f);
 }
 
 static int make_run_dir(struct pb_output *out, const char *base, char *why, size_t whylen)
@@ -157,6 +158,7 @@ void pb_output_raw_row(struct pb_output *out, const struct pb_cell *cell,
 	}
 	csv_text(f, s->error);
 	cell_loops(f, cell);
+	fputc('\n', f);
 	fflush(f);
 }
 
@@ -192,6 +194,14 @@ static int fill_summary(FILE *f, const void *arg)
 		csv_number(f, s->lat_p99);
 		fprintf(f, ",%d", s->ok);
 		cell_loops(f, cell);
+		fprintf(f, ",%zu", s->outliers);
+		csv_number(f, s->speedup_lo);
+		csv_number(f, s->speedup_hi);
+		csv_number(f, s->efficiency_lo);
+		csv_number(f, s->efficiency_hi);
+		csv_number(f, s->karp_flatt);
+		csv_number(f, s->crossover);
+		fputc('\n', f);
 	}
 	return 0;
 }

@@ -128,6 +128,38 @@ static double median_of(double *v, size_t n)
 	return pb_quantile(v, n, 0.5);
 }
 
+size_t pb_cell_good_walls(const struct pb_cell *cell, double *v)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cell->nsamples; i++)
+		if (cell->samples[i].ok)
+			v[n++] = cell->samples[i].wall_s;
+	pb_sort(v, n);
+	return n;
+}
+
+/* Speedup over the baseline and efficiency, each with its 95% interval. */
+static void summarize_speedup(struct pb_cell *cell, const double *wall, size_t n)
+{
+	struct pb_summary *sum = &cell->summary;
+	const struct pb_cell *base = cell->baseline;
+	double *base_wall = calloc(base->nsamples + 1, sizeof(double));
+	size_t nbase = base_wall ? pb_cell_good_walls(base, base_wall) : 0;
+
+	sum->speedup = sum->speedup_lo = sum->speedup_hi = NAN;
+	if (cell == base && n)		/* 1 by definition, not a ratio of two samples */
+		sum->speedup = sum->speedup_lo = sum->speedup_hi = cell->speedup_base ? 1.0 : NAN;
+	else if (cell->speedup_base && n && nbase)
+		pb_median_ratio_ci(base_wall, nbase, wall, n, 0.95, &sum->speedup,
+				   &sum->speedup_lo, &sum->speedup_hi);
+	sum->efficiency = sum->speedup / cell->workers;
+	sum->efficiency_lo = sum->speedup_lo / cell->workers;
+	sum->efficiency_hi = sum->speedup_hi / cell->workers;
+	sum->karp_flatt = cell->workers > 1 ? pb_karp_flatt(sum->speedup, cell->workers) : NAN;
+	free(base_wall);
+}
+
 void pb_cell_summarize(struct pb_cell *cell)
 {
 	struct pb_summary *sum = &cell->summary;
@@ -137,34 +169,34 @@ void pb_cell_summarize(struct pb_cell *cell)
 	double *p50 = calloc(cell->nsamples + 1, sizeof(double));
 	double *p99 = calloc(cell->nsamples + 1, sizeof(double));
 
-	*sum = (struct pb_summary){ .ok = cell->nsamples > 0 };
+	*sum = (struct pb_summary){ .ok = cell->nsamples > 0, .crossover = NAN };
 	for (size_t i = 0; wall && util && p50 && p99 && i < cell->nsamples; i++) {
 		const struct pb_sample *s = &cell->samples[i];
 
 		sum->ok = sum->ok && s->ok;
 		if (!s->ok)
 			continue;
-		wall[n] = s->wall_s;
 		util[n] = (s->user_s + s->sys_s) / s->wall_s;
 		p50[n] = s->lat_p50_s;
 		p99[n++] = s->lat_p99_s;
 	}
+	n = wall ? pb_cell_good_walls(cell, wall) : 0;
 	sum->reps = n;
 	sum->ok = sum->ok && n > 0;
 	sum->mean = pb_mean(wall, n);
 	sum->sd = n ? pb_sd(wall, n) : NAN;
 	sum->cv = sum->sd / sum->mean;
-	sum->median = median_of(wall, n);
+	sum->median = pb_quantile(wall, n, 0.5);
 	pb_median_ci(n, 0.95, &lo, &hi);
 	sum->ci_lo = n ? wall[lo] : NAN;
 	sum->ci_hi = n ? wall[hi] : NAN;
 	sum->min = n ? wall[0] : NAN;
 	sum->max = n ? wall[n - 1] : NAN;
+	sum->outliers = pb_outliers(wall, n);
 	sum->cpu_util = median_of(util, n);
 	sum->lat_p50 = median_of(p50, n);
 	sum->lat_p99 = median_of(p99, n);
-	sum->speedup = cell->speedup_base ? cell->baseline->summary.median / sum->median : NAN;
-	sum->efficiency = sum->speedup / cell->workers;
+	summarize_speedup(cell, wall, n);
 	free(wall);
 	free(util);
 	free(p50);
@@ -181,8 +213,51 @@ double pb_cell_ci_width(const struct pb_cell *cell)
 	return (copy.summary.ci_hi - copy.summary.ci_lo) / 2 / copy.summary.median;
 }
 
+/* The same strategy, workers, pin and loops at another task size of the workload. */
+static bool same_series(const struct pb_cell *a, const struct pb_cell *b)
+{
+	return a->workload == b->workload && a->strategy == b->strategy &&
+	       a->workers == b->workers && a->pin == b->pin && a->loops == b->loops &&
+	       a->tasks == b->tasks;
+}
+
+/*
+ * The task size above which a cell's series (its strategy at every size of
+ * the plan) beats the baseline; NAN with fewer than two sizes.
+ */
+static void find_crossover(struct pb_plan *plan, struct pb_cell *cell)
+{
+	double *size = calloc(plan->ncells, sizeof(double));
+	double *speedup = calloc(plan->ncells, sizeof(double));
+	size_t n = 0;
+
+	/* Groups come in the order of --size's list; take the series in ascending size. */
+	for (uint64_t floor = 0; size && speedup;) {
+		const struct pb_cell *next = NULL;
+
+		for (size_t c = 0; c < plan->ncells; c++) {
+			const struct pb_cell *o = &plan->cells[c];
+
+			if (same_series(o, cell) && o->size > floor && isfinite(o->summary.speedup) &&
+			    (!next || o->size < next->size))
+				next = o;
+		}
+		if (!next)
+			break;
+		size[n] = (double)next->size;
+		speedup[n++] = next->summary.speedup;
+		floor = next->size;
+	}
+	cell->summary.crossover = n > 1 && cell->baseline != cell ?
+				  pb_crossover(size, speedup, n) : NAN;
+	free(size);
+	free(speedup);
+}
+
 void pb_plan_summarize(struct pb_plan *plan)
 {
 	for (size_t c = 0; c < plan->ncells; c++)
 		pb_cell_summarize(&plan->cells[c]);
+	for (size_t c = 0; c < plan->ncells; c++)
+		find_crossover(plan, &plan->cells[c]);
 }

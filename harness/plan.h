@@ -15,7 +15,12 @@
 struct pb_summary {
 	size_t reps;			/* repetitions that ran and matched */
 	double median, mean, sd, ci_lo, ci_hi, min, max, cv;
-	double speedup, efficiency, cpu_util, lat_p50, lat_p99;
+	size_t outliers;		/* outside median +/- 3 scaled MADs; kept, not dropped */
+	double speedup, speedup_lo, speedup_hi;	/* with its 95% interval */
+	double efficiency, efficiency_lo, efficiency_hi;
+	double karp_flatt;		/* serial fraction; NAN with one worker */
+	double crossover;		/* task size above which the series beats seq, or NAN */
+	double cpu_util, lat_p50, lat_p99;
 	bool ok;			/* every repetition ran and matched */
 };
 
@@ -55,6 +60,9 @@ void pb_plan_free(struct pb_plan *plan);
  * error says why.
  */
 void pb_cell_add(struct pb_cell *cell, struct pb_sample *sample);
+
+/* The wall times of a cell's good repetitions, sorted, into v (nsamples long): how many. */
+size_t pb_cell_good_walls(const struct pb_cell *cell, double *v);
 
 /* The half-width of the 95% CI of a cell's median, over the median; INFINITY with no sample. */
 double pb_cell_ci_width(const struct pb_cell *cell);

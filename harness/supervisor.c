@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "env.h"
+#include "export.h"
 #include "meta.h"
 #include "output.h"
 #include "plan.h"
@@ -449,6 +451,12 @@ static int run_plan(struct pb_plan *plan, const struct pb_options *opts, struct 
 	if (pb_output_summary(out, plan))
 		fprintf(stderr, "parbench: cannot write %s/summary.csv: %s\n", out->dir,
 			strerror(errno));
+	if (opts->export_json && pb_export_json(opts->export_json, out->run_id, plan))
+		fprintf(stderr, "parbench: cannot write %s: %s\n", opts->export_json,
+			strerror(errno));
+	if (opts->export_markdown && pb_export_markdown(opts->export_markdown, out->run_id, plan))
+		fprintf(stderr, "parbench: cannot write %s: %s\n", opts->export_markdown,
+			strerror(errno));
 	pb_meta_now(meta->end, sizeof(meta->end));
 	meta->status = stop_signal ? (stop_signal == SIGINT ? "interrupted by SIGINT"
 							  : "interrupted by SIGTERM")
@@ -493,6 +501,9 @@ int pb_run_main(int argc, char **argv, int full_argc, char **full_argv)
 	}
 	/* libgomp reads it at start-up; small stacks let thousands of threads live. */
 	setenv("OMP_STACKSIZE", "256K", 0);
+	/* What spoils the measurements, said before they are taken. */
+	pb_env_warn_machine(stderr, topology);
+	pb_env_warn_smt(stderr, topology, opts.pins, opts.npins, &opts.workers);
 	meta = (struct pb_meta){ .run_id = out.run_id, .dir = out.dir, .argc = full_argc,
 				 .argv = full_argv, .opts = &opts, .topology = topology,
 				 .status = "running" };

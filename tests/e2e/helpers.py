@@ -16,7 +16,8 @@ RAW_COLUMNS = (
 SUMMARY_COLUMNS = (
     "run_id,workload,kind,strategy,workers,pin,tasks,size,reps,wall_median_s,wall_mean_s,"
     "wall_sd_s,wall_ci95_lo_s,wall_ci95_hi_s,wall_min_s,wall_max_s,cv,speedup,efficiency,"
-    "cpu_util,lat_p50_s,lat_p99_s,ok,loops").split(",")
+    "cpu_util,lat_p50_s,lat_p99_s,ok,loops,outliers,speedup_ci95_lo,speedup_ci95_hi,"
+    "efficiency_ci95_lo,efficiency_ci95_hi,karp_flatt,crossover_size").split(",")
 
 # Small jobs, so that every strategy runs every workload in well under a second.
 SMALL = {
@@ -65,6 +66,7 @@ class ParbenchTest(unittest.TestCase):
         """Runs `parbench run ARGS --out OUT`, asserts exit 0, returns its Run."""
         result = parbench("run", *args, "--out", self.out, timeout=timeout)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.stdout = result.stdout
         return Run(self.out)
 
     def pus(self):

@@ -45,6 +45,21 @@ BAD_RUN_OPTIONS = [
     (["--dir", "/nonexistent/dir"], "/nonexistent/dir"),
     (["--dir", "/etc/hostname"], "/etc/hostname"),
     (["--baseline", "fastest"], "fastest"),
+    (["--pin", "none", "--pin", "none"], "'none' is given twice"),
+    (["--pin", "none", "--pin", "compact", "--pin", "scatter", "--pin", "pu:0",
+      "--pin", "pu:1", "--pin", "pu:0,1", "--pin", "pu:1,0", "--pin", "pu:0-1",
+      "--pin", "pu:1-1"], "more than 8"),
+    (["--size", "5,5"], "5,5"),
+    (["--size", "1-100000"], "more than 10000 items"),
+    (["--size", ""], "''"),
+    (["--reps", "auto0"], "auto0"),
+    (["--reps", "Auto"], "Auto"),
+    (["--max-time", "3"], "needs --reps auto"),
+    (["--reps", "auto", "--max-time", "0"], "'0'"),
+    (["--reps", "auto", "--max-time", "x"], "'x'"),
+    (["--export-json", "/nonexistent/dir/x.json"], "/nonexistent/dir"),
+    (["--export-json", "/tmp"], "/tmp"),
+    (["--export-markdown", ""], "''"),
 ]
 
 

@@ -1,0 +1,135 @@
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "export.h"
+#include "output.h"
+
+struct export_args {
+	const char *run_id;
+	const struct pb_plan *plan;
+};
+
+/* JSON has no NaN: a figure that does not exist is null. */
+static json_t *number(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *interval(double lo, double hi)
+{
+	return json_pack("[o, o]", number(lo), number(hi));
+}
+
+static json_t *cell_json(const struct pb_cell *c)
+{
+	const struct pb_summary *s = &c->summary;
+	json_t *cell = json_pack("{s:s, s:s, s:s, s:i, s:s, s:I, s:I, s:o, s:I, s:b}",
+				 "workload", c->workload->name,
+				 "kind", pb_kind_name(c->workload->kind),
+				 "strategy", c->strategy->name, "workers", c->workers,
+				 "pin", c->pin->spec, "tasks", (json_int_t)c->tasks,
+				 "size", (json_int_t)c->size,
+				 "loops", c->loops ? json_integer(c->loops) : json_null(),
+				 "reps", (json_int_t)s->reps, "ok", s->ok);
+
+	json_object_set_new(cell, "wall_median_s", number(s->median));
+	json_object_set_new(cell, "wall_ci95_s", interval(s->ci_lo, s->ci_hi));
+	json_object_set_new(cell, "wall_mean_s", number(s->mean));
+	json_object_set_new(cell, "wall_sd_s", number(s->sd));
+	json_object_set_new(cell, "wall_min_s", number(s->min));
+	json_object_set_new(cell, "wall_max_s", number(s->max));
+	json_object_set_new(cell, "cv", number(s->cv));
+	json_object_set_new(cell, "outliers", json_integer((json_int_t)s->outliers));
+	json_object_set_new(cell, "speedup", number(s->speedup));
+	json_object_set_new(cell, "speedup_ci95", interval(s->speedup_lo, s->speedup_hi));
+	json_object_set_new(cell, "efficiency", number(s->efficiency));
+	json_object_set_new(cell, "efficiency_ci95", interval(s->efficiency_lo, s->efficiency_hi));
+	json_object_set_new(cell, "karp_flatt", number(s->karp_flatt));
+	json_object_set_new(cell, "crossover_size", number(s->crossover));
+	json_object_set_new(cell, "cpu_util", number(s->cpu_util));
+	json_object_set_new(cell, "lat_p50_s", number(s->lat_p50));
+	json_object_set_new(cell, "lat_p99_s", number(s->lat_p99));
+	return cell;
+}
+
+static int fill_json(FILE *f, const void *arg)
+{
+	const struct export_args *a = arg;
+	json_t *cells = json_array(), *doc;
+	int rc;
+
+	for (size_t c = 0; c < a->plan->ncells; c++)
+		json_array_append_new(cells, cell_json(&a->plan->cells[c]));
+	doc = json_pack("{s:s, s:o}", "run_id", a->run_id, "cells", cells);
+	rc = doc ? json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : -1;
+	if (rc == 0)
+		fputc('\n', f);
+	json_decref(doc);
+	return rc;
+}
+
+int pb_export_json(const char *path, const char *run_id, const struct pb_plan *plan)
+{
+	struct export_args a = { run_id, plan };
+
+	return pb_write_atomically(path, fill_json, &a);
+}
+
+/* A figure, or a dash where it does not exist. */
+static void md_number(FILE *f, const char *fmt, double v)
+{
+	fputs(" | ", f);
+	if (isfinite(v))
+		fprintf(f, fmt, v);
+	else
+		fputc('-', f);
+}
+
+static void md_interval(FILE *f, const char *fmt, double lo, double hi)
+{
+	fputs(" | ", f);
+	if (!isfinite(lo) || !isfinite(hi)) {
+		fputc('-', f);
+		return;
+	}
+	fputc('[', f);
+	fprintf(f, fmt, lo);
+	fputs(", ", f);
+	fprintf(f, fmt, hi);
+	fputc(']', f);
+}
+
+static int fill_markdown(FILE *f, const void *arg)
+{
+	const struct export_args *a = arg;
+
+	fprintf(f, "# parbench run %s\n\n", a->run_id);
+	fputs("| workload | strategy | workers | pin | tasks | size | reps | median s | 95% CI s "
+	      "| cv | outliers | speedup | 95% CI | efficiency | ok |\n"
+	      "|---|---|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---|---:|---|\n", f);
+	for (size_t i = 0; i < a->plan->ncells; i++) {
+		const struct pb_cell *c = &a->plan->cells[i];
+		const struct pb_summary *s = &c->summary;
+
+		fprintf(f, "| %s | %s | %u | %s | %llu | %llu | %zu", c->workload->name,
+			c->strategy->name, c->workers, c->pin->spec, (unsigned long long)c->tasks,
+			(unsigned long long)c->size, s->reps);
+		md_number(f, "%.6f", s->median);
+		md_interval(f, "%.6f", s->ci_lo, s->ci_hi);
+		md_number(f, "%.3f", s->cv);
+		fprintf(f, " | %zu", s->outliers);
+		md_number(f, "%.2f", s->speedup);
+		md_interval(f, "%.2f", s->speedup_lo, s->speedup_hi);
+		md_number(f, "%.2f", s->efficiency);
+		fprintf(f, " | %s |\n", s->ok ? "yes" : "no");
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+int pb_export_markdown(const char *path, const char *run_id, const struct pb_plan *plan)
+{
+	struct export_args a = { run_id, plan };
+
+	return pb_write_atomically(path, fill_markdown, &a);
+}

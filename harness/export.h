@@ -1,0 +1,11 @@
+/* The summary in other forms, beside summary.csv: --export-json and --export-markdown. */
+#ifndef PARBENCH_EXPORT_H
+#define PARBENCH_EXPORT_H
+
+#include "plan.h"
+
+/* Each writes `path` atomically: 0, or -1 with errno. */
+int pb_export_json(const char *path, const char *run_id, const struct pb_plan *plan);
+int pb_export_markdown(const char *path, const char *run_id, const struct pb_plan *plan);
+
+#endif
