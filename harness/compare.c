@@ -2,9 +2,11 @@
  * `parbench compare RUN_A RUN_B`.  A cell is (workload, strategy, workers,
  * pin, tasks, size, loops); its sample is the wall times of raw.csv's ok
  * rows.  A cell is called faster or slower only when two tests agree: the
- * Mann-Whitney U test on the repetitions, and the interval of the ratio of
- * the medians.  Timings on a drifting machine are noisy, and a verdict
- * that cries wolf is worse than none.
+ * Mann-Whitney U test on the repetitions, its p-values adjusted for the
+ * number of cells (Benjamini-Hochberg), and the interval of the ratio of
+ * the medians.  Timings on a drifting machine are noisy, a table of 100
+ * cells at 5% each would call 5 of them changed by chance alone, and a
+ * verdict that cries wolf is worse than none.
  */
 #include <errno.h>
 #include <float.h>
@@ -35,8 +37,9 @@ static const char compare_help[] =
 	"Compares the cells two runs share (workload, strategy, workers, pin, tasks,\n"
 	"size, loops), from the ok repetitions in each run directory's raw.csv:\n"
 	"the median wall times, their ratio B/A with its 95% interval, the p-value\n"
-	"of the two-sided Mann-Whitney U test, and a verdict.  A cell is faster or\n"
-	"slower only when p < 0.05 and the interval excludes 1; otherwise it is\n"
+	"of the two-sided Mann-Whitney U test, q (p adjusted for the number of\n"
+	"cells compared, Benjamini-Hochberg), and a verdict.  A cell is faster or\n"
+	"slower only when q < 0.05 and the interval excludes 1; otherwise it is\n"
 	"\"no significant change\".  Cells in one run only, or without ok\n"
 	"repetitions in one, are listed.\n"
 	"\n"
@@ -92,6 +95,7 @@ static const char *const verdict_names[NVERDICTS] = {
 struct row {
 	const struct cell *a, *b;		/* NULL in the run without it */
 	double median_a, median_b, ratio, lo, hi, coverage, p;
+	double q;				/* p adjusted over the cells compared */
 	enum verdict verdict;
 };
 
@@ -410,18 +414,19 @@ static int run_load(struct run *run, const char *dir, char *why, size_t whylen)
 	if (!run->run_id)
 		run->run_id = "";
 	for (size_t i = 0; i < run->ncells; i++)
-		if (run->cells[i].nok)	/* qsort() takes no NULL, even for 0 values */
-			pb_sort(run->cells[i].wall, run->cells[i].nok);
+		pb_sort(run->cells[i].wall, run->cells[i].nok);
 	return 0;
 }
 
 /* ---- the comparison ------------------------------------------------------ */
 
-static void judge(struct row *r)
+/* A row's figures; UNCHANGED stands until give_verdict() has the row's q. */
+static void measure(struct row *r)
 {
 	const struct cell *a = r->a, *b = r->b;
 
 	r->median_a = r->median_b = r->ratio = r->lo = r->hi = r->coverage = r->p = NAN;
+	r->q = NAN;
 	if (!b || !a) {
 		r->verdict = b ? ONLY_B : ONLY_A;
 		return;
@@ -435,13 +440,38 @@ static void judge(struct row *r)
 	r->coverage = pb_median_ratio_ci(b->wall, b->nok, a->wall, a->nok, 1.0 - ALPHA,
 					 &r->ratio, &r->lo, &r->hi);
 	r->p = pb_mann_whitney_p(a->wall, a->nok, b->wall, b->nok);
+	r->verdict = UNCHANGED;
+}
+
+static void give_verdict(struct row *r)
+{
 	/* NAN (a median of 0) compares false: no verdict without a ratio. */
-	if (r->p < ALPHA && r->lo > 1.0)
+	if (r->q < ALPHA && r->lo > 1.0)
 		r->verdict = SLOWER;
-	else if (r->p < ALPHA && r->hi < 1.0)
+	else if (r->q < ALPHA && r->hi < 1.0)
 		r->verdict = FASTER;
-	else
-		r->verdict = UNCHANGED;
+}
+
+/* Adjusts the compared rows' p-values together, then judges each. */
+static int judge_all(struct row *rows, size_t n)
+{
+	double *q = calloc(n + 1, sizeof(*q));
+	size_t m = 0;
+
+	if (!q)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].verdict == UNCHANGED)
+			q[m++] = rows[i].p;
+	pb_benjamini_hochberg(q, m);
+	m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].verdict == UNCHANGED) {
+			rows[i].q = q[m++];
+			give_verdict(&rows[i]);
+		}
+	free(q);
+	return 0;
 }
 
 /* Registry order, as `parbench list` shows them; unknown names after. */
@@ -503,15 +533,18 @@ static int report_build(struct report *rep, const struct run *a, const struct ru
 		if (!find_cell(a, &b->cells[i]))
 			rep->rows[n++] = (struct row){ .b = &b->cells[i] };
 	qsort(rep->rows, n, sizeof(*rep->rows), row_order);
+	rep->nrows = n;
+	for (size_t i = 0; i < n; i++)
+		measure(&rep->rows[i]);
+	if (judge_all(rep->rows, n))
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		struct row *r = &rep->rows[i];
 
-		judge(r);
 		rep->count[r->verdict]++;
 		if ((r->a ? r->a : r->b)->loops)
 			rep->any_loops = true;
 	}
-	rep->nrows = n;
 	return 0;
 }
 
@@ -539,7 +572,7 @@ static void fmt_p(char *buf, size_t len, double p)
 
 enum column {
 	C_WORKLOAD, C_JOB, C_STRATEGY, C_WORKERS, C_LOOPS, C_PIN, C_MEDIAN_A, C_MEDIAN_B,
-	C_RATIO, C_INTERVAL, C_P, C_VERDICT, NCOLS
+	C_RATIO, C_INTERVAL, C_P, C_Q, C_VERDICT, NCOLS
 };
 
 static const struct {
@@ -557,6 +590,7 @@ static const struct {
 	[C_RATIO] = { "B/A", true },
 	[C_INTERVAL] = { "95% interval", false },
 	[C_P] = { "p", true },
+	[C_Q] = { "q", true },
 	[C_VERDICT] = { "verdict", false },
 };
 
@@ -595,6 +629,7 @@ static void row_texts(const struct row *r, char t[NCOLS][FIELD])
 	snprintf(t[C_INTERVAL], FIELD, "[%.3f, %.3f]%s", r->lo, r->hi,
 		 short_interval(r) ? "*" : "");
 	fmt_p(t[C_P], FIELD, r->p);
+	fmt_p(t[C_Q], FIELD, r->q);
 	snprintf(t[C_VERDICT], FIELD, "%s", verdict_names[r->verdict]);
 }
 
@@ -702,6 +737,15 @@ static bool any_compared(const struct report *rep)
 	return rep->count[FASTER] + rep->count[SLOWER] + rep->count[UNCHANGED] > 0;
 }
 
+static size_t compared_count(const struct report *rep)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rep->nrows; i++)
+		n += compared(&rep->rows[i]);
+	return n;
+}
+
 static bool any_short_interval(const struct report *rep)
 {
 	for (size_t i = 0; i < rep->nrows; i++)
@@ -726,8 +770,9 @@ static void print_text(FILE *f, const struct report *rep, bool md)
 	print_run(f, "A", rep->a, md ? "  " : "", md);
 	print_run(f, "B", rep->b, "", md);
 	fprintf(f, "%sA cell is faster or slower (B/A below or above 1) only when the two-sided "
-		"Mann-Whitney U\ntest gives p < 0.05 and the 95%% interval of B/A excludes 1.\n\n",
-		md ? "\n" : "");
+		"Mann-Whitney U\ntest's p, adjusted for the %zu cells compared (q, "
+		"Benjamini-Hochberg), is below 0.05\nand the 95%% interval of B/A excludes 1.\n\n",
+		md ? "\n" : "", compared_count(rep));
 	if (any_compared(rep))
 		print_compared(f, rep, md);
 	else
@@ -778,7 +823,7 @@ static void csv_count(FILE *f, const struct cell *c)
 static void print_csv(FILE *f, const struct report *rep)
 {
 	fputs("workload,strategy,workers,pin,tasks,size,loops,ok_reps_a,ok_reps_b,median_a_s,"
-	      "median_b_s,ratio,ratio_lo,ratio_hi,coverage,p,verdict\n", f);
+	      "median_b_s,ratio,ratio_lo,ratio_hi,coverage,p,q,verdict\n", f);
 	for (size_t i = 0; i < rep->nrows; i++) {
 		const struct row *r = &rep->rows[i];
 		const struct cell *c = r->a ? r->a : r->b;
@@ -801,6 +846,7 @@ static void print_csv(FILE *f, const struct report *rep)
 		csv_number(f, r->hi);
 		csv_number(f, r->coverage);
 		csv_number(f, r->p);
+		csv_number(f, r->q);
 		fprintf(f, ",%s\n", verdict_names[r->verdict]);
 	}
 }
@@ -821,7 +867,7 @@ static json_t *row_json(const struct row *r)
 	const struct cell *c = r->a ? r->a : r->b;
 
 	return json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
-			 "s:o, s:o, s:o, s:s}",
+			 "s:o, s:o, s:o, s:o, s:s}",
 			 "workload", c->workload, "strategy", c->strategy,
 			 "workers", (json_int_t)c->workers, "pin", c->pin,
 			 "tasks", (json_int_t)c->tasks, "size", (json_int_t)c->size,
@@ -831,7 +877,8 @@ static json_t *row_json(const struct row *r)
 			 "median_b_s", json_number(r->median_b),
 			 "ratio", json_number(r->ratio), "ratio_lo", json_number(r->lo),
 			 "ratio_hi", json_number(r->hi), "coverage", json_number(r->coverage),
-			 "p", json_number(r->p), "verdict", verdict_names[r->verdict]);
+			 "p", json_number(r->p), "q", json_number(r->q),
+			 "verdict", verdict_names[r->verdict]);
 }
 
 static int print_json(FILE *f, const struct report *rep)

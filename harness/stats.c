@@ -20,7 +20,8 @@ static int compare_doubles(const void *a, const void *b)
 
 void pb_sort(double *v, size_t n)
 {
-	qsort(v, n, sizeof(*v), compare_doubles);
+	if (n > 1)	/* qsort's pointer must be valid even for 0 items */
+		qsort(v, n, sizeof(*v), compare_doubles);
 }
 
 double pb_quantile(const double *sorted, size_t n, double q)
@@ -260,6 +261,27 @@ static int compare_ranked_p(const void *a, const void *b)
  * Out of memory, Bonferroni's n x p: never below Holm's, so the family-wise
  * error rate still holds, only with less power.
  */
+void pb_benjamini_hochberg(double *p, size_t n)
+{
+	struct ranked_p *order = malloc(n * sizeof(*order));
+	double running = 1.0;
+
+	if (!order) {	/* Bonferroni: never below Benjamini-Hochberg */
+		for (size_t i = 0; i < n; i++)
+			p[i] = fmin(1.0, (double)n * p[i]);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		order[i] = (struct ranked_p){ p[i], i };
+	qsort(order, n, sizeof(*order), compare_ranked_p);
+	/* From the largest down: p(j) n / j, never above the one after it. */
+	for (size_t i = n; i-- > 0;) {
+		running = fmin(running, (double)n / (double)(i + 1) * order[i].p);
+		p[order[i].index] = running;
+	}
+	free(order);
+}
+
 void pb_holm(double *p, size_t n)
 {
 	struct ranked_p *order = malloc(n * sizeof(*order));

@@ -57,6 +57,14 @@ double pb_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb)
 void pb_holm(double *p, size_t n);
 
 /*
+ * Benjamini and Hochberg's adjustment of n p-values, in place (each capped
+ * at 1): the i-th smallest becomes min over j >= i of p(j) n / j.  Below
+ * 0.05 they keep the expected share of false calls among the calls at 5%,
+ * and when nothing changed at all, the chance of any false call.
+ */
+void pb_benjamini_hochberg(double *p, size_t n);
+
+/*
  * The ratio of two medians, median(a) / median(b), of sorted samples, and
  * its interval: each median's distribution-free interval at level
  * sqrt(level), so that for independent samples both hold, and so the

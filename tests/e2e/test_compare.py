@@ -163,6 +163,28 @@ class SyntheticCompareTest(ParbenchTest):
         self.assertIn("use --reps 7 or more", parbench("compare", a, b).stdout)
 
 
+    def test_many_cells_of_noise_call_nothing_and_many_changes_are_found(self):
+        # 200 cells, 10 repetitions each from one distribution in both runs: at 5% a cell,
+        # about 10 would be called by chance; adjusted over the cells (q), none may be.
+        rng = random.Random(7)
+
+        def rows(run_id, scale, cells=200):
+            return [raw_row(run_id, "cpu.nop", "seq", 1, rep, scale * rng.lognormvariate(0, 0.05),
+                            tasks=c + 1) for c in range(cells) for rep in range(10)]
+
+        a = write_run(Path(self.out) / "na", rows("A", 1.0))
+        b = write_run(Path(self.out) / "nb", rows("B", 1.0))
+        out = csv.DictReader(io.StringIO(parbench("compare", "--format", "csv", a, b).stdout))
+        out = list(out)
+        self.assertEqual(len(out), 200)
+        self.assertGreater(sum(float(r["p"]) < 0.05 for r in out), 0, "raw p: some by chance")
+        self.assertEqual([r for r in out if r["verdict"] != "no significant change"], [])
+        # The same 200 cells all 30% slower in B: every one is found.
+        c = write_run(Path(self.out) / "nc", rows("C", 1.3))
+        out = list(csv.DictReader(io.StringIO(parbench("compare", "--format", "csv", a, c).stdout)))
+        self.assertEqual({r["verdict"] for r in out}, {"slower"})
+
+
 class BadCompareInputTest(ParbenchTest):
     def setUp(self):
         super().setUp()

@@ -376,6 +376,48 @@ Test(holm, none_and_one)
 	holm_is(p, want, 1);
 }
 
+/* Benjamini-Hochberg, worked by hand as R's p.adjust(p, "BH") does. */
+Test(benjamini_hochberg, step_up)
+{
+	/*
+	 * n = 8, ascending: 0.001 x 8 = 0.008; 0.008 x 4 = 0.032; 0.039 x 8/3 =
+	 * 0.104; 0.041 x 2 = 0.082; 0.042 x 8/5 = 0.0672; 0.06 x 8/6 = 0.08;
+	 * 0.074 x 8/7 = 0.084571; 0.205 x 1.  Each then lowered to the
+	 * smallest at or after it: 0.104 and 0.082 become 0.0672.
+	 */
+	double p[] = { 0.205, 0.001, 0.041, 0.008, 0.074, 0.039, 0.06, 0.042 };
+	const double want[] = { 0.205, 0.008, 0.0672, 0.032, 0.074 * 8 / 7, 0.0672, 0.08,
+				0.0672 };
+
+	pb_benjamini_hochberg(p, 8);
+	for (size_t i = 0; i < 8; i++)
+		cr_assert_float_eq(p[i], want[i], EPS, "p[%zu] = %.15g, not %.15g", i, p[i],
+				   want[i]);
+}
+
+Test(benjamini_hochberg, all_equal_small_p_all_stay)
+{
+	/* Every one of 124 cells at p = 0.0079: each becomes 0.0079 x 124 / 124. */
+	double p[124];
+
+	for (size_t i = 0; i < 124; i++)
+		p[i] = 0.0079;
+	pb_benjamini_hochberg(p, 124);
+	for (size_t i = 0; i < 124; i++)
+		cr_assert_float_eq(p[i], 0.0079, EPS);
+}
+
+Test(benjamini_hochberg, none_and_capped)
+{
+	double p[] = { 0.9, 0.8 };
+
+	pb_benjamini_hochberg(p, 0);
+	cr_assert_eq(p[0], 0.9);
+	pb_benjamini_hochberg(p, 2);	/* 0.8 x 2 = 1.6 -> lowered to 0.9; 0.9 x 1 */
+	cr_assert_float_eq(p[0], 0.9, EPS);
+	cr_assert_float_eq(p[1], 0.9, EPS);
+}
+
 Test(median_ratio_ci, fixed_samples)
 {
 	/*
