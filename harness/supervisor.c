@@ -368,9 +368,9 @@ static void warn_if_noisy(struct pb_cell *cell, struct progress *pr)
 	if (!(cell->summary.reps > 1 && cell->summary.cv > PB_NOISY_CV))
 		return;
 	clear_progress(pr);
-	fprintf(stderr, "parbench: warning: %s %s, %u workers, %s: cv %.1f%% is above %.0f%%; "
-		"its figures are noisy\n", cell->workload->name, cell->strategy->name,
-		cell->workers, cell->pin->spec, cell->summary.cv * 100, PB_NOISY_CV * 100);
+	fprintf(stderr, "parbench: warning: %s %s x%u %s: cv %.1f%% > %.0f%%, noisy\n",
+		cell->workload->name, cell->strategy->name, cell->workers, cell->pin->spec,
+		cell->summary.cv * 100, PB_NOISY_CV * 100);
 }
 
 /* One visit: the cell's first --reps in one process (sequential), or one repetition. */

@@ -66,7 +66,7 @@ class ParbenchTest(unittest.TestCase):
         """Runs `parbench run ARGS --out OUT`, asserts exit 0, returns its Run."""
         result = parbench("run", *args, "--out", self.out, timeout=timeout)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-        self.stdout = result.stdout
+        self.stdout, self.stderr = result.stdout, result.stderr
         return Run(self.out)
 
     def pus(self):

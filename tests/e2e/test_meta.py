@@ -94,6 +94,17 @@ class MetaTest(ParbenchTest):
         if hypervisor["cpuid_vendor"] == "KVMKVMKVM":
             self.assertEqual(hypervisor["name"], "kvm")
 
+    def test_warnings_before_the_run(self):
+        hypervisor = self.meta["machine"]["hypervisor"]
+        said = f"parbench: warning: running under a hypervisor ({hypervisor['name']})" \
+            if hypervisor else "running under a hypervisor"
+        self.assertEqual(said in self.stderr, hypervisor is not None, self.stderr)
+        governor = self.meta["machine"]["governor"]
+        self.assertEqual("governor" in self.stderr, governor not in (None, "performance"),
+                         self.stderr)
+        for line in self.stderr.splitlines():
+            self.assertTrue(line.startswith("parbench: warning: "), line)
+
     def test_frequency_governor_and_turbo(self):
         machine = self.meta["machine"]
         self.assertEqual(machine["governor"],
