@@ -2,6 +2,7 @@
 #
 #   make            build ./parbench (installs missing packages first)
 #   make bench      the default plan, its table, CSV files and plots
+#   make bench-granularity  cpu.sumsq over five decades of task size
 #   make plots      plots of a run: make plots RUN=results/<run-id>
 #   make test       unit and end-to-end tests
 #   make test-asan  the same tests, built with AddressSanitizer and UBSan
@@ -39,7 +40,7 @@ UNIT_TESTS := $(OBJDIR)/unit-tests
 RUN ?= results/latest
 BENCH_ARGS ?=
 
-.PHONY: all bench plots test test-asan deps clean
+.PHONY: all bench bench-granularity plots test test-asan deps clean
 
 all: $(BIN)
 
@@ -74,6 +75,13 @@ bench: $(BIN)
 		if [ $$r -gt $$rc ]; then rc=$$r; fi; \
 		if [ $$r -gt 1 ]; then break; fi; \
 	done; exit $$rc
+
+# Speedup against task size: where each strategy starts to beat seq.
+GRANULARITY_ARGS := -w cpu.sumsq --tasks 64 --size 10,100,1000,10000,100000,1000000 \
+	-n $(shell nproc)
+
+bench-granularity: $(BIN)
+	./$(BIN) run $(GRANULARITY_ARGS) $(BENCH_ARGS)
 
 plots:
 	bash scripts/plot.sh $(RUN)

@@ -21,7 +21,7 @@ meta_number() { sed -n "s/^ *\"$1\": \([0-9.]*\),\{0,1\}$/\1/p" "$run/meta.json"
 pus=$(meta_number pus)
 machine="$(meta_string cpu_model), $pus PUs"
 
-# summary.csv columns: 2 workload, 4 strategy, 5 workers, 18 speedup, 23 ok.
+# summary.csv columns: 2 workload, 4 strategy, 5 workers, 6 pin, 8 size, 18 speedup, 23 ok.
 workloads=$(awk -F, 'NR > 1 && !seen[$2]++ { print $2 }' "$run/summary.csv")
 strategies=$(awk -F, 'NR > 1 && $4 != "seq" && !seen[$4]++ { print $4 }' "$run/summary.csv")
 
@@ -35,8 +35,11 @@ for workload in $workloads; do
 	color=0
 	for strategy in $strategies; do
 		color=$((color % 10 + 1))
+		# One line per strategy: at the workload's first pin policy and task size.
 		rows=$(awk -F, -v w="$workload" -v s="$strategy" \
-			'NR > 1 && $2 == w && $4 == s && $23 == 1 && $18 != "" { print $5, $18 }' \
+			'NR > 1 && $2 == w && !first++ { pin = $6; size = $8 }
+			 NR > 1 && $2 == w && $4 == s && $6 == pin && $8 == size && $23 == 1 &&
+			 $18 != "" { print $5, $18 }' \
 			"$run/summary.csv")
 		[[ -n $rows ]] || continue
 		printf '%s\n\n\n' "$rows" >>"$data"
