@@ -146,6 +146,15 @@ static double cells_p(const struct pb_cell *a, const struct pb_cell *b)
 	return p;
 }
 
+/* The smallest p the exact two-sided Mann-Whitney U test can give for samples of na and nb. */
+static double smallest_p(size_t na, size_t nb)
+{
+	double log_choose = lgamma((double)(na + nb + 1)) - lgamma((double)(na + 1)) -
+			    lgamma((double)(nb + 1));
+
+	return fmin(1.0, 2.0 * exp(-log_choose));
+}
+
 /*
  * Names the best strategy only when its best cell is faster than the best
  * cell of each other strategy, by Mann-Whitney U tests with Holm's
@@ -154,7 +163,7 @@ static double cells_p(const struct pb_cell *a, const struct pb_cell *b)
 static void print_verdict(FILE *out, const struct pb_cell **best, size_t k)
 {
 	const struct pb_cell *top = NULL;
-	double p[64];
+	double p[64], least_p = 1.0;
 	size_t m = 0, tied = 0;
 
 	for (size_t i = 0; i < k; i++)
@@ -163,8 +172,16 @@ static void print_verdict(FILE *out, const struct pb_cell **best, size_t k)
 	if (k < 2)
 		return;
 	for (size_t i = 0; i < k; i++)
-		if (best[i] != top)
+		if (best[i] != top) {
 			p[m++] = cells_p(top, best[i]);
+			least_p = fmin(least_p, smallest_p(top->summary.reps, best[i]->summary.reps));
+		}
+	if (least_p * (double)m >= ALPHA) {	/* Holm's first step can never pass */
+		fprintf(out, "  best: not testable: with %zu repetitions a cell the smallest p is "
+			"%.3g, and %zu comparisons need below %.3g; use --reps auto or more --reps\n",
+			top->summary.reps, least_p, m, ALPHA / (double)m);
+		return;
+	}
 	pb_holm(p, m);
 	for (size_t i = 0; i < m; i++)
 		tied += p[i] >= ALPHA;
@@ -181,9 +198,6 @@ static void print_verdict(FILE *out, const struct pb_cell **best, size_t k)
 		if (best[i] != top && p[m++] >= ALPHA)
 			fprintf(out, " %s", best[i]->strategy->name);
 	fputc('\n', out);
-	if (top->summary.reps < 10)
-		fprintf(out, "        (%zu repetitions a cell are few to separate %zu strategies: "
-			"try --reps auto)\n", top->summary.reps, k);
 }
 
 /*
@@ -273,6 +287,21 @@ static uint64_t largest_size(const struct pb_plan *plan, const struct pb_workloa
 	return size;
 }
 
+/* The cell of the same series (strategy, workers, pin) at the workload's largest size. */
+static const struct pb_cell *at_largest(const struct pb_plan *plan, const struct pb_cell *cell)
+{
+	const struct pb_cell *largest = cell;
+
+	for (size_t c = 0; c < plan->ncells; c++) {
+		const struct pb_cell *o = &plan->cells[c];
+
+		if (o->workload == cell->workload && o->strategy == cell->strategy &&
+		    o->workers == cell->workers && o->pin == cell->pin && o->size > largest->size)
+			largest = o;
+	}
+	return largest;
+}
+
 /*
  * For a workload measured at several task sizes: per strategy, workers and
  * pin, the size above which it beats seq.  The cells of the smallest size
@@ -296,9 +325,14 @@ static void print_crossovers(FILE *out, const struct pb_plan *plan, const struct
 		if (!isfinite(x))
 			fputs("none: slower than seq at the largest size\n", out);
 		else if (x <= (double)smallest)
-			fprintf(out, "at or below %" PRIu64 "\n", smallest);
+			fprintf(out, "at or below %" PRIu64, smallest);
 		else
-			fprintf(out, "%.0f\n", x);
+			fprintf(out, "%.0f", x);
+		/* A speedup that hovers at 1 crosses it by chance. */
+		if (isfinite(x) && !(at_largest(plan, cell)->summary.speedup_lo > 1.0))
+			fputs(" (uncertain: at the largest size its speedup interval holds 1)", out);
+		if (isfinite(x))
+			fputc('\n', out);
 	}
 }
 
