@@ -37,7 +37,8 @@ UNIT_SOURCES := $(wildcard tests/unit/*.c)
 UNIT_OBJECTS := $(UNIT_SOURCES:%.c=$(OBJDIR)/%.o)
 UNIT_TESTS := $(OBJDIR)/unit-tests
 
-RUN ?= results/latest
+OUT ?= results
+RUN ?= $(OUT)/latest
 BENCH_ARGS ?=
 
 .PHONY: all bench bench-granularity plots test test-asan deps clean
@@ -70,8 +71,8 @@ BENCH_PARTS := "-w cpu,mem" \
 
 bench: $(BIN)
 	@rc=0; for part in $(BENCH_PARTS); do \
-		./$(BIN) run $$part $(BENCH_ARGS); r=$$?; \
-		if [ $$r -le 1 ]; then bash scripts/plot.sh results/latest || r=1; fi; \
+		./$(BIN) run $$part --out $(OUT) $(BENCH_ARGS); r=$$?; \
+		if [ $$r -le 1 ]; then bash scripts/plot.sh $(OUT)/latest || r=1; fi; \
 		if [ $$r -gt $$rc ]; then rc=$$r; fi; \
 		if [ $$r -gt 1 ]; then break; fi; \
 	done; exit $$rc
@@ -81,7 +82,7 @@ GRANULARITY_ARGS := -w cpu.sumsq --tasks 64 --size 10,100,1000,10000,100000,1000
 	-n $(shell nproc)
 
 bench-granularity: $(BIN)
-	./$(BIN) run $(GRANULARITY_ARGS) $(BENCH_ARGS)
+	./$(BIN) run $(GRANULARITY_ARGS) --out $(OUT) $(BENCH_ARGS)
 
 plots:
 	bash scripts/plot.sh $(RUN)
