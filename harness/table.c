@@ -177,9 +177,11 @@ static void print_verdict(FILE *out, const struct pb_cell **best, size_t k)
 			least_p = fmin(least_p, smallest_p(top->summary.reps, best[i]->summary.reps));
 		}
 	if (least_p * (double)m >= ALPHA) {	/* Holm's first step can never pass */
-		fprintf(out, "  best: not testable: with %zu repetitions a cell the smallest p is "
-			"%.3g, and %zu comparisons need below %.3g; use --reps auto or more --reps\n",
-			top->summary.reps, least_p, m, ALPHA / (double)m);
+		fprintf(out, "  best: not testable; the lowest median is %s's (%u worker%s), but with "
+			"%zu repetitions a cell\n        the smallest p is %.3g, and %zu comparisons "
+			"need below %.3g: use --reps auto or more --reps\n", top->strategy->name,
+			top->workers, top->workers == 1 ? "" : "s", top->summary.reps, least_p, m,
+			ALPHA / (double)m);
 		return;
 	}
 	pb_holm(p, m);
