@@ -187,16 +187,33 @@ static json_t *plan_json(const struct pb_options *o)
 			 "seed", (json_int_t)o->seed, "timeout_s", o->timeout_s);
 }
 
+/* The warning lines, without their "parbench: warning: ". */
+static json_t *warnings_json(const char *text)
+{
+	static const char prefix[] = "parbench: warning: ";
+	json_t *lines = json_array();
+
+	while (text && *text) {
+		size_t len = strcspn(text, "\n");
+
+		if (!strncmp(text, prefix, sizeof(prefix) - 1) && len >= sizeof(prefix) - 1)
+			json_array_append_new(lines, json_stringn(text + sizeof(prefix) - 1,
+								  len - (sizeof(prefix) - 1)));
+		text += len + (text[len] == '\n');
+	}
+	return lines;
+}
+
 static json_t *meta_json(const struct pb_meta *m)
 {
 	json_t *command = json_array();
 
 	for (int i = 0; i < m->argc; i++)
 		json_array_append_new(command, json_string(m->argv[i]));
-	return json_pack("{s:s, s:o, s:s, s:o, s:s, s:{s:o, s:o}, s:o, s:o, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:o, s:s, s:o, s:s, s:o, s:{s:o, s:o}, s:o, s:o, s:o, s:o, s:o}",
 			 "run_id", m->run_id, "command", command, "start", m->start,
 			 "end", m->end[0] ? json_string(m->end) : json_null(),
-			 "status", m->status,
+			 "status", m->status, "warnings", warnings_json(m->warnings),
 			 "load_average", "start", load_json(&m->load_start),
 			 "end", load_json(&m->load_end),
 			 "machine", machine_json(m),

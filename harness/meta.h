@@ -17,6 +17,7 @@ struct pb_meta {
 	char start[32];			/* ISO 8601, UTC */
 	char end[32];			/* empty while the run goes on */
 	const char *status;		/* "running", "completed", "interrupted by SIGINT" */
+	const char *warnings;		/* the run's warning lines so far, or NULL */
 
 	/* pb_meta_write fills these in; the caller zeroes them. */
 	bool started;			/* the first write, at the start, is done */

@@ -32,6 +32,32 @@
 
 static volatile sig_atomic_t stop_signal;
 
+/*
+ * The run's warnings: written to a log that meta.json keeps, then shown on
+ * stderr.  Without the log (out of memory) they go to stderr alone.
+ */
+static struct {
+	FILE *f;
+	char *text;
+	size_t len, shown;
+} warnings;
+
+static FILE *warning_stream(void)
+{
+	return warnings.f ? warnings.f : stderr;
+}
+
+/* Shows on stderr what the log got since the last call; the log's text so far. */
+static const char *show_warnings(void)
+{
+	if (!warnings.f)
+		return NULL;
+	fflush(warnings.f);
+	fwrite(warnings.text + warnings.shown, 1, warnings.len - warnings.shown, stderr);
+	warnings.shown = warnings.len;
+	return warnings.text;
+}
+
 static void on_stop_signal(int sig)
 {
 	stop_signal = sig;
@@ -368,9 +394,10 @@ static void warn_if_noisy(struct pb_cell *cell, struct progress *pr)
 	if (!(cell->summary.reps > 1 && cell->summary.cv > PB_NOISY_CV))
 		return;
 	clear_progress(pr);
-	fprintf(stderr, "parbench: warning: %s %s x%u %s: cv %.1f%% > %.0f%%, noisy\n",
-		cell->workload->name, cell->strategy->name, cell->workers, cell->pin->spec,
-		cell->summary.cv * 100, PB_NOISY_CV * 100);
+	pb_env_warn(warning_stream(), "%s %s x%u %s: cv %.1f%% > %.0f%%, noisy",
+		    cell->workload->name, cell->strategy->name, cell->workers, cell->pin->spec,
+		    cell->summary.cv * 100, PB_NOISY_CV * 100);
+	show_warnings();
 }
 
 /* One visit: the cell's first --reps in one process (sequential), or one repetition. */
@@ -461,6 +488,7 @@ static int run_plan(struct pb_plan *plan, const struct pb_options *opts, struct 
 	meta->status = stop_signal ? (stop_signal == SIGINT ? "interrupted by SIGINT"
 							  : "interrupted by SIGTERM")
 				   : "completed";
+	meta->warnings = show_warnings();
 	pb_meta_write(meta);
 	pb_output_link_latest(out, opts->out_dir);
 	pb_table_print(stdout, plan);
@@ -502,15 +530,19 @@ int pb_run_main(int argc, char **argv, int full_argc, char **full_argv)
 	/* libgomp reads it at start-up; small stacks let thousands of threads live. */
 	setenv("OMP_STACKSIZE", "256K", 0);
 	/* What spoils the measurements, said before they are taken. */
-	pb_env_warn_machine(stderr, topology);
-	pb_env_warn_smt(stderr, topology, opts.pins, opts.npins, &opts.workers);
+	warnings.f = open_memstream(&warnings.text, &warnings.len);
+	pb_env_warn_machine(warning_stream(), topology);
+	pb_env_warn_smt(warning_stream(), topology, opts.pins, opts.npins, &opts.workers);
 	meta = (struct pb_meta){ .run_id = out.run_id, .dir = out.dir, .argc = full_argc,
 				 .argv = full_argv, .opts = &opts, .topology = topology,
-				 .status = "running" };
+				 .status = "running", .warnings = show_warnings() };
 	pb_meta_now(meta.start, sizeof(meta.start));
 	pb_meta_write(&meta);
 	rc = run_plan(&plan, &opts, &out, &meta);
 	pb_output_close(&out);
+	if (warnings.f)
+		fclose(warnings.f);
+	free(warnings.text);
 out_plan:
 	pb_plan_free(&plan);
 out_options:

@@ -104,6 +104,9 @@ class MetaTest(ParbenchTest):
                          self.stderr)
         for line in self.stderr.splitlines():
             self.assertTrue(line.startswith("parbench: warning: "), line)
+        # meta.json keeps every warning the run gave, in order.
+        self.assertEqual(self.meta["warnings"],
+                         [line[len("parbench: warning: "):] for line in self.stderr.splitlines()])
 
     def test_frequency_governor_and_turbo(self):
         machine = self.meta["machine"]
