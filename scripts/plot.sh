@@ -1,91 +1,445 @@
 #!/usr/bin/env bash
-# Draws a run's plots with gnuplot: per workload, speedup over seq against
-# workers, one line per strategy, with the ideal line.
+# Draws a run's plots with gnuplot, each as PNG and SVG:
+#   per cpu or mem workload  <workload>-speedup, <workload>-efficiency
+#   per io workload          <workload>-wall, <workload>-latency
+#   with cpu.nop             cost-per-task
+#   with several sizes       <workload>-granularity
+#   always                   overview (best speedup, workloads x strategies)
 #
 #   scripts/plot.sh RESULTS_DIR [PLOTS_DIR]
 #
 # RESULTS_DIR is a run directory (results/<run-id>, or results/latest);
-# the plots go to PLOTS_DIR, by default plots/<run-id>, as PNG and SVG.
+# the plots go to PLOTS_DIR, by default plots/<run-id>.  It reads only
+# summary.csv and meta.json, and leaves out cells whose ok is not 1.
+#
+# With several pin policies or task sizes, every plot but the granularity
+# one uses each workload's first pin policy and first task size (those of
+# its first row in summary.csv); the granularity plot uses every size, at
+# the first pin.
 set -euo pipefail
 
+here=$(dirname "${BASH_SOURCE[0]}")
 run=${1:?usage: scripts/plot.sh RESULTS_DIR [PLOTS_DIR]}
 [[ -f $run/summary.csv ]] || { echo "plot: no summary.csv in '$run'" >&2; exit 2; }
 command -v gnuplot >/dev/null || { echo "plot: gnuplot not found; run scripts/install-deps.sh" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "plot: python3 not found; run scripts/install-deps.sh" >&2; exit 1; }
 run=$(cd "$run" && pwd -P)
 out=${2:-plots/$(basename "$run")}
 mkdir -p "$out"
 
-# meta.json has one key per line (jansson's indented output).
-meta_string() { sed -n "s/^ *\"$1\": \"\(.*\)\",\{0,1\}$/\1/p" "$run/meta.json" | head -n 1; }
-meta_number() { sed -n "s/^ *\"$1\": \([0-9.]*\),\{0,1\}$/\1/p" "$run/meta.json" | head -n 1; }
-pus=$(meta_number pus)
-machine="$(meta_string cpu_model), $pus PUs"
-
-# summary.csv columns: 2 workload, 4 strategy, 5 workers, 6 pin, 8 size, 18 speedup, 23 ok.
-workloads=$(awk -F, 'NR > 1 && !seen[$2]++ { print $2 }' "$run/summary.csv")
-strategies=$(awk -F, 'NR > 1 && $4 != "seq" && !seen[$4]++ { print $4 }' "$run/summary.csv")
-
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+failed=0
 
-for workload in $workloads; do
-	data=$tmp/$workload.dat
-	plot=()
-	index=0
-	color=0
-	for strategy in $strategies; do
-		color=$((color % 10 + 1))
-		# One line per strategy: at the workload's first pin policy and task size.
-		rows=$(awk -F, -v w="$workload" -v s="$strategy" \
-			'NR > 1 && $2 == w && !first++ { pin = $6; size = $8 }
-			 NR > 1 && $2 == w && $4 == s && $6 == pin && $8 == size && $23 == 1 &&
-			 $18 != "" { print $5, $18 }' \
-			"$run/summary.csv")
-		[[ -n $rows ]] || continue
-		printf '%s\n\n\n' "$rows" >>"$data"
-		plot+=("'$data' index $index using 1:2 with linespoints linestyle $color title '$strategy'")
-		index=$((index + 1))
-	done
-	if ((index == 0)); then
-		echo "plot: $workload has no successful cells; no plot" >&2
-		continue
-	fi
-	# CPU and memory work can use at most the PUs; waiting tasks, any number.
-	kind=$(awk -F, -v w="$workload" 'NR > 1 && $2 == w { print $3; exit }' "$run/summary.csv")
-	if [[ $kind == io ]]; then
-		ideal="x title 'ideal: workers (tasks in flight)'"
-		yscale="set logscale y 2"
+# ---------------------------------------------------------------- inputs
+
+# meta.json nests the machine; python3's json reads it whatever its layout.
+# Prints the CPU model and the PUs, one a line (empty when null).
+read_meta() {
+	python3 -c '
+import json, sys
+machine = json.load(open(sys.argv[1])).get("machine") or {}
+for key in ("cpu_model", "pus"):
+    print("" if machine.get(key) is None else machine[key])
+' "$run/meta.json"
+}
+
+# palette.tsv: strategy<TAB>colour; its row also picks the point type, so
+# that a strategy looks the same in every plot.
+declare -A colour=() point=()
+read_palette() {
+	local strategy hex row=0
+	while IFS=$'\t' read -r strategy hex; do
+		[[ -n $strategy && $strategy != \#* ]] || continue
+		colour[$strategy]=$hex
+		point[$strategy]=$((4 + row % 8))
+		row=$((row + 1))
+	done <"$here/palette.tsv"
+}
+
+# A strategy's colour, grey when palette.tsv has none; its line style.
+colour_of() {
+	echo "${colour[$1]:-#7f7f7f}"
+}
+style() {
+	echo "linecolor rgb '$(colour_of "$1")' pointtype ${point[$1]:-1}"
+}
+
+# summary.csv as TSV, for awk: a field may be quoted ("pu:0,1"). Adds three
+# columns: first (the cell has its workload's first pin and size), top (it
+# has the first pin and its strategy's largest worker count there) and
+# sizes (how many task sizes its workload has).
+summary_tsv() {
+	awk '
+		function split_csv(line, f,   n, i, ch, field, quoted) {
+			split("", f)
+			for (i = 1; i <= length(line); i++) {
+				ch = substr(line, i, 1)
+				if (quoted && ch == "\"" && substr(line, i + 1, 1) == "\"") { field = field ch; i++ }
+				else if (ch == "\"") quoted = !quoted
+				else if (ch == "," && !quoted) { f[++n] = field; field = "" }
+				else field = field ch
+			}
+			f[++n] = field
+			return n
+		}
+		{
+			n = index($0, "\"") ? split_csv($0, f) : split($0, f, ",")
+			line = f[1]
+			for (i = 2; i <= n; i++) line = line "\t" f[i]
+			row[NR] = line
+		}
+		NR == 1 { for (i = 1; i <= n; i++) c[f[i]] = i; next }
+		{
+			w = f[c["workload"]]; s = f[c["strategy"]]
+			if (!(w in pin)) { pin[w] = f[c["pin"]]; size[w] = f[c["size"]] }
+			first[NR] = f[c["pin"]] == pin[w] && f[c["size"]] == size[w]
+			if (f[c["pin"]] != pin[w]) next
+			at[NR] = w SUBSEP s; workers[NR] = f[c["workers"]] + 0
+			if (workers[NR] > most[w, s]) most[w, s] = workers[NR]
+			if (!((w, f[c["size"]]) in seen)) { seen[w, f[c["size"]]]; sizes[w]++ }
+		}
+		END {
+			print row[1] "\tfirst\ttop\tsizes"
+			for (r = 2; r <= NR; r++) {
+				split(row[r], f, "\t")
+				w = f[c["workload"]]
+				print row[r] "\t" first[r] "\t" (r in at && workers[r] == most[at[r]]) "\t" sizes[w]
+			}
+		}
+	' "$run/summary.csv" >"$tmp/summary.tsv"
+}
+
+# summary_awk [AWK OPTIONS] PROGRAM: runs PROGRAM over the ok cells of the
+# TSV summary, where v("column") is a column by its name.
+summary_awk() {
+	local options=("${@:1:$#-1}") program=${!#}
+	awk -F'\t' "${options[@]}" '
+		function v(name) { return $c[name] }
+		NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["ok"] != 1 { next }
+	'"$program" "$tmp/summary.tsv"
+}
+
+# series DATA WORKLOAD WHERE COLUMN...: writes to DATA one gnuplot data
+# block per strategy, of the columns (the first is x, sorted; an empty
+# later one is NaN), from the cells of WORKLOAD where the awk condition
+# WHERE holds, and prints the strategies in block order.
+series() {
+	local data=$1 workload=$2 where=$3
+	shift 3
+	: >"$data"
+	summary_awk -v data="$data" -v w="$workload" -v columns="$*" '
+		BEGIN { ncol = split(columns, col, " ") }
+		v("workload") == w && v(col[1]) != "" && v(col[2]) != "" && ('"$where"') {
+			s = v("strategy")
+			if (!(s in n)) order[++strategies] = s
+			line = v(col[1])
+			for (i = 2; i <= ncol; i++) line = line " " (v(col[i]) == "" ? "NaN" : v(col[i]))
+			k = ++n[s]; x[s, k] = v(col[1]) + 0; row[s, k] = line
+		}
+		END {
+			for (j = 1; j <= strategies; j++) {
+				s = order[j]
+				for (a = 2; a <= n[s]; a++)	# insertion sort by x: a few rows
+					for (b = a; b > 1 && x[s, b - 1] > x[s, b]; b--) {
+						t = x[s, b]; x[s, b] = x[s, b - 1]; x[s, b - 1] = t
+						t = row[s, b]; row[s, b] = row[s, b - 1]; row[s, b - 1] = t
+					}
+				for (k = 1; k <= n[s]; k++) print row[s, k] > data
+				printf "\n\n" > data
+				print s
+			}
+		}'
+}
+
+# Units of a task's size, by workload, for the granularity plot's x axis.
+size_unit() {
+	case $1 in
+	cpu.sumsq) echo "iterations per task" ;;
+	cpu.mandel) echo "pixels per task" ;;
+	mem.triad) echo "doubles per task" ;;
+	cpu.nop) echo "unused: every task is empty" ;;
+	io.sleep) echo "microseconds of waiting per task" ;;
+	io.file) echo "bytes per file" ;;
+	io.http) echo "bytes of body per task" ;;
+	*) echo "units of work per task" ;;
+	esac
+}
+
+# ---------------------------------------------------------------- drawing
+
+# Text for a gnuplot double-quoted enhanced string, shown as it is: the
+# string takes \\ for \ and \" for ", and enhanced text \_ for _ (and ^ @ & ~ { } \).
+gp_text() {
+	sed 's/\\/\\\\\\\\/g; s/"/\\"/g; s/[_^@&~{}]/\\\\&/g' <<<"$1"
+}
+
+# The title: what the plot shows, and the machine under it.
+title() {
+	printf 'set title "%s\\n{/*0.8 %s}"\n' "$(gp_text "$1")" "$(gp_text "$machine")"
+}
+
+skip() {
+	echo "plot: $1: $2; no plot" >&2
+}
+
+# draw NAME < GNUPLOT COMMANDS: draws NAME.png and NAME.svg in $out.  The
+# commands run once per terminal, rather than replot, so that a plot may
+# set anything; a failure is counted and the other plots still get drawn.
+draw() {
+	local name=$1 body
+	body=$(cat)
+	if gnuplot <<-GNUPLOT; then
+		set encoding utf8
+		set key outside right top Left reverse noenhanced
+		set grid
+		set terminal pngcairo size 1080,640 font ',11'
+		set output '$out/$name.png'
+		$body
+		set terminal svg size 1080,640 font ',11'
+		set output '$out/$name.svg'
+		$body
+	GNUPLOT
+		echo "plot: $out/$name.png"
+		echo "plot: $out/$name.svg"
 	else
-		ideal="(x < $pus ? x : $pus) title 'ideal: min(workers, PUs)'"
-		yscale="set yrange [0:*]"
+		echo "plot: gnuplot failed on $name" >&2
+		failed=1
 	fi
-	plot+=("[1:*] $ideal with lines dashtype 2 linewidth 1.5 linecolor 'gray30'")
-	for terminal in "pngcairo size 1080,640 font ',11'" "svg size 1080,640 dynamic font ',11'"; do
-		ext=${terminal%% *}
-		ext=${ext/pngcairo/png}
-		gnuplot <<-GNUPLOT
-			set terminal $terminal
-			set output '$out/$workload-speedup.$ext'
-			set title "$workload: speedup over seq\n{/*0.8 $machine}"
-			set xlabel 'workers (threads or processes)'
-			set ylabel 'speedup over seq (x)'
-			set logscale x 2
-			set key outside right top
-			set grid
-			$yscale
-			set offsets 0, 0, graph 0.08, 0
-			set style line 1 linecolor rgb '#1f77b4' linewidth 2 pointtype 4
-			set style line 2 linecolor rgb '#ff7f0e' linewidth 2 pointtype 5
-			set style line 3 linecolor rgb '#2ca02c' linewidth 2 pointtype 6
-			set style line 4 linecolor rgb '#d62728' linewidth 2 pointtype 7
-			set style line 5 linecolor rgb '#9467bd' linewidth 2 pointtype 8
-			set style line 6 linecolor rgb '#8c564b' linewidth 2 pointtype 9
-			set style line 7 linecolor rgb '#e377c2' linewidth 2 pointtype 10
-			set style line 8 linecolor rgb '#17becf' linewidth 2 pointtype 4
-			set style line 9 linecolor rgb '#bcbd22' linewidth 2 pointtype 5
-			set style line 10 linecolor rgb '#7f7f7f' linewidth 2 pointtype 6
-			plot $(IFS=,; echo "${plot[*]}")
-		GNUPLOT
-		echo "plot: $out/$workload-speedup.$ext"
+}
+
+# A plot command from clauses, which are joined with commas.
+plot_command() {
+	local IFS=,
+	echo "plot $*"
+}
+
+# ---------------------------------------------------------------- plots
+
+# Speedup over seq against workers, with its 95% interval and the ideal.
+speedup_plot() {
+	local workload=$1 data=$tmp/$1-speedup.dat strategy clauses=() i=0
+	for strategy in $(series "$data" "$workload" 'v("first") == 1 && v("strategy") != "seq"' \
+		workers speedup speedup_ci95_lo speedup_ci95_hi); do
+		clauses+=("'$data' index $i using 1:2:3:4 with yerrorlines $(style "$strategy") linewidth 2 title '$strategy'")
+		i=$((i + 1))
 	done
-done
+	((i > 0)) || { skip "$workload-speedup" "no successful cells"; return 0; }
+	# CPU and memory work can use at most the PUs.
+	[[ -z $pus ]] || clauses+=("(x < $pus ? x : $pus) with lines dashtype 2 linewidth 1.5 linecolor 'gray30' title 'ideal: min(workers, PUs)'")
+	draw "$workload-speedup" <<-GNUPLOT
+		$(title "$workload: speedup over seq (error bars: 95% interval)")
+		set xlabel 'workers (threads or processes, log scale)'
+		set ylabel 'speedup over seq (×)'
+		set logscale x 2
+		set yrange [0:*]
+		set offsets graph 0.03, graph 0.03, graph 0.08, 0
+		set samples 1000
+		$(plot_command "${clauses[@]}")
+	GNUPLOT
+}
+
+# Efficiency (speedup / workers) against workers, with its 95% interval.
+efficiency_plot() {
+	local workload=$1 data=$tmp/$1-efficiency.dat strategy clauses=() i=0
+	for strategy in $(series "$data" "$workload" 'v("first") == 1 && v("strategy") != "seq"' \
+		workers efficiency efficiency_ci95_lo efficiency_ci95_hi); do
+		clauses+=("'$data' index $i using 1:2:3:4 with yerrorlines $(style "$strategy") linewidth 2 title '$strategy'")
+		i=$((i + 1))
+	done
+	((i > 0)) || { skip "$workload-efficiency" "no successful cells"; return 0; }
+	[[ -z $pus ]] || clauses+=("(x < $pus ? 1 : $pus / x) with lines dashtype 2 linewidth 1.5 linecolor 'gray30' title 'ideal: min(1, PUs / workers)'")
+	draw "$workload-efficiency" <<-GNUPLOT
+		$(title "$workload: parallel efficiency (error bars: 95% interval)")
+		set xlabel 'workers (threads or processes, log scale)'
+		set ylabel 'efficiency (speedup / workers; 1 = linear)'
+		set logscale x 2
+		set yrange [0:*]
+		set offsets graph 0.03, graph 0.03, graph 0.08, 0
+		set samples 1000
+		$(plot_command "${clauses[@]}")
+	GNUPLOT
+}
+
+# I/O: median wall time against concurrency; seq is concurrency 1.
+wall_plot() {
+	local workload=$1 data=$tmp/$1-wall.dat strategy clauses=() i=0
+	for strategy in $(series "$data" "$workload" 'v("first") == 1' \
+		workers wall_median_s wall_ci95_lo_s wall_ci95_hi_s); do
+		clauses+=("'$data' index $i using 1:2:3:4 with yerrorlines $(style "$strategy") linewidth 2 title '$strategy'")
+		i=$((i + 1))
+	done
+	((i > 0)) || { skip "$workload-wall" "no successful cells"; return 0; }
+	draw "$workload-wall" <<-GNUPLOT
+		$(title "$workload: wall time (median, error bars: 95% interval)")
+		set xlabel 'concurrency (workers or tasks in flight, log scale)'
+		set ylabel 'wall time (s, log scale)'
+		set logscale x 2
+		set logscale y 10
+		set format y '%.0s %cs'
+		set offsets graph 0.02, graph 0.02, 0, 0
+		$(plot_command "${clauses[@]}")
+	GNUPLOT
+}
+
+# I/O: the tasks' p50 (solid) and p99 (dashed) latency against concurrency.
+latency_plot() {
+	local workload=$1 data=$tmp/$1-latency.dat strategy clauses=() i=0
+	for strategy in $(series "$data" "$workload" 'v("first") == 1' workers lat_p50_s lat_p99_s); do
+		clauses+=("'$data' index $i using 1:2 with linespoints $(style "$strategy") linewidth 2 dashtype 1 title '$strategy'")
+		clauses+=("'$data' index $i using 1:3 with linespoints $(style "$strategy") linewidth 2 dashtype 2 notitle")
+		i=$((i + 1))
+	done
+	((i > 0)) || { skip "$workload-latency" "no successful cells"; return 0; }
+	clauses+=("NaN with lines linecolor 'black' dashtype 1 linewidth 2 title 'p50 (solid)'")
+	clauses+=("NaN with lines linecolor 'black' dashtype 2 linewidth 2 title 'p99 (dashed)'")
+	draw "$workload-latency" <<-GNUPLOT
+		$(title "$workload: task latency, p50 and p99 (medians over the repetitions)")
+		set xlabel 'concurrency (workers or tasks in flight, log scale)'
+		set ylabel 'task latency, start to done (s, log scale)'
+		set logscale x 2
+		set logscale y 10
+		set format y '%.0s %cs'
+		set offsets graph 0.02, graph 0.02, 0, 0
+		$(plot_command "${clauses[@]}")
+	GNUPLOT
+}
+
+# cpu.nop: each strategy's cost per task, at its fastest worker count.
+cost_plot() {
+	local data=$tmp/cost.dat strategy workers clauses=() tics=() i=0
+	: >"$data"
+	while read -r strategy workers; do
+		clauses+=("'$data' index $i using 1:2 with boxes fillcolor rgb '$(colour_of "$strategy")' notitle")
+		# The interval as a vector with flat heads: yerrorbars would draw a point.
+		clauses+=("'$data' index $i using 1:3:(0):(\$4 - \$3) with vectors heads size screen 0.008, 90 linecolor 'black' notitle")
+		clauses+=("'$data' index $i using 1:4:(sprintf('%.3g', \$2)) with labels offset 0, 0.8 notitle")
+		tics+=("'$strategy, $workers' $i")
+		i=$((i + 1))
+	done < <(summary_awk -v data="$data" '
+		v("workload") == "cpu.nop" && v("first") == 1 && v("wall_median_s") != "" {
+			s = v("strategy")
+			if (!(s in best)) order[++n] = s
+			else if (v("wall_median_s") + 0 >= best[s]) next
+			best[s] = v("wall_median_s") + 0; per = 1e6 / v("tasks")
+			row[s] = best[s] * per " " v("wall_ci95_lo_s") * per " " v("wall_ci95_hi_s") * per
+			workers[s] = v("workers")
+		}
+		END {
+			for (j = 1; j <= n; j++) {
+				printf "%d %s\n\n\n", j - 1, row[order[j]] > data
+				print order[j], workers[order[j]]
+			}
+		}')
+	((i > 0)) || { skip "cost-per-task" "no successful cpu.nop cells"; return 0; }
+	draw cost-per-task <<-GNUPLOT
+		$(title "cpu.nop: cost per task (median wall time / tasks) at each strategy's fastest worker count")
+		set xlabel 'strategy, workers'
+		set ylabel 'cost per task (µs, log scale)'
+		set logscale y 10
+		set key off
+		set grid noxtics
+		set xtics ($(IFS=,; echo "${tics[*]}")) rotate by -30 noenhanced
+		set xrange [-0.6:$i - 0.4]
+		set boxwidth 0.7
+		set style fill solid 0.85 border rgb 'gray30'
+		set offsets 0, 0, graph 0.1, 0
+		set bmargin 8
+		$(plot_command "${clauses[@]}")
+	GNUPLOT
+}
+
+# Speedup against task size at each strategy's largest worker count, with
+# the crossover (summary.csv's crossover_size) as a tick across y = 1.
+granularity_plot() {
+	local workload=$1 data=$tmp/$1-granularity.dat strategy clauses=() i=0
+	for strategy in $(series "$data" "$workload" 'v("top") == 1 && v("strategy") != "seq"' \
+		size speedup crossover_size); do
+		clauses+=("'$data' index $i using 1:2 with linespoints $(style "$strategy") linewidth 2 title '$strategy'")
+		clauses+=("'$data' index $i every ::0::0 using 3:(0.75):(0):(1.33 - 0.75) with vectors nohead linewidth 4 linecolor rgb '$(colour_of "$strategy")' notitle")
+		i=$((i + 1))
+	done
+	((i > 0)) || { skip "$workload-granularity" "no successful cells"; return 0; }
+	clauses+=("1 with lines dashtype 2 linewidth 1.5 linecolor 'gray30' title 'speedup 1 (seq)'")
+	clauses+=("NaN with lines linewidth 4 linecolor 'black' title 'crossover: beats seq above it'")
+	draw "$workload-granularity" <<-GNUPLOT
+		$(title "$workload: speedup against task size, at each strategy's largest worker count")
+		set xlabel 'task size ($(size_unit "$workload"), log scale)'
+		set ylabel 'speedup over seq (×, log scale)'
+		set logscale x 10
+		set format x '10^{%L}'
+		set logscale y 10
+		set offsets graph 0.02, graph 0.02, 0, 0
+		$(plot_command "${clauses[@]}")
+	GNUPLOT
+}
+
+# Workloads (rows) x strategies (columns): each one's best speedup, on a
+# log colour scale centred on 1 (red slower than seq, blue faster).
+overview_plot() {
+	local data=$tmp/overview.dat setup
+	setup=$(summary_awk -v data="$data" '
+		v("first") == 1 && v("strategy") != "seq" && v("speedup") != "" {
+			w = v("workload"); s = v("strategy"); x = v("speedup") + 0
+			if (!(w in row)) { row[w] = ++rows; rname[rows] = w }
+			if (!(s in col)) { col[s] = ++cols; cname[cols] = s }
+			if (!((w, s) in best) || x > best[w, s]) best[w, s] = x
+		}
+		END {
+			if (!rows) exit
+			span = 2
+			for (k in best) {
+				split(k, ws, SUBSEP); x = best[k]
+				if (x > 0 && (x > span || 1 / x > span)) span = x > 1 ? x : 1 / x
+				printf "%d %d %.6g \"%s\"\n", col[ws[2]], row[ws[1]], x,
+					sprintf(x < 0.1 ? "%.2g" : x < 10 ? "%.2f" : x < 100 ? "%.1f" : "%.0f", x) > data
+			}
+			for (j = 1; j <= cols; j++) xt = xt (j > 1 ? ", " : "") "\"" cname[j] "\" " j
+			for (j = 1; j <= rows; j++) yt = yt (j > 1 ? ", " : "") "\"" rname[j] "\" " j
+			print "set xtics (" xt ") rotate by -30 noenhanced"
+			print "set ytics (" yt ") noenhanced"
+			printf "set xrange [0.5:%d.5]\nset yrange [%d.5:0.5]\n", cols, rows
+			printf "set cbrange [%.6g:%.6g]\n", 1 / span, span
+		}')
+	[[ -n $setup ]] || { skip overview "no successful cells with a speedup"; return 0; }
+	draw overview <<-GNUPLOT
+		$(title "all workloads: each strategy's best speedup over seq (at any worker count)")
+		set xlabel 'strategy'
+		set ylabel 'workload'
+		set cblabel 'best speedup over seq (×, log scale)'
+		$setup
+		set logscale cb 10
+		set palette defined (0 '#d73027', 0.5 '#ffffbf', 1 '#4575b4')
+		set grid noxtics noytics
+		set tics scale 0
+		set key off
+		set bmargin 8
+		plot '$data' using 1:2:(0.5):(0.5):3 with boxxyerror fillstyle solid 1.0 border linecolor 'white' fillcolor palette, \
+			'' using 1:2:4 with labels
+	GNUPLOT
+}
+
+# ---------------------------------------------------------------- the run
+
+meta=$(read_meta)
+cpu_model=$(sed -n 1p <<<"$meta")
+pus=$(sed -n 2p <<<"$meta")
+machine="${cpu_model:-unknown CPU}, ${pus:-?} PUs"
+read_palette
+summary_tsv
+
+# workload kind sizes, in the order of summary.csv.
+while read -r workload kind sizes; do
+	case $kind in
+	io) wall_plot "$workload"; latency_plot "$workload" ;;
+	*) speedup_plot "$workload"; efficiency_plot "$workload" ;;
+	esac
+	((sizes < 2)) || granularity_plot "$workload"
+done < <(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	!seen[$c["workload"]]++ { print $c["workload"], $c["kind"], $c["sizes"] }' "$tmp/summary.tsv")
+if grep -q $'^[^\t]*\tcpu\.nop\t' "$tmp/summary.tsv"; then
+	cost_plot
+fi
+overview_plot
+exit "$failed"

@@ -1,29 +1,96 @@
-"""scripts/plot.sh draws one PNG and one SVG per workload of a run."""
+"""scripts/plot.sh draws every plot of a run, each as a complete PNG and SVG."""
 import struct
 import subprocess
 import unittest
+import xml.etree.ElementTree as ET
+import zlib
 from pathlib import Path
 
-from helpers import ROOT, SMALL, ParbenchTest
+from helpers import ROOT, ParbenchTest
+
+WIDTH, HEIGHT = 1080, 640
+
+# One small run with every kind of plot: cpu.sumsq (and cpu.nop) at two task
+# sizes, so a granularity plot each, cpu.nop for the cost per task, and
+# io.sleep at concurrency 1 and 2 (its 2 sizes are 0.5 and 5 ms waits).
+RUN = ["-w", "cpu.sumsq,cpu.nop,io.sleep", "-s", "seq,pthreads,openmp-static,evloop-epoll",
+       "-n", "1,2", "--tasks", "12", "--size", "500,5000", "--reps", "1", "--warmup", "0"]
+PLOTS = ["cpu.sumsq-speedup", "cpu.sumsq-efficiency", "cpu.sumsq-granularity",
+         "cpu.nop-speedup", "cpu.nop-efficiency", "cpu.nop-granularity",
+         "io.sleep-wall", "io.sleep-latency", "io.sleep-granularity",
+         "cost-per-task", "overview"]
+
+# Bytes per pixel of each PNG colour type at 8 bits a sample.
+PNG_CHANNELS = {0: 1, 2: 3, 4: 2, 6: 4}
+
+
+def png_size(data):
+    """Checks a PNG's chunks (CRCs, IHDR, complete IDAT rows) and returns (width, height)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "no PNG signature"
+    pos, chunks, idat = 8, [], b""
+    while pos < len(data):
+        assert pos + 12 <= len(data), "a chunk cut short"
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        assert pos + 12 + length <= len(data), f"{kind} chunk cut short"
+        body = data[pos + 8:pos + 8 + length]
+        crc, = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])
+        assert zlib.crc32(kind + body) == crc, f"{kind} chunk: bad CRC"
+        chunks.append(kind)
+        if kind == b"IHDR":
+            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    assert chunks[0] == b"IHDR" and chunks[-1] == b"IEND", chunks
+    assert depth == 8 and colour in PNG_CHANNELS and interlace == 0, (depth, colour, interlace)
+    pixels = zlib.decompress(idat)  # raises on a truncated stream
+    row = 1 + width * PNG_CHANNELS[colour]  # a filter byte, then the row
+    assert len(pixels) == height * row, f"{len(pixels)} bytes of pixels, not {height} rows"
+    assert all(pixels[i] <= 4 for i in range(0, len(pixels), row)), "bad filter byte"
+    return width, height
 
 
 class PlotTest(ParbenchTest):
-    def test_speedup_plots(self):
-        args = ["-w", "cpu.sumsq,cpu.nop", "-s", "seq,pthreads,openmp-static", "-n", "1,2",
-                "--reps", "1", *SMALL["cpu.sumsq"]]
-        run = self.run_ok(*args)
+    def test_every_plot(self):
+        run = self.run_ok(*RUN)
         plots = Path(self.out) / "plots"
         result = subprocess.run(["bash", str(ROOT / "scripts/plot.sh"), str(run.dir), str(plots)],
                                 capture_output=True, text=True, timeout=120)
         self.assertEqual(result.returncode, 0, result.stderr)
-        for workload in ("cpu.sumsq", "cpu.nop"):
-            png = (plots / f"{workload}-speedup.png").read_bytes()
-            self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
-            self.assertEqual(struct.unpack(">II", png[16:24]), (1080, 640))
-            svg = (plots / f"{workload}-speedup.svg").read_text()
-            self.assertIn("<svg", svg)
-            self.assertIn("pthreads", svg)
-            self.assertIn(str(plots / f"{workload}-speedup.png"), result.stdout)
+        expected = {f"{name}.{ext}" for name in PLOTS for ext in ("png", "svg")}
+        self.assertEqual({p.name for p in plots.iterdir()}, expected)
+        listed = {line for line in result.stdout.splitlines() if line.startswith("plot: ")}
+        self.assertEqual(listed, {f"plot: {plots / name}" for name in expected})
+        for name in PLOTS:
+            with self.subTest(plot=name):
+                png = (plots / f"{name}.png").read_bytes()
+                self.assertEqual(png_size(png), (WIDTH, HEIGHT))
+                svg = ET.parse(plots / f"{name}.svg").getroot()
+                self.assertEqual(svg.tag, "{http://www.w3.org/2000/svg}svg")
+                self.assertEqual((svg.get("width"), svg.get("height")), (str(WIDTH), str(HEIGHT)))
+        # Titled with the workload and the machine; a line per strategy.
+        machine = run.meta["machine"]
+        text = "".join(ET.parse(plots / "cpu.sumsq-speedup.svg").getroot().itertext())
+        self.assertIn("cpu.sumsq: speedup", text)
+        self.assertIn(f"{machine['cpu_model'] or 'unknown CPU'}, {machine['pus']} PUs", text)
+        self.assertIn("openmp-static", text)
+
+    def test_failed_cells_skip_plots(self):
+        """A run without one ok cell skips every plot, each with a line, and exits 0."""
+        run = self.run_ok("-w", "cpu.nop", "-s", "seq,pthreads", "-n", "1", "--tasks", "4",
+                          "--reps", "1", "--warmup", "0")
+        summary = (run.dir / "summary.csv").read_text().splitlines()
+        ok = summary[0].split(",").index("ok")
+        failed = [summary[0]] + [",".join(f if i != ok else "0" for i, f in enumerate(row.split(",")))
+                                 for row in summary[1:]]
+        (run.dir / "summary.csv").write_text("\n".join(failed) + "\n")
+        plots = Path(self.out) / "plots"
+        result = subprocess.run(["bash", str(ROOT / "scripts/plot.sh"), str(run.dir), str(plots)],
+                                capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(list(plots.iterdir()), [])
+        skipped = [line for line in result.stderr.splitlines() if line.endswith("no plot")]
+        self.assertEqual(len(skipped), 4, result.stderr)  # speedup, efficiency, cost, overview
 
 
 if __name__ == "__main__":
