@@ -221,43 +221,58 @@ static bool same_series(const struct pb_cell *a, const struct pb_cell *b)
 	       a->tasks == b->tasks;
 }
 
-/*
- * The task size above which a cell's series (its strategy at every size of
- * the plan) beats the baseline; NAN with fewer than two sizes.
- */
-static void find_crossover(struct pb_plan *plan, struct pb_cell *cell)
+static int by_size(const void *a, const void *b)
 {
+	const struct pb_cell *x = *(struct pb_cell *const *)a, *y = *(struct pb_cell *const *)b;
+
+	return (x->size > y->size) - (x->size < y->size);
+}
+
+/*
+ * Gives every cell of a series (one strategy at every size of the plan)
+ * the task size above which it beats the baseline: NAN with fewer than two
+ * sizes, for the baseline itself, and when a size has no speedup (a failed
+ * cell leaves the answer unknown).  Marks the series' cells done.
+ */
+static void series_crossover(struct pb_plan *plan, size_t first, bool *done)
+{
+	struct pb_cell **series = calloc(plan->ncells, sizeof(*series));
 	double *size = calloc(plan->ncells, sizeof(double));
 	double *speedup = calloc(plan->ncells, sizeof(double));
+	const struct pb_cell *head = &plan->cells[first];
+	double crossover = NAN;
+	bool complete = true;
 	size_t n = 0;
 
-	/* Groups come in the order of --size's list; take the series in ascending size. */
-	for (uint64_t floor = 0; size && speedup;) {
-		const struct pb_cell *next = NULL;
-
-		for (size_t c = 0; c < plan->ncells; c++) {
-			const struct pb_cell *o = &plan->cells[c];
-
-			if (same_series(o, cell) && o->size > floor && isfinite(o->summary.speedup) &&
-			    (!next || o->size < next->size))
-				next = o;
+	for (size_t c = first; series && c < plan->ncells; c++)
+		if (same_series(&plan->cells[c], head)) {
+			series[n++] = &plan->cells[c];
+			complete = complete && isfinite(plan->cells[c].summary.speedup);
+			done[c] = true;
 		}
-		if (!next)
-			break;
-		size[n] = (double)next->size;
-		speedup[n++] = next->summary.speedup;
-		floor = next->size;
+	if (series && size && speedup && complete && n > 1 && head->baseline != head) {
+		qsort(series, n, sizeof(*series), by_size);
+		for (size_t i = 0; i < n; i++) {
+			size[i] = (double)series[i]->size;
+			speedup[i] = series[i]->summary.speedup;
+		}
+		crossover = pb_crossover(size, speedup, n);
 	}
-	cell->summary.crossover = n > 1 && cell->baseline != cell ?
-				  pb_crossover(size, speedup, n) : NAN;
+	for (size_t i = 0; i < n; i++)
+		series[i]->summary.crossover = crossover;
+	free(series);
 	free(size);
 	free(speedup);
 }
 
 void pb_plan_summarize(struct pb_plan *plan)
 {
+	bool *done = calloc(plan->ncells, sizeof(*done));
+
 	for (size_t c = 0; c < plan->ncells; c++)
 		pb_cell_summarize(&plan->cells[c]);
-	for (size_t c = 0; c < plan->ncells; c++)
-		find_crossover(plan, &plan->cells[c]);
+	for (size_t c = 0; done && c < plan->ncells; c++)
+		if (!done[c])
+			series_crossover(plan, c, done);
+	free(done);
 }

@@ -50,17 +50,21 @@ static bool several_pins(const struct pb_cell *first, const struct pb_cell *end)
 static double amdahl_of(const struct pb_cell *first, const struct pb_cell *end,
 			const struct pb_cell *best)
 {
-	unsigned p[64];
-	double speedup[64];
-	size_t n = 0;
+	size_t cells = (size_t)(end - first), n = 0;
+	unsigned *p = calloc(cells, sizeof(*p));
+	double *speedup = calloc(cells, sizeof(*speedup)), f = NAN;
 
-	for (const struct pb_cell *c = first; c < end && n < 64; c++)
+	for (const struct pb_cell *c = first; p && speedup && c < end; c++)
 		if (c->strategy == best->strategy && c->pin == best->pin &&
 		    isfinite(c->summary.speedup)) {
 			p[n] = c->workers;
 			speedup[n++] = c->summary.speedup;
 		}
-	return pb_amdahl_fit(p, speedup, n);
+	if (p && speedup)
+		f = pb_amdahl_fit(p, speedup, n);
+	free(p);
+	free(speedup);
+	return f;
 }
 
 /* A duration in a unit that suits it, four figures: "805.3us", "8.12ms", "1.234s". */
@@ -176,17 +180,18 @@ static void print_verdict(FILE *out, const struct pb_cell **best, size_t k)
 			p[m++] = cells_p(top, best[i]);
 			least_p = fmin(least_p, smallest_p(top->summary.reps, best[i]->summary.reps));
 		}
-	if (least_p * (double)m >= ALPHA) {	/* Holm's first step can never pass */
-		fprintf(out, "  best: not testable; the lowest median is %s's (%u worker%s), but with "
-			"%zu repetitions a cell\n        the smallest p is %.3g, and %zu comparisons "
-			"need below %.3g: use --reps auto or more --reps\n", top->strategy->name,
+	pb_holm(p, m);
+	for (size_t i = 0; i < m; i++)
+		tied += p[i] >= ALPHA;
+	/* Nothing passed, and nothing could have: say so rather than call it a tie. */
+	if (tied == m && least_p * (double)m >= ALPHA) {
+		fprintf(out, "  best: not testable; lowest median: %s (%u worker%s), but with %zu "
+			"repetitions a cell\n        the smallest p is %.3g, and Holm over %zu "
+			"needs below %.3g: use --reps auto or more --reps\n", top->strategy->name,
 			top->workers, top->workers == 1 ? "" : "s", top->summary.reps, least_p, m,
 			ALPHA / (double)m);
 		return;
 	}
-	pb_holm(p, m);
-	for (size_t i = 0; i < m; i++)
-		tied += p[i] >= ALPHA;
 	if (!tied) {
 		fprintf(out, "  best: %s (%u worker%s), faster than every other strategy "
 			"(Mann-Whitney U, Holm-adjusted, 5%%)\n", top->strategy->name, top->workers,
@@ -202,6 +207,56 @@ static void print_verdict(FILE *out, const struct pb_cell **best, size_t k)
 	fputc('\n', out);
 }
 
+/* Whether a cell is compared with another for pinning: same strategy and workers, first pin. */
+static bool pin_pair(const struct pb_cell *first, const struct pb_cell *c,
+		     const struct pb_cell *o)
+{
+	return c->pin == first->pin && o->pin != first->pin && o->strategy == c->strategy &&
+	       o->workers == c->workers && c->summary.reps && o->summary.reps;
+}
+
+struct pin_test {
+	const struct pb_cell *a, *b;	/* the first pin policy's cell, the other's */
+	double p;
+};
+
+static size_t count_pin_pairs(const struct pb_cell *first, const struct pb_cell *end)
+{
+	size_t m = 0;
+
+	for (const struct pb_cell *c = first; c < end; c++)
+		for (const struct pb_cell *o = c + 1; o < end; o++)
+			m += pin_pair(first, c, o);
+	return m;
+}
+
+static void print_pin_tests(FILE *out, struct pin_test *t, size_t m, double least_p)
+{
+	double *p = calloc(m, sizeof(*p));
+	size_t significant = 0;
+
+	if (!p)
+		return;
+	for (size_t i = 0; i < m; i++)
+		p[i] = t[i].p;
+	pb_holm(p, m);
+	for (size_t i = 0; i < m; i++) {
+		if (p[i] >= ALPHA)
+			continue;
+		fprintf(out, "  pinning: %s, %u workers: %s takes %.2fx the time of %s (p = %.3g)\n",
+			t[i].a->strategy->name, t[i].a->workers, t[i].b->pin->spec,
+			t[i].b->summary.median / t[i].a->summary.median, t[i].a->pin->spec, p[i]);
+		significant++;
+	}
+	if (!significant && least_p * (double)m >= ALPHA)	/* none could have passed */
+		fprintf(out, "  pinning: not testable: Holm over %zu needs p below %.3g, and "
+			"these repetitions give %.3g at best\n", m, ALPHA / (double)m, least_p);
+	else if (!significant)
+		fprintf(out, "  pinning: no significant difference in %zu comparisons "
+			"(Mann-Whitney U, Holm-adjusted, 5%%)\n", m);
+	free(p);
+}
+
 /*
  * Whether pinning changed anything significantly: every cell against the
  * same strategy and workers under the first pin policy (the group's first
@@ -209,33 +264,20 @@ static void print_verdict(FILE *out, const struct pb_cell **best, size_t k)
  */
 static void print_pinning(FILE *out, const struct pb_cell *first, const struct pb_cell *end)
 {
-	const struct pb_cell *a[256], *b[256];
-	double p[256];
-	size_t m = 0, significant = 0;
+	size_t m = count_pin_pairs(first, end), n = 0;
+	struct pin_test *t = m ? calloc(m, sizeof(*t)) : NULL;
+	double least_p = 1.0;
 
-	for (const struct pb_cell *c = first; c < end; c++)
-		for (const struct pb_cell *o = c + 1; o < end && m < 256; o++)
-			if (c->pin == first->pin && o->pin != first->pin &&
-			    o->strategy == c->strategy && o->workers == c->workers &&
-			    c->summary.reps && o->summary.reps) {
-				a[m] = c;
-				b[m] = o;
-				p[m++] = cells_p(c, o);
-			}
-	if (!m)
+	if (!t)
 		return;
-	pb_holm(p, m);
-	for (size_t i = 0; i < m; i++) {
-		if (p[i] >= ALPHA)
-			continue;
-		fprintf(out, "  pinning: %s, %u workers: %s takes %.2fx the time of %s (p = %.3g)\n",
-			a[i]->strategy->name, a[i]->workers, b[i]->pin->spec,
-			b[i]->summary.median / a[i]->summary.median, a[i]->pin->spec, p[i]);
-		significant++;
-	}
-	if (!significant)
-		fprintf(out, "  pinning: no significant difference in %zu comparisons "
-			"(Mann-Whitney U, Holm-adjusted, 5%%)\n", m);
+	for (const struct pb_cell *c = first; c < end; c++)
+		for (const struct pb_cell *o = c + 1; o < end; o++)
+			if (pin_pair(first, c, o)) {
+				t[n++] = (struct pin_test){ c, o, cells_p(c, o) };
+				least_p = fmin(least_p, smallest_p(c->summary.reps, o->summary.reps));
+			}
+	print_pin_tests(out, t, m, least_p);
+	free(t);
 }
 
 static void print_group(FILE *out, const struct pb_cell *first, const struct pb_cell *end)
@@ -324,8 +366,10 @@ static void print_crossovers(FILE *out, const struct pb_plan *plan, const struct
 			continue;
 		fprintf(out, "  %-18s %7u  %-10.10s ", cell->strategy->name, cell->workers,
 			cell->pin->spec);
-		if (!isfinite(x))
+		if (!isfinite(x) && at_largest(plan, cell)->summary.speedup < 1.0)
 			fputs("none: slower than seq at the largest size\n", out);
+		else if (!isfinite(x))
+			fputs("unknown: a size of the series failed\n", out);
 		else if (x <= (double)smallest)
 			fprintf(out, "at or below %" PRIu64, smallest);
 		else
