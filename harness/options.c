@@ -79,9 +79,9 @@ static void print_help(unsigned pus)
 	       "                       auto: at least %d, then more until the 95%% CI of the\n"
 	       "                       median is within %.0f%% of it, or --max-time is spent\n"
 	       "      --max-time SEC   --reps auto: the most time a cell may take (default: %.0f)\n"
-	       "      --warmup N       repetitions before each measured one (interleaved)\n"
-	       "                       or before the first (sequential), in the same\n"
-	       "                       process; not recorded (default: 1)\n"
+	       "      --warmup N       repetitions before each measured one (interleaved,\n"
+	       "                       or --reps auto) or before the first (sequential),\n"
+	       "                       in the same process; not recorded (default: 1)\n"
 	       "      --order ORDER    interleaved: in rounds, each round runs every cell\n"
 	       "                       once in a shuffled order, so that a machine that\n"
 	       "                       drifts does not favour one strategy; sequential:\n"
@@ -267,6 +267,13 @@ static void check_export(const char *option, const char *path)
 	free(copy);
 }
 
+/* The same policy, however written: pu:0-1 is pu:0,1. */
+static bool same_pin(const struct pb_pin *a, const struct pb_pin *b)
+{
+	return a->policy == b->policy && a->pus.n == b->pus.n &&
+	       (!a->pus.n || !memcmp(a->pus.v, b->pus.v, a->pus.n * sizeof(*a->pus.v)));
+}
+
 static void add_pin(const char *arg, unsigned pus, struct pb_options *opts)
 {
 	struct pb_pin pin, *grown;
@@ -276,8 +283,9 @@ static void add_pin(const char *arg, unsigned pus, struct pb_options *opts)
 		usage_error("--pin '%s': %s; allowed: none, compact, scatter, or pu:LIST "
 			    "of PUs 0 to %u (see parbench topo)", arg, why, pus - 1);
 	for (size_t i = 0; i < opts->npins; i++)
-		if (strcmp(opts->pins[i].spec, pin.spec) == 0)
-			usage_error("--pin '%s' is given twice; allowed: each policy once", arg);
+		if (same_pin(&opts->pins[i], &pin))
+			usage_error("--pin '%s' is given twice (as '%s'); allowed: each policy once",
+				    arg, opts->pins[i].spec);
 	if (opts->npins == PB_MAX_PINS)
 		usage_error("--pin '%s': more than %d policies; allowed: %d at most", arg,
 			    PB_MAX_PINS, PB_MAX_PINS);
@@ -521,6 +529,10 @@ void pb_options_parse(int argc, char **argv, hwloc_topology_t topology,
 			    opts->max_time_s);
 	if (!opts->max_time_s)
 		opts->max_time_s = PB_DEFAULT_MAX_TIME_S;
+	if (opts->export_json && opts->export_markdown &&
+	    strcmp(opts->export_json, opts->export_markdown) == 0)
+		usage_error("--export-markdown '%s' is also --export-json's file; allowed: two "
+			    "different files", opts->export_markdown);
 	if (!opts->workloads)
 		parse_one('w', "all", pus, opts);
 	if (!opts->strategies)

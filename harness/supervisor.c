@@ -400,7 +400,7 @@ static void warn_if_noisy(struct pb_cell *cell, struct progress *pr)
 	show_warnings();
 }
 
-/* One visit: the cell's first --reps in one process (sequential), or one repetition. */
+/* One visit: all of the cell's --reps in one process (sequential), or one repetition. */
 static void visit(struct pb_cell *cell, unsigned reps, const struct pb_options *opts,
 		  struct pb_output *out, struct progress *pr)
 {
@@ -414,14 +414,19 @@ static void visit(struct pb_cell *cell, unsigned reps, const struct pb_options *
 		warn_if_noisy(cell, pr);
 }
 
-/* All repetitions of one cell, then the next. */
+/*
+ * All repetitions of one cell, then the next: in one process, or with
+ * --reps auto, whose count is not known ahead, each in a process of its own
+ * after its warm-up, so that every repetition is measured alike.
+ */
 static void visit_in_sequence(struct pb_plan *plan, const struct pb_options *opts,
 			      struct pb_output *out, struct progress *pr)
 {
 	for (size_t c = 0; c < plan->ncells && !stop_signal; c++) {
 		struct pb_cell *cell = &plan->cells[c];
 
-		visit(cell, opts->reps, opts, out, pr);
+		if (!opts->reps_auto)
+			visit(cell, opts->reps, opts, out, pr);
 		while (!cell_done(cell, opts) && !stop_signal)
 			visit(cell, 1, opts, out, pr);
 	}
