@@ -886,8 +886,16 @@ static int print_json(FILE *f, const struct report *rep)
 	json_t *cells = json_array(), *doc;
 	int rc;
 
-	for (size_t i = 0; i < rep->nrows; i++)
-		json_array_append_new(cells, row_json(&rep->rows[i]));
+	for (size_t i = 0; i < rep->nrows; i++) {
+		json_t *row = row_json(&rep->rows[i]);
+
+		/* jansson refuses a name that is not UTF-8: fail rather than drop the row. */
+		if (!row || json_array_append_new(cells, row)) {
+			json_decref(cells);
+			errno = EILSEQ;
+			return -1;
+		}
+	}
 	doc = json_pack("{s:{s:s, s:s}, s:{s:s, s:s}, s:f, s:f, s:{s:I, s:I, s:I, s:I, s:I, "
 			"s:I}, s:o}",
 			"a", "path", rep->a->path, "run_id", rep->a->run_id,

@@ -191,9 +191,12 @@ static json_t *plan_json(const struct pb_options *o)
 static json_t *warnings_json(const char *text)
 {
 	static const char prefix[] = "parbench: warning: ";
-	json_t *lines = json_array();
+	json_t *lines;
 
-	while (text && *text) {
+	if (!text)		/* the log could not be kept */
+		return json_null();
+	lines = json_array();
+	while (*text) {
 		size_t len = strcspn(text, "\n");
 
 		if (!strncmp(text, prefix, sizeof(prefix) - 1) && len >= sizeof(prefix) - 1)

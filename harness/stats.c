@@ -257,16 +257,12 @@ static int compare_ranked_p(const void *a, const void *b)
 	return compare_doubles(&x->p, &y->p);
 }
 
-/*
- * Out of memory, Bonferroni's n x p: never below Holm's, so the family-wise
- * error rate still holds, only with less power.
- */
 void pb_benjamini_hochberg(double *p, size_t n)
 {
 	struct ranked_p *order = malloc(n * sizeof(*order));
 	double running = 1.0;
 
-	if (!order) {	/* Bonferroni: never below Benjamini-Hochberg */
+	if (!order) {	/* Bonferroni's n x p: never below Benjamini-Hochberg's */
 		for (size_t i = 0; i < n; i++)
 			p[i] = fmin(1.0, (double)n * p[i]);
 		return;
@@ -282,6 +278,10 @@ void pb_benjamini_hochberg(double *p, size_t n)
 	free(order);
 }
 
+/*
+ * Out of memory, Bonferroni's n x p: never below Holm's, so the family-wise
+ * error rate still holds, only with less power.
+ */
 void pb_holm(double *p, size_t n)
 {
 	struct ranked_p *order = malloc(n * sizeof(*order));
