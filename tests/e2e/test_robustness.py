@@ -9,8 +9,9 @@ from helpers import PARBENCH, ParbenchTest, Run, parbench
 
 
 def cell_processes(tag):
-    """Pids of this test's parbench cell processes still alive (zombies included): those
-    with the test's tag in their environment, so that other runs on the machine do not count."""
+    """Pids of this test's parbench cell processes still alive: those with the test's tag in
+    their environment, so that other runs on the machine do not count.  (A zombie's environ
+    cannot be read, so this does not see zombies.)"""
     pids = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:

@@ -10,24 +10,43 @@ def number(text):
     return float(text) if text != "" else math.nan
 
 
-def median_ci_width(walls):
-    """Half the order-statistic 95% interval of the median over the median (README)."""
+def median_ci(walls, level=0.95):
+    """The order-statistic interval of the median (README): x(k) and x(n+1-k) with the
+    largest k whose binomial coverage is at least `level`, else min and max."""
     v, n = sorted(walls), len(walls)
     below, k = 0.5 ** n, 1      # P(Binomial(n, 1/2) < k)
     while k < (n + 1) // 2:
         nxt = below + math.comb(n, k) * 0.5 ** n
-        if 1 - 2 * nxt < 0.95:
+        if 1 - 2 * nxt < level:
             break
         below, k = nxt, k + 1
-    mid = (v[(n - 1) // 2] + v[n // 2]) / 2
-    return (v[n - k] - v[k - 1]) / 2 / mid
+    return v[k - 1], v[n - k]
+
+
+def median(walls):
+    v, n = sorted(walls), len(walls)
+    return (v[(n - 1) // 2] + v[n // 2]) / 2
+
+
+def median_ci_width(walls):
+    """Half the 95% interval of the median over the median."""
+    lo, hi = median_ci(walls)
+    return (hi - lo) / 2 / median(walls)
 
 
 class StatisticsTest(ParbenchTest):
     def test_summary_carries_intervals_outliers_and_serial_fraction(self):
         run = self.run_ok("-w", "cpu.sumsq", "-s", "seq,pthreads", "-n", "1,2", "--tasks", "8",
                           "--size", "100000", "--reps", "6")
+        walls = {}
+        for r in run.raw:
+            walls.setdefault((r["strategy"], r["workers"]), []).append(float(r["wall_s"]))
+        seq_lo, seq_hi = median_ci(walls[("seq", "1")], math.sqrt(0.95))
         for row in run.summary:
+            if row["strategy"] != "seq":   # each median's interval at sqrt(0.95)
+                lo, hi = median_ci(walls[(row["strategy"], row["workers"])], math.sqrt(0.95))
+                self.assertAlmostEqual(number(row["speedup_ci95_lo"]), seq_lo / hi, places=6)
+                self.assertAlmostEqual(number(row["speedup_ci95_hi"]), seq_hi / lo, places=6)
             self.assertTrue(0 <= int(row["outliers"]) <= int(row["reps"]), row)
             lo, s, hi = (number(row[k]) for k in ("speedup_ci95_lo", "speedup", "speedup_ci95_hi"))
             self.assertLessEqual(lo, s, row)
@@ -51,9 +70,15 @@ class StatisticsTest(ParbenchTest):
         self.assertEqual(run.meta["plan"]["reps"], "auto")
 
     def test_reps_auto_goes_on_until_the_interval_is_narrow(self):
-        run = self.run_ok("-w", "cpu.nop", "-s", "seq,pthreads", "-n", "2", "--tasks", "50",
-                          "--reps", "auto", "--max-time", "3")
+        # A single empty task takes microseconds and jitters by tens of percent: its
+        # interval is not within 2% after five repetitions, so auto must go on.
+        run = self.run_ok("-w", "cpu.nop", "-s", "seq,pthreads", "-n", "2", "--tasks", "1",
+                          "--reps", "auto", "--max-time", "0.5", "--order", "sequential")
+        self.assertTrue(any(int(row["reps"]) > 5 for row in run.summary), run.summary)
         for row in run.summary:
+            # A visit costs a new process, milliseconds: 0.5 s stops a cell long before
+            # the 1000 repetitions it would take if --max-time were ignored.
+            self.assertLess(int(row["reps"]), 500, row)
             walls = [float(r["wall_s"]) for r in run.raw if r["strategy"] == row["strategy"]]
             self.assertEqual(len(walls), int(row["reps"]))
             self.assertGreaterEqual(len(walls), 5)
@@ -77,10 +102,23 @@ class StatisticsTest(ParbenchTest):
         self.assertEqual(sorted((r["strategy"], r["size"]) for r in run.summary),
                          [("pthreads", "10"), ("pthreads", "1000000"),
                           ("seq", "10"), ("seq", "1000000")])
+        speedup = {r["size"]: number(r["speedup"]) for r in run.summary
+                   if r["strategy"] == "pthreads"}
+        low, high = speedup["10"], speedup["1000000"]
+        if high < 1:        # it loses at the largest size: no crossover
+            want = ""
+        elif low >= 1:      # it wins at every size: the smallest
+            want = 10
+        else:               # interpolated in log(size) between the two sizes
+            want = math.exp(math.log(10) + (1 - low) / (high - low) * math.log(1000000 / 10))
         for row in run.summary:
             if row["strategy"] == "seq":
                 self.assertEqual(row["speedup"], "1", row)
                 self.assertEqual(row["crossover_size"], "", row)
+            elif want == "":
+                self.assertEqual(row["crossover_size"], "", row)
+            else:
+                self.assertAlmostEqual(number(row["crossover_size"]) / want, 1, places=5)
         self.assertIn("above which each strategy beats seq", self.stdout)
         self.assertEqual(run.meta["plan"]["size"], [10, 1000000])
 
@@ -101,3 +139,15 @@ class StatisticsTest(ParbenchTest):
         table = [line for line in lines if line.startswith("|")]
         self.assertTrue(table[0].startswith("| workload | strategy | workers |"))
         self.assertEqual(len(table), 2 + len(run.summary))
+
+    def test_the_table_names_a_best_strategy_only_when_tested(self):
+        # 8 sleeps of 20 ms: seq takes 160 ms, pthreads on 2 workers 80 ms, every time;
+        # 7 repetitions each separate them completely (p = 2/3432), 3 cannot (p >= 0.1).
+        args = ["-w", "io.sleep", "-s", "seq,pthreads", "-n", "2", "--tasks", "8",
+                "--size", "20000", "--warmup", "0"]
+        self.run_ok(*args, "--reps", "7")
+        self.assertIn("best: pthreads (2 workers), faster than every other strategy",
+                      self.stdout)
+        self.run_ok(*args, "--reps", "3", "--pin", "compact", "--pin", "none")
+        self.assertIn("best: not testable; lowest median: pthreads (2 workers)", self.stdout)
+        self.assertIn("pinning: not testable: Holm over 1 needs p below 0.05", self.stdout)
