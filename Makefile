@@ -4,6 +4,8 @@
 #   make bench      the default plan, its table, CSV files and plots
 #   make bench-granularity  cpu.sumsq over five decades of task size
 #   make plots      plots of a run: make plots RUN=results/<run-id>
+#   make report     one HTML page of a run, its plots, tables and findings:
+#                   make report RUN=results/<run-id> [RUN2=results/<run-id>]
 #   make test       unit and end-to-end tests
 #   make test-asan  the same tests, built with AddressSanitizer and UBSan
 #   make deps       install the Debian packages parbench needs
@@ -41,7 +43,7 @@ OUT ?= results
 RUN ?= $(OUT)/latest
 BENCH_ARGS ?=
 
-.PHONY: all bench bench-granularity plots test test-asan deps clean
+.PHONY: all bench bench-granularity plots report test test-asan deps clean
 
 all: $(BIN)
 
@@ -87,6 +89,18 @@ bench-granularity: $(BIN)
 plots:
 	bash scripts/plot.sh $(RUN)
 
+# The report needs a python3 with matplotlib: the one on PATH, else Debian's.
+# Without RUN, the two latest runs of $(OUT) when they are one `make bench`.
+REPORT_PYTHON = $(shell for p in python3 /usr/bin/python3; do \
+	$$p -c 'import matplotlib' 2>/dev/null && { command -v $$p; break; }; done)
+RUN2 ?=
+
+report:
+	@py='$(REPORT_PYTHON)'; if [ -z "$$py" ]; then echo "report: no python3 with" \
+		"matplotlib; install it: apt-get install python3-matplotlib" \
+		"(or bash scripts/install-deps.sh)" >&2; exit 2; fi; \
+	$$py scripts/report.py $(if $(filter file,$(origin RUN)),--auto-pair) $(RUN) $(RUN2)
+
 test: $(BIN) $(UNIT_TESTS)
 	PARBENCH=$(abspath $(BIN)) UNIT_TESTS=$(abspath $(UNIT_TESTS)) bash tests/run.sh
 
@@ -95,7 +109,8 @@ test-asan:
 
 deps:
 	@pkg-config --exists $(PKGS) criterion && command -v gnuplot >/dev/null \
-		&& [ -f /usr/include/http_parser.h ] || bash scripts/install-deps.sh
+		&& [ -f /usr/include/http_parser.h ] \
+		&& [ -d /usr/lib/python3/dist-packages/matplotlib ] || bash scripts/install-deps.sh
 
 clean:
 	rm -rf .build parbench

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages parbench needs to build, test and plot.
+# Installs the Debian packages parbench needs to build, test, plot and report.
 # Idempotent: it installs only what is missing, and says so when nothing is.
 set -euo pipefail
 
@@ -13,6 +13,7 @@ packages=(
 	libcriterion-dev      # unit tests
 	gnuplot-nox           # plots
 	python3               # the end-to-end tests (standard library only)
+	python3-matplotlib    # make report: scripts/report.py's plots
 )
 
 missing=()

@@ -1,0 +1,440 @@
+"""make report: one self-contained report.html of a run, or of the two runs of `make bench`.
+
+The statistics of scripts/report.py are tested on their own (standard library only); the page
+is built from two small runs made the way `make bench` makes its two parts, then parsed, and
+opened in headless Chromium (installed here when missing and possible, else skipped)."""
+import base64
+import html as html_lib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import tempfile
+import unittest
+from html.parser import HTMLParser
+from pathlib import Path
+
+from helpers import ROOT, parbench
+
+SECTIONS = {"machine": "Machine and build", "warnings": "Noise and warnings",
+            "findings": "Findings", "claims": "The articles' claims", "plots": "Plots",
+            "tables": "Summary tables"}
+VERDICTS = ("supported", "refuted", "not shown (within noise)", "not measured")
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def make(*args, timeout=120):
+    """make in the repository, without what an outer `make test` passes down (RUN=, OUT=)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    return subprocess.run(["make", "-s", "-C", str(ROOT), *args], capture_output=True,
+                          text=True, timeout=timeout, env=env)
+
+
+def load_report():
+    """scripts/report.py as a module: its statistics need no matplotlib."""
+    spec = importlib.util.spec_from_file_location("report", ROOT / "scripts" / "report.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+report = load_report()
+
+
+def report_python():
+    """The interpreter the Makefile picks: the python3 on PATH with matplotlib, else Debian's."""
+    for name in ("python3", "/usr/bin/python3"):
+        path = shutil.which(name)
+        if path and subprocess.run([path, "-c", "import matplotlib"],
+                                   capture_output=True).returncode == 0:
+            return path
+    return None
+
+
+class StatisticsTest(unittest.TestCase):
+    """Mann-Whitney U, Holm and the verdict rule against values from scipy 1.10.1."""
+
+    def test_mann_whitney_exact(self):
+        # scipy.stats.mannwhitneyu(a, b, alternative="two-sided", method="exact").pvalue
+        cases = [([1, 2, 3], [4, 5, 6], 0.1),
+                 ([1, 2, 3, 4, 5], [6, 7, 8, 9, 10], 0.007936507936507936),
+                 ([1, 2, 3, 4, 5], [1.5, 7, 8, 9, 10], 0.09523809523809523),
+                 ([0.061, 0.064, 0.059, 0.070, 0.066, 0.063, 0.068, 0.062, 0.065, 0.067],
+                  [0.060, 0.071, 0.073, 0.069, 0.075, 0.072, 0.074, 0.058, 0.076, 0.077,
+                   0.078, 0.079], 0.00714455822814956)]
+        for a, b, p in cases:
+            self.assertAlmostEqual(report.mann_whitney_p(a, b), p, places=12, msg=(a, b))
+            self.assertAlmostEqual(report.mann_whitney_p(b, a), p, places=12, msg=(b, a))
+
+    def test_mann_whitney_asymptotic(self):
+        # method="asymptotic": with ties, or more than 25 values a side (as parbench's C code)
+        cases = [([1, 1, 2], [2, 3, 3], 0.11014892418594699),
+                 ([1, 2, 2, 3, 4], [2, 3, 5, 6, 6], 0.11049202405566802),
+                 ([float(i) for i in range(26)], [i + 3.5 for i in range(26)],
+                  0.12199578374845381),
+                 ([5, 5, 5], [5, 5, 5], 1.0)]
+        for a, b, p in cases:
+            self.assertAlmostEqual(report.mann_whitney_p(a, b), p, places=12, msg=(a, b))
+        self.assertEqual(report.mann_whitney_p([], [1.0]), 1.0)
+
+    def test_holm_and_smallest_p(self):
+        adjusted = report.holm([0.01, 0.04, 0.03, 0.5])
+        for got, want in zip(adjusted, [0.04, 0.09, 0.09, 0.5]):
+            self.assertAlmostEqual(got, want)
+        self.assertAlmostEqual(report.smallest_p(5, 5), 2 / 252)
+        self.assertAlmostEqual(report.smallest_p(3, 3), 0.1)
+        self.assertEqual(report.smallest_p(1, 1), 1.0)
+
+    def test_verdict_kinds(self):
+        def cell(median, walls):
+            return {"median": median, "walls": walls}
+
+        fast = [1.0 + i / 100 for i in range(8)]
+        slow = [2.0 + i / 100 for i in range(8)]
+        near = [1.005 + i / 100 for i in range(8)]
+        # Two strategies, 8 repetitions each: complete separation passes.
+        v = report.best_verdict([cell(2.03, slow), cell(1.03, fast)])
+        self.assertEqual((v["kind"], v["top"]), ("best", 1))
+        # One that interleaves with the fastest is tied; the slow one is beaten.
+        v = report.best_verdict([cell(1.03, fast), cell(1.035, near), cell(2.03, slow)])
+        self.assertEqual((v["kind"], v["top"], v["tied"]), ("tied", 0, [1]))
+        self.assertLess(v["p"][2], 0.05)
+        # 11 strategies with 5 repetitions: Holm can never pass (2/252 x 10 >= 0.05).
+        cells = [cell(1.0 + i, [1.0 + i + j / 100 for j in range(5)]) for i in range(11)]
+        v = report.best_verdict(cells)
+        self.assertEqual((v["kind"], v["top"], v["m"]), ("not testable", 0, 10))
+        self.assertAlmostEqual(v["least_p"], 2 / 252)
+        self.assertEqual(report.best_verdict([cell(1.0, [1.0])])["kind"], "single")
+
+    def test_verdict_matches_the_console_table(self):
+        """On a real run: each group's verdict, fastest strategy and ties as parbench's table."""
+        kinds = {"not testable": r"best: not testable; lowest median: (\S+) \(",
+                 "tied": r"best: no single strategy; not told apart from the fastest, "
+                         r"(\S+) \(.*\): (.*)",
+                 "best": r"best: (\S+) \(\d+ workers?\), faster than every other"}
+        with tempfile.TemporaryDirectory(prefix="parbench-test-") as out:
+            # Small tasks, where seq tends to win, and larger ones, where the parallel
+            # strategies tend to tie: 8 repetitions make 3 comparisons testable.
+            result = parbench("run", "-w", "cpu.sumsq", "-s", "pthreads,openmp-static,"
+                              "openmp-dynamic", "-n", "2", "--tasks", "12", "--size",
+                              "20000,1000000", "--reps", "8", "--warmup", "0", "--out", out)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            lines = [line for line in result.stdout.splitlines() if "best:" in line]
+            groups = report.make_groups([report.Run(Path(out) / "latest")])
+            self.assertEqual(len(lines), len(groups), result.stdout)
+            for line, group in zip(lines, groups):
+                v = group.verdict
+                match = re.search(kinds[v["kind"]], line)
+                self.assertIsNotNone(match, f"report: {v['kind']}; table: {line}")
+                self.assertEqual(group.bests[v["top"]]["strategy"], match.group(1), line)
+                if v["kind"] == "tied":
+                    self.assertEqual({group.bests[i]["strategy"] for i in v["tied"]},
+                                     set(match.group(2).split()), line)
+
+
+class Page(HTMLParser):
+    """What the tests look at in report.html: images, headings, attributes, nesting."""
+
+    def __init__(self):
+        super().__init__()
+        self.images, self.headings, self.attributes, self.tags = [], [], [], []
+        self.errors, self.stack = [], []
+        self._heading = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append(tag)
+        self.attributes += [(tag, k, v or "") for k, v in attrs.items()]
+        if tag == "img":
+            self.images.append(attrs)
+        if tag in ("h1", "h2", "h3"):
+            self._heading = [tag, attrs.get("id", ""), ""]
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
+            return
+        self.stack.pop()
+        if self._heading and tag == self._heading[0]:
+            self.headings.append(tuple(self._heading))
+            self._heading = None
+
+    def handle_data(self, data):
+        if self._heading:
+            self._heading[2] += data
+
+
+def png_size(data):
+    """(width, height) of a PNG, after checking its signature and IHDR chunk."""
+    if data[:8] != PNG_SIGNATURE or data[12:16] != b"IHDR":
+        raise ValueError("not a PNG")
+    return struct.unpack(">II", data[16:24])
+
+
+class ReportFixture:
+    """Two small runs as `make bench` makes them (a CPU one, then an I/O one, back to back) in a
+    scratch --out, and `make report OUT=...` over them.  Made once for every test class."""
+    made = None
+
+    @classmethod
+    def get(cls):
+        if cls.made is None:
+            cls.made = cls()
+        return cls.made
+
+    def __init__(self):
+        self.python = report_python()
+        self.tmp = tempfile.mkdtemp(prefix="parbench-report-")
+        self.out = Path(self.tmp)
+        cpu = parbench("run", "-w", "cpu.sumsq,cpu.nop", "--tasks", "12", "--size", "2000,20000",
+                       "-n", "1,2", "--reps", "3", "--warmup", "0", "--out", self.tmp)
+        io = parbench("run", "-w", "io.sleep", "--tasks", "24", "--size", "2000", "-n", "4,24",
+                      "--reps", "3", "--warmup", "0", "--order", "sequential",
+                      "--out", self.tmp)
+        self.runs = sorted(d for d in self.out.iterdir() if d.is_dir() and not d.is_symlink())
+        self.run_results = (cpu, io)
+        self.make = None
+        if self.python:
+            self.make = make("report", f"OUT={self.tmp}")
+        self.html_path = self.out / "latest" / "report.html"
+
+    def cleanup(self):
+        if os.environ.get("PARBENCH_TEST_KEEP"):
+            print(f"\nreport test output kept in {self.tmp}")
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def tearDownModule():
+    if ReportFixture.made:
+        ReportFixture.made.cleanup()
+
+
+class ReportTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if not report_python():
+            raise unittest.SkipTest("no python3 with matplotlib: run bash scripts/install-deps.sh "
+                                    "(apt-get install python3-matplotlib)")
+        cls.f = ReportFixture.get()
+        for result in cls.f.run_results:
+            if result.returncode != 0:
+                raise AssertionError(result.stdout + result.stderr)
+        if cls.f.make.returncode != 0:
+            raise AssertionError(cls.f.make.stdout + cls.f.make.stderr)
+        cls.html = cls.f.html_path.read_text()
+        cls.page = Page()
+        cls.page.feed(cls.html)
+        cls.page.close()
+
+    def test_both_parts_of_the_bench_are_in_one_report(self):
+        self.assertEqual(len(self.f.runs), 2)
+        title = next(text for tag, _, text in self.page.headings if tag == "h1")
+        for run in self.f.runs:
+            self.assertIn(run.name, title)
+        self.assertIn(str(self.f.html_path), self.f.make.stdout)
+
+    def test_html_parses_and_nests(self):
+        self.assertTrue(self.html.startswith("<!DOCTYPE html>"))
+        self.assertEqual(self.page.errors, [])
+        self.assertEqual(self.page.stack, [])
+
+    def test_every_section(self):
+        ids = {i: text for tag, i, text in self.page.headings if tag == "h2"}
+        for section, title in SECTIONS.items():
+            self.assertEqual(ids.get(section), title, ids)
+
+    def test_images_are_embedded_pngs(self):
+        self.assertGreaterEqual(len(self.page.images), 8)
+        for img in self.page.images:
+            src = img.get("src", "")
+            self.assertTrue(src.startswith("data:image/png;base64,"), src[:60])
+            width, height = png_size(base64.b64decode(src.split(",", 1)[1], validate=True))
+            self.assertGreater(width, 100)
+            self.assertGreater(height, 100)
+            self.assertTrue(img.get("alt"))
+
+    def test_no_external_resource(self):
+        self.assertNotIn("http:", self.html)
+        self.assertNotIn("https:", self.html)
+        self.assertNotIn("url(", self.html)
+        self.assertNotIn("<script", self.html)
+        for tag, name, value in self.page.attributes:
+            if name in ("src", "srcset", "data", "poster"):
+                self.assertTrue(value.startswith("data:"), (tag, name, value[:60]))
+            if name == "href":
+                self.assertTrue(value.startswith("#"), (tag, value))
+        self.assertFalse({"link", "iframe", "object", "embed"} & set(self.page.tags))
+
+    def test_plots(self):
+        ids = re.findall(r'<figure id="([^"]+)">', self.html)
+        cpu, io = (run.name for run in self.f.runs)
+        for fig in ("fig-heatmap", f"fig-scaling-{cpu}-cpu.sumsq", f"fig-cost-{cpu}",
+                    f"fig-granularity-{cpu}-cpu.sumsq", f"fig-io-{io}-io.sleep"):
+            self.assertIn(fig, ids)
+        self.assertEqual(len(ids), len(self.page.images))
+
+    def test_machine_and_warnings(self):
+        meta = json.loads((self.f.runs[0] / "meta.json").read_text())
+        section = self.html.split('id="machine"')[1].split('id="warnings"')[0]
+        for value in (meta["machine"]["cpu_model"], meta["build"]["compiler"],
+                      meta["build"]["cflags"], meta["os"]["release"], meta["start"]):
+            self.assertIn(value, section)
+        section = self.html.split('id="warnings"')[1].split('id="findings"')[0]
+        self.assertIn("Median cv", section)
+        for warning in meta.get("warnings", []):
+            self.assertIn(report.e(warning), section)
+
+    def test_findings_and_claims(self):
+        findings = self.html.split('id="findings"')[1].split('id="claims"')[0]
+        for workload in ("cpu.sumsq", "cpu.nop", "io.sleep"):
+            self.assertIn(f"<b>{workload}", findings)
+        # 11 strategies with 3 repetitions: nothing can be named.
+        self.assertIn("not testable", findings)
+        claims = self.html.split('id="claims"')[1].split('id="plots"')[0]
+        verdicts = re.findall(r'<h3>Claim (\d): .*?<span class="verdict [^"]+">([^<]+)</span>',
+                              claims)
+        self.assertEqual([n for n, _ in verdicts], list("123456"))
+        for _, verdict in verdicts:
+            self.assertIn(html_lib.unescape(verdict), VERDICTS)
+        self.assertIn("How can Python be parallelized?", claims)
+        # Claim 5 reads max_rss_kb from raw.csv.
+        self.assertIn("max_rss_kb: evloop-epoll", claims)
+
+    def test_tables(self):
+        tables = self.html.split('id="tables"')[1]
+        for head in ("median [95% CI]", "speedup [95% CI]", "efficiency [95% CI]", "cv",
+                     "outliers", "reps"):
+            self.assertIn(f"<th>{head}</th>", tables)
+        # One row per cell of summary.csv.
+        self.assertEqual(tables.count("<tr class="),
+                         sum(len((run / "summary.csv").read_text().splitlines()) - 1
+                             for run in self.f.runs))
+
+    def test_one_run_and_bad_input(self):
+        out = self.f.out / "single.html"
+        result = subprocess.run([self.f.python, str(ROOT / "scripts/report.py"), "--output",
+                                 str(out), str(self.f.runs[1])],
+                                capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        text = out.read_text()
+        self.assertIn(self.f.runs[1].name, text)
+        self.assertNotIn(self.f.runs[0].name, text)
+        self.assertIn("not measured", text)     # no cpu.sumsq in an I/O run
+        result = make("report", f"RUN={self.f.out / 'nothing'}")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("report: no meta.json", result.stderr)
+
+
+def find_chromium():
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def install_chromium():
+    """Debian's chromium, when root or with a password-less sudo; None if that cannot be done."""
+    if os.geteuid() == 0:
+        sudo = []
+    elif shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"],
+                                                 capture_output=True).returncode == 0:
+        sudo = ["sudo", "-n"]
+    else:
+        return "not root and no password-less sudo"
+    if not shutil.which("apt-get"):
+        return "no apt-get"
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    apt = [*sudo, "apt-get", "-o", "DPkg::Lock::Timeout=300"]
+    subprocess.run([*apt, "update", "-qq"], capture_output=True, env=env, timeout=600)
+    result = subprocess.run([*apt, "install", "-y", "-qq", "chromium"], capture_output=True,
+                            text=True, env=env, timeout=1200)
+    if result.returncode != 0:
+        return "apt-get install chromium failed: " + (result.stderr.strip().splitlines() or
+                                                      ["?"])[-1]
+    return None
+
+
+# Written into a copy of the report: collects errors, then the images' sizes at load.
+PROBE = """<script>
+window.__errors = [];
+window.addEventListener("error", function (ev) {
+  var what = ev.message || (ev.target && (ev.target.src || ev.target.tagName)) || "?";
+  window.__errors.push("error: " + String(what).slice(0, 120));
+}, true);
+(function () {
+  var original = console.error;
+  console.error = function () {
+    window.__errors.push("console.error: " + Array.prototype.join.call(arguments, " "));
+    original.apply(console, arguments);
+  };
+})();
+window.addEventListener("load", function () {
+  var sizes = Array.prototype.map.call(document.images, function (img) {
+    return [img.naturalWidth, img.naturalHeight];
+  });
+  var pre = document.createElement("pre");
+  pre.id = "result";
+  pre.textContent = JSON.stringify({images: sizes, errors: window.__errors});
+  document.body.appendChild(pre);
+});
+</script>"""
+
+
+class BrowserTest(unittest.TestCase):
+    """The report in headless Chromium: every image loads, nothing logs an error."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not report_python():
+            raise unittest.SkipTest("no python3 with matplotlib: run bash scripts/install-deps.sh")
+        if not find_chromium():
+            why = install_chromium()
+            if why or not find_chromium():
+                raise unittest.SkipTest(f"chromium is not installed and cannot be: {why}")
+        cls.chromium = find_chromium()
+        cls.f = ReportFixture.get()
+        if cls.f.make.returncode != 0 or not cls.f.html_path.is_file():
+            raise AssertionError(cls.f.make.stdout + cls.f.make.stderr)
+
+    def browse(self, *args):
+        with tempfile.TemporaryDirectory(prefix="parbench-chromium-") as profile:
+            return subprocess.run([self.chromium, "--headless=new", "--no-sandbox",
+                                   "--disable-gpu", "--no-first-run", "--hide-scrollbars",
+                                   "--enable-logging=stderr", f"--user-data-dir={profile}",
+                                   *args], capture_output=True, text=True, timeout=60)
+
+    def test_images_load_without_errors(self):
+        html = self.f.html_path.read_text()
+        probe = self.f.out / "report-probe.html"
+        probe.write_text(html.replace("<style>", PROBE + "<style>", 1))
+        result = self.browse("--virtual-time-budget=5000", "--dump-dom", probe.as_uri())
+        self.assertEqual(result.returncode, 0, result.stderr[-2000:])
+        found = re.search(r'<pre id="result">([^<]*)</pre>', result.stdout)
+        self.assertIsNotNone(found, result.stdout[-2000:])
+        state = json.loads(html_lib.unescape(found.group(1)))
+        self.assertEqual(state["errors"], [])
+        self.assertEqual(len(state["images"]), html.count("<img "))
+        for width, height in state["images"]:
+            self.assertGreater(width, 0)
+            self.assertGreater(height, 0)
+        # The page has no script of its own: any console message is the browser's complaint.
+        self.assertNotIn(":CONSOLE", result.stderr)
+
+    def test_screenshot(self):
+        shot = self.f.html_path.resolve().parent / "report.png"
+        result = self.browse("--window-size=1280,2000", f"--screenshot={shot}",
+                             self.f.html_path.resolve().as_uri())
+        self.assertEqual(result.returncode, 0, result.stderr[-2000:])
+        self.assertEqual(png_size(shot.read_bytes()), (1280, 2000))
+
+
+if __name__ == "__main__":
+    unittest.main()
