@@ -12,7 +12,7 @@ packages=(
 	libhttp-parser-dev    # io.http's client and server (Node's http_parser)
 	libcriterion-dev      # unit tests
 	gnuplot-nox           # plots
-	python3               # the end-to-end tests (standard library only)
+	python3               # the end-to-end tests, plot.sh reading meta.json (standard library)
 	python3-matplotlib    # make report: scripts/report.py's plots
 )
 
