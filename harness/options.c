@@ -12,6 +12,7 @@
 
 #include "http.h"
 #include "options.h"
+#include "url_probe.h"
 #include "version.h"
 
 static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -246,6 +247,23 @@ static void check_url(const char *url)
 
 	if (pb_http_parse_url(url, &target, why, sizeof(why)))
 		usage_error("--url '%s': %s; allowed: http://HOST[:PORT][/PATH]", url, why);
+}
+
+/* When io.http will fetch --url: its server must answer now, not fail the cells later. */
+static void probe_url(const struct pb_options *opts)
+{
+	struct pb_http_target target;
+	char why[512];
+	bool fetched = false;
+
+	for (size_t i = 0; i < opts->nworkloads; i++)
+		fetched = fetched || strcmp(opts->workloads[i]->name, "io.http") == 0;
+	if (!opts->io.url || !fetched)
+		return;
+	pb_http_parse_url(opts->io.url, &target, why, sizeof(why));	/* checked already */
+	if (pb_url_probe(&target, why, sizeof(why)))
+		usage_error("--url '%s': %s; allowed: the URL of an HTTP server that answers",
+			    opts->io.url, why);
 }
 
 /* An export goes to a new or existing file, in a directory we may write. */
@@ -543,6 +561,7 @@ void pb_options_parse(int argc, char **argv, hwloc_topology_t topology,
 		add_pin("compact", pus, opts);
 	if (opts->baseline)
 		put_seq_first(opts);
+	probe_url(opts);
 }
 
 void pb_options_free(struct pb_options *opts)

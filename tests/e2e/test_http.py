@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -97,14 +98,41 @@ class UrlTest(ParbenchTest):
             text = f.read()
         self.assertIn("Protocol error", text)
 
-    def test_nobody_listening_fails_the_setup(self):
-        port = free_port()
-        result = parbench("run", "-w", "io.http", "-s", "seq", "--tasks", "2",
-                          "--url", "http://127.0.0.1:%d/" % port, "--reps", "1",
-                          "--out", self.out)
-        self.assertEqual(result.returncode, 1, result.stderr)
-        with open(os.path.join(self.out, "latest", "raw.csv")) as f:
-            self.assertIn("Connection refused", f.read())
+    def assert_url_refused(self, url, needle):
+        result = parbench("run", "-w", "io.http", "-s", "seq", "--tasks", "2", "--url", url,
+                          "--reps", "1", "--out", self.out)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
+        self.assertIn(needle, result.stderr)
+        self.assertEqual(os.listdir(self.out), [], "a refused run writes nothing")
+
+    def test_a_server_that_refuses_is_bad_input(self):
+        self.assert_url_refused("http://127.0.0.1:%d/" % free_port(), "Connection refused")
+
+    def test_a_server_that_never_answers_is_bad_input(self):
+        # Listening, so the connection is taken, but nobody ever reads or answers.
+        with socket.socket() as silent:
+            silent.bind(("127.0.0.1", 0))
+            silent.listen(4)
+            self.assert_url_refused("http://127.0.0.1:%d/" % silent.getsockname()[1],
+                                    "did not answer within 5 s")
+
+    def test_a_server_that_is_not_http_is_bad_input(self):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            s.listen(4)
+            port = s.getsockname()[1]
+            answer = threading.Thread(target=self.say_garbage, args=(s,))
+            answer.start()
+            self.assert_url_refused("http://127.0.0.1:%d/" % port, "did not answer with HTTP")
+            answer.join()
+
+    @staticmethod
+    def say_garbage(listener):
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(4096)
+            conn.sendall(b"SSH-2.0-OpenSSH_9.2\r\n")
 
 
 def free_port():
