@@ -43,6 +43,12 @@ BAD_RUN_OPTIONS = [
     (["--delay", "61"], "'61'"),
     (["--url", "ftp://example.org/"], "ftp://example.org/"),
     (["--url", "http://"], "http://"),
+    (["--url", "http://127.0.0.1:99999/"], "127.0.0.1:99999"),
+    (["--url", "http://127.0.0.1:0/"], "port 0"),
+    (["--url", "http://127.0.0.1:x/"], "127.0.0.1:x"),
+    (["--url", "http://[::1/"], "[::1"),
+    (["--url", "http://a b/"], "a b"),
+    (["--url", "http:///x"], "no host"),
     (["--dir", "/nonexistent/dir"], "/nonexistent/dir"),
     (["--dir", "/etc/hostname"], "/etc/hostname"),
     (["--baseline", "fastest"], "fastest"),
@@ -84,6 +90,10 @@ class BadInputTest(ParbenchTest):
             with self.subTest(args=args):
                 self.assert_refused(["run", *args, "--out", self.out], needle)
                 self.assertEqual(os.listdir(self.out), [], args)
+
+    def test_out_cannot_be_created(self):
+        self.assert_refused(["run", "-w", "cpu.nop", "--out", "/proc/parbench-out"],
+                            "/proc/parbench-out")
 
     def test_out_is_a_file(self):
         with tempfile.NamedTemporaryFile() as f:
