@@ -2,7 +2,9 @@
  * io.file: each task reads one whole file and checksums its bytes.  Setup
  * writes the files (at most PB_FILES of `size` bytes, task i reads file
  * i mod PB_FILES) into a new directory under --dir or $TMPDIR, which
- * teardown removes.  After setup the files are in the page cache, so the
+ * teardown removes (`parbench run` passes a directory of the run's own as
+ * --dir and empties it after each cell, for a cell killed before its
+ * teardown).  After setup the files are in the page cache, so the
  * default measures reads from memory through the kernel; --direct reads
  * with O_DIRECT, past the cache, where the file system allows it (tmpfs,
  * for one, may not: setup says so and the cell fails).

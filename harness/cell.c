@@ -222,7 +222,8 @@ static int run_reps(const struct pb_cell_args *args, const struct pb_strategy *s
 }
 
 static int run_cell(const struct pb_cell_args *args, const struct pb_workload *workload,
-		    const struct pb_strategy *strategy, hwloc_topology_t topology)
+		    const struct pb_strategy *strategy, hwloc_topology_t topology,
+		    const struct pb_fault *fault)
 {
 	struct pb_job job = { .workload = workload, .tasks = args->tasks, .size = args->size,
 			      .io = args->io };
@@ -256,6 +257,7 @@ static int run_cell(const struct pb_cell_args *args, const struct pb_workload *w
 		goto out_setup;
 	}
 	run.loops = args->loops;
+	run.fault = *fault;
 	rc = run_reps(args, strategy, &run);
 	pb_run_destroy(&run);
 out_setup:
@@ -323,6 +325,7 @@ int pb_cell_main(int argc, char **argv)
 	const struct pb_strategy *strategy;
 	struct pb_cell_args args;
 	hwloc_topology_t topology;
+	struct pb_fault fault;
 	char why[256];
 	int rc;
 
@@ -332,10 +335,13 @@ int pb_cell_main(int argc, char **argv)
 	strategy = pb_strategy_find(args.strategy);
 	if (!workload || !strategy || args.workers == 0 || args.tasks == 0)
 		return send_error(0, "internal error: unknown workload or strategy");
+	/* The tests' fault injection (README, "Fault injection"); a typo there is no pass. */
+	if (pb_fault_parse(getenv("PARBENCH_FAULT"), args.strategy, &fault, why, sizeof(why)))
+		return send_error(0, why);
 	if (pb_topology_load(&topology, why, sizeof(why)))
 		return send_error(0, why);
 	pb_raise_fd_limit();
-	rc = run_cell(&args, workload, strategy, topology);
+	rc = run_cell(&args, workload, strategy, topology, &fault);
 	hwloc_topology_destroy(topology);
 	return rc;
 }

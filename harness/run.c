@@ -1,13 +1,17 @@
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "parse.h"
 #include "pin.h"
 #include "run.h"
+#include "strategy.h"
 
 int64_t pb_now_ns(void)
 {
@@ -87,8 +91,65 @@ void pb_worker_end(struct pb_run *run, unsigned worker)
 	note_cpu(&run->shared->workers[worker]);
 }
 
+int pb_fault_parse(const char *text, const char *strategy, struct pb_fault *fault,
+		   char *why, size_t whylen)
+{
+	static const char *const kinds[] = {
+		[PB_FAULT_CRASH] = "crash", [PB_FAULT_HANG] = "hang",
+		[PB_FAULT_CHECKSUM] = "checksum",
+	};
+	char copy[128], sub[64], *task, *only;
+
+	*fault = (struct pb_fault){ PB_FAULT_NONE, 0 };
+	if (!text)
+		return 0;
+	if (strlen(text) >= sizeof(copy) || !strchr(text, ':'))
+		goto malformed;
+	strcpy(copy, text);
+	task = strchr(copy, ':');
+	*task++ = '\0';
+	only = strchr(task, ':');
+	if (only)
+		*only++ = '\0';
+	for (int k = PB_FAULT_CRASH; k <= PB_FAULT_CHECKSUM; k++)
+		if (!strcmp(copy, kinds[k]))
+			fault->kind = (enum pb_fault_kind)k;
+	if (fault->kind == PB_FAULT_NONE ||
+	    pb_parse_u64(task, 0, UINT64_MAX, &fault->task, sub, sizeof(sub)) ||
+	    (only && !pb_strategy_find(only)))
+		goto malformed;
+	if (only && strcmp(only, strategy) != 0)
+		fault->kind = PB_FAULT_NONE;	/* only another strategy's cells get it */
+	return 0;
+malformed:
+	fault->kind = PB_FAULT_NONE;
+	snprintf(why, whylen, "malformed PARBENCH_FAULT=%.60s: want crash, hang or checksum, "
+		 "':' and a task number, optionally ':' and a strategy", text);
+	return -1;
+}
+
+/* Dies of SIGSEGV, or waits forever, whatever thread or process this is. */
+static void inject_fault(enum pb_fault_kind kind)
+{
+	sigset_t segv;
+
+	if (kind == PB_FAULT_CRASH) {
+		/* The default action, even where a sanitizer or a library caught it. */
+		signal(SIGSEGV, SIG_DFL);
+		sigemptyset(&segv);
+		sigaddset(&segv, SIGSEGV);
+		pthread_sigmask(SIG_UNBLOCK, &segv, NULL);
+		raise(SIGSEGV);
+	}
+	for (;;)
+		pause();
+}
+
 void pb_task_begin(struct pb_run *run, uint64_t task)
 {
+	if (run->fault.kind != PB_FAULT_NONE && run->fault.kind != PB_FAULT_CHECKSUM &&
+	    task == run->fault.task)
+		inject_fault(run->fault.kind);
 	run->shared->tasks[task].start_ns = pb_now_ns();
 }
 
@@ -96,6 +157,8 @@ void pb_task_end(struct pb_run *run, uint64_t task, uint64_t checksum, int error
 {
 	struct pb_task_record *record = &run->shared->tasks[task];
 
+	if (run->fault.kind == PB_FAULT_CHECKSUM && task == run->fault.task)
+		checksum ^= 0x5555555555555555;	/* every other bit flipped */
 	record->checksum = checksum;
 	record->error = error;
 	record->end_ns = pb_now_ns();

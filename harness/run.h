@@ -44,6 +44,17 @@ struct pb_shared {
 	struct pb_worker_record *workers;
 };
 
+/*
+ * A fault the tests ask for through PARBENCH_FAULT=KIND:TASK[:STRATEGY]
+ * (see pb_fault_parse): task TASK crashes, hangs or returns a wrong checksum.
+ */
+enum pb_fault_kind { PB_FAULT_NONE, PB_FAULT_CRASH, PB_FAULT_HANG, PB_FAULT_CHECKSUM };
+
+struct pb_fault {
+	enum pb_fault_kind kind;
+	uint64_t task;
+};
+
 struct pb_run {
 	const struct pb_job *job;
 	unsigned workers;
@@ -52,6 +63,7 @@ struct pb_run {
 	hwloc_cpuset_t *bind;		/* one per worker, or NULL: not pinned */
 	struct pb_shared *shared;	/* MAP_SHARED: forked workers write it too */
 	size_t shared_bytes;
+	struct pb_fault fault;		/* PB_FAULT_NONE but in the fault tests */
 	char error[256];
 };
 
@@ -59,6 +71,14 @@ int pb_run_init(struct pb_run *run, const struct pb_job *job, unsigned workers,
 		hwloc_topology_t topology, hwloc_cpuset_t *bind);
 void pb_run_reset(struct pb_run *run);
 void pb_run_destroy(struct pb_run *run);
+
+/*
+ * Reads PARBENCH_FAULT's value (NULL: no fault) for a cell of `strategy`:
+ * "crash:3", "hang:0", "checksum:7", optionally ":STRATEGY" after it to hit
+ * only that strategy's cells.  0, or -1 with why.
+ */
+int pb_fault_parse(const char *text, const char *strategy, struct pb_fault *fault,
+		   char *why, size_t whylen);
 
 /* The calls strategies make. */
 void pb_worker_begin(struct pb_run *run, unsigned worker);

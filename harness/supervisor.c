@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -56,6 +57,56 @@ static const char *show_warnings(void)
 	fwrite(warnings.text + warnings.shown, 1, warnings.len - warnings.shown, stderr);
 	warnings.shown = warnings.len;
 	return warnings.text;
+}
+
+/*
+ * io.file's files go into a directory of the run's own under --dir (or
+ * $TMPDIR), which is emptied after every cell and removed at the end: a cell
+ * killed by a signal or by --timeout never runs its workload's teardown.
+ */
+static char scratch[4096];		/* "" when the plan has no io.file cell */
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	if (ftw->level == 0)		/* the directory itself stays */
+		return 0;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+static void scratch_open(const struct pb_plan *plan, const struct pb_options *opts)
+{
+	const char *base = opts->io.dir ? opts->io.dir : getenv("TMPDIR");
+
+	for (size_t c = 0; c < plan->ncells; c++)
+		if (!strcmp(plan->cells[c].workload->name, "io.file")) {
+			snprintf(scratch, sizeof(scratch), "%s/parbench-XXXXXX", base ? base : "/tmp");
+			if (!mkdtemp(scratch)) {
+				pb_env_warn(warning_stream(), "cannot make a directory in %s (%s): a "
+					    "killed io.file cell will leave its files there",
+					    base ? base : "/tmp", strerror(errno));
+				scratch[0] = '\0';
+			}
+			return;
+		}
+}
+
+static void scratch_empty(void)
+{
+	if (scratch[0])
+		nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void scratch_close(void)
+{
+	scratch_empty();
+	if (scratch[0])
+		rmdir(scratch);
+	scratch[0] = '\0';
 }
 
 static void on_stop_signal(int sig)
@@ -112,6 +163,8 @@ static int start_cell(struct cell_process *p, const struct pb_cell *cell, unsign
 		.loops = cell->loops,
 		.io = opts->io,
 	};
+	if (scratch[0])
+		args.io.dir = scratch;
 	char **argv = pb_cell_argv("parbench", &args);
 	pid_t supervisor = getpid();
 	int fds[2];
@@ -281,6 +334,7 @@ static void run_cell(struct pb_cell *cell, unsigned reps, const struct pb_option
 	while (waitpid(p.pid, &status, 0) < 0 && errno == EINTR)
 		;
 	kill(-p.pid, SIGKILL);
+	scratch_empty();
 	describe_end(end, status, &p, (unsigned)(cell->nsamples - before), reps, cell,
 		     opts->timeout_s, out);
 	close(p.fd);
@@ -478,7 +532,9 @@ static int run_plan(struct pb_plan *plan, const struct pb_options *opts, struct 
 	size_t failed;
 
 	catch_stop_signals();
+	scratch_open(plan, opts);
 	visit_cells(plan, opts, out);
+	scratch_close();
 	pb_plan_summarize(plan);
 	if (pb_output_summary(out, plan))
 		fprintf(stderr, "parbench: cannot write %s/summary.csv: %s\n", out->dir,

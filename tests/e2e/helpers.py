@@ -35,6 +35,24 @@ def parbench(*args, timeout=300):
     return subprocess.run([PARBENCH, *args], capture_output=True, text=True, timeout=timeout)
 
 
+def cell_processes(tag):
+    """Pids of this test's parbench cell processes still alive, their forked worker processes
+    included (they share the cell's command line): those with the test's tag in their
+    environment (PARBENCH_TEST_TAG), so that other runs on the machine do not count.  (A
+    zombie's environ cannot be read, so this does not see zombies.)"""
+    pids = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                is_cell = b"__cell" in f.read()
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if is_cell and f"PARBENCH_TEST_TAG={tag}".encode() in f.read().split(b"\0"):
+                    pids.append(pid)
+        except OSError:
+            pass
+    return pids
+
+
 def read_csv(path):
     with open(path, newline="") as f:
         reader = csv.reader(f)

@@ -5,24 +5,7 @@ import subprocess
 import time
 import unittest
 
-from helpers import PARBENCH, ParbenchTest, Run, parbench
-
-
-def cell_processes(tag):
-    """Pids of this test's parbench cell processes still alive: those with the test's tag in
-    their environment, so that other runs on the machine do not count.  (A zombie's environ
-    cannot be read, so this does not see zombies.)"""
-    pids = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                is_cell = b"__cell" in f.read()
-            with open(f"/proc/{pid}/environ", "rb") as f:
-                if is_cell and f"PARBENCH_TEST_TAG={tag}".encode() in f.read().split(b"\0"):
-                    pids.append(pid)
-        except OSError:
-            pass
-    return pids
+from helpers import PARBENCH, ParbenchTest, Run, cell_processes, parbench
 
 
 class RobustnessTest(ParbenchTest):
@@ -32,6 +15,7 @@ class RobustnessTest(ParbenchTest):
         self.tag = f"{os.getpid()}-{self.id()}"
         os.environ["PARBENCH_TEST_TAG"] = self.tag
         self.addCleanup(os.environ.pop, "PARBENCH_TEST_TAG", None)
+
     def test_cpu_time_grows_with_task_size(self):
         user = {}
         for size in (2_000_000, 32_000_000):
