@@ -8,6 +8,7 @@
 #                   make report RUN=results/<run-id> [RUN2=results/<run-id>]
 #   make test       unit and end-to-end tests
 #   make test-asan  the same tests, built with AddressSanitizer and UBSan
+#   make fuzz       libFuzzer on the parsers, FUZZ_TIME seconds each (default 60)
 #   make deps       install the Debian packages parbench needs
 #   make clean      remove what the build made (results/ and plots/ stay)
 
@@ -43,7 +44,7 @@ OUT ?= results
 RUN ?= $(OUT)/latest
 BENCH_ARGS ?=
 
-.PHONY: all bench bench-granularity plots report test test-asan deps clean
+.PHONY: all bench bench-granularity plots report test test-asan deps clean fuzz
 
 all: $(BIN)
 
@@ -107,6 +108,37 @@ test: $(BIN) $(UNIT_TESTS)
 test-asan:
 	$(MAKE) VARIANT=asan test
 
+# libFuzzer on the parsers (tests/fuzz/*.c), built with clang into .build/fuzz
+# whatever the VARIANT: the parsers with coverage, ASan and UBSan, the rest of
+# the library plain.  FUZZ_SMOKE=1: a short run of each, its seeds and its
+# regression inputs replayed (tests/run.sh does that).
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 60
+FUZZ_DIR := .build/fuzz
+FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/*.c)))
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
+FUZZ_PARSERS := $(FUZZ_DIR)/harness/http.o $(FUZZ_DIR)/harness/parse.o \
+		$(FUZZ_DIR)/harness/pin.o $(FUZZ_DIR)/harness/sample.o
+FUZZ_PLAIN := $(filter-out $(FUZZ_PARSERS),$(LIB_OBJECTS:$(OBJDIR)/%=$(FUZZ_DIR)/%))
+FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -fopenmp -Wall -Wextra $(if $(WERROR),-Werror) \
+	      $(shell pkg-config --cflags $(PKGS))
+
+fuzz: $(FUZZ_BINS)
+	bash tests/fuzz/run.sh $(if $(FUZZ_SMOKE),--smoke,--time $(FUZZ_TIME)) $(FUZZ_TARGETS)
+
+$(FUZZ_BINS): $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_PARSERS) $(FUZZ_PLAIN)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -O1 -fsanitize=fuzzer $(FUZZ_SANITIZE) -MMD -MP -MF $@.d \
+		-o $@ $(filter %.c %.o,$^) $(shell pkg-config --libs $(PKGS)) -lhttp_parser -lm -lpthread
+
+$(FUZZ_PARSERS): $(FUZZ_DIR)/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -O1 -fsanitize=fuzzer-no-link $(FUZZ_SANITIZE) -MMD -MP -c -o $@ $<
+
+$(FUZZ_PLAIN): $(FUZZ_DIR)/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -O0 -MMD -MP -c -o $@ $<
+
 deps:
 	@pkg-config --exists $(PKGS) criterion && command -v gnuplot >/dev/null \
 		&& [ -f /usr/include/http_parser.h ] \
@@ -118,3 +150,4 @@ clean:
 FORCE:
 
 -include $(OBJECTS:.o=.d) $(UNIT_OBJECTS:.o=.d)
+-include $(FUZZ_PARSERS:.o=.d) $(FUZZ_PLAIN:.o=.d) $(FUZZ_BINS:=.d)

@@ -260,6 +260,81 @@ uint64_t pb_http_reader_checksum(const struct pb_http_reader *r)
 	return pb_mix64(a ^ pb_mix64(r->body_len)) ^ b;
 }
 
+/* ---- The request reader ---- */
+
+static struct pb_http_requests *requests_of(http_parser *parser)
+{
+	return (struct pb_http_requests *)((char *)parser -
+					   offsetof(struct pb_http_requests, parser));
+}
+
+static int on_request_begin(http_parser *parser)
+{
+	requests_of(parser)->url_hash = FNV_OFFSET;
+	return 0;
+}
+
+/* The URL may come in pieces: FNV-1a goes on where the last piece ended. */
+static int on_request_url(http_parser *parser, const char *at, size_t len)
+{
+	struct pb_http_requests *r = requests_of(parser);
+
+	r->url_hash = fnv1a(r->url_hash, at, len);
+	return 0;
+}
+
+/* Pauses after the last request, and when on_request asks to. */
+static int on_request_complete(http_parser *parser)
+{
+	struct pb_http_requests *r = requests_of(parser);
+	struct pb_http_request req = {
+		.key = pb_mix64(r->url_hash),
+		.method = parser->method,
+		.keep_alive = http_should_keep_alive(parser) && !parser->upgrade,
+	};
+	bool stop = r->on_request(r->data, &req);
+
+	r->last = !req.keep_alive;
+	if (stop || r->last)
+		http_parser_pause(parser, 1);
+	return 0;
+}
+
+static const http_parser_settings request_settings = {
+	.on_message_begin = on_request_begin,
+	.on_url = on_request_url,
+	.on_message_complete = on_request_complete,
+};
+
+void pb_http_requests_init(struct pb_http_requests *r,
+			   bool (*on_request)(void *data, const struct pb_http_request *req),
+			   void *data)
+{
+	*r = (struct pb_http_requests){ .on_request = on_request, .data = data };
+	http_parser_init(&r->parser, HTTP_REQUEST);
+}
+
+enum pb_http_feed pb_http_requests_feed(struct pb_http_requests *r, const char *data,
+					size_t len, size_t *used)
+{
+	*used = 0;
+	if (r->last)
+		return PB_HTTP_LAST;
+	/* Unpausing a parser in an error state is an assertion in http_parser. */
+	if (HTTP_PARSER_ERRNO(&r->parser) != HPE_OK && HTTP_PARSER_ERRNO(&r->parser) != HPE_PAUSED)
+		return PB_HTTP_BAD;
+	http_parser_pause(&r->parser, 0);
+	*used = http_parser_execute(&r->parser, &request_settings, data, len);
+	switch (HTTP_PARSER_ERRNO(&r->parser)) {
+	case HPE_OK:
+		return PB_HTTP_MORE;
+	case HPE_PAUSED:
+		return r->last ? PB_HTTP_LAST : PB_HTTP_PAUSED;
+	default:
+		return PB_HTTP_BAD;
+	}
+}
+
 /* ---- The server ---- */
 
 #define EVENTS 512			/* epoll events per wait */
@@ -294,8 +369,7 @@ struct conn {
 	struct pb_http_server *srv;
 	int fd;
 	uint32_t events;		/* registered with epoll */
-	http_parser parser;
-	uint64_t url_hash;		/* of the request being parsed */
+	struct pb_http_requests requests;
 	struct pending queue[QUEUE];	/* answered in order */
 	unsigned first, count;
 	uint64_t sent;			/* bytes of the first response written */
@@ -374,55 +448,30 @@ static uint64_t response_length(const struct pb_http_server *srv, const struct p
 	return head_of(srv, p)->len + (body ? srv->size : 0);
 }
 
-static void queue_push(struct conn *c, enum answer answer, bool head_only, bool keep_alive)
+static void queue_push(struct conn *c, enum answer answer, uint64_t key, bool head_only,
+		       bool keep_alive)
 {
 	const struct pb_http_server *srv = c->srv;
 
 	c->queue[(c->first + c->count++) % QUEUE] = (struct pending){
 		.due_ns = srv->now_ns + (answer == ANSWER_BAD_REQUEST ? 0 : srv->delay_ns),
-		.key = pb_mix64(c->url_hash),
+		.key = key,
 		.answer = (unsigned char)answer,
 		.head_only = head_only,
 		.keep_alive = keep_alive,
 	};
 }
 
-static int on_request_begin(http_parser *parser)
+/* Queues the request's answer; a full queue pauses the parsing. */
+static bool on_request(void *data, const struct pb_http_request *req)
 {
-	struct conn *c = parser->data;
+	struct conn *c = data;
+	bool get = req->method == HTTP_GET, head = req->method == HTTP_HEAD;
 
-	c->url_hash = FNV_OFFSET;
-	return 0;
+	queue_push(c, get || head ? ANSWER_OK : ANSWER_BAD_METHOD, req->key, head,
+		   req->keep_alive);
+	return c->count == QUEUE;
 }
-
-static int on_request_url(http_parser *parser, const char *at, size_t len)
-{
-	struct conn *c = parser->data;
-
-	c->url_hash = fnv1a(c->url_hash, at, len);
-	return 0;
-}
-
-/* Pauses after the last request, and when the queue is full. */
-static int on_request_complete(http_parser *parser)
-{
-	struct conn *c = parser->data;
-	bool keep_alive = http_should_keep_alive(parser) && !parser->upgrade;
-	bool get = parser->method == HTTP_GET, head = parser->method == HTTP_HEAD;
-
-	queue_push(c, get || head ? ANSWER_OK : ANSWER_BAD_METHOD, head, keep_alive);
-	if (!keep_alive)
-		c->reading = false;
-	if (!keep_alive || c->count == QUEUE)
-		http_parser_pause(parser, 1);
-	return 0;
-}
-
-static const http_parser_settings request_settings = {
-	.on_message_begin = on_request_begin,
-	.on_url = on_request_url,
-	.on_message_complete = on_request_complete,
-};
 
 static void hold_input(struct conn *c, const char *data, size_t len)
 {
@@ -440,17 +489,18 @@ static void feed_requests(struct conn *c, const char *data, size_t len)
 {
 	size_t used;
 
-	http_parser_pause(&c->parser, 0);
-	used = http_parser_execute(&c->parser, &request_settings, data, len);
-	switch (HTTP_PARSER_ERRNO(&c->parser)) {
-	case HPE_OK:
+	switch (pb_http_requests_feed(&c->requests, data, len, &used)) {
+	case PB_HTTP_MORE:
 		return;
-	case HPE_PAUSED:
-		if (c->reading && used < len)
+	case PB_HTTP_PAUSED:
+		if (used < len)
 			hold_input(c, data + used, len - used);
 		return;
-	default:
-		queue_push(c, ANSWER_BAD_REQUEST, false, false);
+	case PB_HTTP_LAST:
+		c->reading = false;
+		return;
+	case PB_HTTP_BAD:
+		queue_push(c, ANSWER_BAD_REQUEST, 0, false, false);
 		c->reading = false;
 	}
 }
@@ -695,8 +745,7 @@ static void conn_open(struct pb_http_server *srv, int fd)
 		.reading = true,
 		.timer_ns = INT64_MAX,
 	};
-	http_parser_init(&c->parser, HTTP_REQUEST);
-	c->parser.data = c;
+	pb_http_requests_init(&c->requests, on_request, c);
 	/* A response written in two parts must not wait for an ACK (Nagle). */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	ev.data.ptr = c;

@@ -47,6 +47,44 @@ int pb_http_parse_url(const char *url, struct pb_http_target *out, char *why, si
 uint64_t pb_http_path_key(const char *target, size_t len);
 void pb_http_body_fill(uint64_t key, uint64_t offset, unsigned char *buf, size_t len);
 
+/*
+ * The server's request reader: parses a connection's requests as they
+ * arrive, pipelined or cut anywhere, and reports each one at its end.
+ */
+struct pb_http_request {
+	uint64_t key;			/* of its target: pb_http_path_key of the URL */
+	enum http_method method;
+	bool keep_alive;		/* false: the connection's last request */
+};
+
+enum pb_http_feed {
+	PB_HTTP_MORE,			/* all bytes parsed: more may come */
+	PB_HTTP_PAUSED,			/* on_request asked to stop after a request */
+	PB_HTTP_LAST,			/* a request that is not kept alive ended: no more */
+	PB_HTTP_BAD,			/* malformed: nothing more can be parsed */
+};
+
+struct pb_http_requests {
+	http_parser parser;
+	uint64_t url_hash;		/* of the request being parsed */
+	bool last;			/* a request that is not kept alive ended */
+	/* Called at the end of each request; true stops the parsing there. */
+	bool (*on_request)(void *data, const struct pb_http_request *req);
+	void *data;
+};
+
+void pb_http_requests_init(struct pb_http_requests *r,
+			   bool (*on_request)(void *data, const struct pb_http_request *req),
+			   void *data);
+
+/*
+ * Parses data[0..len) up to the end of the bytes, a pause, the last request
+ * or an error; *used says how many bytes it took.  After a pause, feed the
+ * rest again; after LAST or BAD, every feed returns the same and uses none.
+ */
+enum pb_http_feed pb_http_requests_feed(struct pb_http_requests *r, const char *data,
+					size_t len, size_t *used);
+
 struct pb_http_server_config {
 	const char *host;		/* a numeric IPv4 or IPv6 address to listen on */
 	uint16_t port;			/* 0: an ephemeral port */

@@ -17,6 +17,20 @@ echo "== end-to-end tests ($PARBENCH)"
 "$python" -m unittest discover --start-directory tests/e2e --top-level-directory tests/e2e \
 	--pattern 'test_*.py' --verbose || failed=1
 
+# libFuzzer targets of the parsers (tests/fuzz/): their seeds and regression
+# inputs, then a short run of each.  Needs clang with libFuzzer, else skipped.
+echo "== fuzz smoke"
+if ! command -v "${FUZZ_CC:-clang}" >/dev/null 2>&1; then
+	echo "fuzz smoke: skipped, no ${FUZZ_CC:-clang} (bash scripts/install-deps.sh installs it)"
+elif ! echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' |
+	"${FUZZ_CC:-clang}" -x c -fsanitize=fuzzer,address -o /dev/null - >/dev/null 2>&1; then
+	echo "fuzz smoke: skipped, ${FUZZ_CC:-clang} cannot link libFuzzer (install libclang-rt-dev)"
+else
+	start=$SECONDS
+	make --no-print-directory -s fuzz FUZZ_SMOKE=1 || failed=1
+	echo "fuzz smoke: $((SECONDS - start)) s"
+fi
+
 if ((failed)); then
 	echo "tests: FAILED"
 	exit 1
