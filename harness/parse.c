@@ -66,28 +66,64 @@ int pb_parse_seconds(const char *text, double lo, double hi, double *out,
 	return 0;
 }
 
-static int list_has(const struct pb_list *list, uint64_t value)
-{
-	for (size_t i = 0; i < list->n; i++)
-		if (list->v[i] == value)
-			return 1;
-	return 0;
-}
-
+/* Duplicates are looked for once the list is whole (list_check_twice). */
 static int list_append(struct pb_list *list, uint64_t value, char *why, size_t whylen)
 {
 	uint64_t *grown;
 
-	if (list_has(list, value))
-		return reason(why, whylen, "%llu is given twice", (unsigned long long)value);
 	if (list->n == PB_LIST_MAX)
 		return reason(why, whylen, "more than %d items", PB_LIST_MAX);
-	grown = realloc(list->v, (list->n + 1) * sizeof(*grown));
-	if (!grown)
-		return reason(why, whylen, "out of memory");
-	list->v = grown;
+	/* Room doubles at each power of two: a range of 10000 is not 10000 reallocs. */
+	if ((list->n & (list->n - 1)) == 0) {
+		grown = realloc(list->v, (list->n ? 2 * list->n : 1) * sizeof(*grown));
+		if (!grown)
+			return reason(why, whylen, "out of memory");
+		list->v = grown;
+	}
 	list->v[list->n++] = value;
 	return 0;
+}
+
+struct position {
+	uint64_t value;
+	size_t index;
+};
+
+static int by_value_then_index(const void *a, const void *b)
+{
+	const struct position *x = a, *y = b;
+
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/*
+ * Names the value given twice whose second time comes first in the list,
+ * as a check at each append would; by sorting, as the list may have 10000
+ * items.
+ */
+static int list_check_twice(const struct pb_list *list, char *why, size_t whylen)
+{
+	struct position *p = malloc(list->n * sizeof(*p));
+	size_t first_repeat = SIZE_MAX;
+	uint64_t value = 0;
+
+	if (!p)
+		return reason(why, whylen, "out of memory");
+	for (size_t i = 0; i < list->n; i++)
+		p[i] = (struct position){ list->v[i], i };
+	qsort(p, list->n, sizeof(*p), by_value_then_index);
+	for (size_t i = 1; i < list->n; i++) {
+		if (p[i].value == p[i - 1].value && p[i].index < first_repeat) {
+			first_repeat = p[i].index;
+			value = p[i].value;
+		}
+	}
+	free(p);
+	if (first_repeat == SIZE_MAX)
+		return 0;
+	return reason(why, whylen, "%llu is given twice", (unsigned long long)value);
 }
 
 /* One item of a list: "7" or "2-5". */
@@ -129,9 +165,14 @@ int pb_parse_list(const char *text, uint64_t lo, uint64_t hi,
 			return -1;
 		}
 		if (!item[len])
-			return 0;
+			break;
 		item += len + 1;
 	}
+	if (list_check_twice(out, why, whylen)) {
+		pb_list_free(out);
+		return -1;
+	}
+	return 0;
 }
 
 void pb_list_free(struct pb_list *list)
