@@ -8,6 +8,8 @@
 #                   make report RUN=results/<run-id> [RUN2=results/<run-id>]
 #   make test       unit and end-to-end tests
 #   make test-asan  the same tests, built with AddressSanitizer and UBSan
+#   make test-tsan  the end-to-end tests of the threaded strategies, built with
+#                   ThreadSanitizer (clang, LLVM's libomp and its Archer tool)
 #   make fuzz       libFuzzer on the parsers, FUZZ_TIME seconds each (default 60)
 #   make deps       install the Debian packages parbench needs
 #   make clean      remove what the build made (results/ and plots/ stay)
@@ -23,12 +25,20 @@ PKGS := hwloc jansson libuv gsl
 ifeq ($(VARIANT),asan)
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 BIN := $(OBJDIR)/parbench
+else ifeq ($(VARIANT),tsan)
+# TSan sees OpenMP's synchronization only in LLVM's libomp (clang's -fopenmp
+# links it), through its Archer tool: tests/tsan.sh loads that.
+CC = clang
+SANITIZE := -fsanitize=thread -fno-omit-frame-pointer
+OPTIMIZE := -O1
+BIN := $(OBJDIR)/parbench
 else
 BIN := parbench
 endif
+OPTIMIZE ?= -O2
 
 # Recursive (=), so pkg-config runs after `deps` has installed what it finds.
-CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -O2 -g -fopenmp -Wall -Wextra $(if $(WERROR),-Werror) \
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPTIMIZE) -g -fopenmp -Wall -Wextra $(if $(WERROR),-Werror) \
 	     $(SANITIZE) $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
 LDLIBS_ALL = -fopenmp $(SANITIZE) $(shell pkg-config --libs $(PKGS)) -lhttp_parser -lm -lpthread $(LDLIBS)
 GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
@@ -44,7 +54,7 @@ OUT ?= results
 RUN ?= $(OUT)/latest
 BENCH_ARGS ?=
 
-.PHONY: all bench bench-granularity plots report test test-asan deps clean fuzz
+.PHONY: all bench bench-granularity plots report test test-asan test-tsan deps clean fuzz
 
 all: $(BIN)
 
@@ -107,6 +117,16 @@ test: $(BIN) $(UNIT_TESTS)
 
 test-asan:
 	$(MAKE) VARIANT=asan test
+
+# ThreadSanitizer over the end-to-end tests that run the threaded strategies
+# (tests/tsan.sh says which); Criterion's unit tests cannot run under TSan.
+TSAN_BIN := .build/tsan/parbench
+
+test-tsan:
+	@command -v clang >/dev/null && bash tests/tsan.sh --check 2>/dev/null \
+		|| bash scripts/install-deps.sh
+	$(MAKE) VARIANT=tsan $(TSAN_BIN)
+	PARBENCH=$(abspath $(TSAN_BIN)) bash tests/tsan.sh
 
 # libFuzzer on the parsers (tests/fuzz/*.c), built with clang into .build/fuzz
 # whatever the VARIANT: the parsers with coverage, ASan and UBSan, the rest of

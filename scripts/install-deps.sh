@@ -11,9 +11,9 @@ packages=(
 	libuv1-dev            # the evloop-uv strategies
 	libhttp-parser-dev    # io.http's client and server (Node's http_parser)
 	libcriterion-dev      # unit tests
-	clang                 # make fuzz and the tests' fuzz smoke stage (libFuzzer)
-	libclang-rt-dev       # clang's libFuzzer and sanitizer runtimes (only recommended by clang)
-	libomp-dev            # clang's OpenMP, for the library the fuzz targets link
+	clang                 # make fuzz and the tests' fuzz smoke stage (libFuzzer), make test-tsan
+	libclang-rt-dev       # clang's libFuzzer and sanitizer runtimes, TSan's (only recommended by clang)
+	libomp-dev            # clang's OpenMP: the fuzz targets' library; make test-tsan (libarcher.so)
 	gnuplot-nox           # plots
 	python3               # the end-to-end tests, plot.sh reading meta.json (standard library)
 	python3-matplotlib    # make report: scripts/report.py's plots
