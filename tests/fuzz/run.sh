@@ -57,8 +57,10 @@ for target in "$@"; do
 		echo "fuzz: $target FAILED (exit $rc) after $((SECONDS - start)) s; the end of $log:"
 		tail -n 40 "$log"
 	else
-		printf 'fuzz: %-14s ok, %s executions, %s per second, %d s\n' "$target" \
-			"${execs:-?}" "${speed:-?}" $((SECONDS - start))
+		# libFuzzer counts its speed in whole seconds: a run under one second says 0.
+		[[ ${speed:-0} != 0 ]] && speed=", $speed per second" || speed=""
+		printf 'fuzz: %-14s ok, %s executions%s, %d s\n' "$target" "${execs:-?}" "$speed" \
+			$((SECONDS - start))
 	fi
 done
 
