@@ -378,6 +378,7 @@ struct conn {
 	unsigned timers;		/* heap entries pointing here */
 	int64_t timer_ns;		/* one of them fires by then; INT64_MAX: unknown */
 	int64_t linger_ns;		/* draining: close at this time */
+	int64_t input_ns;		/* when its last bytes came, or it was accepted */
 	bool reading;			/* more requests may come */
 	bool blocked;			/* the socket's send buffer is full */
 	bool peer_done;			/* the client sent its EOF */
@@ -396,6 +397,7 @@ struct pb_http_server {
 	int reserve_fd;			/* given up to accept and shed a connection at EMFILE */
 	uint16_t port;
 	int64_t delay_ns;
+	int64_t idle_ns;		/* see pb_http_server_config's idle_s */
 	uint64_t size;
 	int64_t now_ns;			/* of this loop iteration */
 	struct response_head heads[ANSWERS][2];	/* [answer][keep_alive] */
@@ -669,6 +671,12 @@ static void update_events(struct conn *c)
 		c->events = ev.events;
 }
 
+/* Nothing to answer or send: only the client's next bytes can move it. */
+static bool waiting_for_input(const struct conn *c)
+{
+	return c->reading && !c->count && !c->held && !c->blocked && !c->draining;
+}
+
 /* After input, a timer or writability: answer what is due, then wait for the rest. */
 static void service(struct conn *c)
 {
@@ -688,6 +696,10 @@ static void service(struct conn *c)
 		arm(c, c->queue[c->first].due_ns);
 		if (c->closed)
 			return;
+	} else if (waiting_for_input(c)) {
+		arm(c, c->input_ns + c->srv->idle_ns);	/* a client cut short must not stay */
+		if (c->closed)
+			return;
 	}
 	update_events(c);
 }
@@ -704,6 +716,7 @@ static void on_readable(struct conn *c)
 	}
 	if (c->draining)		/* discarded */
 		return;
+	c->input_ns = c->srv->now_ns;
 	if (n == 0) {
 		c->peer_done = true;
 		c->reading = false;
@@ -744,6 +757,7 @@ static void conn_open(struct pb_http_server *srv, int fd)
 		.events = EPOLLIN,
 		.reading = true,
 		.timer_ns = INT64_MAX,
+		.input_ns = srv->now_ns,
 	};
 	pb_http_requests_init(&c->requests, on_request, c);
 	/* A response written in two parts must not wait for an ACK (Nagle). */
@@ -759,6 +773,7 @@ static void conn_open(struct pb_http_server *srv, int fd)
 	if (srv->conns)
 		srv->conns->prev = c;
 	srv->conns = c;
+	arm(c, c->input_ns + srv->idle_ns);	/* one that never sends a byte goes too */
 }
 
 /*
@@ -816,6 +831,8 @@ static void run_timers(struct pb_http_server *srv)
 				conn_close(c);
 			else
 				arm(c, c->linger_ns);
+		} else if (waiting_for_input(c) && c->input_ns + srv->idle_ns <= srv->now_ns) {
+			conn_close(c);
 		} else {
 			service(c);
 		}
@@ -926,6 +943,7 @@ int pb_http_server_open(const struct pb_http_server_config *cfg, struct pb_http_
 		return refuse(why, whylen, "out of memory");
 	srv->epfd = srv->listen_fd = srv->reserve_fd = -1;
 	srv->delay_ns = llround(cfg->delay_s * 1e9);
+	srv->idle_ns = llround((cfg->idle_s > 0 ? cfg->idle_s : PB_HTTP_IDLE_S) * 1e9);
 	srv->size = cfg->size;
 	write_heads(srv);
 	pb_raise_fd_limit();

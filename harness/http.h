@@ -90,7 +90,14 @@ struct pb_http_server_config {
 	uint16_t port;			/* 0: an ephemeral port */
 	double delay_s;			/* before each answer */
 	uint64_t size;			/* bytes of each 200 response's body */
+	/*
+	 * A connection that owes no answer and sends nothing for this long (a
+	 * request cut short, or an idle keep-alive) is closed; 0: PB_HTTP_IDLE_S.
+	 */
+	double idle_s;
 };
+
+#define PB_HTTP_IDLE_S 10.0
 
 struct pb_http_server;
 

@@ -32,6 +32,8 @@ static const char serve_help[] =
 	"      --port N        0 to 65535; 0: any free port (default: 8080)\n"
 	"      --delay SEC     before each answer, 0 to 60 (default: 0.02)\n"
 	"      --size BYTES    of each body (default: 1024)\n"
+	"      --idle SEC      close a connection that owes no answer and sends\n"
+	"                      nothing for this long, 0.001 to 3600 (default: 10)\n"
 	"  -h, --help          this help\n"
 	"  -V, --version       the version\n";
 
@@ -40,6 +42,7 @@ enum {
 	OPT_PORT,
 	OPT_DELAY,
 	OPT_SIZE,
+	OPT_IDLE,
 };
 
 static const struct option serve_options[] = {
@@ -47,6 +50,7 @@ static const struct option serve_options[] = {
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "delay", required_argument, NULL, OPT_DELAY },
 	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "idle", required_argument, NULL, OPT_IDLE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -95,6 +99,12 @@ static int parse_option(int opt, const char *arg, struct pb_http_server_config *
 		fprintf(stderr, "parbench serve: --size '%s': %s; allowed: a whole number "
 			"from 0 to %llu\n", arg, why, (unsigned long long)PB_MAX_SIZE);
 		return 2;
+	case OPT_IDLE:
+		if (pb_parse_seconds(arg, 0.001, 3600, &cfg->idle_s, why, sizeof(why)) == 0)
+			return 0;
+		fprintf(stderr, "parbench serve: --idle '%s': %s; allowed: seconds from 0.001 "
+			"to 3600\n", arg, why);
+		return 2;
 	}
 	return 2;
 }
@@ -122,7 +132,7 @@ static int parse_args(int argc, char **argv, struct pb_http_server_config *cfg)
 		}
 		if (opt == '?') {
 			fprintf(stderr, "parbench serve: '%s' is not an option; allowed: --host, "
-				"--port, --delay, --size, --help, --version\n", argv[optind - 1]);
+				"--port, --delay, --size, --idle, --help, --version\n", argv[optind - 1]);
 			return 2;
 		}
 		if ((rc = parse_option(opt, optarg, cfg)))
@@ -130,7 +140,7 @@ static int parse_args(int argc, char **argv, struct pb_http_server_config *cfg)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "parbench serve: '%s' is not an option; allowed: --host, --port, "
-			"--delay, --size, --help, --version\n", argv[optind]);
+			"--delay, --size, --idle, --help, --version\n", argv[optind]);
 		return 2;
 	}
 	return -1;

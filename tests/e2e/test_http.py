@@ -156,10 +156,12 @@ class ServeTest(unittest.TestCase):
     """`parbench serve --port 0`, spoken to with http.client and raw sockets."""
 
     SIZE = 2000000
+    IDLE = 0.5
 
     def setUp(self):
         self.server = subprocess.Popen(
-            [PARBENCH, "serve", "--port", "0", "--delay", "0", "--size", str(self.SIZE)],
+            [PARBENCH, "serve", "--port", "0", "--delay", "0", "--size", str(self.SIZE),
+             "--idle", str(self.IDLE)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.server.stdout.readline().rstrip("\n")
         match = LISTENING.match(line)
@@ -178,6 +180,40 @@ class ServeTest(unittest.TestCase):
         conn.request("GET", path)
         response = conn.getresponse()
         return response, response.read()
+
+    def closed_within(self, sock, seconds):
+        """True when the server closes sock within `seconds` (reading what it sends)."""
+        sock.settimeout(seconds)
+        try:
+            while sock.recv(65536):
+                pass
+            return True
+        except (socket.timeout, TimeoutError):
+            return False
+
+    def test_cut_short_and_silent_clients_are_closed_after_idle(self):
+        with socket.create_connection(("127.0.0.1", self.port)) as cut, \
+                socket.create_connection(("127.0.0.1", self.port)) as silent:
+            cut.sendall(b"GET /x HTTP/1.1\r\nHost: te")
+            self.assertTrue(self.closed_within(cut, 10 * self.IDLE))
+            self.assertTrue(self.closed_within(silent, 10 * self.IDLE))
+        self.assertIsNone(self.server.poll())
+
+    def test_a_client_that_is_slow_but_sending_is_answered(self):
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
+            for part in (b"GET /x HTTP/1.1\r\n", b"Host: test\r\n", b"\r\n"):
+                s.sendall(part)
+                time.sleep(self.IDLE * 0.6)     # each pause shorter than --idle
+            self.assertTrue(s.recv(64).startswith(b"HTTP/1.1 200 "))
+
+    def test_oversized_headers_get_400_and_a_close(self):
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
+            s.sendall(b"GET /x HTTP/1.1\r\nX-Big: " + b"a" * 200000 + b"\r\n\r\n")
+            answer = b""
+            while data := s.recv(65536):
+                answer += data
+            self.assertTrue(answer.startswith(b"HTTP/1.1 400 "), answer[:80])
+        self.assertIsNone(self.server.poll())
 
     def test_keep_alive_and_content(self):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
