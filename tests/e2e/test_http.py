@@ -1,4 +1,5 @@
 """io.http under every strategy, against --url, and `parbench serve` on its own."""
+import csv
 import http.client
 import os
 import re
@@ -133,6 +134,58 @@ class UrlTest(ParbenchTest):
         with conn:
             conn.recv(4096)
             conn.sendall(b"SSH-2.0-OpenSSH_9.2\r\n")
+
+
+class MisbehavingServerTest(ParbenchTest):
+    """A server that answers parbench's check before the run, then misbehaves: every cell
+    becomes an error row, and the run ends; nothing crashes or hangs."""
+
+    ANSWERS = {
+        "garbage": b"NOT HTTP AT ALL\r\n\r\n",
+        "short": b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc",
+        "early": b"",
+        "error": b"HTTP/1.1 500 Oops\r\nContent-Length: 0\r\n\r\n",
+    }
+
+    def serve(self, listener, answer):
+        first = True
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return      # the listener was closed: the test is over
+            with conn:
+                conn.recv(65536)
+                if first:   # the check before the run gets a proper answer
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n"
+                                 b"Connection: close\r\n\r\nabc")
+                    first = False
+                else:
+                    conn.sendall(answer)
+
+    def test_every_misbehaviour_is_an_error_row(self):
+        for name, answer in self.ANSWERS.items():
+            with self.subTest(name), socket.socket() as listener:
+                listener.bind(("127.0.0.1", 0))
+                listener.listen(64)
+                thread = threading.Thread(target=self.serve, args=(listener, answer))
+                thread.start()
+                out = os.path.join(self.out, name)
+                result = parbench("run", "-w", "io.http", "-s", "seq,pthreads,evloop-epoll",
+                                  "-n", "2", "--tasks", "2", "--reps", "1", "--warmup", "0",
+                                  "--timeout", "10", "--url",
+                                  "http://127.0.0.1:%d/" % listener.getsockname()[1],
+                                  "--out", out)
+                listener.shutdown(socket.SHUT_RDWR)
+                listener.close()
+                thread.join()
+                self.assertEqual(result.returncode, 1, result.stderr)
+                with open(os.path.join(out, "latest", "raw.csv")) as f:
+                    rows = list(csv.DictReader(f))
+                self.assertEqual(len(rows), 3)
+                for row in rows:
+                    self.assertEqual(row["ok"], "0", row)
+                    self.assertNotIn("timed out", row["error"], row)
 
 
 def free_port():

@@ -1,7 +1,8 @@
-"""Work is real; a hung cell becomes an error row; Ctrl-C keeps what was measured."""
+"""Work is real; a hung cell becomes an error row; SIGINT and SIGTERM keep what was measured."""
 import os
 import signal
 import subprocess
+import tempfile
 import time
 import unittest
 
@@ -37,23 +38,23 @@ class RobustnessTest(ParbenchTest):
         self.assertEqual(run.summary[0]["ok"], "0")
         self.assertEqual(cell_processes(self.tag), [])
 
-    def test_sigint_keeps_what_was_measured(self):
-        proc = subprocess.Popen([PARBENCH, "run", "-w", "cpu.sumsq", "-s", "seq,pthreads",
-                                 "-n", "1,2", "--tasks", "2", "--size", "20000000", "--reps", "50",
-                                 "--out", self.out], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
-        raw = os.path.join(self.out, "latest")
+    def interrupt(self, sig, *args, env=None):
+        """Starts a long run, sends sig once rows are written, returns (exit status, Run)."""
+        proc = subprocess.Popen([PARBENCH, "run", *args, "--reps", "50", "--out", self.out],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=env)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             runs = [d for d in os.listdir(self.out) if d != "latest"]
             if runs and os.path.getsize(os.path.join(self.out, runs[0], "raw.csv")) > 300:
                 break
             time.sleep(0.05)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         proc.communicate(timeout=60)
-        self.assertEqual(proc.returncode, 130)
-        run = Run(self.out)
-        self.assertEqual(run.meta["status"], "interrupted by SIGINT")
+        return proc.returncode, Run(self.out)
+
+    def assert_kept_what_was_measured(self, run, signame):
+        self.assertEqual(run.meta["status"], f"interrupted by {signame}")
         self.assertGreaterEqual(len(run.raw), 1)
         self.assertTrue(all(len(row) == len(run.raw_header) for row in run.raw))
         # A cell in flight becomes one "interrupted" row; between two cells there is none.
@@ -62,9 +63,24 @@ class RobustnessTest(ParbenchTest):
         self.assertTrue(all("interrupted" in error for error in errors), errors)
         if errors:
             self.assertNotEqual(run.raw[-1]["ok"], "1")
-        self.assertTrue(os.path.islink(raw))
+        self.assertTrue(os.path.islink(os.path.join(self.out, "latest")))
+        self.assertTrue(run.summary, "summary.csv has the cells that ran")
         self.assertEqual(cell_processes(self.tag), [])
 
+    def test_sigint_keeps_what_was_measured(self):
+        status, run = self.interrupt(signal.SIGINT, "-w", "cpu.sumsq", "-s", "seq,pthreads",
+                                     "-n", "1,2", "--tasks", "2", "--size", "20000000")
+        self.assertEqual(status, 130)
+        self.assert_kept_what_was_measured(run, "SIGINT")
+
+    def test_sigterm_keeps_what_was_measured_and_removes_temporary_files(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            status, run = self.interrupt(signal.SIGTERM, "-w", "io.file", "-s", "seq,pthreads",
+                                         "-n", "2", "--tasks", "256", "--size", "65536",
+                                         env={**os.environ, "TMPDIR": tmp})
+            self.assertEqual(os.listdir(tmp), [], "io.file's files are gone")
+        self.assertEqual(status, 143)
+        self.assert_kept_what_was_measured(run, "SIGTERM")
 
 if __name__ == "__main__":
     unittest.main()
