@@ -22,6 +22,7 @@
 
 #include "../benchmarks/workload.h"
 #include "compare.h"
+#include "output.h"
 #include "parse.h"
 #include "stats.h"
 #include "strategy.h"
@@ -787,31 +788,6 @@ static void print_text(FILE *f, const struct report *rep, bool md)
 	print_uncompared(f, rep, "no ok repetitions:", NONE_ANY, md);
 }
 
-/* A CSV field, quoted when it holds a comma, a quote or a line break. */
-static void csv_text(FILE *f, const char *text)
-{
-	if (!strpbrk(text, ",\"\r\n")) {
-		fputs(text, f);
-		return;
-	}
-	fputc('"', f);
-	for (const char *c = text; *c; c++) {
-		if (*c == '"')
-			fputc('"', f);
-		fputc(*c, f);
-	}
-	fputc('"', f);
-}
-
-/* ",number", or "," when there is none. */
-static void csv_number(FILE *f, double v)
-{
-	if (isfinite(v))
-		fprintf(f, ",%.9g", v);
-	else
-		fputc(',', f);
-}
-
 static void csv_count(FILE *f, const struct cell *c)
 {
 	if (c)
@@ -828,25 +804,25 @@ static void print_csv(FILE *f, const struct report *rep)
 		const struct row *r = &rep->rows[i];
 		const struct cell *c = r->a ? r->a : r->b;
 
-		csv_text(f, c->workload);
+		pb_csv_text(f, c->workload);
 		fputc(',', f);
-		csv_text(f, c->strategy);
+		pb_csv_text(f, c->strategy);
 		fprintf(f, ",%llu,", (unsigned long long)c->workers);
-		csv_text(f, c->pin);
+		pb_csv_text(f, c->pin);
 		fprintf(f, ",%llu,%llu,", (unsigned long long)c->tasks,
 			(unsigned long long)c->size);
 		if (c->loops)
 			fprintf(f, "%llu", (unsigned long long)c->loops);
 		csv_count(f, r->a);
 		csv_count(f, r->b);
-		csv_number(f, r->median_a);
-		csv_number(f, r->median_b);
-		csv_number(f, r->ratio);
-		csv_number(f, r->lo);
-		csv_number(f, r->hi);
-		csv_number(f, r->coverage);
-		csv_number(f, r->p);
-		csv_number(f, r->q);
+		pb_csv_number(f, r->median_a);
+		pb_csv_number(f, r->median_b);
+		pb_csv_number(f, r->ratio);
+		pb_csv_number(f, r->lo);
+		pb_csv_number(f, r->hi);
+		pb_csv_number(f, r->coverage);
+		pb_csv_number(f, r->p);
+		pb_csv_number(f, r->q);
 		fprintf(f, ",%s\n", verdict_names[r->verdict]);
 	}
 }

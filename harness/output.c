@@ -26,8 +26,7 @@ char *pb_path(const char *dir, const char *name)
 	return asprintf(&path, "%s/%s", dir, name) < 0 ? NULL : path;
 }
 
-/* A CSV field, quoted when it holds a comma, a quote or a line break. */
-static void csv_text(FILE *f, const char *text)
+void pb_csv_text(FILE *f, const char *text)
 {
 	if (!text)
 		return;
@@ -44,8 +43,7 @@ static void csv_text(FILE *f, const char *text)
 	fputc('"', f);
 }
 
-/* A number, or an empty field when there is none. */
-static void csv_number(FILE *f, double v)
+void pb_csv_number(FILE *f, double v)
 {
 	if (isfinite(v))
 		fprintf(f, ",%.9g", v);
@@ -57,7 +55,7 @@ static void cell_key(FILE *f, const struct pb_output *out, const struct pb_cell 
 {
 	fprintf(f, "%s,%s,%s,%s,%u,", out->run_id, cell->workload->name,
 		pb_kind_name(cell->workload->kind), cell->strategy->name, cell->workers);
-	csv_text(f, cell->pin->spec);
+	pb_csv_text(f, cell->pin->spec);
 	fprintf(f, ",%" PRIu64 ",%" PRIu64, cell->tasks, cell->size);
 }
 
@@ -153,10 +151,10 @@ void pb_output_raw_row(struct pb_output *out, const struct pb_cell *cell,
 		fprintf(f, ",%.9f,%.6f,%.6f,%ld,%ld,%ld,%.9f,%.9f,%" PRIu64 ",%d,", s->wall_s,
 			s->user_s, s->sys_s, s->max_rss_kb, s->vcsw, s->ivcsw, s->lat_p50_s,
 			s->lat_p99_s, s->checksum, s->ok);
-		csv_text(f, s->cpus);
+		pb_csv_text(f, s->cpus);
 		fputc(',', f);
 	}
-	csv_text(f, s->error);
+	pb_csv_text(f, s->error);
 	cell_loops(f, cell);
 	fputc('\n', f);
 	fflush(f);
@@ -179,28 +177,28 @@ static int fill_summary(FILE *f, const void *arg)
 
 		cell_key(f, out, cell);
 		fprintf(f, ",%zu", s->reps);
-		csv_number(f, s->median);
-		csv_number(f, s->mean);
-		csv_number(f, s->sd);
-		csv_number(f, s->ci_lo);
-		csv_number(f, s->ci_hi);
-		csv_number(f, s->min);
-		csv_number(f, s->max);
-		csv_number(f, s->cv);
-		csv_number(f, s->speedup);
-		csv_number(f, s->efficiency);
-		csv_number(f, s->cpu_util);
-		csv_number(f, s->lat_p50);
-		csv_number(f, s->lat_p99);
+		pb_csv_number(f, s->median);
+		pb_csv_number(f, s->mean);
+		pb_csv_number(f, s->sd);
+		pb_csv_number(f, s->ci_lo);
+		pb_csv_number(f, s->ci_hi);
+		pb_csv_number(f, s->min);
+		pb_csv_number(f, s->max);
+		pb_csv_number(f, s->cv);
+		pb_csv_number(f, s->speedup);
+		pb_csv_number(f, s->efficiency);
+		pb_csv_number(f, s->cpu_util);
+		pb_csv_number(f, s->lat_p50);
+		pb_csv_number(f, s->lat_p99);
 		fprintf(f, ",%d", s->ok);
 		cell_loops(f, cell);
 		fprintf(f, ",%zu", s->outliers);
-		csv_number(f, s->speedup_lo);
-		csv_number(f, s->speedup_hi);
-		csv_number(f, s->efficiency_lo);
-		csv_number(f, s->efficiency_hi);
-		csv_number(f, s->karp_flatt);
-		csv_number(f, s->crossover);
+		pb_csv_number(f, s->speedup_lo);
+		pb_csv_number(f, s->speedup_hi);
+		pb_csv_number(f, s->efficiency_lo);
+		pb_csv_number(f, s->efficiency_hi);
+		pb_csv_number(f, s->karp_flatt);
+		pb_csv_number(f, s->crossover);
 		fputc('\n', f);
 	}
 	return 0;

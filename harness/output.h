@@ -33,6 +33,12 @@ void pb_output_link_latest(const struct pb_output *out, const char *base);
 /* Writes a file as `path` through a temporary name and a rename. */
 int pb_write_atomically(const char *path, int (*fill)(FILE *, const void *), const void *arg);
 
+/* A CSV field, quoted when it holds a comma, a quote or a line break; nothing for NULL. */
+void pb_csv_text(FILE *f, const char *text);
+
+/* ",number", or "," when there is none. */
+void pb_csv_number(FILE *f, double v);
+
 /* path = dir/name, malloc'd. */
 char *pb_path(const char *dir, const char *name);
 
