@@ -135,16 +135,17 @@ size_t pb_outliers(const double *sorted, size_t n)
 	return count;
 }
 
-struct ranked {
-	double x;
-	bool in_a;
+/* A value and what it came from (its sample, or its place), to sort by value. */
+struct keyed {
+	double key;
+	size_t tag;
 };
 
-static int compare_ranked(const void *a, const void *b)
+static int compare_keyed(const void *a, const void *b)
 {
-	const struct ranked *x = a, *y = b;
+	const struct keyed *x = a, *y = b;
 
-	return compare_doubles(&x->x, &y->x);
+	return compare_doubles(&x->key, &y->key);
 }
 
 /*
@@ -156,25 +157,25 @@ static int mwu_rank(const double *a, size_t na, const double *b, size_t nb,
 		    double *u, double *ties)
 {
 	size_t n = na + nb;
-	struct ranked *all = malloc(n * sizeof(*all));
+	struct keyed *all = malloc(n * sizeof(*all));
 	double rank_sum = 0.0;
 
 	if (!all)
 		return -1;
 	for (size_t i = 0; i < na; i++)
-		all[i] = (struct ranked){ a[i], true };
+		all[i] = (struct keyed){ a[i], 1 };	/* tag: in a */
 	for (size_t i = 0; i < nb; i++)
-		all[na + i] = (struct ranked){ b[i], false };
-	qsort(all, n, sizeof(*all), compare_ranked);
+		all[na + i] = (struct keyed){ b[i], 0 };
+	qsort(all, n, sizeof(*all), compare_keyed);
 	*ties = 0.0;
 	for (size_t i = 0, j; i < n; i = j) {
 		double t;
 
-		for (j = i + 1; j < n && all[j].x == all[i].x; j++)
+		for (j = i + 1; j < n && all[j].key == all[i].key; j++)
 			;
 		/* 1-based ranks i + 1 .. j share their mean. */
 		for (size_t k = i; k < j; k++)
-			rank_sum += all[k].in_a ? (double)(i + 1 + j) / 2.0 : 0.0;
+			rank_sum += all[k].tag ? (double)(i + 1 + j) / 2.0 : 0.0;
 		t = (double)(j - i);
 		*ties += t * t * t - t;
 	}
@@ -245,21 +246,9 @@ double pb_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb)
 	return fmin(p, 1.0);
 }
 
-struct ranked_p {
-	double p;
-	size_t index;
-};
-
-static int compare_ranked_p(const void *a, const void *b)
-{
-	const struct ranked_p *x = a, *y = b;
-
-	return compare_doubles(&x->p, &y->p);
-}
-
 void pb_benjamini_hochberg(double *p, size_t n)
 {
-	struct ranked_p *order = malloc(n * sizeof(*order));
+	struct keyed *order = malloc(n * sizeof(*order));
 	double running = 1.0;
 
 	if (!order) {	/* Bonferroni's n x p: never below Benjamini-Hochberg's */
@@ -268,12 +257,12 @@ void pb_benjamini_hochberg(double *p, size_t n)
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		order[i] = (struct ranked_p){ p[i], i };
-	qsort(order, n, sizeof(*order), compare_ranked_p);
+		order[i] = (struct keyed){ p[i], i };
+	qsort(order, n, sizeof(*order), compare_keyed);
 	/* From the largest down: p(j) n / j, never above the one after it. */
 	for (size_t i = n; i-- > 0;) {
-		running = fmin(running, (double)n / (double)(i + 1) * order[i].p);
-		p[order[i].index] = running;
+		running = fmin(running, (double)n / (double)(i + 1) * order[i].key);
+		p[order[i].tag] = running;
 	}
 	free(order);
 }
@@ -284,7 +273,7 @@ void pb_benjamini_hochberg(double *p, size_t n)
  */
 void pb_holm(double *p, size_t n)
 {
-	struct ranked_p *order = malloc(n * sizeof(*order));
+	struct keyed *order = malloc(n * sizeof(*order));
 	double running = 0.0;
 
 	if (!order) {
@@ -293,12 +282,12 @@ void pb_holm(double *p, size_t n)
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		order[i] = (struct ranked_p){ p[i], i };
-	qsort(order, n, sizeof(*order), compare_ranked_p);
+		order[i] = (struct keyed){ p[i], i };
+	qsort(order, n, sizeof(*order), compare_keyed);
 	/* The i-th smallest times n - i, never below the one before it. */
 	for (size_t i = 0; i < n; i++) {
-		running = fmax(running, fmin(1.0, (double)(n - i) * order[i].p));
-		p[order[i].index] = running;
+		running = fmax(running, fmin(1.0, (double)(n - i) * order[i].key));
+		p[order[i].tag] = running;
 	}
 	free(order);
 }
