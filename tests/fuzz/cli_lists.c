@@ -23,15 +23,7 @@
 #include "../../harness/parse.h"
 #include "../../harness/pin.h"
 #include "../../harness/sample.h"
-
-#define CHECK(cond)                                                                       \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__, \
-				#cond);                                                   \
-			abort();                                                          \
-		}                                                                         \
-	} while (0)
+#include "check.h"
 
 #define PUS 8				/* pb_pin_parse's machine */
 

@@ -17,15 +17,7 @@
 #include <string.h>
 
 #include "../../harness/http.h"
-
-#define CHECK(cond)                                                                       \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__, \
-				#cond);                                                   \
-			abort();                                                          \
-		}                                                                         \
-	} while (0)
+#include "check.h"
 
 struct outcome {
 	int err;
