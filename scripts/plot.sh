@@ -217,21 +217,23 @@ plot_command() {
 
 # ---------------------------------------------------------------- plots
 
-# Speedup over seq against workers, with its 95% interval and the ideal.
-speedup_plot() {
-	local workload=$1 data=$tmp/$1-speedup.dat strategy clauses=() i=0
+# A figure of merit against workers, with its 95% interval and the ideal line:
+# scaling_plot WORKLOAD NAME COLUMN IDEAL_EXPR IDEAL_TITLE TITLE YLABEL
+scaling_plot() {
+	local workload=$1 name=$2 column=$3 ideal=$4 ideal_title=$5 title_text=$6 ylabel=$7
+	local data=$tmp/$1-$2.dat strategy clauses=() i=0
 	for strategy in $(series "$data" "$workload" 'v("first") == 1 && v("strategy") != "seq"' \
-		workers speedup speedup_ci95_lo speedup_ci95_hi); do
+		workers "$column" "${column}_ci95_lo" "${column}_ci95_hi"); do
 		clauses+=("'$data' index $i using 1:2:3:4 with yerrorlines $(style "$strategy") linewidth 2 title '$strategy'")
 		i=$((i + 1))
 	done
-	((i > 0)) || { skip "$workload-speedup" "no successful cells"; return 0; }
+	((i > 0)) || { skip "$workload-$name" "no successful cells"; return 0; }
 	# CPU and memory work can use at most the PUs.
-	[[ -z $pus ]] || clauses+=("(x < $pus ? x : $pus) with lines dashtype 2 linewidth 1.5 linecolor 'gray30' title 'ideal: min(workers, PUs)'")
-	draw "$workload-speedup" <<-GNUPLOT
-		$(title "$workload: speedup over seq (error bars: 95% interval)")
+	[[ -z $pus ]] || clauses+=("$ideal with lines dashtype 2 linewidth 1.5 linecolor 'gray30' title '$ideal_title'")
+	draw "$workload-$name" <<-GNUPLOT
+		$(title "$workload: $title_text (error bars: 95% interval)")
 		set xlabel 'workers (threads or processes, log scale)'
-		set ylabel 'speedup over seq (×)'
+		set ylabel '$ylabel'
 		set logscale x 2
 		set yrange [0:*]
 		set offsets graph 0.03, graph 0.03, graph 0.08, 0
@@ -240,26 +242,15 @@ speedup_plot() {
 	GNUPLOT
 }
 
-# Efficiency (speedup / workers) against workers, with its 95% interval.
+speedup_plot() {
+	scaling_plot "$1" speedup speedup "(x < $pus ? x : $pus)" 'ideal: min(workers, PUs)' \
+		'speedup over seq' 'speedup over seq (×)'
+}
+
 efficiency_plot() {
-	local workload=$1 data=$tmp/$1-efficiency.dat strategy clauses=() i=0
-	for strategy in $(series "$data" "$workload" 'v("first") == 1 && v("strategy") != "seq"' \
-		workers efficiency efficiency_ci95_lo efficiency_ci95_hi); do
-		clauses+=("'$data' index $i using 1:2:3:4 with yerrorlines $(style "$strategy") linewidth 2 title '$strategy'")
-		i=$((i + 1))
-	done
-	((i > 0)) || { skip "$workload-efficiency" "no successful cells"; return 0; }
-	[[ -z $pus ]] || clauses+=("(x < $pus ? 1 : $pus / x) with lines dashtype 2 linewidth 1.5 linecolor 'gray30' title 'ideal: min(1, PUs / workers)'")
-	draw "$workload-efficiency" <<-GNUPLOT
-		$(title "$workload: parallel efficiency (error bars: 95% interval)")
-		set xlabel 'workers (threads or processes, log scale)'
-		set ylabel 'efficiency (speedup / workers; 1 = linear)'
-		set logscale x 2
-		set yrange [0:*]
-		set offsets graph 0.03, graph 0.03, graph 0.08, 0
-		set samples 1000
-		$(plot_command "${clauses[@]}")
-	GNUPLOT
+	scaling_plot "$1" efficiency efficiency "(x < $pus ? 1 : $pus / x)" \
+		'ideal: min(1, PUs / workers)' 'parallel efficiency' \
+		'efficiency (speedup / workers; 1 = linear)'
 }
 
 # I/O: median wall time against concurrency; seq is concurrency 1.
