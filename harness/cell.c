@@ -1,4 +1,5 @@
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,10 +68,30 @@ void pb_cell_argv_free(char **argv)
 	free(argv);
 }
 
+void pb_cell_stamp_exec(void)
+{
+	char stamp[24];
+
+	snprintf(stamp, sizeof(stamp), "%" PRId64, pb_now_ns());
+	setenv(PB_EXEC_NS_ENV, stamp, 1);
+}
+
+double pb_cell_startup_s(void)
+{
+	const char *stamp = getenv(PB_EXEC_NS_ENV);
+	uint64_t ns;
+	char why[128];
+
+	if (!stamp || pb_parse_u64(stamp, 0, UINT64_MAX, &ns, why, sizeof(why)))
+		return NAN;
+	return (double)(pb_now_ns() - (int64_t)ns) / 1e9;
+}
+
 /* Sends an error line for repetition `rep` and returns 1 (the exit status). */
 static int send_error(unsigned rep, const char *message)
 {
-	struct pb_sample sample = { .rep = rep, .error = (char *)message };
+	struct pb_sample sample = { .rep = rep, .error = (char *)message, .startup_s = NAN,
+				    .work_s = NAN };
 
 	pb_sample_send(PB_CELL_FD, &sample);
 	return 1;
@@ -206,7 +227,7 @@ static int run_reps(const struct pb_cell_args *args, const struct pb_strategy *s
 	char why[512];
 
 	for (unsigned i = 0; i < args->warmup + args->reps; i++) {
-		struct pb_sample sample = { 0 };
+		struct pb_sample sample = { .startup_s = args->startup_s, .work_s = NAN };
 		unsigned rep = i < args->warmup ? 0 : i - args->warmup;
 
 		if (measure(strategy, run, &sample, why, sizeof(why)))
@@ -329,8 +350,11 @@ int pb_cell_main(int argc, char **argv)
 	char why[256];
 	int rc;
 
+	double startup_s = pb_cell_startup_s();
+
 	if (parse_args(argc, argv, &args))
 		return send_error(0, "internal error: malformed cell arguments");
+	args.startup_s = startup_s;
 	workload = pb_workload_find(args.workload);
 	strategy = pb_strategy_find(args.strategy);
 	if (!workload || !strategy || args.workers == 0 || args.tasks == 0)

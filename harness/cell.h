@@ -26,7 +26,18 @@ struct pb_cell_args {
 	unsigned reps;
 	unsigned loops;
 	struct pb_io_params io;
+	double startup_s;		/* not an argument: measured by the cell */
 };
+
+/*
+ * The cell's start-up is timed from the moment before exec: the forked
+ * child calls this, and the cell reads it back (pb_cell_startup_s()).
+ */
+#define PB_EXEC_NS_ENV "PARBENCH_EXEC_NS"
+void pb_cell_stamp_exec(void);
+
+/* Seconds since pb_cell_stamp_exec() in the process that exec'd this one; NAN when unknown. */
+double pb_cell_startup_s(void);
 
 /* The argv that starts a cell process: a NULL-terminated, malloc'd vector. */
 char **pb_cell_argv(const char *self, const struct pb_cell_args *args);

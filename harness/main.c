@@ -95,8 +95,13 @@ static int list_main(int argc, char **argv)
 		       (unsigned long long)(*w)->default_tasks,
 		       (unsigned long long)(*w)->default_size, (*w)->size_unit);
 	puts("\nstrategies:");
-	for (const struct pb_strategy *const *s = pb_strategies; *s; s++)
+	for (const struct pb_strategy *const *s = pb_strategies; *s; s++) {
+		const char *why = pb_strategy_unavailable(*s);
+
 		printf("  %-18s %s\n", (*s)->name, (*s)->summary);
+		if (why)
+			printf("  %-18s unavailable here: %s\n", "", why);
+	}
 	puts("\npin policies (--pin):\n"
 	     "  none               the OS places the workers\n"
 	     "  compact            worker i on PU i (wrapping)\n"

@@ -210,6 +210,31 @@ static char *expand_kinds(const char *text)
 	return out;
 }
 
+/*
+ * Drops the strategies that cannot run here: with `all` after a note on
+ * stderr, since the user asked for whatever there is; a strategy named on
+ * its own is refused.
+ */
+static void keep_available(const char *text, struct pb_options *opts)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < opts->nstrategies; i++) {
+		const struct pb_strategy *s = opts->strategies[i];
+		const char *why = pb_strategy_unavailable(s);
+
+		if (!why)
+			opts->strategies[n++] = s;
+		else if (strcmp(text, "all") == 0)
+			fprintf(stderr, "parbench run: skipping %s: %s\n", s->name, why);
+		else
+			usage_error("--strategy '%s': %s is unavailable here: %s; allowed: the "
+				    "strategies `parbench list` does not mark unavailable",
+				    text, s->name, why);
+	}
+	opts->nstrategies = n;
+}
+
 /* seq goes first, whether asked for or not: every other cell needs it. */
 static void put_seq_first(struct pb_options *opts)
 {
@@ -414,6 +439,7 @@ static void parse_one(int opt, const char *arg, unsigned pus, struct pb_options 
 		opts->nstrategies = resolve_names("--strategy", arg,
 						  (const void *const *)pb_strategies, strategy_name,
 						  (const void ***)&opts->strategies);
+		keep_available(arg, opts);
 		break;
 	case 'n':
 		pb_list_free(&opts->workers);

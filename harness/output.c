@@ -11,13 +11,14 @@
 
 static const char raw_header[] =
 	"run_id,workload,kind,strategy,workers,pin,tasks,size,rep,wall_s,user_s,sys_s,"
-	"max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error,loops\n";
+	"max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error,loops,startup_s,work_s\n";
 
 static const char summary_header[] =
 	"run_id,workload,kind,strategy,workers,pin,tasks,size,reps,wall_median_s,wall_mean_s,"
 	"wall_sd_s,wall_ci95_lo_s,wall_ci95_hi_s,wall_min_s,wall_max_s,cv,speedup,efficiency,"
 	"cpu_util,lat_p50_s,lat_p99_s,ok,loops,outliers,speedup_ci95_lo,speedup_ci95_hi,"
-	"efficiency_ci95_lo,efficiency_ci95_hi,karp_flatt,crossover_size\n";
+	"efficiency_ci95_lo,efficiency_ci95_hi,karp_flatt,crossover_size,startup_median_s,"
+	"work_median_s\n";
 
 char *pb_path(const char *dir, const char *name)
 {
@@ -156,6 +157,8 @@ void pb_output_raw_row(struct pb_output *out, const struct pb_cell *cell,
 	}
 	pb_csv_text(f, s->error);
 	cell_loops(f, cell);
+	pb_csv_number(f, s->startup_s);
+	pb_csv_number(f, s->work_s);
 	fputc('\n', f);
 	fflush(f);
 }
@@ -199,6 +202,8 @@ static int fill_summary(FILE *f, const void *arg)
 		pb_csv_number(f, s->efficiency_hi);
 		pb_csv_number(f, s->karp_flatt);
 		pb_csv_number(f, s->crossover);
+		pb_csv_number(f, s->startup);
+		pb_csv_number(f, s->work);
 		fputc('\n', f);
 	}
 	return 0;

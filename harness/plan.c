@@ -168,9 +168,13 @@ void pb_cell_summarize(struct pb_cell *cell)
 	double *util = calloc(cell->nsamples + 1, sizeof(double));
 	double *p50 = calloc(cell->nsamples + 1, sizeof(double));
 	double *p99 = calloc(cell->nsamples + 1, sizeof(double));
+	double *startup = calloc(cell->nsamples + 1, sizeof(double));
+	double *work = calloc(cell->nsamples + 1, sizeof(double));
+	size_t nstartup = 0, nwork = 0;
 
 	*sum = (struct pb_summary){ .ok = cell->nsamples > 0, .crossover = NAN };
-	for (size_t i = 0; wall && util && p50 && p99 && i < cell->nsamples; i++) {
+	for (size_t i = 0; wall && util && p50 && p99 && startup && work && i < cell->nsamples;
+	     i++) {
 		const struct pb_sample *s = &cell->samples[i];
 
 		sum->ok = sum->ok && s->ok;
@@ -179,6 +183,10 @@ void pb_cell_summarize(struct pb_cell *cell)
 		util[n] = (s->user_s + s->sys_s) / s->wall_s;
 		p50[n] = s->lat_p50_s;
 		p99[n++] = s->lat_p99_s;
+		if (isfinite(s->startup_s))
+			startup[nstartup++] = s->startup_s;
+		if (isfinite(s->work_s))
+			work[nwork++] = s->work_s;
 	}
 	n = wall ? pb_cell_good_walls(cell, wall) : 0;
 	sum->reps = n;
@@ -196,11 +204,15 @@ void pb_cell_summarize(struct pb_cell *cell)
 	sum->cpu_util = median_of(util, n);
 	sum->lat_p50 = median_of(p50, n);
 	sum->lat_p99 = median_of(p99, n);
+	sum->startup = median_of(startup, nstartup);
+	sum->work = median_of(work, nwork);
 	summarize_speedup(cell, wall, n);
 	free(wall);
 	free(util);
 	free(p50);
 	free(p99);
+	free(startup);
+	free(work);
 }
 
 double pb_cell_ci_width(const struct pb_cell *cell)

@@ -21,6 +21,7 @@ struct pb_summary {
 	double karp_flatt;		/* serial fraction; NAN with one worker */
 	double crossover;		/* task size above which the series beats seq, or NAN */
 	double cpu_util, lat_p50, lat_p99;
+	double startup, work;		/* medians of the samples' startup_s and work_s, or NAN */
 	bool ok;			/* every repetition ran and matched */
 };
 

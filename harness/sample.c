@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,9 +45,11 @@ int pb_sample_send(int fd, const struct pb_sample *s)
 		len = message ? asprintf(&line, "E %u %s\n", s->rep, message) : -1;
 		free(message);
 	} else {
-		len = asprintf(&line, "S %u %.9f %.6f %.6f %ld %ld %ld %.9f %.9f %" PRIu64 " %s\n",
+		len = asprintf(&line,
+			       "S %u %.9f %.6f %.6f %ld %ld %ld %.9f %.9f %.9f %.9f %" PRIu64 " %s\n",
 			       s->rep, s->wall_s, s->user_s, s->sys_s, s->max_rss_kb, s->vcsw,
-			       s->ivcsw, s->lat_p50_s, s->lat_p99_s, s->checksum, s->cpus);
+			       s->ivcsw, s->lat_p50_s, s->lat_p99_s, s->startup_s, s->work_s,
+			       s->checksum, s->cpus);
 	}
 	if (len < 0)
 		return -1;
@@ -59,14 +62,15 @@ int pb_sample_parse(const char *line, struct pb_sample *s)
 {
 	int used = 0;
 
-	*s = (struct pb_sample){ 0 };
+	*s = (struct pb_sample){ .startup_s = NAN, .work_s = NAN };
 	if (sscanf(line, "E %u %n", &s->rep, &used) == 1 && used > 0) {
 		s->error = strdup(line + used);
 		return s->error ? 0 : -1;
 	}
-	if (sscanf(line, "S %u %lf %lf %lf %ld %ld %ld %lf %lf %" SCNu64 " %n", &s->rep,
+	if (sscanf(line, "S %u %lf %lf %lf %ld %ld %ld %lf %lf %lf %lf %" SCNu64 " %n", &s->rep,
 		   &s->wall_s, &s->user_s, &s->sys_s, &s->max_rss_kb, &s->vcsw, &s->ivcsw,
-		   &s->lat_p50_s, &s->lat_p99_s, &s->checksum, &used) == 10 && used > 0) {
+		   &s->lat_p50_s, &s->lat_p99_s, &s->startup_s, &s->work_s, &s->checksum,
+		   &used) == 12 && used > 0) {
 		s->cpus = strdup(line + used);
 		return s->cpus ? 0 : -1;
 	}

@@ -24,11 +24,20 @@ struct pb_strategy {
 	const char *summary;
 	int (*run)(struct pb_run *run);
 	bool event_loop;		/* runs run->loops loop threads: --loops applies */
+	/*
+	 * NULL when the strategy can run here, else why not (built without its
+	 * library, refused by the kernel): `parbench list` shows it, `-s all`
+	 * skips the strategy with a note and naming it is refused.  May be NULL.
+	 */
+	const char *(*unavailable)(void);
 };
 
 extern const struct pb_strategy *const pb_strategies[];
 
 const struct pb_strategy *pb_strategy_find(const char *name);
+
+/* NULL when s can run here, else why not. */
+const char *pb_strategy_unavailable(const struct pb_strategy *s);
 
 /* NULL when the strategy is well formed, else what is wrong with it. */
 const char *pb_strategy_check(const struct pb_strategy *s);

@@ -135,6 +135,7 @@ static void exec_cell(char **argv, int pipe_fd, pid_t supervisor)
 		fcntl(pipe_fd, F_SETFD, 0);
 	else if (dup2(pipe_fd, PB_CELL_FD) < 0)
 		_exit(127);
+	pb_cell_stamp_exec();
 	execv("/proc/self/exe", argv);
 	dprintf(PB_CELL_FD, "E 0 cannot start the cell process: %s\n", strerror(errno));
 	_exit(127);
@@ -198,7 +199,7 @@ static struct pb_sample error_sample(const char *fmt, ...)
 
 static struct pb_sample error_sample(const char *fmt, ...)
 {
-	struct pb_sample s = { 0 };
+	struct pb_sample s = { .startup_s = NAN, .work_s = NAN };
 	va_list ap;
 
 	va_start(ap, fmt);

@@ -35,6 +35,11 @@ const struct pb_strategy *pb_strategy_find(const char *name)
 	return NULL;
 }
 
+const char *pb_strategy_unavailable(const struct pb_strategy *s)
+{
+	return s->unavailable ? s->unavailable() : NULL;
+}
+
 const char *pb_strategy_check(const struct pb_strategy *s)
 {
 	if (!s->name || !*s->name)

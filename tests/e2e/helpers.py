@@ -12,12 +12,14 @@ PARBENCH = os.environ.get("PARBENCH", str(ROOT / "parbench"))
 
 RAW_COLUMNS = (
     "run_id,workload,kind,strategy,workers,pin,tasks,size,rep,wall_s,user_s,sys_s,"
-    "max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error,loops").split(",")
+    "max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error,loops,startup_s,work_s"
+).split(",")
 SUMMARY_COLUMNS = (
     "run_id,workload,kind,strategy,workers,pin,tasks,size,reps,wall_median_s,wall_mean_s,"
     "wall_sd_s,wall_ci95_lo_s,wall_ci95_hi_s,wall_min_s,wall_max_s,cv,speedup,efficiency,"
     "cpu_util,lat_p50_s,lat_p99_s,ok,loops,outliers,speedup_ci95_lo,speedup_ci95_hi,"
-    "efficiency_ci95_lo,efficiency_ci95_hi,karp_flatt,crossover_size").split(",")
+    "efficiency_ci95_lo,efficiency_ci95_hi,karp_flatt,crossover_size,startup_median_s,"
+    "work_median_s").split(",")
 
 # Small jobs, so that every strategy runs every workload in well under a second.
 SMALL = {

@@ -52,6 +52,17 @@ class OutputTest(ParbenchTest):
             self.assertGreater(int(row["max_rss_kb"]), 0)
             self.assertLessEqual(float(row["lat_p50_s"]), float(row["lat_p99_s"]))
             self.assertEqual(len(row["cpus"].split(";")), int(row["workers"]))
+            # A cell process starts in well under a second; only MPI tells work from launch.
+            self.assertTrue(0 < float(row["startup_s"]) < 1, row)
+            self.assertEqual(row["work_s"], "", row)
+
+    def test_summary_startup_is_the_median_of_the_rows(self):
+        for row in self.run.summary:
+            startups = sorted(float(r["startup_s"]) for r in self.run.raw
+                              if (r["workload"], r["strategy"], r["workers"]) ==
+                              (row["workload"], row["strategy"], row["workers"]))
+            self.assertAlmostEqual(float(row["startup_median_s"]), startups[1], places=8)
+            self.assertEqual(row["work_median_s"], "")
 
     def test_meta(self):
         meta = self.run.meta

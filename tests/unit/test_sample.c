@@ -1,5 +1,6 @@
 /* harness/sample.c: a repetition's line from a cell process to the supervisor. */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -38,6 +39,8 @@ Test(sample, ok_round_trip)
 		.ivcsw = 3,
 		.lat_p50_s = 0.000123456,
 		.lat_p99_s = 0.5,
+		.startup_s = 0.0123,
+		.work_s = NAN,		/* no work time apart: travels as nan */
 		.checksum = 18446744073709551615ULL,
 		.cpus = "0;1+2",
 	};
@@ -55,6 +58,8 @@ Test(sample, ok_round_trip)
 	cr_assert_eq(got.ivcsw, 3);
 	cr_assert_float_eq(got.lat_p50_s, 0.000123456, 1e-15);
 	cr_assert_float_eq(got.lat_p99_s, 0.5, 1e-12);
+	cr_assert_float_eq(got.startup_s, 0.0123, 1e-12);
+	cr_assert(isnan(got.work_s));
 	cr_assert_eq(got.checksum, 18446744073709551615ULL);
 	cr_assert_str_eq(got.cpus, "0;1+2");
 	cr_assert_null(got.error);
@@ -110,18 +115,22 @@ Test(sample, malformed_lines)
 	refused("X 1 message");
 	refused("S 1 2");
 	refused("S a 1 2 3 4 5 6 7 8 9 0;1");
-	refused("S 1 0.5 0.5 0.5 4 5 6 0.1 0.2 x 0;1");
+	refused("S 1 0.5 0.5 0.5 4 5 6 0.1 0.2 0.01 nan x 0;1");
+	refused("S 1 0.5 0.5 0.5 4 5 6 0.1 0.2 9 0;1");	/* without startup and work */
 	refused("E x message");
-	refused("s 1 0.5 0.5 0.5 4 5 6 0.1 0.2 9 0;1");
+	refused("s 1 0.5 0.5 0.5 4 5 6 0.1 0.2 0.01 nan 9 0;1");
 }
 
 Test(sample, parse_hand_written_line)
 {
 	struct pb_sample got;
 
-	cr_assert_eq(pb_sample_parse("S 2 0.5 0.25 0.125 100 1 2 0.001 0.002 99 3", &got), 0);
+	cr_assert_eq(pb_sample_parse("S 2 0.5 0.25 0.125 100 1 2 0.001 0.002 0.01 nan 99 3", &got),
+		     0);
 	cr_assert_eq(got.rep, 2);
 	cr_assert_eq(got.wall_s, 0.5);
+	cr_assert_eq(got.startup_s, 0.01);
+	cr_assert(isnan(got.work_s));
 	cr_assert_eq(got.max_rss_kb, 100);
 	cr_assert_eq(got.checksum, 99);
 	cr_assert_str_eq(got.cpus, "3");
