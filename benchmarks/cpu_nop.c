@@ -19,4 +19,5 @@ const struct pb_workload pb_workload_cpu_nop = {
 	.default_size = 1,
 	.size_unit = "unused",
 	.run_task = nop_task,
+	.python = true,
 };

@@ -31,4 +31,5 @@ const struct pb_workload pb_workload_cpu_sumsq = {
 	.default_size = 1 << 23,
 	.size_unit = "iterations",
 	.run_task = sumsq_task,
+	.python = true,
 };

@@ -178,6 +178,17 @@ static void files_teardown(struct pb_job *job)
 	job->state = NULL;
 }
 
+static int files_export_env(const struct pb_job *job)
+{
+	const struct files *f = job->state;
+	char count[24];
+
+	snprintf(count, sizeof(count), "%llu", (unsigned long long)f->count);
+	if (setenv("PARBENCH_FILE_DIR", f->dir, 1) || setenv("PARBENCH_FILE_COUNT", count, 1))
+		return -errno;
+	return 0;
+}
+
 static uint64_t file_read(const struct pb_job *job, uint64_t task)
 {
 	const struct files *f = job->state;
@@ -242,4 +253,6 @@ const struct pb_workload pb_workload_io_file = {
 	.task_state_size = sizeof(struct file_task),
 	.start_task = file_start,
 	.resume_task = file_resume,
+	.python = true,
+	.export_env = files_export_env,
 };

@@ -341,6 +341,19 @@ static int exchange(int fd, const char *request, size_t len, struct pb_http_read
 	return 0;
 }
 
+/* The Python version asks the same server: --url as it is, or /<task> of the built-in one. */
+static int http_export_env(const struct pb_job *job)
+{
+	const struct http_job *hj = job->state;
+	char url[64];
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/", hj->server.port);
+	if (setenv("PARBENCH_HTTP_URL", job->io.url ? job->io.url : url, 1) ||
+	    setenv("PARBENCH_HTTP_PATH_PER_TASK", job->io.url ? "0" : "1", 1))
+		return -errno;
+	return 0;
+}
+
 static uint64_t http_run(const struct pb_job *job, uint64_t task)
 {
 	struct http_job *hj = job->state;
@@ -503,4 +516,6 @@ const struct pb_workload pb_workload_io_http = {
 	.task_state_size = sizeof(struct http_task),
 	.start_task = http_start,
 	.resume_task = http_resume,
+	.python = true,
+	.export_env = http_export_env,
 };

@@ -57,4 +57,5 @@ const struct pb_workload pb_workload_io_sleep = {
 	.task_state_size = sizeof(struct sleep_task),
 	.start_task = sleep_start,
 	.resume_task = sleep_resume,
+	.python = true,
 };

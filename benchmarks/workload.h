@@ -21,6 +21,7 @@
 #ifndef PARBENCH_WORKLOAD_H
 #define PARBENCH_WORKLOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -75,6 +76,15 @@ struct pb_workload {
 	size_t task_state_size;
 	struct pb_step (*start_task)(const struct pb_job *job, uint64_t task, void *state);
 	struct pb_step (*resume_task)(const struct pb_job *job, void *state);
+
+	/*
+	 * The Python version (benchmarks/python/workloads.py), for the py-*
+	 * strategies: python says there is one.  It runs on what setup
+	 * prepared, and export_env (optional) tells it where that is, as
+	 * PARBENCH_* environment variables of the cell process: 0 or -errno.
+	 */
+	bool python;
+	int (*export_env)(const struct pb_job *job);
 };
 
 /* The I/O workloads' parameters, from `parbench run`'s options. */

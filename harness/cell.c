@@ -7,13 +7,15 @@
 
 #include "cell.h"
 #include "pin.h"
+#include "python.h"
 #include "run.h"
 #include "sample.h"
 #include "stats.h"
 #include "strategy.h"
 
 enum { ARG_WORKLOAD = 2, ARG_STRATEGY, ARG_WORKERS, ARG_PIN, ARG_TASKS, ARG_SIZE,
-       ARG_WARMUP, ARG_REPS, ARG_LOOPS, ARG_DIR, ARG_DIRECT, ARG_DELAY, ARG_URL, ARG_COUNT };
+       ARG_WARMUP, ARG_REPS, ARG_LOOPS, ARG_DIR, ARG_DIRECT, ARG_DELAY, ARG_URL, ARG_PYTHON,
+       ARG_COUNT };
 
 static char *number_text(uint64_t n)
 {
@@ -53,6 +55,7 @@ char **pb_cell_argv(const char *self, const struct pb_cell_args *args)
 	argv[ARG_DIRECT] = number_text((uint64_t)args->io.direct);
 	argv[ARG_DELAY] = seconds_text(args->io.delay_s);
 	argv[ARG_URL] = strdup(args->io.url ? args->io.url : "");
+	argv[ARG_PYTHON] = strdup(args->python ? args->python : "");
 	for (int i = 0; i < ARG_COUNT; i++)
 		if (!argv[i]) {
 			pb_cell_argv_free(argv);
@@ -242,6 +245,24 @@ static int run_reps(const struct pb_cell_args *args, const struct pb_strategy *s
 	return 0;
 }
 
+/* A py-* strategy: the interpreter does the repetitions and sends their lines itself. */
+static int run_python(const struct pb_cell_args *args, const struct pb_run *run)
+{
+	const struct pb_job *job = run->job;
+	char why[1024];
+	int rc = -1;
+
+	if (!args->python)
+		return send_error(0, "internal error: a Python strategy without an interpreter");
+	if (job->workload->export_env && (rc = job->workload->export_env(job)) < 0) {
+		snprintf(why, sizeof(why), "cannot pass %s's setup to Python: %s",
+			 job->workload->name, strerror(-rc));
+		return send_error(0, why);
+	}
+	rc = pb_python_run_cell(args, run, why, sizeof(why));
+	return rc < 0 ? send_error(0, why) : rc;
+}
+
 static int run_cell(const struct pb_cell_args *args, const struct pb_workload *workload,
 		    const struct pb_strategy *strategy, hwloc_topology_t topology,
 		    const struct pb_fault *fault)
@@ -279,7 +300,7 @@ static int run_cell(const struct pb_cell_args *args, const struct pb_workload *w
 	}
 	run.loops = args->loops;
 	run.fault = *fault;
-	rc = run_reps(args, strategy, &run);
+	rc = strategy->python ? run_python(args, &run) : run_reps(args, strategy, &run);
 	pb_run_destroy(&run);
 out_setup:
 	if (workload->teardown)
@@ -336,6 +357,7 @@ static int parse_args(int argc, char **argv, struct pb_cell_args *args)
 			.delay_s = delay,
 			.url = *argv[ARG_URL] ? argv[ARG_URL] : NULL,
 		},
+		.python = *argv[ARG_PYTHON] ? argv[ARG_PYTHON] : NULL,
 	};
 	return 0;
 }

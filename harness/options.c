@@ -66,8 +66,9 @@ static void print_help(unsigned pus)
 	       "\n"
 	       "  -w, --workload LIST  workloads or kinds (cpu, mem, io), comma-separated,\n"
 	       "                       or all (default: all)\n"
-	       "  -s, --strategy LIST  strategies, comma-separated, or all (default: all);\n"
-	       "                       seq always runs (see --baseline)\n"
+	       "  -s, --strategy LIST  strategies, comma-separated; all: every C strategy,\n"
+	       "                       py-all: every Python one (default: all); seq\n"
+	       "                       always runs (see --baseline), py-seq with py-*\n"
 	       "  -n, --workers LIST   worker counts such as 1,2,4 or 1-8, 1 to %d\n"
 	       "                       (default: powers of two up to the PUs, the PUs,\n"
 	       "                       and twice the PUs; here %s)\n"
@@ -109,6 +110,8 @@ static void print_help(unsigned pus)
 	       "      --direct         io.file: read with O_DIRECT, past the page cache\n"
 	       "      --export-json FILE      the summary as JSON, too\n"
 	       "      --export-markdown FILE  the summary as a Markdown table, too\n"
+	       "      --python PATH    the interpreter of the py-* strategies (default:\n"
+	       "                       python3 on PATH; without one they are skipped)\n"
 	       "  -h, --help           this help\n"
 	       "  -V, --version        the version\n"
 	       "\n"
@@ -119,11 +122,12 @@ static void print_help(unsigned pus)
 }
 
 /* Resolves a -w or -s argument against a NULL-terminated registry. */
-static size_t resolve_names(const char *option, const char *text, const void *const *registry,
-			    const char *(*name_of)(const void *), const void ***out)
+static size_t resolve_names(const char *option, const char *text, const char *groups,
+			    const void *const *registry, const char *(*name_of)(const void *),
+			    const void ***out)
 {
 	struct pb_names names;
-	char why[128], allowed[512];
+	char why[128], allowed[1024];
 	size_t count = 0, used = 0;
 
 	allowed[0] = '\0';
@@ -138,7 +142,7 @@ static size_t resolve_names(const char *option, const char *text, const void *co
 		return count;
 	}
 	if (pb_parse_names(text, &names, why, sizeof(why)))
-		usage_error("%s '%s': %s; allowed: all%s", option, text, why, allowed);
+		usage_error("%s '%s': %s; allowed: %s%s", option, text, why, groups, allowed);
 	*out = calloc(names.n, sizeof(**out));
 	if (!*out)
 		usage_error("out of memory");
@@ -148,8 +152,8 @@ static size_t resolve_names(const char *option, const char *text, const void *co
 		while (*item && strcmp(name_of(*item), names.v[i]) != 0)
 			item++;
 		if (!*item)
-			usage_error("%s '%s': '%s' is unknown; allowed: all%s", option, text,
-				    names.v[i], allowed);
+			usage_error("%s '%s': '%s' is unknown; allowed: %s%s", option, text,
+				    names.v[i], groups, allowed);
 		(*out)[i] = *item;
 	}
 	count = names.n;
@@ -168,12 +172,13 @@ static const char *strategy_name(const void *s)
 }
 
 /*
- * "io,cpu.sumsq" -> "io.sleep,io.file,io.http,cpu.sumsq": a kind stands for
- * its workloads.  NULL when the text names no kind (or memory ran out).
+ * Replaces the group names in a comma-separated list by their members:
+ * expand(name, out) writes a group's members to out (comma-separated) and
+ * returns true, or returns false for a plain name.  NULL when the text
+ * names no group (or memory ran out).
  */
-static char *expand_kinds(const char *text)
+static char *expand_groups(const char *text, bool (*expand)(const char *name, FILE *out))
 {
-	const enum pb_kind kinds[] = { PB_KIND_CPU, PB_KIND_MEM, PB_KIND_IO };
 	char *copy, *save = NULL, *out = NULL;
 	size_t len = 0;
 	bool any = false;
@@ -188,18 +193,12 @@ static char *expand_kinds(const char *text)
 		return NULL;
 	}
 	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-		bool is_kind = false;
-
-		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-			if (strcmp(name, pb_kind_name(kinds[k])) != 0)
-				continue;
-			is_kind = any = true;
-			for (const struct pb_workload *const *w = pb_workloads; *w; w++)
-				if ((*w)->kind == kinds[k])
-					fprintf(f, "%s%s", ftell(f) ? "," : "", (*w)->name);
-		}
-		if (!is_kind)
-			fprintf(f, "%s%s", ftell(f) ? "," : "", name);
+		if (ftell(f))
+			fputc(',', f);
+		if (expand(name, f))
+			any = true;
+		else
+			fputs(name, f);
 	}
 	fclose(f);
 	free(copy);
@@ -210,48 +209,151 @@ static char *expand_kinds(const char *text)
 	return out;
 }
 
-/*
- * Drops the strategies that cannot run here: with `all` after a note on
- * stderr, since the user asked for whatever there is; a strategy named on
- * its own is refused.
- */
-static void keep_available(const char *text, struct pb_options *opts)
+/* A kind (cpu, mem, io) stands for its workloads: "io,cpu.sumsq". */
+static bool expand_kind(const char *name, FILE *out)
 {
-	size_t n = 0;
+	const enum pb_kind kinds[] = { PB_KIND_CPU, PB_KIND_MEM, PB_KIND_IO };
+	bool first = true;
 
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		if (strcmp(name, pb_kind_name(kinds[k])) != 0)
+			continue;
+		for (const struct pb_workload *const *w = pb_workloads; *w; w++)
+			if ((*w)->kind == kinds[k]) {
+				fprintf(out, "%s%s", first ? "" : ",", (*w)->name);
+				first = false;
+			}
+		return true;
+	}
+	return false;
+}
+
+/*
+ * all: every C strategy that can run here (skipping the others with a
+ * note); py-all: every Python strategy.
+ */
+static bool expand_strategy_group(const char *name, FILE *out)
+{
+	bool python = strcmp(name, "py-all") == 0, first = true;
+
+	if (!python && strcmp(name, "all") != 0)
+		return false;
+	for (const struct pb_strategy *const *s = pb_strategies; *s; s++) {
+		const char *why = pb_strategy_unavailable(*s);
+
+		if ((*s)->python != python)
+			continue;
+		if (why) {
+			fprintf(stderr, "parbench run: skipping %s: %s\n", (*s)->name, why);
+			continue;
+		}
+		fprintf(out, "%s%s", first ? "" : ",", (*s)->name);
+		first = false;
+	}
+	return true;
+}
+
+/* A strategy named on its own that cannot run here is refused (groups skipped it). */
+static void check_available(const char *text, const struct pb_options *opts)
+{
 	for (size_t i = 0; i < opts->nstrategies; i++) {
 		const struct pb_strategy *s = opts->strategies[i];
 		const char *why = pb_strategy_unavailable(s);
 
-		if (!why)
-			opts->strategies[n++] = s;
-		else if (strcmp(text, "all") == 0)
-			fprintf(stderr, "parbench run: skipping %s: %s\n", s->name, why);
-		else
+		if (why)
 			usage_error("--strategy '%s': %s is unavailable here: %s; allowed: the "
 				    "strategies `parbench list` does not mark unavailable",
 				    text, s->name, why);
 	}
-	opts->nstrategies = n;
 }
 
-/* seq goes first, whether asked for or not: every other cell needs it. */
-static void put_seq_first(struct pb_options *opts)
+static bool wants_python(const struct pb_options *opts)
+{
+	for (size_t i = 0; i < opts->nstrategies; i++)
+		if (opts->strategies[i]->python)
+			return true;
+	return false;
+}
+
+/*
+ * seq goes first, whether asked for or not: every other cell needs it; with
+ * Python strategies, py-seq next, the base of their speedups.
+ */
+static void put_baselines_first(struct pb_options *opts)
 {
 	const struct pb_strategy *seq = pb_strategy_find("seq");
+	const struct pb_strategy *py_seq = pb_strategy_find("py-seq");
 	const struct pb_strategy **list;
-	size_t n = 1;
+	size_t n = 0;
 
-	list = calloc(opts->nstrategies + 1, sizeof(*list));
+	list = calloc(opts->nstrategies + 2, sizeof(*list));
 	if (!list)
 		usage_error("out of memory");
-	list[0] = seq;
+	list[n++] = seq;
+	if (wants_python(opts))
+		list[n++] = py_seq;
 	for (size_t i = 0; i < opts->nstrategies; i++)
-		if (opts->strategies[i] != seq)
+		if (opts->strategies[i] != seq && opts->strategies[i] != py_seq)
 			list[n++] = opts->strategies[i];
 	free(opts->strategies);
 	opts->strategies = list;
 	opts->nstrategies = n;
+}
+
+/* Without an interpreter the Python strategies are left out, with a note. */
+static void skip_python(struct pb_options *opts, const char *why)
+{
+	size_t n = 0;
+
+	fprintf(stderr, "parbench run: skipping the py-* strategies: %s\n", why);
+	for (size_t i = 0; i < opts->nstrategies; i++)
+		if (!opts->strategies[i]->python)
+			opts->strategies[n++] = opts->strategies[i];
+	opts->nstrategies = n;
+	opts->python.path[0] = '\0';
+}
+
+/*
+ * --python must name a working interpreter (bad input otherwise); without
+ * it, python3 on PATH runs the py-* strategies, and without that they are
+ * skipped.
+ */
+static void resolve_python(struct pb_options *opts)
+{
+	bool named = opts->python.path[0] != '\0';
+	char why[512], note[PATH_MAX + 600];
+
+	if (!named && !wants_python(opts))
+		return;
+	if (!named && pb_python_find(opts->python.path, sizeof(opts->python.path))) {
+		skip_python(opts, "no python3 on PATH; --python PATH names an interpreter");
+		return;
+	}
+	if (pb_python_probe(&opts->python, why, sizeof(why)) == 0)
+		return;
+	if (named)
+		usage_error("--python '%s': %s; allowed: a Python 3.9 or later interpreter",
+			    opts->python.path, why);
+	snprintf(note, sizeof(note), "python3 on PATH (%s): %s; --python PATH names another",
+		 opts->python.path, why);
+	skip_python(opts, note);
+}
+
+/* The workloads without a Python version have no py-* cells: say so. */
+static void note_python_workloads(const struct pb_options *opts)
+{
+	bool any = false;
+
+	if (!wants_python(opts))
+		return;
+	for (size_t i = 0; i < opts->nworkloads; i++)
+		if (!opts->workloads[i]->python) {
+			fprintf(stderr, "%s%s", any ? ", " : "parbench run: the py-* strategies skip ",
+				opts->workloads[i]->name);
+			any = true;
+		}
+	if (any)
+		fputs(": they have no Python version\n", stderr);
 }
 
 static uint64_t number_option(const char *option, const char *text, uint64_t lo, uint64_t hi)
@@ -390,6 +492,7 @@ enum {
 	OPT_MAX_TIME,
 	OPT_EXPORT_JSON,
 	OPT_EXPORT_MARKDOWN,
+	OPT_PYTHON,
 };
 
 static const struct option long_options[] = {
@@ -414,6 +517,7 @@ static const struct option long_options[] = {
 	{ "max-time", required_argument, NULL, OPT_MAX_TIME },
 	{ "export-json", required_argument, NULL, OPT_EXPORT_JSON },
 	{ "export-markdown", required_argument, NULL, OPT_EXPORT_MARKDOWN },
+	{ "python", required_argument, NULL, OPT_PYTHON },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -425,22 +529,26 @@ static void parse_one(int opt, const char *arg, unsigned pus, struct pb_options 
 
 	switch (opt) {
 	case 'w': {
-		char *names = expand_kinds(arg);
+		char *names = expand_groups(arg, expand_kind);
 
 		free(opts->workloads);
-		opts->nworkloads = resolve_names("--workload", names ? names : arg,
+		opts->nworkloads = resolve_names("--workload", names ? names : arg, "all, cpu, mem, io",
 						 (const void *const *)pb_workloads, workload_name,
 						 (const void ***)&opts->workloads);
 		free(names);
 		break;
 	}
-	case 's':
+	case 's': {
+		char *names = expand_groups(arg, expand_strategy_group);
+
 		free(opts->strategies);
-		opts->nstrategies = resolve_names("--strategy", arg,
+		opts->nstrategies = resolve_names("--strategy", names ? names : arg, "all, py-all",
 						  (const void *const *)pb_strategies, strategy_name,
 						  (const void ***)&opts->strategies);
-		keep_available(arg, opts);
+		check_available(arg, opts);
+		free(names);
 		break;
+	}
 	case 'n':
 		pb_list_free(&opts->workers);
 		if (pb_parse_list(arg, 1, PB_MAX_WORKERS, &opts->workers, why, sizeof(why)))
@@ -476,6 +584,12 @@ static void parse_one(int opt, const char *arg, unsigned pus, struct pb_options 
 	case OPT_EXPORT_MARKDOWN:
 		check_export("--export-markdown", arg);
 		opts->export_markdown = arg;
+		break;
+	case OPT_PYTHON:
+		if (!*arg || strlen(arg) >= sizeof(opts->python.path))
+			usage_error("--python '%s': %s; allowed: the path of a Python 3.9 or later "
+				    "interpreter", arg, *arg ? "too long" : "empty");
+		snprintf(opts->python.path, sizeof(opts->python.path), "%s", arg);
 		break;
 	case OPT_WARMUP:
 		opts->warmup = (unsigned)number_option("--warmup", arg, 0, PB_MAX_WARMUP);
@@ -585,8 +699,10 @@ void pb_options_parse(int argc, char **argv, hwloc_topology_t topology,
 		pb_default_workers(pus, &opts->workers);
 	if (!opts->npins)
 		add_pin("compact", pus, opts);
+	resolve_python(opts);
 	if (opts->baseline)
-		put_seq_first(opts);
+		put_baselines_first(opts);
+	note_python_workloads(opts);
 	probe_url(opts);
 }
 

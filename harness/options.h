@@ -9,6 +9,7 @@
 #include "../benchmarks/workload.h"
 #include "parse.h"
 #include "pin.h"
+#include "python.h"
 #include "strategy.h"
 
 #define PB_MAX_WORKERS 10000
@@ -32,7 +33,7 @@ enum pb_order {
 struct pb_options {
 	const struct pb_workload **workloads;
 	size_t nworkloads;
-	const struct pb_strategy **strategies;	/* seq first, unless no baseline */
+	const struct pb_strategy **strategies;	/* seq (and py-seq) first, unless no baseline */
 	size_t nstrategies;
 	struct pb_list workers;
 	struct pb_pin *pins;		/* --pin, once or more: an axis like workers */
@@ -52,6 +53,7 @@ struct pb_options {
 	struct pb_io_params io;		/* --dir, --direct, --delay, --url */
 	const char *export_json;	/* the summary as JSON, or NULL */
 	const char *export_markdown;	/* the summary as a Markdown table, or NULL */
+	struct pb_python python;	/* of the py-* strategies; path empty: none runs */
 };
 
 /*

@@ -18,7 +18,7 @@ static const char summary_header[] =
 	"wall_sd_s,wall_ci95_lo_s,wall_ci95_hi_s,wall_min_s,wall_max_s,cv,speedup,efficiency,"
 	"cpu_util,lat_p50_s,lat_p99_s,ok,loops,outliers,speedup_ci95_lo,speedup_ci95_hi,"
 	"efficiency_ci95_lo,efficiency_ci95_hi,karp_flatt,crossover_size,startup_median_s,"
-	"work_median_s\n";
+	"work_median_s,speedup_vs_seq\n";
 
 char *pb_path(const char *dir, const char *name)
 {
@@ -204,6 +204,7 @@ static int fill_summary(FILE *f, const void *arg)
 		pb_csv_number(f, s->crossover);
 		pb_csv_number(f, s->startup);
 		pb_csv_number(f, s->work);
+		pb_csv_number(f, s->speedup_seq);
 		fputc('\n', f);
 	}
 	return 0;

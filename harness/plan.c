@@ -8,10 +8,16 @@
 #include "plan.h"
 #include "stats.h"
 
+/* seq, and py-seq for the Python strategies: one cell each, one worker, the first pin. */
+static bool is_base(const struct pb_options *opts, size_t s)
+{
+	return opts->baseline && (s == 0 || opts->strategies[s] == pb_strategy_find("py-seq"));
+}
+
 /*
  * The cells of one workload at one task size: one per strategy, pin policy
- * and worker count; seq, when it is the baseline, once, with the first pin
- * policy.
+ * and worker count; seq and py-seq once each.  The py-* strategies have
+ * cells only for workloads with a Python version.
  */
 static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *opts,
 			      const struct pb_workload *workload, uint64_t size)
@@ -21,26 +27,34 @@ static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *op
 		.tasks = opts->tasks ? opts->tasks : workload->default_tasks,
 		.size = size,
 		.baseline = cells,
+		.base = cells,
 		.speedup_base = opts->baseline,
 		.pin = &opts->pins[0],
 	};
-	size_t n = 0, first = 0;
+	struct pb_cell *py_base = NULL;
+	size_t n = 0;
 
-	if (opts->baseline) {		/* opts->strategies[0] is seq: one worker */
-		cells[n] = proto;
-		cells[n].strategy = opts->strategies[0];
-		cells[n++].workers = 1;
-		first = 1;
-	}
-	for (size_t s = first; s < opts->nstrategies; s++)
-		for (size_t p = 0; p < opts->npins; p++)
-			for (size_t k = 0; k < opts->workers.n; k++) {
+	for (size_t s = 0; s < opts->nstrategies; s++) {
+		const struct pb_strategy *strategy = opts->strategies[s];
+		size_t pins = is_base(opts, s) ? 1 : opts->npins;
+		size_t counts = is_base(opts, s) ? 1 : opts->workers.n;
+
+		if (strategy->python && !workload->python)
+			continue;
+		for (size_t p = 0; p < pins; p++)
+			for (size_t k = 0; k < counts; k++) {
 				cells[n] = proto;
-				cells[n].strategy = opts->strategies[s];
+				cells[n].strategy = strategy;
 				cells[n].pin = &opts->pins[p];
-				cells[n].loops = opts->strategies[s]->event_loop ? opts->loops : 0;
-				cells[n++].workers = (unsigned)opts->workers.v[k];
+				cells[n].loops = strategy->event_loop ? opts->loops : 0;
+				cells[n].workers = is_base(opts, s) ? 1 : (unsigned)opts->workers.v[k];
+				if (strategy->python && opts->baseline) {
+					py_base = py_base ? py_base : &cells[n];
+					cells[n].base = py_base;
+				}
+				n++;
 			}
+	}
 	return n;
 }
 
@@ -143,11 +157,13 @@ size_t pb_cell_good_walls(const struct pb_cell *cell, double *v)
 static void summarize_speedup(struct pb_cell *cell, const double *wall, size_t n)
 {
 	struct pb_summary *sum = &cell->summary;
-	const struct pb_cell *base = cell->baseline;
+	const struct pb_cell *base = cell->base;
 	double *base_wall = calloc(base->nsamples + 1, sizeof(double));
 	size_t nbase = base_wall ? pb_cell_good_walls(base, base_wall) : 0;
 
 	sum->speedup = sum->speedup_lo = sum->speedup_hi = NAN;
+	sum->speedup_seq = cell->speedup_base && n ? cell->baseline->summary.median / sum->median
+						   : NAN;
 	if (cell == base && n)		/* 1 by definition, not a ratio of two samples */
 		sum->speedup = sum->speedup_lo = sum->speedup_hi = cell->speedup_base ? 1.0 : NAN;
 	else if (cell->speedup_base && n && nbase)
@@ -262,7 +278,7 @@ static void series_crossover(struct pb_plan *plan, size_t first, bool *done)
 			complete = complete && isfinite(plan->cells[c].summary.speedup);
 			done[c] = true;
 		}
-	if (series && size && speedup && complete && n > 1 && head->baseline != head) {
+	if (series && size && speedup && complete && n > 1 && head->base != head) {
 		qsort(series, n, sizeof(*series), by_size);
 		for (size_t i = 0; i < n; i++) {
 			size[i] = (double)series[i]->size;

@@ -17,6 +17,7 @@ struct pb_summary {
 	double median, mean, sd, ci_lo, ci_hi, min, max, cv;
 	size_t outliers;		/* outside median +/- 3 scaled MADs; kept, not dropped */
 	double speedup, speedup_lo, speedup_hi;	/* with its 95% interval */
+	double speedup_seq;		/* against seq, for a py-* cell whose base is py-seq */
 	double efficiency, efficiency_lo, efficiency_hi;
 	double karp_flatt;		/* serial fraction; NAN with one worker */
 	double crossover;		/* task size above which the series beats seq, or NAN */
@@ -34,7 +35,9 @@ struct pb_cell {
 	uint64_t tasks, size;
 	/* The first cell of its workload and size: seq, unless --baseline none. */
 	struct pb_cell *baseline;
-	bool speedup_base;		/* baseline's median is the base of speedup */
+	/* Whose median is the base of speedup: baseline, or py-seq's cell for a py-* cell. */
+	struct pb_cell *base;
+	bool speedup_base;		/* there is a base: not with --baseline none */
 	struct pb_sample *samples;
 	size_t nsamples;
 	bool has_reference;		/* on a baseline: its first checksum */

@@ -11,6 +11,10 @@
  * Adding a strategy is one file in harness/strategies/ that defines a
  * `struct pb_strategy` as its last thing, plus one line in PB_STRATEGIES
  * (harness/strategies/registry.c).
+ *
+ * A Python strategy (python = true) has no run hook: its cell starts the
+ * interpreter on harness/python/cell.py, which runs the strategy of that
+ * name (harness/python/strategies.py) and times it itself.
  */
 #ifndef PARBENCH_STRATEGY_H
 #define PARBENCH_STRATEGY_H
@@ -24,6 +28,7 @@ struct pb_strategy {
 	const char *summary;
 	int (*run)(struct pb_run *run);
 	bool event_loop;		/* runs run->loops loop threads: --loops applies */
+	bool python;			/* runs in the Python interpreter, not in C */
 	/*
 	 * NULL when the strategy can run here, else why not (built without its
 	 * library, refused by the kernel): `parbench list` shows it, `-s all`

@@ -163,6 +163,7 @@ static int start_cell(struct cell_process *p, const struct pb_cell *cell, unsign
 		.reps = reps,
 		.loops = cell->loops,
 		.io = opts->io,
+		.python = cell->strategy->python ? opts->python.path : NULL,
 	};
 	if (scratch[0])
 		args.io.dir = scratch;

@@ -97,7 +97,7 @@ static void print_header(FILE *out, const struct pb_cell *seq, bool pins)
 
 	fprintf(out, "\n%s: %" PRIu64 " tasks x %" PRIu64 " %s\n", w->name, seq->tasks, seq->size,
 		w->size_unit);
-	fprintf(out, "  %-18s %7s%s %-30s %-22s %5s %8s %s\n", "strategy", "workers",
+	fprintf(out, "  %-20s %7s%s %-30s %-22s %5s %8s %s\n", "strategy", "workers",
 		pins ? "  pin       " : "", "median [95% CI]", "speedup [95% CI]", "eff.",
 		"serial f", w->bytes_per_unit ? "per task [95% CI]                 GB/s" :
 		"per task [95% CI]");
@@ -109,7 +109,7 @@ static void print_row(FILE *out, const struct pb_cell *c, bool pins, double seri
 	double per_task = 1.0 / (double)c->tasks;
 	char speedup[64];
 
-	fprintf(out, "  %-18s %7u", c->strategy->name, c->workers);
+	fprintf(out, "  %-20s %7u", c->strategy->name, c->workers);
 	if (pins)
 		fprintf(out, "  %-10.10s", c->pin->spec);
 	print_interval(out, s->median, s->ci_lo, s->ci_hi, 30);
@@ -280,6 +280,19 @@ static void print_pinning(FILE *out, const struct pb_cell *first, const struct p
 	free(t);
 }
 
+/* The py-* speedups are against py-seq: how py-seq stands to seq, the same work in C. */
+static void print_python_base(FILE *out, const struct pb_cell *first, const struct pb_cell *end)
+{
+	for (const struct pb_cell *c = first; c < end; c++)
+		if (c->strategy->python && c->base == c && c->speedup_base) {
+			if (c->summary.reps && first->summary.reps)
+				fprintf(out, "  py-*: speedup against py-seq, which takes %.1fx the time "
+					"of seq for the same checksum\n",
+					c->summary.median / first->summary.median);
+			return;
+		}
+}
+
 static void print_group(FILE *out, const struct pb_cell *first, const struct pb_cell *end)
 {
 	bool pins = several_pins(first, end);
@@ -302,12 +315,13 @@ static void print_group(FILE *out, const struct pb_cell *first, const struct pb_
 				bests[k++] = best;
 		}
 		if (failed)
-			fprintf(out, "  %-18s %7u failed: %s\n", c->strategy->name, failed->workers,
+			fprintf(out, "  %-20s %7u failed: %s\n", c->strategy->name, failed->workers,
 				first_error(failed));
 	}
 	print_verdict(out, bests, k);
 	if (pins)
 		print_pinning(out, first, end);
+	print_python_base(out, first, end);
 }
 
 /* The smallest task size of a workload in the plan. */

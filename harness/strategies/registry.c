@@ -14,7 +14,14 @@
 	X(openmp_guided)         \
 	X(evloop_epoll)          \
 	X(evloop_uv)             \
-	X(evloop_uv_pool)
+	X(evloop_uv_pool)        \
+	X(py_seq)                \
+	X(py_threads_per_task)   \
+	X(py_threadpool)         \
+	X(py_process_per_task)   \
+	X(py_pool)               \
+	X(py_processpool)        \
+	X(py_asyncio)
 
 #define DECLARE(id) extern const struct pb_strategy pb_strategy_##id;
 PB_STRATEGIES(DECLARE)
@@ -46,7 +53,9 @@ const char *pb_strategy_check(const struct pb_strategy *s)
 		return "it has no name";
 	if (!s->summary)
 		return "it has no summary";
-	if (!s->run)
+	if (!s->run && !s->python)
 		return "it has no run hook";
+	if (s->run && s->python)
+		return "a Python strategy has no run hook: the interpreter runs it";
 	return NULL;
 }

@@ -1,0 +1,310 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cell.h"
+#include "pin.h"
+#include "python.h"
+#include "run.h"
+
+/* What the probe prints, a line each; the imports are those of harness/python/. */
+static const char probe_script[] =
+	"import sys\n"
+	"if sys.version_info < (3, 9):\n"
+	"    sys.exit('it is Python %d.%d; the py-* strategies need 3.9 or later'"
+	" % sys.version_info[:2])\n"
+	"import asyncio, concurrent.futures, http.client, multiprocessing, resource, threading\n"
+	"print(sys.executable)\n"
+	"print('%d.%d.%d' % sys.version_info[:3])\n"
+	"print(sys.implementation.name)\n"
+	"print(int(getattr(sys, '_is_gil_enabled', lambda: True)()))\n";
+
+int pb_python_find(char *path, size_t len)
+{
+	const char *env = getenv("PATH");
+	char *dirs = strdup(env ? env : "/usr/local/bin:/usr/bin:/bin");
+	char *save = NULL;
+	int rc = -1;
+
+	for (char *dir = strtok_r(dirs, ":", &save); dirs && dir && rc; dir = strtok_r(NULL, ":", &save)) {
+		snprintf(path, len, "%s/python3", *dir ? dir : ".");
+		if (access(path, X_OK) == 0)
+			rc = 0;
+	}
+	free(dirs);
+	return rc;
+}
+
+/* Reads the child's output until EOF or the deadline: bytes read, or -1 on timeout. */
+static ssize_t read_until_eof(int fd, char *buf, size_t cap, double seconds)
+{
+	int64_t deadline = pb_now_ns() + (int64_t)(seconds * 1e9);
+	size_t used = 0;
+
+	for (;;) {
+		int64_t left_ms = (deadline - pb_now_ns()) / 1000000;
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (left_ms <= 0)
+			return -1;
+		if (poll(&p, 1, (int)left_ms) < 0 && errno != EINTR)
+			return -1;
+		n = read(fd, buf + used, cap - 1 - used);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			break;
+		used += (size_t)n;
+		if (used == cap - 1)
+			break;
+	}
+	buf[used] = '\0';
+	return (ssize_t)used;
+}
+
+/* The last non-empty line of text (an exception's message), cut to fit why. */
+static void last_line(const char *text, char *why, size_t whylen)
+{
+	const char *end = text + strlen(text), *start;
+
+	while (end > text && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	start = end;
+	while (start > text && start[-1] != '\n')
+		start--;
+	snprintf(why, whylen, "%.*s", (int)(end - start), start);
+}
+
+static int parse_probe(struct pb_python *py, char *out, char *why, size_t whylen)
+{
+	char *save = NULL;
+	char *exe = strtok_r(out, "\n", &save), *version = strtok_r(NULL, "\n", &save);
+	char *impl = strtok_r(NULL, "\n", &save), *gil = strtok_r(NULL, "\n", &save);
+
+	if (!exe || !version || !impl || !gil || strtok_r(NULL, "\n", &save)) {
+		snprintf(why, whylen, "it does not answer as Python 3 does");
+		return -1;
+	}
+	snprintf(py->executable, sizeof(py->executable), "%s", exe);
+	snprintf(py->version, sizeof(py->version), "%s", version);
+	snprintf(py->implementation, sizeof(py->implementation), "%s", impl);
+	py->gil = strcmp(gil, "0") != 0;
+	return 0;
+}
+
+int pb_python_probe(struct pb_python *py, char *why, size_t whylen)
+{
+	char out[2 * PATH_MAX + 256];
+	int fds[2], status;
+	ssize_t got;
+	pid_t pid;
+
+	if (access(py->path, X_OK) < 0) {
+		snprintf(why, whylen, "cannot run it: %s", strerror(errno));
+		return -1;
+	}
+	if (pipe2(fds, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
+		snprintf(why, whylen, "cannot start it: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(fds[1], STDOUT_FILENO);
+		dup2(fds[1], STDERR_FILENO);
+		execl(py->path, py->path, "-c", probe_script, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	got = read_until_eof(fds[0], out, sizeof(out), PB_PYTHON_PROBE_S);
+	close(fds[0]);
+	if (got < 0)
+		kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	if (got < 0) {
+		snprintf(why, whylen, "it did not answer within %.0f s", PB_PYTHON_PROBE_S);
+		return -1;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && !*out)
+			snprintf(why, whylen, "cannot run it");
+		else
+			last_line(*out ? out : "it failed", why, whylen);
+		return -1;
+	}
+	return parse_probe(py, out, why, whylen);
+}
+
+/* The script a cell runs: harness/python/cell.py beside the program's sources, or NULL. */
+static const char *cell_script(void)
+{
+	/* Beside the program (./parbench), or two levels up (.build/asan/parbench). */
+	static const char *const relative[] = { "harness/python/cell.py",
+						 "../../harness/python/cell.py" };
+	static char path[PATH_MAX + 32];
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return NULL;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	for (size_t i = 0; i < sizeof(relative) / sizeof(relative[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", self, relative[i]);
+		if (access(path, R_OK) == 0)
+			return path;
+	}
+	return NULL;
+}
+
+/* Exit status of cell.py after it sent an error line itself. */
+#define PY_SENT_ERROR 10
+
+/* "0,1;2": per worker, the OS numbers of the PUs it is bound to; "" when not pinned. */
+static int export_binding(const struct pb_run *run)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int rc;
+
+	if (!f)
+		return -1;
+	for (unsigned w = 0; run->bind && w < run->workers; w++) {
+		unsigned os;
+		const char *sep = "";
+
+		fputs(w ? ";" : "", f);
+		hwloc_bitmap_foreach_begin(os, run->bind[w]) {
+			fprintf(f, "%s%u", sep, os);
+			sep = ",";
+		} hwloc_bitmap_foreach_end();
+	}
+	fclose(f);
+	rc = setenv("PARBENCH_BIND", text, 1);
+	free(text);
+	return rc;
+}
+
+/* "0,2,1,3": the OS numbers of the PUs in logical order, for the cpus column. */
+static int export_logical(const struct pb_run *run)
+{
+	unsigned pus = pb_topology_pus(run->topology);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int rc;
+
+	if (!f)
+		return -1;
+	for (unsigned i = 0; i < pus; i++) {
+		hwloc_obj_t pu = hwloc_get_obj_by_type(run->topology, HWLOC_OBJ_PU, i);
+
+		fprintf(f, "%s%u", i ? "," : "", pu ? pu->os_index : i);
+	}
+	fclose(f);
+	rc = setenv("PARBENCH_PU_LOGICAL", text, 1);
+	free(text);
+	return rc;
+}
+
+/* Reads fd to its end, keeping at least the last (cap - 1) / 2 bytes in buf. */
+static void read_tail(int fd, char *buf, size_t cap)
+{
+	size_t used = 0;
+
+	for (;;) {
+		ssize_t n;
+
+		if (used == cap - 1) {	/* full: keep the newer half */
+			memmove(buf, buf + used / 2, used - used / 2);
+			used -= used / 2;
+		}
+		n = read(fd, buf + used, cap - 1 - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		used += (size_t)n;
+	}
+	buf[used] = '\0';
+}
+
+static void exec_python(const struct pb_cell_args *args, const struct pb_fault *fault,
+			const char *script, int err_fd)
+{
+	static const char *const kinds[] = { [PB_FAULT_NONE] = "none", [PB_FAULT_CRASH] = "crash",
+					     [PB_FAULT_HANG] = "hang",
+					     [PB_FAULT_CHECKSUM] = "checksum" };
+	char workers[16], tasks[24], size[24], warmup[16], reps[16], fault_text[48] = "";
+
+	snprintf(workers, sizeof(workers), "%u", args->workers);
+	snprintf(tasks, sizeof(tasks), "%llu", (unsigned long long)args->tasks);
+	snprintf(size, sizeof(size), "%llu", (unsigned long long)args->size);
+	snprintf(warmup, sizeof(warmup), "%u", args->warmup);
+	snprintf(reps, sizeof(reps), "%u", args->reps);
+	if (fault->kind != PB_FAULT_NONE)
+		snprintf(fault_text, sizeof(fault_text), "%s:%llu", kinds[fault->kind],
+			 (unsigned long long)fault->task);
+	dup2(err_fd, STDERR_FILENO);
+	pb_cell_stamp_exec();
+	execl(args->python, args->python, script, args->workload, args->strategy, workers, tasks,
+	      size, warmup, reps, args->io.direct ? "1" : "0", fault_text, (char *)NULL);
+	dprintf(STDERR_FILENO, "cannot start %s: %s\n", args->python, strerror(errno));
+	_exit(127);
+}
+
+/* Why the interpreter ended as it did, with its last words on stderr. */
+static int python_status(int status, const char *err, char *why, size_t whylen)
+{
+	char last[512];
+
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == PY_SENT_ERROR)
+		return 1;
+	last_line(*err ? err : "nothing on stderr", last, sizeof(last));
+	if (WIFSIGNALED(status))
+		snprintf(why, whylen, "the Python interpreter was killed by signal %d (%s): %s",
+			 WTERMSIG(status), strsignal(WTERMSIG(status)), last);
+	else
+		snprintf(why, whylen, "the Python interpreter exited with status %d: %s",
+			 WEXITSTATUS(status), last);
+	return -1;
+}
+
+int pb_python_run_cell(const struct pb_cell_args *args, const struct pb_run *run, char *why,
+		       size_t whylen)
+{
+	const char *script = cell_script();
+	char err[8192];
+	int fds[2], status;
+	pid_t pid;
+
+	if (!script) {
+		snprintf(why, whylen, "cannot find harness/python/cell.py beside the program");
+		return -1;
+	}
+	if (export_binding(run) || export_logical(run) || pipe2(fds, O_CLOEXEC) < 0 ||
+	    (pid = fork()) < 0) {
+		snprintf(why, whylen, "cannot start the Python interpreter: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0)
+		exec_python(args, &run->fault, script, fds[1]);
+	close(fds[1]);
+	read_tail(fds[0], err, sizeof(err));
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return python_status(status, err, why, whylen);
+}
