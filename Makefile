@@ -2,6 +2,7 @@
 #
 #   make            build ./parbench (installs missing packages first)
 #   make bench      the default plan, its table, CSV files and plots
+#   make bench-python  the articles' Python methods beside the C strategies
 #   make bench-granularity  cpu.sumsq over five decades of task size
 #   make plots      plots of a run: make plots RUN=results/<run-id>
 #   make report     one HTML page of a run, its plots, tables and findings:
@@ -54,7 +55,7 @@ OUT ?= results
 RUN ?= $(OUT)/latest
 BENCH_ARGS ?=
 
-.PHONY: all bench bench-granularity plots report test test-asan test-tsan deps clean fuzz
+.PHONY: all bench bench-python bench-granularity plots report test test-asan test-tsan deps clean fuzz
 
 all: $(BIN)
 
@@ -82,13 +83,30 @@ $(UNIT_TESTS): $(UNIT_OBJECTS) $(LIB_OBJECTS)
 BENCH_PARTS := "-w cpu,mem" \
 	"-w io --tasks 4096 -n 16,256,4096 --reps 3 --warmup 0 --order sequential --delay 0.001"
 
-bench: $(BIN)
-	@rc=0; for part in $(BENCH_PARTS); do \
-		./$(BIN) run $$part --out $(OUT) $(BENCH_ARGS); r=$$?; \
+# Runs `parbench run` once per part (a quoted argument list) with $(1) and
+# BENCH_ARGS, and plots each; stops at bad input, exits with the worst status.
+define run_parts
+	@rc=0; for part in $(2); do \
+		./$(BIN) run $(1) $$part --out $(OUT) $(BENCH_ARGS); r=$$?; \
 		if [ $$r -le 1 ]; then bash scripts/plot.sh $(OUT)/latest || r=1; fi; \
 		if [ $$r -gt $$rc ]; then rc=$$r; fi; \
 		if [ $$r -gt 1 ]; then break; fi; \
 	done; exit $$rc
+endef
+
+bench: $(BIN)
+	$(call run_parts,,$(BENCH_PARTS))
+
+# The articles' Python methods (py-all) beside the C strategies that do the
+# same (a thread per task, a pool of threads, a process per task, a pool of
+# processes, an event loop), on the workloads with a Python version, at sizes
+# an interpreter gets through: cpu.sumsq at 10^6 iterations a task.
+BENCH_PYTHON_STRATEGIES := seq,pthreads-per-task,pthreads,fork-per-task,fork,evloop-epoll,py-all
+BENCH_PYTHON_PARTS := "-w cpu.sumsq --size 1000000" "-w cpu.nop --tasks 200" \
+	"-w io --tasks 256 -n 16,256 --reps 3 --warmup 0 --order sequential --delay 0.001"
+
+bench-python: $(BIN)
+	$(call run_parts,-s $(BENCH_PYTHON_STRATEGIES),$(BENCH_PYTHON_PARTS))
 
 # Speedup against task size: where each strategy starts to beat seq.
 GRANULARITY_ARGS := -w cpu.sumsq --tasks 64 --size 10,100,1000,10000,100000,1000000 \

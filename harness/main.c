@@ -7,6 +7,7 @@
 #include "compare.h"
 #include "http.h"
 #include "pin.h"
+#include "python.h"
 #include "strategy.h"
 #include "supervisor.h"
 #include "version.h"
@@ -80,6 +81,22 @@ static int check_registries(void)
 	return bad;
 }
 
+/* Which interpreter the py-* strategies would run in. */
+static void print_python(void)
+{
+	struct pb_python py = { 0 };
+	char why[512];
+
+	if (pb_python_find(py.path, sizeof(py.path)))
+		puts("  (py-*: no python3 on PATH; `parbench run --python PATH` names one)");
+	else if (pb_python_probe(&py, why, sizeof(why)))
+		printf("  (py-*: python3 on PATH, %s, cannot run them: %s)\n", py.path, why);
+	else
+		printf("  (py-*: run by python3 on PATH, %s: %s %s, %s; --python PATH "
+		       "chooses another)\n", py.path, py.implementation, py.version,
+		       py.gil ? "with the GIL" : "without the GIL");
+}
+
 static int list_main(int argc, char **argv)
 {
 	int rc = simple_command_args("list", "usage: parbench list\n\n"
@@ -98,15 +115,16 @@ static int list_main(int argc, char **argv)
 	for (const struct pb_strategy *const *s = pb_strategies; *s; s++) {
 		const char *why = pb_strategy_unavailable(*s);
 
-		printf("  %-18s %s\n", (*s)->name, (*s)->summary);
+		printf("  %-20s %s\n", (*s)->name, (*s)->summary);
 		if (why)
-			printf("  %-18s unavailable here: %s\n", "", why);
+			printf("  %-20s unavailable here: %s\n", "", why);
 	}
+	print_python();
 	puts("\npin policies (--pin):\n"
-	     "  none               the OS places the workers\n"
-	     "  compact            worker i on PU i (wrapping)\n"
-	     "  scatter            workers spread over packages and cores (hwloc_distrib)\n"
-	     "  pu:LIST            worker i on the i-th PU of LIST, such as pu:0-3,6");
+	     "  none                 the OS places the workers\n"
+	     "  compact              worker i on PU i (wrapping)\n"
+	     "  scatter              workers spread over packages and cores (hwloc_distrib)\n"
+	     "  pu:LIST              worker i on the i-th PU of LIST, such as pu:0-3,6");
 	return check_registries();
 }
 

@@ -207,13 +207,24 @@ static json_t *warnings_json(const char *text)
 	return lines;
 }
 
+/* The interpreter of the py-* strategies, or null when none runs. */
+static json_t *python_json(const struct pb_python *py)
+{
+	if (!py->path[0])
+		return json_null();
+	return json_pack("{s:s, s:s, s:s, s:s, s:b}", "path", py->path,
+			 "executable", py->executable, "version", py->version,
+			 "implementation", py->implementation, "gil", py->gil);
+}
+
 static json_t *meta_json(const struct pb_meta *m)
 {
 	json_t *command = json_array();
 
 	for (int i = 0; i < m->argc; i++)
 		json_array_append_new(command, json_string(m->argv[i]));
-	return json_pack("{s:s, s:o, s:s, s:o, s:s, s:o, s:{s:o, s:o}, s:o, s:o, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:o, s:s, s:o, s:s, s:o, s:{s:o, s:o}, s:o, s:o, s:o, s:o, s:o, "
+			 "s:o}",
 			 "run_id", m->run_id, "command", command, "start", m->start,
 			 "end", m->end[0] ? json_string(m->end) : json_null(),
 			 "status", m->status, "warnings", warnings_json(m->warnings),
@@ -221,7 +232,7 @@ static json_t *meta_json(const struct pb_meta *m)
 			 "end", load_json(&m->load_end),
 			 "machine", machine_json(m),
 			 "os", os_json(), "build", build_json(), "openmp_env", openmp_env_json(),
-			 "plan", plan_json(m->opts));
+			 "plan", plan_json(m->opts), "python", python_json(&m->opts->python));
 }
 
 static int fill_meta(FILE *f, const void *arg)

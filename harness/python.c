@@ -266,19 +266,22 @@ static void exec_python(const struct pb_cell_args *args, const struct pb_fault *
 /* Why the interpreter ended as it did, with its last words on stderr. */
 static int python_status(int status, const char *err, char *why, size_t whylen)
 {
-	char last[512];
+	char last[512] = "";
+	int used;
 
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == PY_SENT_ERROR)
 		return 1;
-	last_line(*err ? err : "nothing on stderr", last, sizeof(last));
 	if (WIFSIGNALED(status))
-		snprintf(why, whylen, "the Python interpreter was killed by signal %d (%s): %s",
-			 WTERMSIG(status), strsignal(WTERMSIG(status)), last);
+		used = snprintf(why, whylen, "the Python interpreter was killed by signal %d (%s)",
+				WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else
-		snprintf(why, whylen, "the Python interpreter exited with status %d: %s",
-			 WEXITSTATUS(status), last);
+		used = snprintf(why, whylen, "the Python interpreter exited with status %d",
+				WEXITSTATUS(status));
+	last_line(err, last, sizeof(last));
+	if (*last && used > 0 && (size_t)used < whylen)
+		snprintf(why + used, whylen - (size_t)used, ": %s", last);
 	return -1;
 }
 
