@@ -38,10 +38,16 @@ BIN := parbench
 endif
 OPTIMIZE ?= -O2
 
+# evloop-uring needs liburing; without it the strategy is built as one that
+# says so in `parbench list`.
+URING = $(shell pkg-config --exists liburing && echo liburing)
+
 # Recursive (=), so pkg-config runs after `deps` has installed what it finds.
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPTIMIZE) -g -fopenmp -Wall -Wextra $(if $(WERROR),-Werror) \
-	     $(SANITIZE) $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
-LDLIBS_ALL = -fopenmp $(SANITIZE) $(shell pkg-config --libs $(PKGS)) -lhttp_parser -lm -lpthread $(LDLIBS)
+	     $(SANITIZE) $(shell pkg-config --cflags $(PKGS) $(URING)) \
+	     $(if $(URING),-DPB_HAVE_URING) $(CFLAGS)
+LDLIBS_ALL = -fopenmp $(SANITIZE) $(shell pkg-config --libs $(PKGS) $(URING)) -lhttp_parser -lm \
+	     -lpthread $(LDLIBS)
 GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 SOURCES := $(wildcard benchmarks/*.c harness/*.c harness/strategies/*.c)
@@ -71,6 +77,12 @@ $(OBJDIR)/build-info: FORCE | deps
 	@mkdir -p $(@D)
 	@echo '$(GIT_REVISION) $(CFLAGS_ALL)' | cmp -s - $@ || echo '$(GIT_REVISION) $(CFLAGS_ALL)' > $@
 $(OBJDIR)/harness/meta.o: $(OBJDIR)/build-info
+
+# evloop-uring's object is rebuilt when liburing comes or goes.
+$(OBJDIR)/uring: FORCE | deps
+	@mkdir -p $(@D)
+	@echo '$(URING)' | cmp -s - $@ || echo '$(URING)' > $@
+$(OBJDIR)/harness/strategies/evloop_uring.o: $(OBJDIR)/uring
 $(OBJDIR)/harness/meta.o: BUILD_INFO = -DPB_GIT_REVISION='"$(GIT_REVISION)"' \
 	-DPB_CFLAGS='"$(strip $(subst ",,$(CFLAGS_ALL)))"'
 

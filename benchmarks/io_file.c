@@ -11,7 +11,9 @@
  *
  * Regular files are always "ready" to epoll, so the non-blocking form hands
  * the whole read to a helper thread (PB_WAIT_BLOCKING), as libuv's fs
- * requests do with its thread pool.
+ * requests do with its thread pool.  A loop that reads files itself
+ * (io_uring) takes the reads form instead: the loop thread opens the file,
+ * the loop does each read (PB_WAIT_READ), and the task checksums what came.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,10 +39,6 @@ struct files {
 	char dir[4096];
 	uint64_t count;
 	int flags;			/* for open() */
-};
-
-struct file_task {
-	uint64_t task;
 };
 
 /* The content of every file: 8-byte words, a function of file and position. */
@@ -74,6 +72,13 @@ static void sums_add(struct sums *s, const unsigned char *bytes, size_t len)
 		s->b += s->a;
 	}
 }
+
+struct file_task {
+	uint64_t task;
+	int fd;				/* the reads form: open between its steps */
+	struct pb_read read;		/* the reads form: read.buf is its buffer */
+	struct sums sums;
+};
 
 static void file_path(const struct files *f, uint64_t file, char *path, size_t len)
 {
@@ -189,25 +194,45 @@ static int files_export_env(const struct pb_job *job)
 	return 0;
 }
 
-static uint64_t file_read(const struct pb_job *job, uint64_t task)
+/* Bytes per read: whole blocks, which O_DIRECT wants (and an aligned buffer). */
+static size_t read_size(const struct pb_job *job)
+{
+	size_t cap = job->size < CHUNK ? (size_t)job->size : CHUNK;
+
+	return (cap + DIRECT_ALIGN - 1) / DIRECT_ALIGN * DIRECT_ALIGN;
+}
+
+/* The task's file, open for reading: an fd, or a negative errno value. */
+static int open_file(const struct pb_job *job, uint64_t task)
 {
 	const struct files *f = job->state;
-	size_t cap = job->size < CHUNK ? (size_t)job->size : CHUNK;
+	char path[4200];
+	int fd;
+
+	file_path(f, task % f->count, path, sizeof(path));
+	fd = open(path, f->flags);
+	return fd < 0 ? -errno : fd;
+}
+
+static uint64_t sums_checksum(const struct sums *s)
+{
+	return pb_mix64(s->a) ^ s->b;
+}
+
+static uint64_t file_read(const struct pb_job *job, uint64_t task)
+{
+	size_t cap = read_size(job);
 	struct sums sums = { 0, 0 };
 	unsigned char *buf;
-	char path[4200];
 	ssize_t got;
 	int fd, err = 0;
 
-	/* O_DIRECT wants an aligned buffer and whole blocks. */
-	cap = (cap + DIRECT_ALIGN - 1) / DIRECT_ALIGN * DIRECT_ALIGN;
 	if (posix_memalign((void **)&buf, DIRECT_ALIGN, cap))
 		return pb_task_fail(ENOMEM);
-	file_path(f, task % f->count, path, sizeof(path));
-	fd = open(path, f->flags);
+	fd = open_file(job, task);
 	if (fd < 0) {
 		free(buf);
-		return pb_task_fail(errno);
+		return pb_task_fail(-fd);
 	}
 	while ((got = read(fd, buf, cap)) > 0)
 		sums_add(&sums, buf, (size_t)got);
@@ -217,7 +242,7 @@ static uint64_t file_read(const struct pb_job *job, uint64_t task)
 	free(buf);
 	if (err)
 		return pb_task_fail(err);
-	return pb_mix64(sums.a) ^ sums.b;
+	return sums_checksum(&sums);
 }
 
 static struct pb_step file_start(const struct pb_job *job, uint64_t task, void *state)
@@ -229,13 +254,53 @@ static struct pb_step file_start(const struct pb_job *job, uint64_t task, void *
 	return (struct pb_step){ .wait = PB_WAIT_BLOCKING };
 }
 
-/* Runs on a helper thread: the whole read, blocking. */
+static struct pb_step next_read(struct file_task *t)
+{
+	return (struct pb_step){ .wait = PB_WAIT_READ, .fd = t->fd, .read = &t->read };
+}
+
+static struct pb_step file_start_reads(const struct pb_job *job, uint64_t task, void *state)
+{
+	struct file_task *t = state;
+
+	t->task = task;
+	t->read.len = read_size(job);
+	if (posix_memalign(&t->read.buf, DIRECT_ALIGN, t->read.len))
+		return pb_step_failed(ENOMEM);
+	t->fd = open_file(job, task);
+	if (t->fd < 0) {
+		free(t->read.buf);
+		return pb_step_failed(-t->fd);
+	}
+	return next_read(t);
+}
+
+/* The reads form: a read is done; the next one, or the end of the task. */
+static struct pb_step file_read_done(struct file_task *t)
+{
+	int64_t got = t->read.result;
+
+	if (got > 0) {
+		sums_add(&t->sums, t->read.buf, (size_t)got);
+		t->read.offset += (uint64_t)got;
+		return next_read(t);
+	}
+	close(t->fd);
+	free(t->read.buf);
+	return got < 0 ? pb_step_failed((int)-got) : pb_step_done(sums_checksum(&t->sums));
+}
+
+/* On a helper thread, the whole read, blocking; or a step of the reads form. */
 static struct pb_step file_resume(const struct pb_job *job, void *state)
 {
-	const struct file_task *t = state;
-	uint64_t checksum = file_read(job, t->task);
-	int err = pb_task_take_error();
+	struct file_task *t = state;
+	uint64_t checksum;
+	int err;
 
+	if (t->read.buf)
+		return file_read_done(t);
+	checksum = file_read(job, t->task);
+	err = pb_task_take_error();
 	return err ? pb_step_failed(err) : pb_step_done(checksum);
 }
 
@@ -255,4 +320,5 @@ const struct pb_workload pb_workload_io_file = {
 	.resume_task = file_resume,
 	.python = true,
 	.export_env = files_export_env,
+	.start_task_reads = file_start_reads,
 };

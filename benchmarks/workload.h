@@ -11,9 +11,9 @@
  *
  * I/O workloads also have a non-blocking form of the same task, for event
  * loops: a small state machine that says what it waits for next (a timer,
- * a readable or writable fd, a blocking call) and is resumed when that has
- * happened.  The loops only carry out the waits; the task's logic is here,
- * written once.
+ * a readable or writable fd, a blocking call, a file read the loop does
+ * itself) and is resumed when that has happened.  The loops only carry out
+ * the waits; the task's logic is here, written once.
  *
  * Adding a workload is one file that defines a `struct pb_workload` as its
  * last thing, plus one line in PB_WORKLOADS (benchmarks/registry.c).
@@ -41,6 +41,19 @@ enum pb_wait {
 	PB_WAIT_READABLE,	/* resume when step.fd is readable (or has an error) */
 	PB_WAIT_WRITABLE,	/* resume when step.fd is writable (or has an error) */
 	PB_WAIT_BLOCKING,	/* resume on a helper thread, where it may block (a file read) */
+	PB_WAIT_READ,		/* resume when the loop has done *step.read on step.fd */
+};
+
+/*
+ * A file read that a loop carries out itself (io_uring): up to len bytes at
+ * offset into buf.  The loop stores what pread() would have returned in
+ * result: the count, 0 at the end of the file, or a negative errno value.
+ */
+struct pb_read {
+	void *buf;
+	size_t len;
+	uint64_t offset;
+	int64_t result;
 };
 
 struct pb_step {
@@ -49,6 +62,7 @@ struct pb_step {
 	int error;
 	int64_t ns;
 	uint64_t checksum;
+	struct pb_read *read;		/* PB_WAIT_READ: in the task's state */
 };
 
 struct pb_workload {
@@ -76,6 +90,14 @@ struct pb_workload {
 	size_t task_state_size;
 	struct pb_step (*start_task)(const struct pb_job *job, uint64_t task, void *state);
 	struct pb_step (*resume_task)(const struct pb_job *job, void *state);
+	/*
+	 * Optional, beside start_task: the same task for a loop that reads
+	 * files itself instead of on helper threads (io_uring).  Its reads are
+	 * PB_WAIT_READ steps where start_task's form has a PB_WAIT_BLOCKING
+	 * step; resume_task goes on from either.  Such a loop calls it instead
+	 * of start_task when it is there.
+	 */
+	struct pb_step (*start_task_reads)(const struct pb_job *job, uint64_t task, void *state);
 
 	/*
 	 * The Python version (benchmarks/python/workloads.py), for the py-*

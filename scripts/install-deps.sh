@@ -9,6 +9,7 @@ packages=(
 	libjansson-dev        # meta.json and the JSON exports
 	libgsl-dev            # statistics: distributions and quantiles
 	libuv1-dev            # the evloop-uv strategies
+	liburing-dev          # evloop-uring (optional: without it the strategy is unavailable)
 	libhttp-parser-dev    # io.http's client and server (Node's http_parser)
 	libcriterion-dev      # unit tests
 	clang                 # make fuzz and the tests' fuzz smoke stage (libFuzzer), make test-tsan

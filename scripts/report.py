@@ -1136,14 +1136,15 @@ class Claims:
         g = self.group("cpu.sumsq")
         body = ("<p>The articles offer asyncio for I/O only; the way out for CPU work "
                 "(run_in_executor) is parbench's addition. Tests on cpu.sumsq: (a) the "
-                "inline loops, evloop-epoll and evloop-uv (best cells): refuted if a speedup "
-                "interval lies above 1, since a loop that runs CPU work inline is sequential "
-                "(an absence of speedup cannot be shown, only a speedup found); (b) "
+                "inline loops, evloop-epoll, evloop-uring and evloop-uv (best cells): refuted "
+                "if a speedup interval lies above 1, since a loop that runs CPU work inline is "
+                "sequential (an absence of speedup cannot be shown, only a speedup found); (b) "
                 "evloop-uv+pool, which offloads to a pool: supported where its speedup "
-                "interval lies wholly above both inline loops'.</p>")
+                "interval lies wholly above every inline loop's.</p>")
         parts, lines, rows = [], [], []
         pool = g.best("evloop-uv+pool") if g and g.seq else None
-        inline = [g.best(s) for s in ("evloop-epoll", "evloop-uv")] if g and g.seq else []
+        inline = ([g.best(s) for s in ("evloop-epoll", "evloop-uring", "evloop-uv")]
+                  if g and g.seq else [])
         inline = [c for c in inline if c and c["speedup"] is not None]
         for c in inline:
             v = REFUTED if above_one(c) == SUPPORTED else SUPPORTED

@@ -50,8 +50,9 @@ python=/usr/bin/python3
 # Every strategy on every workload at 1, 2 and 3 workers; 1,000 threads and
 # loops at once, --loops, io.file's helper threads; io.http against the
 # built-in server and `parbench serve`'s threads; pinning; timeouts and SIGINT;
-# a task that crashes, hangs or returns a wrong checksum under every strategy.
-tests=(test_checksums test_io test_http test_pin test_robustness test_faults)
+# a task that crashes, hangs or returns a wrong checksum under every strategy;
+# evloop-uring's loops over two threads.
+tests=(test_checksums test_io test_http test_pin test_robustness test_faults test_uring)
 
 failed=0
 start=$SECONDS

@@ -13,6 +13,7 @@
 	X(openmp_dynamic)        \
 	X(openmp_guided)         \
 	X(evloop_epoll)          \
+	X(evloop_uring)          \
 	X(evloop_uv)             \
 	X(evloop_uv_pool)        \
 	X(py_seq)                \

@@ -37,6 +37,40 @@ def parbench(*args, timeout=300):
     return subprocess.run([PARBENCH, *args], capture_output=True, text=True, timeout=timeout)
 
 
+def run_with_fd_limit(limit, *args):
+    """Runs `parbench run ARGS` with RLIMIT_NOFILE lowered (hard and soft) to `limit`."""
+    import resource
+
+    def lower():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+    return subprocess.run([PARBENCH, "run", *args], capture_output=True, text=True,
+                          timeout=120, preexec_fn=lower)
+
+
+def listed_strategies():
+    """{name: why it is unavailable here, or None} for every strategy `parbench list` shows,
+    in its order."""
+    block = parbench("list").stdout.split("\nstrategies:\n", 1)[1].split("\n\n", 1)[0]
+    listed = {}
+    for line in block.splitlines():
+        if line.startswith("  ("):  # a note on the block: the py-* strategies' interpreter
+            continue
+        if line[2:3].isspace():  # under its strategy's line: "unavailable here: WHY"
+            listed[name] = line.split("unavailable here: ", 1)[1]
+        else:
+            name = line.split()[0]
+            listed[name] = None
+    return listed
+
+
+def available_strategies():
+    """What `-s all` runs: the C strategies `parbench list` does not mark unavailable, in its
+    order (the py-* ones run with -s py-all)."""
+    return [name for name, why in listed_strategies().items()
+            if why is None and not name.startswith("py-")]
+
+
 def cell_processes(tag):
     """Pids of this test's parbench cell processes still alive, their forked worker processes
     included (they share the cell's command line): those with the test's tag in their

@@ -1,29 +1,18 @@
 """The I/O workloads at high concurrency, event loops, limits and --baseline none."""
 import os
-import subprocess
 import unittest
 
-from helpers import PARBENCH, ParbenchTest, Run
-
-
-def run_with_fd_limit(limit, *args):
-    """Runs parbench with RLIMIT_NOFILE lowered (hard and soft) to `limit`."""
-    import resource
-
-    def lower():
-        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
-
-    return subprocess.run([PARBENCH, "run", *args], capture_output=True, text=True,
-                          timeout=120, preexec_fn=lower)
+from helpers import ParbenchTest, Run, available_strategies, run_with_fd_limit
 
 
 class IoTest(ParbenchTest):
     def test_a_thousand_sleeps_in_flight(self):
-        run = self.run_ok("-w", "io.sleep", "-s", "evloop-epoll,evloop-uv,pthreads-per-task",
+        strategies = ["evloop-epoll", "evloop-uv", "pthreads-per-task"]
+        strategies += [s for s in ["evloop-uring"] if s in available_strategies()]
+        run = self.run_ok("-w", "io.sleep", "-s", ",".join(strategies),
                           "-n", "1000", "--tasks", "1000", "--size", "20000", "--reps", "2",
                           "--baseline", "none")
-        self.assertEqual({r["strategy"] for r in run.raw},
-                         {"evloop-epoll", "evloop-uv", "pthreads-per-task"})
+        self.assertEqual({r["strategy"] for r in run.raw}, set(strategies))
         self.assertEqual(len({r["checksum"] for r in run.raw}), 1)
         for row in run.raw:
             self.assertEqual(row["ok"], "1", row["error"])

@@ -1,9 +1,11 @@
 /*
  * harness/strategies/: every strategy, in this process, does every task of a
- * job exactly once and gets seq's checksum.  Unpinned (bind NULL), so no
- * topology is needed.
+ * job exactly once and gets seq's checksum (a strategy unavailable here is
+ * skipped); an event loop fails a task whose wait cannot be done.  Unpinned
+ * (bind NULL), so no topology is needed.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 
 #include "../../harness/strategy.h"
 
@@ -45,6 +47,19 @@ static uint64_t run_job(const struct pb_strategy *s, const struct pb_job *job, u
 	return sum;
 }
 
+/*
+ * Whether to run s against seq: not seq itself, nor one unavailable here,
+ * nor a py-* one, which the interpreter runs (tests/e2e/test_python.py).
+ */
+static bool compared(const struct pb_strategy *s)
+{
+	const char *why = pb_strategy_unavailable(s);
+
+	if (why)
+		cr_log_warn("%s skipped: %s", s->name, why);
+	return s != pb_strategy_find("seq") && !why && !s->python;
+}
+
 /* Every strategy other than seq, with 1, 2 and 3 workers, against seq. */
 static void all_match_seq(const char *workload, uint64_t tasks, uint64_t size)
 {
@@ -53,16 +68,19 @@ static void all_match_seq(const char *workload, uint64_t tasks, uint64_t size)
 	uint64_t want;
 
 	cr_assert_not_null(w);
+	if (w->setup)
+		cr_assert_eq(w->setup(&job), 0, "setup of %s", workload);
 	want = run_job(pb_strategy_find("seq"), &job, 1);
 	for (const struct pb_strategy *const *s = pb_strategies; *s; s++) {
-		/* The interpreter runs the py-* ones: tests/e2e/test_python.py. */
-		if (*s == pb_strategy_find("seq") || (*s)->python)
+		if (!compared(*s))
 			continue;
 		for (unsigned workers = 1; workers <= 3; workers++)
 			cr_assert_eq(run_job(*s, &job, workers), want,
 				     "%s on %s with %u workers: wrong checksum", (*s)->name,
 				     workload, workers);
 	}
+	if (w->teardown)
+		w->teardown(&job);
 }
 
 Test(strategies, registry, TIMEOUT)
@@ -103,6 +121,17 @@ Test(strategies, nop_matches_seq, TIMEOUT)
 	all_match_seq("cpu.nop", 50, 1);
 }
 
+/* The non-blocking forms in the loops: timers, and file reads (evloop-uring's on its ring). */
+Test(strategies, sleep_matches_seq, TIMEOUT)
+{
+	all_match_seq("io.sleep", 12, 500);
+}
+
+Test(strategies, file_matches_seq, TIMEOUT)
+{
+	all_match_seq("io.file", 12, 70001);
+}
+
 Test(strategies, more_workers_than_tasks, TIMEOUT)
 {
 	const struct pb_workload *w = pb_workload_find("cpu.sumsq");
@@ -110,7 +139,7 @@ Test(strategies, more_workers_than_tasks, TIMEOUT)
 	uint64_t want = run_job(pb_strategy_find("seq"), &job, 1);
 
 	for (const struct pb_strategy *const *s = pb_strategies; *s; s++) {
-		if (*s == pb_strategy_find("seq") || (*s)->python)
+		if (!compared(*s))
 			continue;
 		cr_assert_eq(run_job(*s, &job, 5), want, "%s with 5 workers, 2 tasks", (*s)->name);
 	}
@@ -133,4 +162,80 @@ Test(strategies, run_can_be_repeated_after_reset, TIMEOUT)
 			cr_assert_eq(run.shared->tasks[t].checksum, t);
 	}
 	pb_run_destroy(&run);
+}
+
+/*
+ * A task that waits on an fd nobody has open, with a poll or, in the reads
+ * form, a read: the loop fails it with EBADF rather than hang or resume it.
+ */
+struct bad_fd_task {
+	struct pb_read read;
+	char byte;
+};
+
+static struct pb_step bad_fd_poll(const struct pb_job *job, uint64_t task, void *state)
+{
+	(void)job;
+	(void)task;
+	(void)state;
+	return pb_step_wait(PB_WAIT_READABLE, -1);
+}
+
+static struct pb_step bad_fd_read(const struct pb_job *job, uint64_t task, void *state)
+{
+	struct bad_fd_task *t = state;
+
+	(void)job;
+	(void)task;
+	t->read = (struct pb_read){ .buf = &t->byte, .len = 1 };
+	return (struct pb_step){ .wait = PB_WAIT_READ, .fd = -1, .read = &t->read };
+}
+
+/* Only a read's result may come back here; a resumed failed poll ends without error. */
+static struct pb_step bad_fd_resume(const struct pb_job *job, void *state)
+{
+	const struct bad_fd_task *t = state;
+
+	(void)job;
+	return t->read.result < 0 ? pb_step_failed((int)-t->read.result) : pb_step_done(0);
+}
+
+static void assert_every_task_fails(const char *strategy, const struct pb_job *job, int err)
+{
+	const struct pb_strategy *s = pb_strategy_find(strategy);
+	struct pb_run run;
+
+	cr_assert_not_null(s);
+	if (pb_strategy_unavailable(s)) {
+		cr_log_warn("%s skipped: %s", strategy, pb_strategy_unavailable(s));
+		return;
+	}
+	cr_assert_eq(pb_run_init(&run, job, 2, NULL, NULL), 0);
+	pb_run_reset(&run);
+	s->run(&run);		/* which may also fail the run, as the epoll loop does */
+	for (uint64_t t = 0; t < job->tasks; t++) {
+		cr_assert_gt(run.shared->tasks[t].end_ns, 0, "%s: task %llu not done", strategy,
+			     (unsigned long long)t);
+		cr_assert_eq(run.shared->tasks[t].error, err, "%s: task %llu: error %d", strategy,
+			     (unsigned long long)t, run.shared->tasks[t].error);
+	}
+	pb_run_destroy(&run);
+}
+
+Test(strategies, a_wait_that_cannot_be_done_fails_its_task, TIMEOUT)
+{
+	struct pb_workload w = {
+		.name = "io.bad-fd",
+		.kind = PB_KIND_IO,
+		.task_state_size = sizeof(struct bad_fd_task),
+		.start_task = bad_fd_poll,
+		.resume_task = bad_fd_resume,
+	};
+	struct pb_job job = { .workload = &w, .tasks = 5, .size = 1 };
+
+	assert_every_task_fails("evloop-epoll", &job, EBADF);
+	assert_every_task_fails("evloop-uv", &job, EBADF);
+	assert_every_task_fails("evloop-uring", &job, EBADF);
+	w.start_task_reads = bad_fd_read;
+	assert_every_task_fails("evloop-uring", &job, EBADF);
 }

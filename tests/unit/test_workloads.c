@@ -1,6 +1,10 @@
 /* benchmarks/: the registry, the checksum fold and each workload's tasks. */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../benchmarks/workload.h"
 #include "leaks.h"
@@ -257,4 +261,73 @@ Test(cpu_mandel, rows_differ)
 	cr_assert_neq(axis, w->run_task(&job, 32));
 	cr_assert_neq(axis, w->run_task(&job, 63));
 	cr_assert_neq(w->run_task(&job, 10), w->run_task(&job, 20));
+}
+
+/*
+ * io.file's reads form, its reads carried out by pread() as a loop would;
+ * fail_at: the read that gets -EIO instead (0: none).  The fd it read.
+ */
+static struct pb_step read_in_steps(const struct pb_job *job, uint64_t task, unsigned fail_at,
+				    int *fd)
+{
+	const struct pb_workload *w = job->workload;
+	void *state = calloc(1, w->task_state_size);
+	struct pb_step step;
+	unsigned reads = 0;
+
+	cr_assert_not_null(state);
+	step = w->start_task_reads(job, task, state);
+	*fd = step.fd;
+	while (step.wait == PB_WAIT_READ) {
+		struct pb_read *r = step.read;
+
+		r->result = ++reads == fail_at ? -EIO : pread(step.fd, r->buf, r->len,
+							      (off_t)r->offset);
+		step = w->resume_task(job, state);
+	}
+	free(state);
+	return step;
+}
+
+Test(io_file, reads_form_matches_run_task)
+{
+	const struct pb_workload *w = find("io.file");
+
+	/* One read and the end of the file; several reads of 64 KiB and a short one. */
+	for (uint64_t size = 10001; size < 300000; size += 190000) {
+		struct pb_job job = { .workload = w, .tasks = 3, .size = size };
+
+		cr_assert_eq(w->setup(&job), 0);
+		for (uint64_t task = 0; task < job.tasks; task++) {
+			uint64_t want = w->run_task(&job, task);
+			struct pb_step step;
+			int fd;
+
+			cr_assert_eq(pb_task_take_error(), 0);
+			step = read_in_steps(&job, task, 0, &fd);
+			cr_assert_eq(step.wait, PB_WAIT_DONE, "size %llu: wait %d",
+				     (unsigned long long)size, step.wait);
+			cr_assert_eq(step.checksum, want, "size %llu, task %llu",
+				     (unsigned long long)size, (unsigned long long)task);
+			cr_assert_eq(fcntl(fd, F_GETFD), -1, "the task left its file open");
+		}
+		w->teardown(&job);
+	}
+	assert_no_leaks();
+}
+
+Test(io_file, a_failed_read_fails_the_task_and_releases_its_file)
+{
+	const struct pb_workload *w = find("io.file");
+	struct pb_job job = { .workload = w, .tasks = 1, .size = 200000 };
+	struct pb_step step;
+	int fd;
+
+	cr_assert_eq(w->setup(&job), 0);
+	step = read_in_steps(&job, 0, 2, &fd);
+	cr_assert_eq(step.wait, PB_WAIT_FAILED);
+	cr_assert_eq(step.error, EIO);
+	cr_assert_eq(fcntl(fd, F_GETFD), -1, "the failed task left its file open");
+	w->teardown(&job);
+	assert_no_leaks();
 }
