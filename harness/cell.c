@@ -217,6 +217,7 @@ static int measure(const struct pb_strategy *strategy, struct pb_run *run,
 		return -1;
 	}
 	s->wall_s = (double)(end - start) / 1e9;
+	s->work_s = run->work_s;
 	usage_delta(&before, &after, s);
 	return evaluate(run, s, why, whylen);
 }
