@@ -99,6 +99,8 @@ static int list_main(int argc, char **argv)
 		const char *why = pb_strategy_unavailable(*s);
 
 		printf("  %-18s %s\n", (*s)->name, (*s)->summary);
+		if ((*s)->by_name_only)
+			printf("  %-18s only by name: not in -s all\n", "");
 		if (why)
 			printf("  %-18s unavailable here: %s\n", "", why);
 	}

@@ -213,7 +213,7 @@ static char *expand_kinds(const char *text)
 /*
  * Drops the strategies that cannot run here: with `all` after a note on
  * stderr, since the user asked for whatever there is; a strategy named on
- * its own is refused.
+ * its own is refused.  `all` also leaves out those that run only by name.
  */
 static void keep_available(const char *text, struct pb_options *opts)
 {
@@ -223,6 +223,8 @@ static void keep_available(const char *text, struct pb_options *opts)
 		const struct pb_strategy *s = opts->strategies[i];
 		const char *why = pb_strategy_unavailable(s);
 
+		if (s->by_name_only && strcmp(text, "all") == 0)
+			continue;
 		if (!why)
 			opts->strategies[n++] = s;
 		else if (strcmp(text, "all") == 0)

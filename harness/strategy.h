@@ -25,6 +25,11 @@ struct pb_strategy {
 	int (*run)(struct pb_run *run);
 	bool event_loop;		/* runs run->loops loop threads: --loops applies */
 	/*
+	 * Left out of `-s all`, run only when named: its launch (mpirun's,
+	 * 0.1-0.4 s a repetition) would weigh on every default plan.
+	 */
+	bool by_name_only;
+	/*
 	 * NULL when the strategy can run here, else why not (built without its
 	 * library, refused by the kernel): `parbench list` shows it, `-s all`
 	 * skips the strategy with a note and naming it is refused.  May be NULL.

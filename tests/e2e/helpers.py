@@ -37,6 +37,27 @@ def parbench(*args, timeout=300):
     return subprocess.run([PARBENCH, *args], capture_output=True, text=True, timeout=timeout)
 
 
+def listed_strategies():
+    """The strategies `parbench list` shows: {name: the notes under it, such as
+    'unavailable here: ...' or 'only by name: not in -s all'}."""
+    block = parbench("list").stdout.split("\nstrategies:\n", 1)[1].split("\n\n", 1)[0]
+    strategies = {}
+    for line in block.splitlines():
+        if line[2] != " ":
+            name = line.split()[0]
+            strategies[name] = []
+        else:
+            strategies[name].append(line.strip())
+    return strategies
+
+
+def all_strategies():
+    """The strategies `-s all` runs: those `parbench list` marks neither unavailable nor
+    only by name."""
+    return [name for name, notes in listed_strategies().items()
+            if not any(note.startswith(("unavailable here:", "only by name:")) for note in notes)]
+
+
 def cell_processes(tag):
     """Pids of this test's parbench cell processes still alive, their forked worker processes
     included (they share the cell's command line): those with the test's tag in their

@@ -1,13 +1,12 @@
 """Every strategy computes the seq checksum on every workload, at several worker counts."""
 import unittest
 
-from helpers import SMALL, ParbenchTest, parbench
+from helpers import SMALL, ParbenchTest, all_strategies
 
 
 class ChecksumTest(ParbenchTest):
     def test_every_strategy_matches_seq(self):
-        strategies = [line.split()[0] for line in parbench("list").stdout.split("strategies:")[1]
-                      .split("pin policies")[0].strip().splitlines()]
+        strategies = all_strategies()
         for workload, sizes in SMALL.items():
             with self.subTest(workload=workload):
                 run = self.run_ok("-w", workload, "-s", "all", "-n", "1,2,3", "--reps", "2",

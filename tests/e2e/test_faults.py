@@ -8,7 +8,7 @@ import tempfile
 import time
 import unittest
 
-from helpers import ParbenchTest, Run, cell_processes, parbench
+from helpers import ParbenchTest, Run, all_strategies, cell_processes, parbench
 
 SEGV = r"killed by signal 11 \(Segmentation fault\)"
 # What a crash in task 20 reads as: a forked worker is reaped by its cell, which says so;
@@ -25,13 +25,6 @@ FAULTY, HEALTHY = "cpu.mandel", "cpu.sumsq"
 PLAN = ["-w", f"{FAULTY},{HEALTHY}", "--size", "8", *ONCE]
 
 
-def strategies():
-    """The strategy names `parbench list` shows."""
-    text = parbench("list").stdout
-    block = text.split("\nstrategies:\n", 1)[1].split("\n\n", 1)[0]
-    return [line.split()[0] for line in block.splitlines()]
-
-
 class FaultTest(ParbenchTest):
     def setUp(self):
         super().setUp()
@@ -40,7 +33,7 @@ class FaultTest(ParbenchTest):
         os.environ["PARBENCH_TEST_TAG"] = self.tag
         self.addCleanup(os.environ.pop, "PARBENCH_TEST_TAG", None)
         self.addCleanup(os.environ.pop, "PARBENCH_FAULT", None)
-        self.strategies = strategies()
+        self.strategies = all_strategies()
         self.assertEqual(len(self.strategies), 11, self.strategies)
 
     def run_fault(self, fault, *args, timeout=120):
