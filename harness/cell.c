@@ -13,7 +13,8 @@
 #include "strategy.h"
 
 enum { ARG_WORKLOAD = 2, ARG_STRATEGY, ARG_WORKERS, ARG_PIN, ARG_TASKS, ARG_SIZE,
-       ARG_WARMUP, ARG_REPS, ARG_LOOPS, ARG_DIR, ARG_DIRECT, ARG_DELAY, ARG_URL, ARG_COUNT };
+       ARG_WARMUP, ARG_REPS, ARG_LOOPS, ARG_DIR, ARG_DIRECT, ARG_DELAY, ARG_URL,
+       ARG_HOSTFILE, ARG_COUNT };
 
 static char *number_text(uint64_t n)
 {
@@ -53,6 +54,7 @@ char **pb_cell_argv(const char *self, const struct pb_cell_args *args)
 	argv[ARG_DIRECT] = number_text((uint64_t)args->io.direct);
 	argv[ARG_DELAY] = seconds_text(args->io.delay_s);
 	argv[ARG_URL] = strdup(args->io.url ? args->io.url : "");
+	argv[ARG_HOSTFILE] = strdup(args->hostfile ? args->hostfile : "");
 	for (int i = 0; i < ARG_COUNT; i++)
 		if (!argv[i]) {
 			pb_cell_argv_free(argv);
@@ -279,6 +281,7 @@ static int run_cell(const struct pb_cell_args *args, const struct pb_workload *w
 		goto out_setup;
 	}
 	run.loops = args->loops;
+	run.hostfile = args->hostfile;
 	run.fault = *fault;
 	rc = run_reps(args, strategy, &run);
 	pb_run_destroy(&run);
@@ -337,6 +340,7 @@ static int parse_args(int argc, char **argv, struct pb_cell_args *args)
 			.delay_s = delay,
 			.url = *argv[ARG_URL] ? argv[ARG_URL] : NULL,
 		},
+		.hostfile = *argv[ARG_HOSTFILE] ? argv[ARG_HOSTFILE] : NULL,
 	};
 	return 0;
 }

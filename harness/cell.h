@@ -26,6 +26,7 @@ struct pb_cell_args {
 	unsigned reps;
 	unsigned loops;
 	struct pb_io_params io;
+	const char *hostfile;		/* mpi: mpirun's --hostfile, or NULL */
 	double startup_s;		/* not an argument: measured by the cell */
 };
 

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <stdbool.h>
@@ -107,6 +108,8 @@ static void print_help(unsigned pus)
 	       "      --dir DIR        io.file: where its files go (default: a new\n"
 	       "                       temporary directory, removed afterwards)\n"
 	       "      --direct         io.file: read with O_DIRECT, past the page cache\n"
+	       "      --hostfile FILE  mpi, mpi-static: the hosts mpirun starts the ranks on\n"
+	       "                       (default: this machine)\n"
 	       "      --export-json FILE      the summary as JSON, too\n"
 	       "      --export-markdown FILE  the summary as a Markdown table, too\n"
 	       "  -h, --help           this help\n"
@@ -373,6 +376,21 @@ static void check_dir(const char *dir)
 			    strerror(errno));
 }
 
+/* mpirun reads it, in every mpi cell: it must be a file we can read now. */
+static void check_hostfile(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		usage_error("--hostfile '%s': %s; allowed: a readable file of hosts, one a line "
+			    "(HOST slots=N)", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		usage_error("--hostfile '%s' is not a file; allowed: a readable file of hosts, "
+			    "one a line (HOST slots=N)", path);
+	close(fd);
+}
+
 enum {
 	OPT_PIN = 256,
 	OPT_TASKS,
@@ -389,6 +407,7 @@ enum {
 	OPT_URL,
 	OPT_DIR,
 	OPT_DIRECT,
+	OPT_HOSTFILE,
 	OPT_MAX_TIME,
 	OPT_EXPORT_JSON,
 	OPT_EXPORT_MARKDOWN,
@@ -413,6 +432,7 @@ static const struct option long_options[] = {
 	{ "url", required_argument, NULL, OPT_URL },
 	{ "dir", required_argument, NULL, OPT_DIR },
 	{ "direct", no_argument, NULL, OPT_DIRECT },
+	{ "hostfile", required_argument, NULL, OPT_HOSTFILE },
 	{ "max-time", required_argument, NULL, OPT_MAX_TIME },
 	{ "export-json", required_argument, NULL, OPT_EXPORT_JSON },
 	{ "export-markdown", required_argument, NULL, OPT_EXPORT_MARKDOWN },
@@ -529,6 +549,10 @@ static void parse_one(int opt, const char *arg, unsigned pus, struct pb_options 
 		break;
 	case OPT_DIRECT:
 		opts->io.direct = 1;
+		break;
+	case OPT_HOSTFILE:
+		check_hostfile(arg);
+		opts->hostfile = arg;
 		break;
 	}
 }

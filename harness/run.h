@@ -61,6 +61,7 @@ struct pb_run {
 	unsigned loops;			/* event-loop threads; 0 counts as 1 */
 	hwloc_topology_t topology;
 	hwloc_cpuset_t *bind;		/* one per worker, or NULL: not pinned */
+	const char *hostfile;		/* mpi: the hosts mpirun starts ranks on; NULL: this one */
 	double work_s;			/* set by a strategy that tells the work from its launch; NAN */
 	struct pb_shared *shared;	/* MAP_SHARED: forked workers write it too */
 	size_t shared_bytes;

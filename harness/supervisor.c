@@ -163,6 +163,7 @@ static int start_cell(struct cell_process *p, const struct pb_cell *cell, unsign
 		.reps = reps,
 		.loops = cell->loops,
 		.io = opts->io,
+		.hostfile = opts->hostfile,
 	};
 	if (scratch[0])
 		args.io.dir = scratch;
