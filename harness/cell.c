@@ -1,3 +1,4 @@
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -281,6 +282,7 @@ static int run_cell(const struct pb_cell_args *args, const struct pb_workload *w
 		goto out_setup;
 	}
 	run.loops = args->loops;
+	run.pin = &pin;
 	run.hostfile = args->hostfile;
 	run.fault = *fault;
 	rc = run_reps(args, strategy, &run);
@@ -359,6 +361,8 @@ int pb_cell_main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &args))
 		return send_error(0, "internal error: malformed cell arguments");
+	/* The supervisor's pipe is the cell's: a program it starts (mpirun) gets none. */
+	fcntl(PB_CELL_FD, F_SETFD, FD_CLOEXEC);
 	args.startup_s = startup_s;
 	workload = pb_workload_find(args.workload);
 	strategy = pb_strategy_find(args.strategy);

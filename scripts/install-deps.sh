@@ -10,6 +10,8 @@ packages=(
 	libgsl-dev            # statistics: distributions and quantiles
 	libuv1-dev            # the evloop-uv strategies
 	libhttp-parser-dev    # io.http's client and server (Node's http_parser)
+	libopenmpi-dev        # the mpi strategies' rank program (mpicc); without it they are unavailable
+	openmpi-bin           # mpirun, which the mpi strategies start for every repetition
 	libcriterion-dev      # unit tests
 	clang                 # make fuzz and the tests' fuzz smoke stage (libFuzzer), make test-tsan
 	libclang-rt-dev       # clang's libFuzzer and sanitizer runtimes, TSan's (only recommended by clang)

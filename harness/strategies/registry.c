@@ -14,7 +14,9 @@
 	X(openmp_guided)         \
 	X(evloop_epoll)          \
 	X(evloop_uv)             \
-	X(evloop_uv_pool)
+	X(evloop_uv_pool)        \
+	X(mpi)                   \
+	X(mpi_static)
 
 #define DECLARE(id) extern const struct pb_strategy pb_strategy_##id;
 PB_STRATEGIES(DECLARE)
