@@ -71,8 +71,13 @@ static void die(const char *fmt, ...)
 	exit(1);
 }
 
-/* Rank 0 answers one rank's ask with the next task; none left ends that rank. */
-static void answer(struct pb_run *run, int source, unsigned *asking)
+/*
+ * Rank 0 answers the ask that came (source) with the next task; none left
+ * ends that rank.  While a rank may still ask, a receive for the next ask is
+ * posted: MPI_Test on it makes progress and looks again, where Open MPI's
+ * MPI_Iprobe would miss an ask that arrived during a task until a second call.
+ */
+static void answer(struct pb_run *run, int source, unsigned *asking, MPI_Request *ask)
 {
 	uint64_t task = pb_next_task(run);
 
@@ -81,6 +86,8 @@ static void answer(struct pb_run *run, int source, unsigned *asking)
 		(*asking)--;
 	}
 	MPI_Send(&task, 1, MPI_UINT64_T, source, TAG_TASK, MPI_COMM_WORLD);
+	if (*asking)
+		MPI_Irecv(NULL, 0, MPI_BYTE, MPI_ANY_SOURCE, TAG_ASK, MPI_COMM_WORLD, ask);
 }
 
 /*
@@ -90,19 +97,20 @@ static void answer(struct pb_run *run, int source, unsigned *asking)
 static void hand_out(struct pb_run *run)
 {
 	unsigned asking = (unsigned)ranks - 1;
+	MPI_Request ask = MPI_REQUEST_NULL;
 	MPI_Status status;
 	uint64_t task;
 	int asked;
 
+	if (asking)
+		MPI_Irecv(NULL, 0, MPI_BYTE, MPI_ANY_SOURCE, TAG_ASK, MPI_COMM_WORLD, &ask);
 	pb_worker_begin(run, 0);
 	for (;;) {
 		for (int answered = 0; asking && answered < ranks - 1; answered++) {
-			MPI_Iprobe(MPI_ANY_SOURCE, TAG_ASK, MPI_COMM_WORLD, &asked, &status);
+			MPI_Test(&ask, &asked, &status);
 			if (!asked)
 				break;
-			MPI_Recv(NULL, 0, MPI_BYTE, status.MPI_SOURCE, TAG_ASK, MPI_COMM_WORLD,
-				 MPI_STATUS_IGNORE);
-			answer(run, status.MPI_SOURCE, &asking);
+			answer(run, status.MPI_SOURCE, &asking, &ask);
 		}
 		task = pb_next_task(run);
 		if (task >= run->job->tasks)
@@ -111,8 +119,8 @@ static void hand_out(struct pb_run *run)
 	}
 	pb_worker_end(run, 0);
 	while (asking) {
-		MPI_Recv(NULL, 0, MPI_BYTE, MPI_ANY_SOURCE, TAG_ASK, MPI_COMM_WORLD, &status);
-		answer(run, status.MPI_SOURCE, &asking);
+		MPI_Wait(&ask, &status);
+		answer(run, status.MPI_SOURCE, &asking, &ask);
 	}
 }
 
