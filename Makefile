@@ -50,12 +50,20 @@ LDLIBS_ALL = -fopenmp $(SANITIZE) $(shell pkg-config --libs $(PKGS) $(URING)) -l
 	     -lpthread $(LDLIBS)
 GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-SOURCES := $(wildcard benchmarks/*.c harness/*.c harness/strategies/*.c)
+# harness/mpi_rank.c is the mpi strategies' rank program, built apart with mpicc.
+SOURCES := $(filter-out harness/mpi_rank.c,$(wildcard benchmarks/*.c harness/*.c harness/strategies/*.c))
 OBJECTS := $(SOURCES:%.c=$(OBJDIR)/%.o)
 LIB_OBJECTS := $(filter-out $(OBJDIR)/harness/main.o,$(OBJECTS))
 UNIT_SOURCES := $(wildcard tests/unit/*.c)
 UNIT_OBJECTS := $(UNIT_SOURCES:%.c=$(OBJDIR)/%.o)
 UNIT_TESTS := $(OBJDIR)/unit-tests
+
+# Open MPI, when installed (recursive, so it is looked for after `deps`):
+# the mpi strategies' rank program goes beside parbench and is the only
+# program that links libmpi; without mpicc they say they are unavailable.
+MPICC = $(shell command -v mpicc 2>/dev/null)
+MPIRUN = $(if $(MPICC),$(shell command -v mpirun 2>/dev/null))
+RANK_BIN := $(dir $(BIN))parbench-mpi-rank
 
 OUT ?= results
 RUN ?= $(OUT)/latest
@@ -63,7 +71,7 @@ BENCH_ARGS ?=
 
 .PHONY: all bench bench-python bench-granularity plots report test test-asan test-tsan deps clean fuzz
 
-all: $(BIN)
+all: $(BIN) $(RANK_BIN)
 
 $(BIN): $(OBJECTS)
 	$(CC) -o $@ $^ $(LDLIBS_ALL)
@@ -75,7 +83,8 @@ $(OBJDIR)/%.o: %.c | deps
 # meta.json records the revision and flags: rebuild meta.o when they change.
 $(OBJDIR)/build-info: FORCE | deps
 	@mkdir -p $(@D)
-	@echo '$(GIT_REVISION) $(CFLAGS_ALL)' | cmp -s - $@ || echo '$(GIT_REVISION) $(CFLAGS_ALL)' > $@
+	@echo '$(GIT_REVISION) $(CFLAGS_ALL) $(MPIRUN)' | cmp -s - $@ || \
+		echo '$(GIT_REVISION) $(CFLAGS_ALL) $(MPIRUN)' > $@
 $(OBJDIR)/harness/meta.o: $(OBJDIR)/build-info
 
 # evloop-uring's object is rebuilt when liburing comes or goes.
@@ -85,6 +94,15 @@ $(OBJDIR)/uring: FORCE | deps
 $(OBJDIR)/harness/strategies/evloop_uring.o: $(OBJDIR)/uring
 $(OBJDIR)/harness/meta.o: BUILD_INFO = -DPB_GIT_REVISION='"$(GIT_REVISION)"' \
 	-DPB_CFLAGS='"$(strip $(subst ",,$(CFLAGS_ALL)))"'
+$(OBJDIR)/harness/strategies/mpi.o: $(OBJDIR)/build-info
+$(OBJDIR)/harness/strategies/mpi.o: BUILD_INFO = $(if $(MPIRUN),-DPB_MPIRUN='"$(MPIRUN)"')
+
+# mpicc with our compiler (OMPI_CC) and flags, linked with the library's objects.
+$(RANK_BIN): harness/mpi_rank.c $(LIB_OBJECTS) | deps
+	@if [ -z '$(MPIRUN)' ]; then echo "$@: not built: no mpicc and mpirun; the mpi" \
+		"strategies stay unavailable (bash scripts/install-deps.sh installs Open MPI)"; \
+	else echo "OMPI_CC=$(CC) mpicc ... -o $@ $<"; OMPI_CC=$(CC) $(MPICC) $(CFLAGS_ALL) \
+		-MMD -MP -MF $(OBJDIR)/harness/mpi_rank.d -o $@ $(filter %.c %.o,$^) $(LDLIBS_ALL); fi
 
 $(UNIT_TESTS): $(UNIT_OBJECTS) $(LIB_OBJECTS)
 	$(CC) -o $@ $^ $(LDLIBS_ALL) $(shell pkg-config --libs criterion)
@@ -142,7 +160,7 @@ report:
 		"(or bash scripts/install-deps.sh)" >&2; exit 2; fi; \
 	$$py scripts/report.py $(if $(filter file,$(origin RUN)),--auto-pair) $(RUN) $(RUN2)
 
-test: $(BIN) $(UNIT_TESTS)
+test: $(BIN) $(RANK_BIN) $(UNIT_TESTS)
 	PARBENCH=$(abspath $(BIN)) UNIT_TESTS=$(abspath $(UNIT_TESTS)) bash tests/run.sh
 
 test-asan:
@@ -195,9 +213,9 @@ deps:
 		&& [ -d /usr/lib/python3/dist-packages/matplotlib ] || bash scripts/install-deps.sh
 
 clean:
-	rm -rf .build parbench
+	rm -rf .build parbench parbench-mpi-rank
 
 FORCE:
 
--include $(OBJECTS:.o=.d) $(UNIT_OBJECTS:.o=.d)
+-include $(OBJECTS:.o=.d) $(UNIT_OBJECTS:.o=.d) $(OBJDIR)/harness/mpi_rank.d
 -include $(FUZZ_PARSERS:.o=.d) $(FUZZ_PLAIN:.o=.d) $(FUZZ_BINS:=.d)

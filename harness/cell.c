@@ -1,3 +1,4 @@
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,7 +16,7 @@
 
 enum { ARG_WORKLOAD = 2, ARG_STRATEGY, ARG_WORKERS, ARG_PIN, ARG_TASKS, ARG_SIZE,
        ARG_WARMUP, ARG_REPS, ARG_LOOPS, ARG_DIR, ARG_DIRECT, ARG_DELAY, ARG_URL, ARG_PYTHON,
-       ARG_COUNT };
+       ARG_HOSTFILE, ARG_COUNT };
 
 static char *number_text(uint64_t n)
 {
@@ -56,6 +57,7 @@ char **pb_cell_argv(const char *self, const struct pb_cell_args *args)
 	argv[ARG_DELAY] = seconds_text(args->io.delay_s);
 	argv[ARG_URL] = strdup(args->io.url ? args->io.url : "");
 	argv[ARG_PYTHON] = strdup(args->python ? args->python : "");
+	argv[ARG_HOSTFILE] = strdup(args->hostfile ? args->hostfile : "");
 	for (int i = 0; i < ARG_COUNT; i++)
 		if (!argv[i]) {
 			pb_cell_argv_free(argv);
@@ -220,6 +222,7 @@ static int measure(const struct pb_strategy *strategy, struct pb_run *run,
 		return -1;
 	}
 	s->wall_s = (double)(end - start) / 1e9;
+	s->work_s = run->work_s;
 	usage_delta(&before, &after, s);
 	return evaluate(run, s, why, whylen);
 }
@@ -299,6 +302,8 @@ static int run_cell(const struct pb_cell_args *args, const struct pb_workload *w
 		goto out_setup;
 	}
 	run.loops = args->loops;
+	run.pin = &pin;
+	run.hostfile = args->hostfile;
 	run.fault = *fault;
 	rc = strategy->python ? run_python(args, &run) : run_reps(args, strategy, &run);
 	pb_run_destroy(&run);
@@ -358,6 +363,7 @@ static int parse_args(int argc, char **argv, struct pb_cell_args *args)
 			.url = *argv[ARG_URL] ? argv[ARG_URL] : NULL,
 		},
 		.python = *argv[ARG_PYTHON] ? argv[ARG_PYTHON] : NULL,
+		.hostfile = *argv[ARG_HOSTFILE] ? argv[ARG_HOSTFILE] : NULL,
 	};
 	return 0;
 }
@@ -376,6 +382,8 @@ int pb_cell_main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &args))
 		return send_error(0, "internal error: malformed cell arguments");
+	/* The supervisor's pipe is the cell's: a program it starts (mpirun) gets none. */
+	fcntl(PB_CELL_FD, F_SETFD, FD_CLOEXEC);
 	args.startup_s = startup_s;
 	workload = pb_workload_find(args.workload);
 	strategy = pb_strategy_find(args.strategy);

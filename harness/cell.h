@@ -27,6 +27,7 @@ struct pb_cell_args {
 	unsigned loops;
 	struct pb_io_params io;
 	const char *python;		/* a py-* strategy's interpreter, or NULL */
+	const char *hostfile;		/* mpi: mpirun's --hostfile, or NULL */
 	double startup_s;		/* not an argument: measured by the cell */
 };
 

@@ -116,6 +116,8 @@ static int list_main(int argc, char **argv)
 		const char *why = pb_strategy_unavailable(*s);
 
 		printf("  %-20s %s\n", (*s)->name, (*s)->summary);
+		if ((*s)->by_name_only)
+			printf("  %-20s only by name: not in -s all\n", "");
 		if (why)
 			printf("  %-20s unavailable here: %s\n", "", why);
 	}

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <stdbool.h>
@@ -66,7 +67,8 @@ static void print_help(unsigned pus)
 	       "\n"
 	       "  -w, --workload LIST  workloads or kinds (cpu, mem, io), comma-separated,\n"
 	       "                       or all (default: all)\n"
-	       "  -s, --strategy LIST  strategies, comma-separated; all: every C strategy,\n"
+	       "  -s, --strategy LIST  strategies, comma-separated; all: every C strategy\n"
+	       "                       but mpi and mpi-static, which run only by name;\n"
 	       "                       py-all: every Python one (default: all); seq\n"
 	       "                       always runs (see --baseline), py-seq with py-*\n"
 	       "  -n, --workers LIST   worker counts such as 1,2,4 or 1-8, 1 to %d\n"
@@ -108,6 +110,8 @@ static void print_help(unsigned pus)
 	       "      --dir DIR        io.file: where its files go (default: a new\n"
 	       "                       temporary directory, removed afterwards)\n"
 	       "      --direct         io.file: read with O_DIRECT, past the page cache\n"
+	       "      --hostfile FILE  mpi, mpi-static: the hosts mpirun starts the ranks on\n"
+	       "                       (default: this machine)\n"
 	       "      --export-json FILE      the summary as JSON, too\n"
 	       "      --export-markdown FILE  the summary as a Markdown table, too\n"
 	       "      --python PATH    the interpreter of the py-* strategies (default:\n"
@@ -230,7 +234,7 @@ static bool expand_kind(const char *name, FILE *out)
 
 /*
  * all: every C strategy that can run here (skipping the others with a
- * note); py-all: every Python strategy.
+ * note) but those that run only by name; py-all: every Python strategy.
  */
 static bool expand_strategy_group(const char *name, FILE *out)
 {
@@ -241,7 +245,7 @@ static bool expand_strategy_group(const char *name, FILE *out)
 	for (const struct pb_strategy *const *s = pb_strategies; *s; s++) {
 		const char *why = pb_strategy_unavailable(*s);
 
-		if ((*s)->python != python)
+		if ((*s)->python != python || (*s)->by_name_only)
 			continue;
 		if (why) {
 			fprintf(stderr, "parbench run: skipping %s: %s\n", (*s)->name, why);
@@ -473,6 +477,21 @@ static void check_dir(const char *dir)
 			    strerror(errno));
 }
 
+/* mpirun reads it, in every mpi cell: it must be a file we can read now. */
+static void check_hostfile(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		usage_error("--hostfile '%s': %s; allowed: a readable file of hosts, one a line "
+			    "(HOST slots=N)", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		usage_error("--hostfile '%s' is not a file; allowed: a readable file of hosts, "
+			    "one a line (HOST slots=N)", path);
+	close(fd);
+}
+
 enum {
 	OPT_PIN = 256,
 	OPT_TASKS,
@@ -489,6 +508,7 @@ enum {
 	OPT_URL,
 	OPT_DIR,
 	OPT_DIRECT,
+	OPT_HOSTFILE,
 	OPT_MAX_TIME,
 	OPT_EXPORT_JSON,
 	OPT_EXPORT_MARKDOWN,
@@ -514,6 +534,7 @@ static const struct option long_options[] = {
 	{ "url", required_argument, NULL, OPT_URL },
 	{ "dir", required_argument, NULL, OPT_DIR },
 	{ "direct", no_argument, NULL, OPT_DIRECT },
+	{ "hostfile", required_argument, NULL, OPT_HOSTFILE },
 	{ "max-time", required_argument, NULL, OPT_MAX_TIME },
 	{ "export-json", required_argument, NULL, OPT_EXPORT_JSON },
 	{ "export-markdown", required_argument, NULL, OPT_EXPORT_MARKDOWN },
@@ -641,6 +662,10 @@ static void parse_one(int opt, const char *arg, unsigned pus, struct pb_options 
 		break;
 	case OPT_DIRECT:
 		opts->io.direct = 1;
+		break;
+	case OPT_HOSTFILE:
+		check_hostfile(arg);
+		opts->hostfile = arg;
 		break;
 	}
 }

@@ -51,6 +51,7 @@ struct pb_options {
 	bool baseline;			/* seq runs first, for speedup and the reference */
 	unsigned loops;			/* event-loop threads of the evloop strategies */
 	struct pb_io_params io;		/* --dir, --direct, --delay, --url */
+	const char *hostfile;		/* mpi: mpirun's --hostfile, or NULL */
 	const char *export_json;	/* the summary as JSON, or NULL */
 	const char *export_markdown;	/* the summary as a Markdown table, or NULL */
 	struct pb_python python;	/* of the py-* strategies; path empty: none runs */

@@ -256,6 +256,7 @@ static void exec_python(const struct pb_cell_args *args, const struct pb_fault *
 		snprintf(fault_text, sizeof(fault_text), "%s:%llu", kinds[fault->kind],
 			 (unsigned long long)fault->task);
 	dup2(err_fd, STDERR_FILENO);
+	fcntl(PB_CELL_FD, F_SETFD, 0);	/* the interpreter sends the samples itself */
 	pb_cell_stamp_exec();
 	execl(args->python, args->python, script, args->workload, args->strategy, workers, tasks,
 	      size, warmup, reps, args->io.direct ? "1" : "0", fault_text, (char *)NULL);

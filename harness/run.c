@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@ int pb_run_init(struct pb_run *run, const struct pb_job *job, unsigned workers,
 		.workers = workers,
 		.topology = topology,
 		.bind = bind,
+		.work_s = NAN,
 		.shared_bytes = sizeof(struct pb_shared) + tasks_bytes + workers_bytes,
 	};
 	base = mmap(NULL, run->shared_bytes, PROT_READ | PROT_WRITE,
@@ -53,6 +55,7 @@ void pb_run_reset(struct pb_run *run)
 	atomic_store(&shared->next_task, 0);
 	memset(shared->tasks, 0, run->job->tasks * sizeof(*shared->tasks));
 	memset(shared->workers, 0, run->workers * sizeof(*shared->workers));
+	run->work_s = NAN;
 	run->error[0] = '\0';
 }
 

@@ -55,12 +55,17 @@ struct pb_fault {
 	uint64_t task;
 };
 
+struct pb_pin;
+
 struct pb_run {
 	const struct pb_job *job;
 	unsigned workers;
 	unsigned loops;			/* event-loop threads; 0 counts as 1 */
 	hwloc_topology_t topology;
 	hwloc_cpuset_t *bind;		/* one per worker, or NULL: not pinned */
+	const struct pb_pin *pin;	/* the policy of bind, for a launcher that binds; or NULL */
+	const char *hostfile;		/* mpi: the hosts mpirun starts ranks on; NULL: this one */
+	double work_s;			/* set by a strategy that tells the work from its launch; NAN */
 	struct pb_shared *shared;	/* MAP_SHARED: forked workers write it too */
 	size_t shared_bytes;
 	struct pb_fault fault;		/* PB_FAULT_NONE but in the fault tests */

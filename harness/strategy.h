@@ -30,6 +30,11 @@ struct pb_strategy {
 	bool event_loop;		/* runs run->loops loop threads: --loops applies */
 	bool python;			/* runs in the Python interpreter, not in C */
 	/*
+	 * Left out of `-s all`, run only when named: its launch (mpirun's,
+	 * 0.1-0.4 s a repetition) would weigh on every default plan.
+	 */
+	bool by_name_only;
+	/*
 	 * NULL when the strategy can run here, else why not (built without its
 	 * library, refused by the kernel): `parbench list` shows it, `-s all`
 	 * skips the strategy with a note and naming it is refused.  May be NULL.

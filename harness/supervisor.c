@@ -164,6 +164,7 @@ static int start_cell(struct cell_process *p, const struct pb_cell *cell, unsign
 		.loops = cell->loops,
 		.io = opts->io,
 		.python = cell->strategy->python ? opts->python.path : NULL,
+		.hostfile = opts->hostfile,
 	};
 	if (scratch[0])
 		args.io.dir = scratch;

@@ -11,6 +11,8 @@ packages=(
 	libuv1-dev            # the evloop-uv strategies
 	liburing-dev          # evloop-uring (optional: without it the strategy is unavailable)
 	libhttp-parser-dev    # io.http's client and server (Node's http_parser)
+	libopenmpi-dev        # the mpi strategies' rank program (mpicc); without it they are unavailable
+	openmpi-bin           # mpirun, which the mpi strategies start for every repetition
 	libcriterion-dev      # unit tests
 	clang                 # make fuzz and the tests' fuzz smoke stage (libFuzzer), make test-tsan
 	libclang-rt-dev       # clang's libFuzzer and sanitizer runtimes, TSan's (only recommended by clang)

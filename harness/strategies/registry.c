@@ -16,6 +16,8 @@
 	X(evloop_uring)          \
 	X(evloop_uv)             \
 	X(evloop_uv_pool)        \
+	X(mpi)                   \
+	X(mpi_static)            \
 	X(py_seq)                \
 	X(py_threads_per_task)   \
 	X(py_threadpool)         \

@@ -48,27 +48,35 @@ def run_with_fd_limit(limit, *args):
                           timeout=120, preexec_fn=lower)
 
 
-def listed_strategies():
-    """{name: why it is unavailable here, or None} for every strategy `parbench list` shows,
-    in its order."""
+def strategy_notes():
+    """The strategies `parbench list` shows: {name: the notes under it, such as
+    'unavailable here: ...' or 'only by name: not in -s all'}, in its order."""
     block = parbench("list").stdout.split("\nstrategies:\n", 1)[1].split("\n\n", 1)[0]
-    listed = {}
+    strategies = {}
     for line in block.splitlines():
         if line.startswith("  ("):  # a note on the block: the py-* strategies' interpreter
             continue
-        if line[2:3].isspace():  # under its strategy's line: "unavailable here: WHY"
-            listed[name] = line.split("unavailable here: ", 1)[1]
-        else:
+        if line[2] != " ":
             name = line.split()[0]
-            listed[name] = None
-    return listed
+            strategies[name] = []
+        else:
+            strategies[name].append(line.strip())
+    return strategies
 
 
-def available_strategies():
-    """What `-s all` runs: the C strategies `parbench list` does not mark unavailable, in its
-    order (the py-* ones run with -s py-all)."""
-    return [name for name, why in listed_strategies().items()
-            if why is None and not name.startswith("py-")]
+def listed_strategies():
+    """{name: why it is unavailable here, or None} for every strategy `parbench list` shows."""
+    prefix = "unavailable here: "
+    return {name: next((n[len(prefix):] for n in notes if n.startswith(prefix)), None)
+            for name, notes in strategy_notes().items()}
+
+
+def all_strategies():
+    """What `-s all` runs: the C strategies `parbench list` marks neither unavailable nor
+    only by name (the py-* ones run with -s py-all)."""
+    return [name for name, notes in strategy_notes().items()
+            if not name.startswith("py-") and
+            not any(note.startswith(("unavailable here:", "only by name:")) for note in notes)]
 
 
 def cell_processes(tag):

@@ -1,13 +1,12 @@
 """Every strategy computes the seq checksum on every workload, at several worker counts."""
 import unittest
 
-from helpers import SMALL, ParbenchTest, available_strategies
+from helpers import SMALL, ParbenchTest, all_strategies
 
 
 class ChecksumTest(ParbenchTest):
     def test_every_strategy_matches_seq(self):
-        # `-s all` skips a strategy unavailable here (evloop-uring without liburing).
-        strategies = available_strategies()
+        strategies = all_strategies()
         for workload, sizes in SMALL.items():
             with self.subTest(workload=workload):
                 run = self.run_ok("-w", workload, "-s", "all", "-n", "1,2,3", "--reps", "2",

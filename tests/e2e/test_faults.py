@@ -8,7 +8,7 @@ import tempfile
 import time
 import unittest
 
-from helpers import ParbenchTest, Run, available_strategies, cell_processes, listed_strategies, \
+from helpers import ParbenchTest, Run, all_strategies, cell_processes, listed_strategies, \
     parbench
 
 SEGV = r"killed by signal 11 \(Segmentation fault\)"
@@ -34,9 +34,9 @@ class FaultTest(ParbenchTest):
         os.environ["PARBENCH_TEST_TAG"] = self.tag
         self.addCleanup(os.environ.pop, "PARBENCH_TEST_TAG", None)
         self.addCleanup(os.environ.pop, "PARBENCH_FAULT", None)
-        self.assertEqual(len(listed_strategies()), 19, listed_strategies())
+        self.assertEqual(len(listed_strategies()), 21, listed_strategies())
         # What `-s all` runs: evloop-uring is unavailable without liburing.
-        self.strategies = available_strategies()
+        self.strategies = all_strategies()
 
     def run_fault(self, fault, *args, timeout=120):
         """`parbench run ARGS` with PARBENCH_FAULT=fault: asserts exit status 1 and that no

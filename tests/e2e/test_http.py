@@ -12,16 +12,10 @@ import threading
 import time
 import unittest
 
-from helpers import PARBENCH, ParbenchTest, parbench
+from helpers import PARBENCH, ParbenchTest, all_strategies, parbench
 
 LISTENING = re.compile(r"^parbench serve: listening on http://127\.0\.0\.1:(\d+)/ "
                        r"\(delay ([0-9.]+) s, body (\d+) bytes\)$")
-
-
-def strategies():
-    listing = parbench("list").stdout
-    return [line.split()[0] for line in
-            listing.split("strategies:")[1].split("pin policies")[0].strip().splitlines()]
 
 
 class HttpWorkloadTest(ParbenchTest):
@@ -29,7 +23,7 @@ class HttpWorkloadTest(ParbenchTest):
         run = self.run_ok("-w", "io.http", "-s", "all", "-n", "1,2,3", "--tasks", "12",
                           "--size", "3000", "--delay", "0.001", "--reps", "2")
         cells = {(row["strategy"], row["workers"]) for row in run.raw}
-        self.assertEqual(cells, {("seq", "1")} | {(s, n) for s in strategies() if s != "seq"
+        self.assertEqual(cells, {("seq", "1")} | {(s, n) for s in all_strategies() if s != "seq"
                                                   for n in ("1", "2", "3")})
         for row in run.raw:
             self.assertEqual((row["ok"], row["error"]), ("1", ""), row)

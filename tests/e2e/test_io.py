@@ -2,13 +2,13 @@
 import os
 import unittest
 
-from helpers import ParbenchTest, Run, available_strategies, run_with_fd_limit
+from helpers import ParbenchTest, Run, all_strategies, run_with_fd_limit
 
 
 class IoTest(ParbenchTest):
     def test_a_thousand_sleeps_in_flight(self):
         strategies = ["evloop-epoll", "evloop-uv", "pthreads-per-task"]
-        strategies += [s for s in ["evloop-uring"] if s in available_strategies()]
+        strategies += [s for s in ["evloop-uring"] if s in all_strategies()]
         run = self.run_ok("-w", "io.sleep", "-s", ",".join(strategies),
                           "-n", "1000", "--tasks", "1000", "--size", "20000", "--reps", "2",
                           "--baseline", "none")

@@ -2,7 +2,9 @@
  * harness/strategies/: every strategy, in this process, does every task of a
  * job exactly once and gets seq's checksum (a strategy unavailable here is
  * skipped); an event loop fails a task whose wait cannot be done.  Unpinned
- * (bind NULL), so no topology is needed.
+ * (bind NULL), so no topology is needed.  Not the by-name-only ones (mpi,
+ * mpi-static): they start mpirun and parbench-mpi-rank beside the parbench
+ * binary, which this program is not; tests/e2e/test_mpi.py runs them.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -57,7 +59,7 @@ static bool compared(const struct pb_strategy *s)
 
 	if (why)
 		cr_log_warn("%s skipped: %s", s->name, why);
-	return s != pb_strategy_find("seq") && !why && !s->python;
+	return s != pb_strategy_find("seq") && !why && !s->python && !s->by_name_only;
 }
 
 /* Every strategy other than seq, with 1, 2 and 3 workers, against seq. */
