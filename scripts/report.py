@@ -1407,6 +1407,47 @@ def table_html(group):
             "</table></div>")
 
 
+# Each article's method in Python, and the C strategy that does the same.
+PY_COUNTERPART = {
+    "py-seq": "seq",
+    "py-threads-per-task": "pthreads-per-task",
+    "py-threadpool": "pthreads",
+    "py-process-per-task": "fork-per-task",
+    "py-pool": "fork",
+    "py-processpool": "fork",
+    "py-asyncio": "evloop-epoll",
+}
+
+
+def python_html(group):
+    """The group's py-* strategies against their C counterparts, best cell against best cell,
+    or None when the group has no py-* cell."""
+    rows = []
+    for py, c_name in PY_COUNTERPART.items():
+        p, c = group.best(py), group.best(c_name)
+        if p is None:
+            continue
+        c_text = f"{e(c_name)} ({workers_text(c['workers'])}): {duration(c['wall_median_s'])}" \
+            if c else f"{e(c_name)}: not in the run"
+        times = f"{p['wall_median_s'] / c['wall_median_s']:.1f}x" if c else "-"
+        vs_seq = p.get("speedup_vs_seq")
+        rows.append(f"<tr><td>{e(py)} ({workers_text(p['workers'])})</td>"
+                    f'<td class="n">{duration(p["wall_median_s"])}</td>'
+                    f'<td class="n">{duration(p.get("startup_median_s"))}</td>'
+                    f"<td>{c_text}</td><td class=\"n\">{times}</td>"
+                    f'<td class="n">{e(speedup_text(p))}</td>'
+                    f'<td class="n">{ratio(vs_seq)}x</td></tr>')
+    if not rows:
+        return None
+    head = ["Python strategy (best cell)", "median", "interpreter start-up (apart)",
+            "C counterpart (best cell)", "Python / C time", "speedup vs py-seq",
+            "speedup vs seq"]
+    return (f"<h3>{e(group.label)}: {group.tasks} tasks x {group.size}</h3>"
+            '<div class="scroll"><table class="cells"><tr>' +
+            "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>\n" + "\n".join(rows) +
+            "</table></div>")
+
+
 def percent(x):
     return "-" if x is None else f"{x * 100:.1f}%"
 
@@ -1437,6 +1478,7 @@ def build(runs, palette):
         plots.append((main.label if len(gs) == 1 else workload, ids))
 
     claims = Claims(groups, fig, pus).build()
+    python = [t for t in (python_html(g) for g in groups) if t]
     title = "parbench report: " + " + ".join(r.id for r in runs)
     out = [f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -1450,6 +1492,7 @@ def build(runs, palette):
            "<li><a href=\"#warnings\">Noise and warnings</a></li>"
            "<li><a href=\"#findings\">Findings</a></li>"
            "<li><a href=\"#claims\">The articles' claims</a></li>"
+           + ("<li><a href=\"#python\">C against Python</a></li>" if python else "") +
            "<li><a href=\"#plots\">Plots</a></li>"
            "<li><a href=\"#tables\">Summary tables</a></li></ol></nav>"]
 
@@ -1498,6 +1541,14 @@ def build(runs, palette):
             out.append(f"<p>See also: {links}.</p>")
         out.append("</div>")
 
+    if python:
+        out.append('<h2 id="python">C against Python</h2>')
+        out.append("<p>Each article's method in Python (the py-* strategies, timed inside the "
+                   "interpreter; its start-up is apart) against the C strategy that does the "
+                   "same, each at its best worker count, on the same work with the same "
+                   "checksum. <i>Python / C time</i> is how many times as long the Python "
+                   "method takes.</p>")
+        out += python
     out.append('<h2 id="plots">Plots</h2>')
     legend = "".join(f'<span class="swatch" style="background:{e(col)}"></span>{e(s)} &nbsp;'
                      for s, col in palette.items())
