@@ -72,3 +72,23 @@ int pb_loops_run(struct pb_run *run, enum pb_loop_role role,
 	free(threads);
 	return rc;
 }
+
+struct pb_step pb_loop_cannot_wait(struct pb_run *run, uint64_t task, const char *who, int err)
+{
+	pb_fail(run, "task %llu: %s cannot wait for it: %s", (unsigned long long)task, who,
+		strerror(err));
+	return pb_step_failed(err);
+}
+
+bool pb_loop_take_task(struct pb_run *run, uint64_t *task, void *state)
+{
+	const struct pb_job *job = run->job;
+	uint64_t next = pb_next_task(run);
+
+	if (next >= job->tasks)
+		return false;
+	*task = next;
+	memset(state, 0, job->workload->task_state_size);
+	pb_task_begin(run, next);
+	return true;
+}

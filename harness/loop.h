@@ -7,6 +7,8 @@
 #ifndef PARBENCH_LOOP_H
 #define PARBENCH_LOOP_H
 
+#include <stdbool.h>
+
 #include "run.h"
 
 /* How many loop threads run: --loops, at most one per task in flight. */
@@ -29,5 +31,19 @@ enum pb_loop_role {
  */
 int pb_loops_run(struct pb_run *run, enum pb_loop_role role,
 		 int (*loop_main)(struct pb_run *, unsigned, void *), void *arg);
+
+/*
+ * Takes the next task nobody has taken for a slot of a loop: its number
+ * into *task, its state (task_state_size bytes) zeroed, the task begun.
+ * false when none is left.
+ */
+bool pb_loop_take_task(struct pb_run *run, uint64_t *task, void *state);
+
+/*
+ * A wait the loop `who` could not set up, err an errno value: the task fails
+ * with it, and so does the run, since the task may still hold an fd that
+ * this repetition then leaks.  Returns the task's failed step.
+ */
+struct pb_step pb_loop_cannot_wait(struct pb_run *run, uint64_t task, const char *who, int err);
 
 #endif

@@ -169,8 +169,9 @@ static const char *cell_script(void)
 /* Exit status of cell.py after it sent an error line itself. */
 #define PY_SENT_ERROR 10
 
-/* "0,1;2": per worker, the OS numbers of the PUs it is bound to; "" when not pinned. */
-static int export_binding(const struct pb_run *run)
+/* Sets the environment variable `name` to what write() prints: 0, or -1. */
+static int export_text(const char *name, void (*write)(FILE *, const struct pb_run *),
+		       const struct pb_run *run)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -179,6 +180,16 @@ static int export_binding(const struct pb_run *run)
 
 	if (!f)
 		return -1;
+	write(f, run);
+	fclose(f);
+	rc = setenv(name, text, 1);
+	free(text);
+	return rc;
+}
+
+/* "0,1;2": per worker, the OS numbers of the PUs it is bound to; "" when not pinned. */
+static void write_binding(FILE *f, const struct pb_run *run)
+{
 	for (unsigned w = 0; run->bind && w < run->workers; w++) {
 		unsigned os;
 		const char *sep = "";
@@ -189,32 +200,18 @@ static int export_binding(const struct pb_run *run)
 			sep = ",";
 		} hwloc_bitmap_foreach_end();
 	}
-	fclose(f);
-	rc = setenv("PARBENCH_BIND", text, 1);
-	free(text);
-	return rc;
 }
 
 /* "0,2,1,3": the OS numbers of the PUs in logical order, for the cpus column. */
-static int export_logical(const struct pb_run *run)
+static void write_logical(FILE *f, const struct pb_run *run)
 {
 	unsigned pus = pb_topology_pus(run->topology);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	int rc;
 
-	if (!f)
-		return -1;
 	for (unsigned i = 0; i < pus; i++) {
 		hwloc_obj_t pu = hwloc_get_obj_by_type(run->topology, HWLOC_OBJ_PU, i);
 
 		fprintf(f, "%s%u", i ? "," : "", pu ? pu->os_index : i);
 	}
-	fclose(f);
-	rc = setenv("PARBENCH_PU_LOGICAL", text, 1);
-	free(text);
-	return rc;
 }
 
 /* Reads fd to its end, keeping at least the last (cap - 1) / 2 bytes in buf. */
@@ -298,7 +295,8 @@ int pb_python_run_cell(const struct pb_cell_args *args, const struct pb_run *run
 		snprintf(why, whylen, "cannot find harness/python/cell.py beside the program");
 		return -1;
 	}
-	if (export_binding(run) || export_logical(run) || pipe2(fds, O_CLOEXEC) < 0 ||
+	if (export_text("PARBENCH_BIND", write_binding, run) ||
+	    export_text("PARBENCH_PU_LOGICAL", write_logical, run) || pipe2(fds, O_CLOEXEC) < 0 ||
 	    (pid = fork()) < 0) {
 		snprintf(why, whylen, "cannot start the Python interpreter: %s", strerror(errno));
 		return -1;

@@ -56,15 +56,9 @@ struct epoll_loop {
 
 static bool take_task(struct epoll_loop *loop, struct slot *slot)
 {
-	const struct pb_job *job = loop->run->job;
-	uint64_t task = pb_next_task(loop->run);
-
-	if (task >= job->tasks)
+	if (!pb_loop_take_task(loop->run, &slot->task, slot->state))
 		return false;
-	slot->task = task;
-	memset(slot->state, 0, job->workload->task_state_size);
 	loop->busy++;
-	pb_task_begin(loop->run, task);
 	return true;
 }
 
@@ -188,10 +182,7 @@ static bool wait_for(struct epoll_loop *loop, struct slot *slot, struct pb_step 
 	}
 	if (err == 0)
 		return true;
-	/* The task may still hold an fd: the run is failed, and that rep leaks it. */
-	pb_fail(loop->run, "task %llu: the loop cannot wait for it: %s",
-		(unsigned long long)slot->task, strerror(-err));
-	*step = pb_step_failed(-err);
+	*step = pb_loop_cannot_wait(loop->run, slot->task, "the loop", -err);
 	return false;
 }
 

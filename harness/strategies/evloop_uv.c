@@ -172,10 +172,7 @@ static bool wait_for(struct uv_slot *slot, struct pb_step *step)
 	}
 	if (err == 0)
 		return true;
-	/* The task may still hold an fd: the run is failed, and that rep leaks it. */
-	pb_fail(slot->ctx->run, "task %llu: libuv cannot wait for it: %s",
-		(unsigned long long)slot->task, uv_strerror(err));
-	*step = pb_step_failed(-err);
+	*step = pb_loop_cannot_wait(slot->ctx->run, slot->task, "libuv", -err);
 	return false;
 }
 

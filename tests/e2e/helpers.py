@@ -79,6 +79,17 @@ def all_strategies():
             not any(note.startswith(("unavailable here:", "only by name:")) for note in notes)]
 
 
+def tag_processes(test):
+    """Marks the processes `test` starts, parbench and its cells, which inherit the tag
+    (PARBENCH_TEST_TAG), so that cell_processes() finds them; clears it and PARBENCH_FAULT
+    afterwards.  Returns the tag."""
+    tag = f"{os.getpid()}-{test.id()}"
+    os.environ["PARBENCH_TEST_TAG"] = tag
+    test.addCleanup(os.environ.pop, "PARBENCH_TEST_TAG", None)
+    test.addCleanup(os.environ.pop, "PARBENCH_FAULT", None)
+    return tag
+
+
 def cell_processes(tag):
     """Pids of this test's parbench cell processes still alive, their forked worker processes
     included (they share the cell's command line): those with the test's tag in their

@@ -9,7 +9,7 @@ import time
 import unittest
 
 from helpers import ParbenchTest, Run, all_strategies, cell_processes, listed_strategies, \
-    parbench
+    parbench, tag_processes
 
 SEGV = r"killed by signal 11 \(Segmentation fault\)"
 # What a crash in task 20 reads as: a forked worker is reaped by its cell, which says so;
@@ -29,11 +29,7 @@ PLAN = ["-w", f"{FAULTY},{HEALTHY}", "--size", "8", *ONCE]
 class FaultTest(ParbenchTest):
     def setUp(self):
         super().setUp()
-        # Inherited by parbench and its cells: marks this test's processes.
-        self.tag = f"{os.getpid()}-{self.id()}"
-        os.environ["PARBENCH_TEST_TAG"] = self.tag
-        self.addCleanup(os.environ.pop, "PARBENCH_TEST_TAG", None)
-        self.addCleanup(os.environ.pop, "PARBENCH_FAULT", None)
+        self.tag = tag_processes(self)
         self.assertEqual(len(listed_strategies()), 21, listed_strategies())
         # What `-s all` runs: evloop-uring is unavailable without liburing.
         self.strategies = all_strategies()

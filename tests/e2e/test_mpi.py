@@ -6,7 +6,7 @@ import tempfile
 import time
 import unittest
 
-from helpers import SMALL, ParbenchTest, Run, listed_strategies, parbench
+from helpers import SMALL, ParbenchTest, Run, listed_strategies, parbench, tag_processes
 
 MPI = ("mpi", "mpi-static")
 CPU_WORKLOADS = ("cpu.sumsq", "cpu.nop", "cpu.mandel", "mem.triad")
@@ -127,10 +127,7 @@ class MpiFaultTest(MpiCase):
 
     def setUp(self):
         super().setUp()
-        self.tag = f"{os.getpid()}-{self.id()}"
-        os.environ["PARBENCH_TEST_TAG"] = self.tag
-        self.addCleanup(os.environ.pop, "PARBENCH_TEST_TAG", None)
-        self.addCleanup(os.environ.pop, "PARBENCH_FAULT", None)
+        self.tag = tag_processes(self)
 
     def fault_row(self, fault, strategy, *args):
         os.environ["PARBENCH_FAULT"] = fault
