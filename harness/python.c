@@ -52,9 +52,14 @@ static ssize_t read_until_eof(int fd, char *buf, size_t cap, double seconds)
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		ssize_t n;
 
+		int ready;
+
 		if (left_ms <= 0)
 			return -1;
-		if (poll(&p, 1, (int)left_ms) < 0 && errno != EINTR)
+		ready = poll(&p, 1, (int)left_ms);
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready <= 0)
 			return -1;
 		n = read(fd, buf + used, cap - 1 - used);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
@@ -110,13 +115,23 @@ int pb_python_probe(struct pb_python *py, char *why, size_t whylen)
 		snprintf(why, whylen, "cannot run it: %s", strerror(errno));
 		return -1;
 	}
-	if (pipe2(fds, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
+	if (pipe2(fds, O_CLOEXEC) < 0) {
 		snprintf(why, whylen, "cannot start it: %s", strerror(errno));
 		return -1;
 	}
+	if ((pid = fork()) < 0) {
+		snprintf(why, whylen, "cannot start it: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
 	if (pid == 0) {
-		dup2(fds[1], STDOUT_FILENO);
-		dup2(fds[1], STDERR_FILENO);
+		int null = open("/dev/null", O_RDONLY);
+
+		/* Nothing to read: a shim that waits on stdin must not hang the probe. */
+		if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(fds[1], STDOUT_FILENO) < 0 ||
+		    dup2(fds[1], STDERR_FILENO) < 0)
+			_exit(127);
 		execl(py->path, py->path, "-c", probe_script, (char *)NULL);
 		_exit(127);
 	}
@@ -125,7 +140,8 @@ int pb_python_probe(struct pb_python *py, char *why, size_t whylen)
 	close(fds[0]);
 	if (got < 0)
 		kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
 	if (got < 0) {
 		snprintf(why, whylen, "it did not answer within %.0f s", PB_PYTHON_PROBE_S);
 		return -1;
@@ -169,8 +185,8 @@ static const char *cell_script(void)
 /* Exit status of cell.py after it sent an error line itself. */
 #define PY_SENT_ERROR 10
 
-/* Sets the environment variable `name` to what write() prints: 0, or -1. */
-static int export_text(const char *name, void (*write)(FILE *, const struct pb_run *),
+/* Sets the environment variable `name` to what print() prints: 0, or -1. */
+static int export_text(const char *name, void (*print)(FILE *, const struct pb_run *),
 		       const struct pb_run *run)
 {
 	char *text = NULL;
@@ -180,7 +196,7 @@ static int export_text(const char *name, void (*write)(FILE *, const struct pb_r
 
 	if (!f)
 		return -1;
-	write(f, run);
+	print(f, run);
 	fclose(f);
 	rc = setenv(name, text, 1);
 	free(text);
@@ -296,9 +312,14 @@ int pb_python_run_cell(const struct pb_cell_args *args, const struct pb_run *run
 		return -1;
 	}
 	if (export_text("PARBENCH_BIND", write_binding, run) ||
-	    export_text("PARBENCH_PU_LOGICAL", write_logical, run) || pipe2(fds, O_CLOEXEC) < 0 ||
-	    (pid = fork()) < 0) {
+	    export_text("PARBENCH_PU_LOGICAL", write_logical, run) || pipe2(fds, O_CLOEXEC) < 0) {
 		snprintf(why, whylen, "cannot start the Python interpreter: %s", strerror(errno));
+		return -1;
+	}
+	if ((pid = fork()) < 0) {
+		snprintf(why, whylen, "cannot start the Python interpreter: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
 		return -1;
 	}
 	if (pid == 0)

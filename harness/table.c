@@ -369,19 +369,20 @@ static void print_crossovers(FILE *out, const struct pb_plan *plan, const struct
 {
 	uint64_t smallest = smallest_size(plan, group->workload);
 
-	fprintf(out, "\n%s: task size (%s) above which each strategy beats seq\n",
+	fprintf(out, "\n%s: task size (%s) above which each strategy beats seq (py-*: py-seq)\n",
 		group->workload->name, group->workload->size_unit);
 	for (size_t c = 0; c < plan->ncells; c++) {
 		const struct pb_cell *cell = &plan->cells[c];
 		double x = cell->summary.crossover;
 
 		if (cell->workload != group->workload || cell->size != smallest ||
-		    cell->baseline == cell)
+		    cell->base == cell)
 			continue;
-		fprintf(out, "  %-18s %7u  %-10.10s ", cell->strategy->name, cell->workers,
+		fprintf(out, "  %-20s %7u  %-10.10s ", cell->strategy->name, cell->workers,
 			cell->pin->spec);
 		if (!isfinite(x) && at_largest(plan, cell)->summary.speedup < 1.0)
-			fputs("none: slower than seq at the largest size\n", out);
+			fprintf(out, "none: slower than %s at the largest size\n",
+				cell->base->strategy->name);
 		else if (!isfinite(x))
 			fputs("unknown: a size of the series failed\n", out);
 		else if (x <= (double)smallest)

@@ -217,12 +217,16 @@ plot_command() {
 
 # ---------------------------------------------------------------- plots
 
+# The cells whose speedup is against seq: not seq itself, nor the py-* ones,
+# whose speedup is against py-seq (the report sets those against C apart).
+against_seq='v("strategy") != "seq" && v("strategy") !~ /^py-/'
+
 # A figure of merit against workers, with its 95% interval and the ideal line:
 # scaling_plot WORKLOAD NAME COLUMN IDEAL_EXPR IDEAL_TITLE TITLE YLABEL
 scaling_plot() {
 	local workload=$1 name=$2 column=$3 ideal=$4 ideal_title=$5 title_text=$6 ylabel=$7
 	local data=$tmp/$1-$2.dat strategy clauses=() i=0
-	for strategy in $(series "$data" "$workload" 'v("first") == 1 && v("strategy") != "seq"' \
+	for strategy in $(series "$data" "$workload" "v(\"first\") == 1 && $against_seq" \
 		workers "$column" "${column}_ci95_lo" "${column}_ci95_hi"); do
 		clauses+=("'$data' index $i using 1:2:3:4 with yerrorlines $(style "$strategy") linewidth 2 title '$strategy'")
 		i=$((i + 1))
@@ -345,7 +349,7 @@ cost_plot() {
 # the crossover (summary.csv's crossover_size) as a tick across y = 1.
 granularity_plot() {
 	local workload=$1 data=$tmp/$1-granularity.dat strategy clauses=() i=0
-	for strategy in $(series "$data" "$workload" 'v("top") == 1 && v("strategy") != "seq"' \
+	for strategy in $(series "$data" "$workload" "v(\"top\") == 1 && $against_seq" \
 		size speedup crossover_size); do
 		clauses+=("'$data' index $i using 1:2 with linespoints $(style "$strategy") linewidth 2 title '$strategy'")
 		clauses+=("'$data' index $i every ::0::0 using 3:(0.75):(0):(1.33 - 0.75) with vectors nohead linewidth 4 linecolor rgb '$(colour_of "$strategy")' notitle")
@@ -371,7 +375,7 @@ granularity_plot() {
 overview_plot() {
 	local data=$tmp/overview.dat setup
 	setup=$(summary_awk -v data="$data" '
-		v("first") == 1 && v("strategy") != "seq" && v("speedup") != "" {
+		v("first") == 1 && '"$against_seq"' && v("speedup") != "" {
 			w = v("workload"); s = v("strategy"); x = v("speedup") + 0
 			if (!(w in row)) { row[w] = ++rows; rname[rows] = w }
 			if (!(s in col)) { col[s] = ++cols; cname[cols] = s }

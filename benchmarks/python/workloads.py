@@ -118,7 +118,7 @@ def _connection(host, port):
     """This thread's connection; a process forked from another opens its own."""
     held = getattr(_connections, "held", None)
     if held is None or held[0] != os.getpid():
-        held = (os.getpid(), http.client.HTTPConnection(host, port, timeout=60))
+        held = (os.getpid(), http.client.HTTPConnection(host, port))
         _connections.held = held
     return held[1]
 
@@ -153,12 +153,13 @@ class AsyncPool:
         self.idle = []
 
     async def take(self, host, port):
+        """(reader, writer, pooled): an idle connection, or a new one."""
         if self.idle:
-            return self.idle.pop()
-        return await asyncio.open_connection(host, port)
+            return (*self.idle.pop(), True)
+        return (*await asyncio.open_connection(host, port), False)
 
-    def give_back(self, conn):
-        self.idle.append(conn)
+    def give_back(self, reader, writer):
+        self.idle.append((reader, writer))
 
     def close(self):
         for _, writer in self.idle:
@@ -167,9 +168,11 @@ class AsyncPool:
 
 
 async def read_response(reader):
-    """Status, whether the connection may be kept, and the body (Content-Length, or
-    to the end)."""
+    """Status, whether the connection may be kept, and the body (Content-Length, or to
+    the end).  None when the connection was closed before the status line."""
     status_line = await reader.readline()
+    if not status_line:
+        return None
     parts = status_line.split()
     if len(parts) < 2 or not parts[0].startswith(b"HTTP/"):
         raise OSError("not an HTTP response: %r" % status_line[:80])
@@ -180,28 +183,51 @@ async def read_response(reader):
         if line in (b"\r\n", b"\n", b""):
             break
         name, _, value = line.partition(b":")
-        name = name.strip().lower()
+        name, value = name.strip().lower(), value.strip().lower()
         if name == b"content-length":
             length = int(value)
+        elif name == b"transfer-encoding" and value != b"identity":
+            raise OSError("py-asyncio's client reads no %s bodies" % value.decode())
         elif name == b"connection":
-            keep = value.strip().lower() == b"keep-alive" or (
-                keep and value.strip().lower() != b"close")
+            keep = value == b"keep-alive" or (keep and value != b"close")
+    status = int(parts[1])
+    if status in (204, 304) or 100 <= status < 200:
+        length = 0
     body = await (reader.readexactly(length) if length is not None else reader.read())
-    return int(parts[1]), keep and length is not None, body
+    return status, keep and length is not None, body
+
+
+async def exchange(session, host, port, request):
+    """One request on a pooled connection, or on a new one when the server had closed the
+    pooled one before answering (as http.client and the C client retry)."""
+    while True:
+        reader, writer, pooled = await session.take(host, port)
+        try:
+            writer.write(request)
+            answer = await read_response(reader)
+        except (ConnectionResetError, BrokenPipeError):
+            writer.close()
+            if pooled:
+                continue
+            raise
+        except BaseException:
+            writer.close()
+            raise
+        if answer is None:
+            writer.close()
+            if pooled:
+                continue
+            raise OSError("the server closed the connection before answering")
+        return reader, writer, answer
 
 
 async def http_get_async(job, task, session):
     host, port, path = http_target(job, task)
-    reader, writer = await session.take(host, port)
-    request = "GET %s HTTP/1.1\r\nHost: %s:%d\r\n\r\n" % (path, host, port)
-    try:
-        writer.write(request.encode())
-        status, keep, body = await read_response(reader)
-    except BaseException:
-        writer.close()
-        raise
+    netloc = urlsplit(job.http_url).netloc
+    request = ("GET %s HTTP/1.1\r\nHost: %s\r\n\r\n" % (path, netloc)).encode()
+    reader, writer, (status, keep, body) = await exchange(session, host, port, request)
     if keep:
-        session.give_back((reader, writer))
+        session.give_back(reader, writer)
     else:
         writer.close()
     if not 200 <= status <= 299:

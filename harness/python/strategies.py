@@ -9,6 +9,7 @@ notes the PU it runs on at its start and after each task.
 """
 import asyncio
 import concurrent.futures
+import ctypes
 import multiprocessing
 import os
 import queue
@@ -21,20 +22,25 @@ import workloads
 Job = namedtuple("Job", "workload tasks size file_dir file_count http_url http_per_task fault")
 Result = namedtuple("Result", "task checksum start_ns end_ns worker cpu_start cpu_end error")
 
+# fork, as the C strategies fork and as Linux's default was before Python 3.14: the workers
+# stay children of the interpreter, so their CPU time and memory are in RUSAGE_CHILDREN.
+MP = multiprocessing.get_context("fork")
+
 _worker = threading.local()     # the index and first PU of the worker this thread is
 _job = None                     # the job, in a pool's worker process
-
-
-def current_cpu():
-    """The PU this thread last ran on (field 39 of its stat: Python has no sched_getcpu)."""
-    with open("/proc/thread-self/stat") as f:
-        return int(f.read().rpartition(")")[2].split()[36])
+# glibc's sched_getcpu: 0.2 us, where reading /proc/thread-self/stat takes 20 us a task.
+current_cpu = ctypes.CDLL(None, use_errno=True).sched_getcpu
 
 
 def begin_worker(index, bind):
-    if bind:
-        os.sched_setaffinity(0, bind[index % len(bind)])
-    _worker.index = index
+    """Binds this thread; a failure is kept, and every task of the worker reports it, as C's
+    bind_errno does, rather than killing a pool's worker over and over."""
+    _worker.index, _worker.error = index, None
+    try:
+        if bind:
+            os.sched_setaffinity(0, bind[index % len(bind)])
+    except OSError as e:
+        _worker.error = "worker %d could not bind to its PU: %s" % (index, describe(e))
     _worker.cpu_start = current_cpu()
 
 
@@ -64,7 +70,7 @@ def do_task(job, task):
     inject_fault(job, task)
     start = time.monotonic_ns()
     try:
-        checksum, error = workloads.WORKLOADS[job.workload][0](job, task), None
+        checksum, error = workloads.WORKLOADS[job.workload][0](job, task), _worker.error
     except Exception as e:          # the task failed: its result says why
         checksum, error = 0, describe(e)
     return finish(job, task, checksum, start, error)
@@ -79,7 +85,7 @@ async def do_task_async(job, task, session):
             checksum = await coroutine(job, task, session)
         else:                       # CPU work has no waits: it runs in the loop
             checksum = function(job, task)
-        error = None
+        error = _worker.error
     except Exception as e:
         checksum, error = 0, describe(e)
     return finish(job, task, checksum, start, error)
@@ -102,9 +108,11 @@ def py_threads_per_task(job, workers, bind):
     threads = [None] * workers
 
     def one_task(slot, task):
-        begin_worker(slot, bind)
-        results[task] = do_task(job, task)
-        free.put(slot)
+        try:
+            begin_worker(slot, bind)
+            results[task] = do_task(job, task)
+        finally:
+            free.put(slot)
 
     for slot in range(workers):
         free.put(slot)
@@ -149,14 +157,14 @@ def task_in_process(task):
 
 
 def py_pool(job, workers, bind):
-    counter = multiprocessing.Value("i", 0)
-    with multiprocessing.Pool(workers, begin_process, (job, counter, bind)) as pool:
+    counter = MP.Value("i", 0)
+    with MP.Pool(workers, begin_process, (job, counter, bind)) as pool:
         return pool.map(task_in_process, range(job.tasks))
 
 
 def py_processpool(job, workers, bind):
-    counter = multiprocessing.Value("i", 0)
-    with concurrent.futures.ProcessPoolExecutor(workers, initializer=begin_process,
+    counter = MP.Value("i", 0)
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=MP, initializer=begin_process,
                                                 initargs=(job, counter, bind)) as pool:
         return list(pool.map(task_in_process, range(job.tasks)))
 
@@ -181,7 +189,7 @@ def next_result(results, processes):
 
 def py_process_per_task(job, workers, bind):
     """multiprocessing.Process per task, at most `workers` alive, results on a Queue."""
-    results, processes, done = multiprocessing.Queue(), {}, []
+    results, processes, done = MP.Queue(), {}, []
     for task in range(job.tasks):
         if len(processes) < workers:
             slot = len(processes)
@@ -189,8 +197,8 @@ def py_process_per_task(job, workers, bind):
             done.append(next_result(results, processes))
             slot = done[-1].worker
             processes.pop(slot).join()
-        processes[slot] = multiprocessing.Process(target=one_task_process,
-                                                  args=(job, slot, task, bind, results))
+        processes[slot] = MP.Process(target=one_task_process,
+                                     args=(job, slot, task, bind, results))
         processes[slot].start()
     while processes:
         done.append(next_result(results, processes))
