@@ -1,10 +1,13 @@
 #include <fcntl.h>
 #include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "cell.h"
 #include "pin.h"
@@ -71,6 +74,17 @@ void pb_cell_argv_free(char **argv)
 	for (int i = 0; i < ARG_COUNT; i++)
 		free(argv[i]);
 	free(argv);
+}
+
+int pb_beside_self(const char *relative, char *path, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n < 0)
+		return -1;
+	self[n] = '\0';
+	return snprintf(path, len, "%s/%s", dirname(self), relative) < (int)len ? 0 : -1;
 }
 
 void pb_cell_stamp_exec(void)

@@ -9,6 +9,7 @@
 #ifndef PARBENCH_CELL_H
 #define PARBENCH_CELL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../benchmarks/workload.h"
@@ -40,6 +41,9 @@ void pb_cell_stamp_exec(void);
 
 /* Seconds since pb_cell_stamp_exec() in the process that exec'd this one; NAN when unknown. */
 double pb_cell_startup_s(void);
+
+/* dirname(this program)/relative into path: 0, or -1 when it does not fit. */
+int pb_beside_self(const char *relative, char *path, size_t len);
 
 /* The argv that starts a cell process: a NULL-terminated, malloc'd vector. */
 char **pb_cell_argv(const char *self, const struct pb_cell_args *args);

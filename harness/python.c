@@ -162,23 +162,11 @@ static const char *cell_script(void)
 	/* Beside the program (./parbench), or two levels up (.build/asan/parbench). */
 	static const char *const relative[] = { "harness/python/cell.py",
 						 "../../harness/python/cell.py" };
-	static char path[PATH_MAX + 32];
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
+	static char path[PATH_MAX];
 
-	if (n <= 0)
-		return NULL;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (!slash)
-		return NULL;
-	*slash = '\0';
-	for (size_t i = 0; i < sizeof(relative) / sizeof(relative[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", self, relative[i]);
-		if (access(path, R_OK) == 0)
+	for (size_t i = 0; i < sizeof(relative) / sizeof(relative[0]); i++)
+		if (pb_beside_self(relative[i], path, sizeof(path)) == 0 && access(path, R_OK) == 0)
 			return path;
-	}
 	return NULL;
 }
 
@@ -255,9 +243,6 @@ static void read_tail(int fd, char *buf, size_t cap)
 static void exec_python(const struct pb_cell_args *args, const struct pb_fault *fault,
 			const char *script, int err_fd)
 {
-	static const char *const kinds[] = { [PB_FAULT_NONE] = "none", [PB_FAULT_CRASH] = "crash",
-					     [PB_FAULT_HANG] = "hang",
-					     [PB_FAULT_CHECKSUM] = "checksum" };
 	char workers[16], tasks[24], size[24], warmup[16], reps[16], fault_text[48] = "";
 
 	snprintf(workers, sizeof(workers), "%u", args->workers);
@@ -266,7 +251,7 @@ static void exec_python(const struct pb_cell_args *args, const struct pb_fault *
 	snprintf(warmup, sizeof(warmup), "%u", args->warmup);
 	snprintf(reps, sizeof(reps), "%u", args->reps);
 	if (fault->kind != PB_FAULT_NONE)
-		snprintf(fault_text, sizeof(fault_text), "%s:%llu", kinds[fault->kind],
+		snprintf(fault_text, sizeof(fault_text), "%s:%llu", pb_fault_kind_name(fault->kind),
 			 (unsigned long long)fault->task);
 	dup2(err_fd, STDERR_FILENO);
 	fcntl(PB_CELL_FD, F_SETFD, 0);	/* the interpreter sends the samples itself */

@@ -94,13 +94,19 @@ void pb_worker_end(struct pb_run *run, unsigned worker)
 	note_cpu(&run->shared->workers[worker]);
 }
 
+const char *pb_fault_kind_name(enum pb_fault_kind kind)
+{
+	static const char *const kinds[] = {
+		[PB_FAULT_NONE] = "none", [PB_FAULT_CRASH] = "crash", [PB_FAULT_HANG] = "hang",
+		[PB_FAULT_CHECKSUM] = "checksum",
+	};
+
+	return kinds[kind];
+}
+
 int pb_fault_parse(const char *text, const char *strategy, struct pb_fault *fault,
 		   char *why, size_t whylen)
 {
-	static const char *const kinds[] = {
-		[PB_FAULT_CRASH] = "crash", [PB_FAULT_HANG] = "hang",
-		[PB_FAULT_CHECKSUM] = "checksum",
-	};
 	char copy[128], sub[64], *task, *only;
 
 	*fault = (struct pb_fault){ PB_FAULT_NONE, 0 };
@@ -115,7 +121,7 @@ int pb_fault_parse(const char *text, const char *strategy, struct pb_fault *faul
 	if (only)
 		*only++ = '\0';
 	for (int k = PB_FAULT_CRASH; k <= PB_FAULT_CHECKSUM; k++)
-		if (!strcmp(copy, kinds[k]))
+		if (!strcmp(copy, pb_fault_kind_name((enum pb_fault_kind)k)))
 			fault->kind = (enum pb_fault_kind)k;
 	if (fault->kind == PB_FAULT_NONE ||
 	    pb_parse_u64(task, 0, UINT64_MAX, &fault->task, sub, sizeof(sub)) ||

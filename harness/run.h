@@ -82,6 +82,9 @@ void pb_run_destroy(struct pb_run *run);
  * "crash:3", "hang:0", "checksum:7", optionally ":STRATEGY" after it to hit
  * only that strategy's cells.  0, or -1 with why.
  */
+/* "crash", "hang", "checksum"; "none" for PB_FAULT_NONE. */
+const char *pb_fault_kind_name(enum pb_fault_kind kind);
+
 int pb_fault_parse(const char *text, const char *strategy, struct pb_fault *fault,
 		   char *why, size_t whylen);
 

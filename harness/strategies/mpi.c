@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 
 #include "../mpi_report.h"
 #include "../pin.h"
+#include "../cell.h"
 #include "../strategy.h"
 
 /* mpirun beside the mpicc the rank program was built with; "": built without Open MPI. */
@@ -33,13 +33,7 @@ static const char mpirun[] = "";
 /* parbench-mpi-rank beside this program: 0, or -1 when the path does not fit. */
 static int rank_program(char *path, size_t len)
 {
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (n < 0)
-		return -1;
-	self[n] = '\0';
-	return snprintf(path, len, "%s/" PB_MPI_RANK_PROGRAM, dirname(self)) < (int)len ? 0 : -1;
+	return pb_beside_self(PB_MPI_RANK_PROGRAM, path, len);
 }
 
 static const char *mpi_unavailable(void)
