@@ -104,6 +104,26 @@ static int parse_probe(struct pb_python *py, char *out, char *why, size_t whylen
 	return 0;
 }
 
+/*
+ * A pipe (close-on-exec) and a fork: the pid (0 in the child), or -1 with
+ * errno and nothing left open.
+ */
+static pid_t fork_with_pipe(int fds[2])
+{
+	pid_t pid;
+	int err;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -1;
+	if ((pid = fork()) < 0) {
+		err = errno;
+		close(fds[0]);
+		close(fds[1]);
+		errno = err;
+	}
+	return pid;
+}
+
 int pb_python_probe(struct pb_python *py, char *why, size_t whylen)
 {
 	char out[2 * PATH_MAX + 256];
@@ -115,14 +135,8 @@ int pb_python_probe(struct pb_python *py, char *why, size_t whylen)
 		snprintf(why, whylen, "cannot run it: %s", strerror(errno));
 		return -1;
 	}
-	if (pipe2(fds, O_CLOEXEC) < 0) {
+	if ((pid = fork_with_pipe(fds)) < 0) {
 		snprintf(why, whylen, "cannot start it: %s", strerror(errno));
-		return -1;
-	}
-	if ((pid = fork()) < 0) {
-		snprintf(why, whylen, "cannot start it: %s", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
 		return -1;
 	}
 	if (pid == 0) {
@@ -297,14 +311,9 @@ int pb_python_run_cell(const struct pb_cell_args *args, const struct pb_run *run
 		return -1;
 	}
 	if (export_text("PARBENCH_BIND", write_binding, run) ||
-	    export_text("PARBENCH_PU_LOGICAL", write_logical, run) || pipe2(fds, O_CLOEXEC) < 0) {
+	    export_text("PARBENCH_PU_LOGICAL", write_logical, run) ||
+	    (pid = fork_with_pipe(fds)) < 0) {
 		snprintf(why, whylen, "cannot start the Python interpreter: %s", strerror(errno));
-		return -1;
-	}
-	if ((pid = fork()) < 0) {
-		snprintf(why, whylen, "cannot start the Python interpreter: %s", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
 		return -1;
 	}
 	if (pid == 0)
