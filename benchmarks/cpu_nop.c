@@ -18,6 +18,7 @@ const struct pb_workload pb_workload_cpu_nop = {
 	.default_tasks = 1000,
 	.default_size = 1,
 	.size_unit = "unused",
+	.overhead = true,
 	.run_task = nop_task,
 	.python = true,
 };

@@ -73,6 +73,7 @@ struct pb_workload {
 	uint64_t default_size;
 	const char *size_unit;		/* what one unit of --size is */
 	unsigned bytes_per_unit;	/* memory traffic per size unit, for GB/s; 0: none */
+	bool overhead;			/* its time is what a strategy costs: shown per task */
 
 	/* Optional.  Return 0, or a negative errno value. */
 	int (*setup)(struct pb_job *job);

@@ -8,6 +8,7 @@
 struct export_args {
 	const char *run_id;
 	const struct pb_plan *plan;
+	const struct pb_verdicts *verdicts;
 };
 
 /* JSON has no NaN: a figure that does not exist is null. */
@@ -50,18 +51,61 @@ static json_t *cell_json(const struct pb_cell *c)
 	json_object_set_new(cell, "cpu_util", number(s->cpu_util));
 	json_object_set_new(cell, "lat_p50_s", number(s->lat_p50));
 	json_object_set_new(cell, "lat_p99_s", number(s->lat_p99));
+	json_object_set_new(cell, "task_cost_s", number(s->task_cost));
+	json_object_set_new(cell, "task_cost_ci95_s", interval(s->task_cost_lo, s->task_cost_hi));
 	return cell;
+}
+
+/* Repetitions that would decide: null when decided, "inf" when none would. */
+static json_t *reps_json(double reps)
+{
+	return isinf(reps) ? json_string("inf") : number(reps);
+}
+
+static json_t *contender_json(const struct pb_contender *k)
+{
+	json_t *c = json_pack("{s:s, s:i, s:s, s:o, s:s, s:o}", "strategy", k->cell->strategy->name,
+			      "workers", k->cell->workers, "pin", k->cell->pin->spec,
+			      "loops", k->cell->loops ? json_integer(k->cell->loops) : json_null(),
+			      "role", pb_role_name(k->role), "wall_median_s",
+			      number(k->cell->summary.median));
+
+	json_object_set_new(c, "ratio", number(k->ratio));
+	json_object_set_new(c, "ratio_ci95", interval(k->lo, k->hi));
+	json_object_set_new(c, "ratio_ci90", interval(k->eq_lo, k->eq_hi));
+	json_object_set_new(c, "p_slower", number(k->p_slower));
+	json_object_set_new(c, "p", number(k->p));
+	json_object_set_new(c, "reps_to_decide", reps_json(k->reps_to_decide));
+	json_object_set_new(c, "decide_by", isnan(k->reps_to_decide) ? json_null() :
+			    json_string(k->decide_by_equivalence ? "equivalence" : "difference"));
+	return c;
+}
+
+/* One group's verdict: the workload, size, kind of answer and its contenders, fastest first. */
+static json_t *verdict_json(const struct pb_verdict *v, double margin)
+{
+	json_t *contenders = json_array();
+
+	for (size_t i = 0; i < v->n; i++)
+		json_array_append_new(contenders, contender_json(&v->contenders[i]));
+	return json_pack("{s:s, s:I, s:I, s:s, s:f, s:o, s:o}", "workload", v->first->workload->name,
+			 "tasks", (json_int_t)v->first->tasks, "size", (json_int_t)v->first->size,
+			 "verdict", pb_verdict_kind_name(v->kind), "margin", margin,
+			 "reps_to_decide", reps_json(v->reps_to_decide), "contenders", contenders);
 }
 
 static int fill_json(FILE *f, const void *arg)
 {
 	const struct export_args *a = arg;
-	json_t *cells = json_array(), *doc;
+	json_t *cells = json_array(), *verdicts = json_array(), *doc;
 	int rc;
 
 	for (size_t c = 0; c < a->plan->ncells; c++)
 		json_array_append_new(cells, cell_json(&a->plan->cells[c]));
-	doc = json_pack("{s:s, s:o}", "run_id", a->run_id, "cells", cells);
+	for (size_t i = 0; i < a->verdicts->n; i++)
+		json_array_append_new(verdicts, verdict_json(&a->verdicts->v[i], a->verdicts->margin));
+	doc = json_pack("{s:s, s:o, s:o}", "run_id", a->run_id, "cells", cells, "verdicts",
+			verdicts);
 	rc = doc ? json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : -1;
 	if (rc == 0)
 		fputc('\n', f);
@@ -69,9 +113,10 @@ static int fill_json(FILE *f, const void *arg)
 	return rc;
 }
 
-int pb_export_json(const char *path, const char *run_id, const struct pb_plan *plan)
+int pb_export_json(const char *path, const char *run_id, const struct pb_plan *plan,
+		   const struct pb_verdicts *verdicts)
 {
-	struct export_args a = { run_id, plan };
+	struct export_args a = { run_id, plan, verdicts };
 
 	return pb_write_atomically(path, fill_json, &a);
 }
@@ -129,7 +174,7 @@ static int fill_markdown(FILE *f, const void *arg)
 
 int pb_export_markdown(const char *path, const char *run_id, const struct pb_plan *plan)
 {
-	struct export_args a = { run_id, plan };
+	struct export_args a = { run_id, plan, NULL };
 
 	return pb_write_atomically(path, fill_markdown, &a);
 }

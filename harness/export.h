@@ -3,9 +3,11 @@
 #define PARBENCH_EXPORT_H
 
 #include "plan.h"
+#include "verdict.h"
 
 /* Each writes `path` atomically: 0, or -1 with errno. */
-int pb_export_json(const char *path, const char *run_id, const struct pb_plan *plan);
+int pb_export_json(const char *path, const char *run_id, const struct pb_plan *plan,
+		   const struct pb_verdicts *verdicts);
 int pb_export_markdown(const char *path, const char *run_id, const struct pb_plan *plan);
 
 #endif

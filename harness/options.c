@@ -14,6 +14,7 @@
 #include "http.h"
 #include "options.h"
 #include "url_probe.h"
+#include "verdict.h"
 #include "version.h"
 
 static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -112,6 +113,8 @@ static void print_help(unsigned pus)
 	       "      --direct         io.file: read with O_DIRECT, past the page cache\n"
 	       "      --hostfile FILE  mpi, mpi-static: the hosts mpirun starts the ranks on\n"
 	       "                       (default: this machine)\n"
+	       "      --equivalence PCT  the margin within which two strategies' times are\n"
+	       "                       called equivalent, in percent (default: 2)\n"
 	       "      --export-json FILE      the summary as JSON, too\n"
 	       "      --export-markdown FILE  the summary as a Markdown table, too\n"
 	       "      --python PATH    the interpreter of the py-* strategies (default:\n"
@@ -461,6 +464,26 @@ static void parse_reps(const char *arg, struct pb_options *opts)
 	opts->reps = (unsigned)reps;
 }
 
+/* "2" or "2%": percent, above 0 and at most 50. */
+static void parse_equivalence(const char *arg, struct pb_options *opts)
+{
+	size_t len = strlen(arg);
+	char number[32], why[128] = "not above 0";
+	double pct = 0.0;
+
+	if (len && arg[len - 1] == '%')
+		len--;
+	if (len >= sizeof(number))
+		snprintf(why, sizeof(why), "too long");
+	snprintf(number, sizeof(number), "%.*s", (int)len, arg);
+	if (len >= sizeof(number) ||
+	    pb_parse_seconds(number, 0.0, PB_MAX_EQUIVALENCE_PCT, &pct, why, sizeof(why)) ||
+	    pct <= 0.0)
+		usage_error("--equivalence '%s': %s; allowed: a percentage above 0 and at most %.0f, "
+			    "such as 2 or 2%%", arg, why, PB_MAX_EQUIVALENCE_PCT);
+	opts->equivalence = pct / 100.0;
+}
+
 /* io.file writes its files there: it must be a directory we may write. */
 static void check_dir(const char *dir)
 {
@@ -513,6 +536,7 @@ enum {
 	OPT_EXPORT_JSON,
 	OPT_EXPORT_MARKDOWN,
 	OPT_PYTHON,
+	OPT_EQUIVALENCE,
 };
 
 static const struct option long_options[] = {
@@ -539,6 +563,7 @@ static const struct option long_options[] = {
 	{ "export-json", required_argument, NULL, OPT_EXPORT_JSON },
 	{ "export-markdown", required_argument, NULL, OPT_EXPORT_MARKDOWN },
 	{ "python", required_argument, NULL, OPT_PYTHON },
+	{ "equivalence", required_argument, NULL, OPT_EQUIVALENCE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -611,6 +636,9 @@ static void parse_one(int opt, const char *arg, unsigned pus, struct pb_options 
 			usage_error("--python '%s': %s; allowed: the path of a Python 3.9 or later "
 				    "interpreter", arg, *arg ? "too long" : "empty");
 		snprintf(opts->python.path, sizeof(opts->python.path), "%s", arg);
+		break;
+	case OPT_EQUIVALENCE:
+		parse_equivalence(arg, opts);
 		break;
 	case OPT_WARMUP:
 		opts->warmup = (unsigned)number_option("--warmup", arg, 0, PB_MAX_WARMUP);
@@ -685,6 +713,7 @@ void pb_options_parse(int argc, char **argv, hwloc_topology_t topology,
 		.baseline = true,
 		.loops = 1,
 		.io.delay_s = 0.02,
+		.equivalence = PB_DEFAULT_EQUIVALENCE,
 	};
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":w:s:n:hV", long_options, NULL)) != -1) {

@@ -24,6 +24,7 @@
 #define PB_AUTO_MIN_REPS 5
 #define PB_AUTO_CI_WIDTH 0.02		/* --reps auto: CI half-width / median */
 #define PB_DEFAULT_MAX_TIME_S 10.0
+#define PB_MAX_EQUIVALENCE_PCT 50.0
 
 enum pb_order {
 	PB_ORDER_INTERLEAVED,		/* rounds: every cell once per round, shuffled */
@@ -54,6 +55,7 @@ struct pb_options {
 	const char *hostfile;		/* mpi: mpirun's --hostfile, or NULL */
 	const char *export_json;	/* the summary as JSON, or NULL */
 	const char *export_markdown;	/* the summary as a Markdown table, or NULL */
+	double equivalence;		/* the verdicts' margin: +-this fraction is "equivalent" */
 	struct pb_python python;	/* of the py-* strategies; path empty: none runs */
 };
 

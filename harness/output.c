@@ -18,7 +18,12 @@ static const char summary_header[] =
 	"wall_sd_s,wall_ci95_lo_s,wall_ci95_hi_s,wall_min_s,wall_max_s,cv,speedup,efficiency,"
 	"cpu_util,lat_p50_s,lat_p99_s,ok,loops,outliers,speedup_ci95_lo,speedup_ci95_hi,"
 	"efficiency_ci95_lo,efficiency_ci95_hi,karp_flatt,crossover_size,startup_median_s,"
-	"work_median_s,speedup_vs_seq\n";
+	"work_median_s,speedup_vs_seq,task_cost_s,task_cost_ci95_lo_s,task_cost_ci95_hi_s\n";
+
+static const char verdicts_header[] =
+	"run_id,workload,kind,tasks,size,verdict,margin,reps_to_decide,rank,strategy,workers,pin,"
+	"loops,role,wall_median_s,ratio,ratio_ci95_lo,ratio_ci95_hi,ratio_ci90_lo,ratio_ci90_hi,"
+	"p_slower,p,contender_reps_to_decide,decide_by\n";
 
 char *pb_path(const char *dir, const char *name)
 {
@@ -205,6 +210,9 @@ static int fill_summary(FILE *f, const void *arg)
 		pb_csv_number(f, s->startup);
 		pb_csv_number(f, s->work);
 		pb_csv_number(f, s->speedup_seq);
+		pb_csv_number(f, s->task_cost);
+		pb_csv_number(f, s->task_cost_lo);
+		pb_csv_number(f, s->task_cost_hi);
 		fputc('\n', f);
 	}
 	return 0;
@@ -215,6 +223,69 @@ int pb_output_summary(const struct pb_output *out, const struct pb_plan *plan)
 	struct summary_args args = { out, plan };
 	char *path = pb_path(out->dir, "summary.csv");
 	int rc = path ? pb_write_atomically(path, fill_summary, &args) : -1;
+
+	free(path);
+	return rc;
+}
+
+struct verdicts_args {
+	const struct pb_output *out;
+	const struct pb_verdicts *verdicts;
+};
+
+/* Repetitions that would decide: none (NAN) when decided, "inf" when none would. */
+static void csv_reps(FILE *f, double reps)
+{
+	if (isinf(reps))
+		fputs(",inf", f);
+	else
+		pb_csv_number(f, reps);
+}
+
+/* One contender of a verdict: its cell, role and comparison with the leader. */
+static void verdict_row(FILE *f, const struct pb_output *out, const struct pb_verdicts *all,
+			const struct pb_verdict *v, size_t rank)
+{
+	const struct pb_contender *k = &v->contenders[rank];
+	const struct pb_cell *c = k->cell;
+
+	fprintf(f, "%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%s", out->run_id, c->workload->name,
+		pb_kind_name(c->workload->kind), c->tasks, c->size, pb_verdict_kind_name(v->kind));
+	pb_csv_number(f, all->margin);
+	csv_reps(f, v->reps_to_decide);
+	fprintf(f, ",%zu,%s,%u,", rank + 1, c->strategy->name, c->workers);
+	pb_csv_text(f, c->pin->spec);
+	cell_loops(f, c);
+	fprintf(f, ",%s", pb_role_name(k->role));
+	pb_csv_number(f, c->summary.median);
+	pb_csv_number(f, k->ratio);
+	pb_csv_number(f, k->lo);
+	pb_csv_number(f, k->hi);
+	pb_csv_number(f, k->eq_lo);
+	pb_csv_number(f, k->eq_hi);
+	pb_csv_number(f, k->p_slower);
+	pb_csv_number(f, k->p);
+	csv_reps(f, k->reps_to_decide);
+	fprintf(f, ",%s\n", isnan(k->reps_to_decide) ? "" : k->decide_by_equivalence ?
+		"equivalence" : "difference");
+}
+
+static int fill_verdicts(FILE *f, const void *arg)
+{
+	const struct verdicts_args *a = arg;
+
+	fputs(verdicts_header, f);
+	for (size_t i = 0; i < a->verdicts->n; i++)
+		for (size_t rank = 0; rank < a->verdicts->v[i].n; rank++)
+			verdict_row(f, a->out, a->verdicts, &a->verdicts->v[i], rank);
+	return ferror(f) ? -1 : 0;
+}
+
+int pb_output_verdicts(const struct pb_output *out, const struct pb_verdicts *verdicts)
+{
+	struct verdicts_args args = { out, verdicts };
+	char *path = pb_path(out->dir, "verdicts.csv");
+	int rc = path ? pb_write_atomically(path, fill_verdicts, &args) : -1;
 
 	free(path);
 	return rc;

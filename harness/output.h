@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "plan.h"
+#include "verdict.h"
 
 struct pb_output {
 	char *run_id;			/* "20261122-043827", "-2" on a clash */
@@ -26,6 +27,9 @@ void pb_output_close(struct pb_output *out);
 void pb_output_raw_row(struct pb_output *out, const struct pb_cell *cell,
 		       const struct pb_sample *sample);
 int pb_output_summary(const struct pb_output *out, const struct pb_plan *plan);
+
+/* verdicts.csv: per group, each strategy's best cell and its place in the verdict. */
+int pb_output_verdicts(const struct pb_output *out, const struct pb_verdicts *verdicts);
 
 /* Points OUT/latest at this run. */
 void pb_output_link_latest(const struct pb_output *out, const char *base);

@@ -153,27 +153,68 @@ size_t pb_cell_good_walls(const struct pb_cell *cell, double *v)
 	return n;
 }
 
-/* Speedup over the baseline and efficiency, each with its 95% interval. */
-static void summarize_speedup(struct pb_cell *cell, const double *wall, size_t n)
+/*
+ * A cell's speedup over another cell, `base`: the ratio of their times
+ * (Hodges-Lehmann, of log times) with its 95% interval; exactly 1 for the
+ * base itself, which is a definition, not a ratio of two samples.  NANs
+ * when either has no good repetition.
+ */
+static void speedup_over(const struct pb_cell *base, const struct pb_cell *cell,
+			 const double *wall, size_t n, double *speedup, double *lo, double *hi)
 {
-	struct pb_summary *sum = &cell->summary;
-	const struct pb_cell *base = cell->base;
 	double *base_wall = calloc(base->nsamples + 1, sizeof(double));
 	size_t nbase = base_wall ? pb_cell_good_walls(base, base_wall) : 0;
 
-	sum->speedup = sum->speedup_lo = sum->speedup_hi = NAN;
-	sum->speedup_seq = cell->speedup_base && n ? cell->baseline->summary.median / sum->median
-						   : NAN;
-	if (cell == base && n)		/* 1 by definition, not a ratio of two samples */
-		sum->speedup = sum->speedup_lo = sum->speedup_hi = cell->speedup_base ? 1.0 : NAN;
-	else if (cell->speedup_base && n && nbase)
-		pb_median_ratio_ci(base_wall, nbase, wall, n, 0.95, &sum->speedup,
-				   &sum->speedup_lo, &sum->speedup_hi);
+	*speedup = *lo = *hi = NAN;
+	if (cell == base && n)
+		*speedup = *lo = *hi = 1.0;
+	else if (n && nbase)
+		pb_ratio_ci(base_wall, nbase, wall, n, 0.95, speedup, lo, hi);
+	free(base_wall);
+}
+
+/*
+ * For a workload whose time is what a strategy costs (cpu.nop): the time a
+ * task costs above the base, the shift of this cell's times against the
+ * base's (Hodges-Lehmann, with its 95% interval) over the tasks.
+ */
+static void summarize_task_cost(struct pb_cell *cell, const double *wall, size_t n)
+{
+	struct pb_summary *sum = &cell->summary;
+	double *base_wall = calloc(cell->base->nsamples + 1, sizeof(double));
+	size_t nbase = base_wall ? pb_cell_good_walls(cell->base, base_wall) : 0;
+	double tasks = (double)cell->tasks;
+
+	sum->task_cost = sum->task_cost_lo = sum->task_cost_hi = NAN;
+	if (cell->workload->overhead && cell == cell->base && n) {
+		sum->task_cost = sum->task_cost_lo = sum->task_cost_hi = 0.0;
+	} else if (cell->workload->overhead && cell->speedup_base && n && nbase) {
+		pb_hodges_lehmann(wall, n, base_wall, nbase, 0.95, &sum->task_cost,
+				  &sum->task_cost_lo, &sum->task_cost_hi);
+		sum->task_cost /= tasks;
+		sum->task_cost_lo /= tasks;
+		sum->task_cost_hi /= tasks;
+	}
+	free(base_wall);
+}
+
+/* Speedup over the base (and over seq) and efficiency, each with its 95% interval. */
+static void summarize_speedup(struct pb_cell *cell, const double *wall, size_t n)
+{
+	struct pb_summary *sum = &cell->summary;
+	double unused_lo, unused_hi;
+
+	sum->speedup = sum->speedup_lo = sum->speedup_hi = sum->speedup_seq = NAN;
+	if (cell->speedup_base) {
+		speedup_over(cell->base, cell, wall, n, &sum->speedup, &sum->speedup_lo,
+			     &sum->speedup_hi);
+		speedup_over(cell->baseline, cell, wall, n, &sum->speedup_seq, &unused_lo,
+			     &unused_hi);
+	}
 	sum->efficiency = sum->speedup / cell->workers;
 	sum->efficiency_lo = sum->speedup_lo / cell->workers;
 	sum->efficiency_hi = sum->speedup_hi / cell->workers;
 	sum->karp_flatt = cell->workers > 1 ? pb_karp_flatt(sum->speedup, cell->workers) : NAN;
-	free(base_wall);
 }
 
 void pb_cell_summarize(struct pb_cell *cell)
@@ -223,12 +264,22 @@ void pb_cell_summarize(struct pb_cell *cell)
 	sum->startup = median_of(startup, nstartup);
 	sum->work = median_of(work, nwork);
 	summarize_speedup(cell, wall, n);
+	summarize_task_cost(cell, wall, n);
 	free(wall);
 	free(util);
 	free(p50);
 	free(p99);
 	free(startup);
 	free(work);
+}
+
+const struct pb_cell *pb_group_end(const struct pb_plan *plan, const struct pb_cell *first)
+{
+	const struct pb_cell *end = plan->cells + plan->ncells, *next = first + 1;
+
+	while (next < end && next->baseline == first->baseline)
+		next++;
+	return next;
 }
 
 double pb_cell_ci_width(const struct pb_cell *cell)

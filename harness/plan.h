@@ -23,6 +23,8 @@ struct pb_summary {
 	double crossover;		/* task size above which the series beats seq, or NAN */
 	double cpu_util, lat_p50, lat_p99;
 	double startup, work;		/* medians of the samples' startup_s and work_s, or NAN */
+	/* An overhead workload's: per task above the base, with its 95% interval; else NAN. */
+	double task_cost, task_cost_lo, task_cost_hi;
 	bool ok;			/* every repetition ran and matched */
 };
 
@@ -70,6 +72,9 @@ size_t pb_cell_good_walls(const struct pb_cell *cell, double *v);
 
 /* The half-width of the 95% CI of a cell's median, over the median; INFINITY with no sample. */
 double pb_cell_ci_width(const struct pb_cell *cell);
+
+/* The end of the group that starts at `first`: its cells share their baseline. */
+const struct pb_cell *pb_group_end(const struct pb_plan *plan, const struct pb_cell *first);
 
 /* Fills one cell's summary; speedup needs its baseline's summary first. */
 void pb_cell_summarize(struct pb_cell *cell);

@@ -185,65 +185,176 @@ static int mwu_rank(const double *a, size_t na, const double *b, size_t nb,
 }
 
 /*
- * P(U <= u) for samples of m and n values without ties.  The number of
- * orderings with each U is a coefficient of the Gaussian binomial
- * [m + n choose m]_q = prod over i = 1..m of (1 - q^(n + i)) / (1 - q^i),
- * built one factor at a time.  Every partial product is itself a Gaussian
- * binomial, of integers at most C(50, 25) < 2^53: doubles count exactly.
+ * The number of orderings of samples of m and n values without ties that
+ * give each U, into count[0 .. m n]: the coefficients of the Gaussian
+ * binomial [m + n choose m]_q = prod over i = 1..m of (1 - q^(n + i)) /
+ * (1 - q^i), built one factor at a time.  Every partial product is itself
+ * a Gaussian binomial, of integers at most C(50, 25) < 2^53: doubles count
+ * exactly.
  */
-static double mwu_exact_cdf(size_t m, size_t n, size_t u)
+#define MWU_EXACT_COUNTS (PB_MWU_EXACT_MAX * PB_MWU_EXACT_MAX + 1)
+
+static void mwu_exact_counts(size_t m, size_t n, double count[MWU_EXACT_COUNTS])
 {
-	double count[PB_MWU_EXACT_MAX * (PB_MWU_EXACT_MAX + 1) + 1] = { 1.0 };
-	double below = 0.0, total = 0.0;
 	size_t degree = 0;
 
+	count[0] = 1.0;
+	for (size_t d = 1; d <= m * n; d++)
+		count[d] = 0.0;
 	for (size_t i = 1; i <= m; i++) {
 		/* Times 1 - q^(n + i), from the top: each term is read before it changes. */
 		for (size_t d = degree + n + i; d >= n + i; d--)
-			count[d] -= count[d - (n + i)];
+			if (d <= m * n)
+				count[d] -= count[d - (n + i)];
 		/* Divided by 1 - q^i: the quotient g has g[d] = c[d] + g[d - i]. */
-		for (size_t d = i; d <= degree + n + i; d++)
+		for (size_t d = i; d <= degree + n + i && d <= m * n; d++)
 			count[d] += count[d - i];
 		degree += n;
 	}
-	for (size_t d = 0; d <= degree; d++) {
-		total += count[d];
-		if (d <= u)
-			below += count[d];
-	}
-	return below / total;
+}
+
+/* Whether P(U <= u) is counted exactly: no ties, and neither sample too large. */
+static bool mwu_exact(size_t na, size_t nb, double ties)
+{
+	return ties == 0.0 && na <= PB_MWU_EXACT_MAX && nb <= PB_MWU_EXACT_MAX;
+}
+
+/* The standard deviation of U under the null hypothesis, reduced for ties. */
+static double mwu_sd(size_t na, size_t nb, double ties)
+{
+	double n = (double)(na + nb), mn = (double)na * (double)nb;
+
+	return sqrt(fmax(0.0, mn / 12.0 * (n + 1.0 - ties / (n * (n - 1.0)))));
 }
 
 /*
- * P(U >= u) by the normal approximation, with the variance reduced for ties
- * and a continuity correction, as scipy's method="asymptotic" does.
+ * P(U <= u) under the null hypothesis: exact (by counting) or by the normal
+ * approximation with the tie correction and a continuity correction, as
+ * scipy's method="auto" chooses.
  */
-static double mwu_normal_sf(double u, size_t na, size_t nb, double ties)
+static double mwu_cdf(double u, size_t na, size_t nb, double ties)
 {
-	double n = (double)(na + nb), mn = (double)na * (double)nb;
-	double var = mn / 12.0 * (n + 1.0 - ties / (n * (n - 1.0)));
+	double count[MWU_EXACT_COUNTS], below = 0.0, total = 0.0, sd;
 
+	if (mwu_exact(na, nb, ties)) {
+		mwu_exact_counts(na, nb, count);
+		for (size_t d = 0; d <= na * nb; d++) {
+			total += count[d];
+			if ((double)d <= u)
+				below += count[d];
+		}
+		return below / total;
+	}
+	sd = mwu_sd(na, nb, ties);
 	/* All values equal: U is always mn / 2, and nothing tells a from b. */
-	if (var <= 0.0)
+	if (sd <= 0.0)
 		return 1.0;
-	return gsl_cdf_ugaussian_Q((u - mn / 2.0 - 0.5) / sqrt(var));
+	return gsl_cdf_ugaussian_P((u - (double)na * (double)nb / 2.0 + 0.5) / sd);
 }
 
 double pb_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb)
 {
-	double u, ties, mn = (double)na * (double)nb, p;
+	double u, ties, mn = (double)na * (double)nb;
 
 	if (na == 0 || nb == 0)
 		return 1.0;
 	if (mwu_rank(a, na, b, nb, &u, &ties) < 0)
 		return NAN;
-	/* Two-sided: twice the tail beyond the larger of U(a) and U(b). */
-	u = fmax(u, mn - u);
-	if (ties == 0.0 && na <= PB_MWU_EXACT_MAX && nb <= PB_MWU_EXACT_MAX)
-		p = 2.0 * mwu_exact_cdf(na, nb, (size_t)(mn - u));	/* by symmetry */
-	else
-		p = 2.0 * mwu_normal_sf(u, na, nb, ties);
-	return fmin(p, 1.0);
+	/* Two-sided: twice the tail below the smaller of U(a) and U(b). */
+	return fmin(1.0, 2.0 * mwu_cdf(fmin(u, mn - u), na, nb, ties));
+}
+
+double pb_mann_whitney_less_p(const double *a, size_t na, const double *b, size_t nb)
+{
+	double u, ties;
+
+	if (na == 0 || nb == 0)
+		return 1.0;
+	if (mwu_rank(a, na, b, nb, &u, &ties) < 0)
+		return NAN;
+	/* Few pairs in which a's value is the larger one: a tends to be smaller. */
+	return fmin(1.0, mwu_cdf(u, na, nb, ties));
+}
+
+double pb_mann_whitney_u(const double *a, size_t na, const double *b, size_t nb)
+{
+	double u, ties;
+
+	if (na == 0 || nb == 0 || mwu_rank(a, na, b, nb, &u, &ties) < 0)
+		return NAN;
+	return u;
+}
+
+/*
+ * The largest k such that a two-sided test at alpha rejects when U (or
+ * mn - U) is k or less: 2 P(U <= k) < alpha, without ties; -1 when even
+ * U = 0 does not reject.
+ */
+static double mwu_critical(size_t na, size_t nb, double alpha)
+{
+	double count[MWU_EXACT_COUNTS], below = 0.0, total = 0.0, mn = (double)na * (double)nb;
+	double k;
+
+	if (mwu_exact(na, nb, 0.0)) {
+		mwu_exact_counts(na, nb, count);
+		for (size_t d = 0; d <= na * nb; d++)
+			total += count[d];
+		for (size_t d = 0; d <= na * nb; d++) {
+			below += count[d];
+			if (2.0 * below / total >= alpha)
+				return (double)d - 1.0;
+		}
+		return mn;
+	}
+	/* 2 Phi((k - mn/2 + 1/2) / sd) < alpha: k below mn/2 - 1/2 + sd Phi^-1(alpha/2). */
+	k = ceil(mn / 2.0 - 0.5 + mwu_sd(na, nb, 0.0) * gsl_cdf_ugaussian_Pinv(alpha / 2.0)) - 1.0;
+	return fmax(k, -1.0);
+}
+
+double pb_hodges_lehmann(const double *a, size_t na, const double *b, size_t nb, double level,
+			 double *shift, double *lo, double *hi)
+{
+	size_t m = na * nb, k = 0;
+	double *d, crit;
+
+	*shift = *lo = *hi = NAN;
+	if (na == 0 || nb == 0 || !(d = malloc(m * sizeof(*d))))
+		return 0.0;
+	for (size_t i = 0; i < na; i++)
+		for (size_t j = 0; j < nb; j++)
+			d[k++] = a[i] - b[j];
+	pb_sort(d, m);
+	*shift = pb_quantile(d, m, 0.5);
+	/*
+	 * A shift s lies outside the interval when the test of a - s against
+	 * b rejects it: when at most crit of the differences lie above s, or
+	 * at most crit below.  So the bounds are the (crit + 1)-th difference
+	 * from either end: the widest pair, min and max, when even U = 0 would
+	 * not reject, and then the coverage falls short of the level.
+	 */
+	crit = mwu_critical(na, nb, 1.0 - level);
+	k = crit < 0.0 ? 0 : (size_t)crit;
+	if (k > (m - 1) / 2)
+		k = (m - 1) / 2;
+	*lo = d[k];
+	*hi = d[m - 1 - k];
+	free(d);
+	return 1.0 - 2.0 * mwu_cdf((double)k, na, nb, 0.0);
+}
+
+double pb_mwu_reps_needed(double superiority, double alpha, double power)
+{
+	double z = gsl_cdf_ugaussian_Pinv(1.0 - alpha / 2.0) + gsl_cdf_ugaussian_Pinv(power);
+	double gap = superiority - 0.5;
+	unsigned n = 1;
+
+	/* Noether (1987), equal samples: n = (z_a + z_b)^2 / (6 (p - 1/2)^2) a side. */
+	if (gap == 0.0)
+		return INFINITY;
+	/* Never fewer than complete separation needs to reach alpha: 2 / C(2n, n) < alpha. */
+	while (2.0 * exp(lgamma(n + 1.0) * 2.0 - lgamma(2.0 * n + 1.0)) >= alpha)
+		n++;
+	return fmax((double)n, ceil(z * z / (6.0 * gap * gap)));
 }
 
 void pb_benjamini_hochberg(double *p, size_t n)
@@ -292,20 +403,25 @@ void pb_holm(double *p, size_t n)
 	free(order);
 }
 
-double pb_median_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
-			  double level, double *ratio, double *lo, double *hi)
+double pb_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double level,
+		   double *ratio, double *lo, double *hi)
 {
-	double each = sqrt(level), coverage;
-	size_t alo, ahi, blo, bhi;
+	double *la = malloc((na + 1) * sizeof(*la)), *lb = malloc((nb + 1) * sizeof(*lb));
+	double coverage = 0.0;
 
 	*ratio = *lo = *hi = NAN;
-	if (na == 0 || nb == 0)
-		return 0.0;
-	coverage = pb_median_ci(na, each, &alo, &ahi) * pb_median_ci(nb, each, &blo, &bhi);
-	*ratio = pb_quantile(a, na, 0.5) / pb_quantile(b, nb, 0.5);
-	/* Timings are positive: the extremes pair a's low end with b's high end. */
-	*lo = a[alo] / b[bhi];
-	*hi = a[ahi] / b[blo];
+	if (la && lb) {
+		for (size_t i = 0; i < na; i++)
+			la[i] = log(a[i]);
+		for (size_t j = 0; j < nb; j++)
+			lb[j] = log(b[j]);
+		coverage = pb_hodges_lehmann(la, na, lb, nb, level, ratio, lo, hi);
+		*ratio = exp(*ratio);
+		*lo = exp(*lo);
+		*hi = exp(*hi);
+	}
+	free(la);
+	free(lb);
 	return coverage;
 }
 

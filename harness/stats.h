@@ -65,15 +65,49 @@ void pb_holm(double *p, size_t n);
 void pb_benjamini_hochberg(double *p, size_t n);
 
 /*
- * The ratio of two medians, median(a) / median(b), of sorted samples, and
- * its interval: each median's distribution-free interval at level
- * sqrt(level), so that for independent samples both hold, and so the
- * ratio's interval, with probability `level`.  Returns the coverage reached,
- * which is less than `level` for small samples (see pb_median_ci()).  The
- * samples are taken to be positive.  With either sample empty: NANs, and 0.
+ * One-sided p-value of the Mann-Whitney U test that a's values tend to be
+ * smaller than b's (scipy's alternative="less"), by the same method as
+ * pb_mann_whitney_p(); 1 when either sample is empty.
  */
-double pb_median_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
-			  double level, double *ratio, double *lo, double *hi);
+double pb_mann_whitney_less_p(const double *a, size_t na, const double *b, size_t nb);
+
+/* U of a: the pairs (a[i], b[j]) with a[i] > b[j], a tie counting a half; NAN when empty. */
+double pb_mann_whitney_u(const double *a, size_t na, const double *b, size_t nb);
+
+/*
+ * The Hodges-Lehmann estimate of the shift of a against b, the median of
+ * the na x nb differences a[i] - b[j], and its interval at `level`: the
+ * shifts that the two-sided Mann-Whitney U test at 1 - level would not
+ * reject, the (k + 1)-th difference from either end for the test's
+ * critical U value k (counted exactly up to PB_MWU_EXACT_MAX values a side,
+ * else by the normal approximation).  So the interval excludes 0 exactly
+ * when pb_mann_whitney_p() is below 1 - level (without ties).  Returns the
+ * coverage, at least `level` but for tiny samples (3 and 3 at 95%), whose
+ * widest interval, min to max, covers less.  Given log times, the exp of
+ * the three is a ratio of times with its interval.  NANs and 0 when a
+ * sample is empty or memory runs out.
+ */
+double pb_hodges_lehmann(const double *a, size_t na, const double *b, size_t nb, double level,
+			 double *shift, double *lo, double *hi);
+
+/*
+ * The ratio of two samples of times, a over b, and its interval at
+ * `level`: the Hodges-Lehmann shift of their logs, exponentiated (the
+ * median of the na x nb ratios a[i] / b[j]), with the interval that agrees
+ * with the Mann-Whitney U test.  Times must be positive.  Returns the
+ * coverage, as pb_hodges_lehmann(); NANs and 0 when a sample is empty.
+ */
+double pb_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double level,
+		   double *ratio, double *lo, double *hi);
+
+/*
+ * Repetitions a side that a Mann-Whitney U test at two-sided level alpha
+ * needs to find, with probability `power`, a difference whose probability
+ * of superiority P(a < b) is `superiority` (Noether 1987, equal samples);
+ * never fewer than complete separation needs to reach alpha.  INFINITY at
+ * 0.5.  For a one-sided test at level x, pass alpha = 2x.
+ */
+double pb_mwu_reps_needed(double superiority, double alpha, double power);
 
 /*
  * Karp-Flatt's experimentally determined serial fraction of a speedup on p > 1

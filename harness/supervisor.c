@@ -356,8 +356,8 @@ static size_t count_failed(const struct pb_plan *plan)
 
 static void print_paths(const struct pb_output *out)
 {
-	printf("\nresults: %s/raw.csv\n         %s/summary.csv\n         %s/meta.json\n",
-	       out->dir, out->dir, out->dir);
+	printf("\nresults: %s/raw.csv\n         %s/summary.csv\n         %s/verdicts.csv\n"
+	       "         %s/meta.json\n", out->dir, out->dir, out->dir, out->dir);
 }
 
 static bool cell_failed(const struct pb_cell *cell)
@@ -532,6 +532,7 @@ static void visit_cells(struct pb_plan *plan, const struct pb_options *opts,
 static int run_plan(struct pb_plan *plan, const struct pb_options *opts, struct pb_output *out,
 		    struct pb_meta *meta)
 {
+	struct pb_verdicts verdicts;
 	size_t failed;
 
 	catch_stop_signals();
@@ -539,10 +540,17 @@ static int run_plan(struct pb_plan *plan, const struct pb_options *opts, struct 
 	visit_cells(plan, opts, out);
 	scratch_close();
 	pb_plan_summarize(plan);
+	if (pb_verdicts_judge(plan, opts->equivalence, &verdicts)) {
+		fputs("parbench: out of memory for the verdicts\n", stderr);
+		return 1;
+	}
 	if (pb_output_summary(out, plan))
 		fprintf(stderr, "parbench: cannot write %s/summary.csv: %s\n", out->dir,
 			strerror(errno));
-	if (opts->export_json && pb_export_json(opts->export_json, out->run_id, plan))
+	if (pb_output_verdicts(out, &verdicts))
+		fprintf(stderr, "parbench: cannot write %s/verdicts.csv: %s\n", out->dir,
+			strerror(errno));
+	if (opts->export_json && pb_export_json(opts->export_json, out->run_id, plan, &verdicts))
 		fprintf(stderr, "parbench: cannot write %s: %s\n", opts->export_json,
 			strerror(errno));
 	if (opts->export_markdown && pb_export_markdown(opts->export_markdown, out->run_id, plan))
@@ -555,7 +563,8 @@ static int run_plan(struct pb_plan *plan, const struct pb_options *opts, struct 
 	meta->warnings = show_warnings();
 	pb_meta_write(meta);
 	pb_output_link_latest(out, opts->out_dir);
-	pb_table_print(stdout, plan);
+	pb_table_print(stdout, plan, &verdicts);
+	pb_verdicts_free(&verdicts);
 	print_paths(out);
 	failed = count_failed(plan);
 	if (failed)

@@ -6,7 +6,7 @@
 #include "stats.h"
 #include "table.h"
 
-#define ALPHA 0.05
+#define ALPHA 0.05		/* of the pinning comparisons, Holm-adjusted */
 
 /* The first error among a cell's repetitions, for a failed strategy's line. */
 static const char *first_error(const struct pb_cell *cell)
@@ -17,24 +17,14 @@ static const char *first_error(const struct pb_cell *cell)
 	return cell->nsamples ? NULL : "not run";
 }
 
-/* Of the cells [first, end) with this strategy: the ok one with the best speedup. */
-static const struct pb_cell *best_cell(const struct pb_cell *first, const struct pb_cell *end,
-				       const struct pb_strategy *strategy,
-				       const struct pb_cell **failed)
+/* Of the cells [first, end) with this strategy: the first that failed, or NULL. */
+static const struct pb_cell *failed_cell(const struct pb_cell *first, const struct pb_cell *end,
+					 const struct pb_strategy *strategy)
 {
-	const struct pb_cell *best = NULL;
-
-	*failed = NULL;
-	for (const struct pb_cell *c = first; c < end; c++) {
-		if (c->strategy != strategy)
-			continue;
-		if (!c->summary.ok && !*failed)
-			*failed = c;
-		/* Same tasks and size: the lowest median is the best speedup. */
-		if (c->summary.reps && (!best || c->summary.median < best->summary.median))
-			best = c;
-	}
-	return best;
+	for (const struct pb_cell *c = first; c < end; c++)
+		if (c->strategy == strategy && !c->summary.ok)
+			return c;
+	return NULL;
 }
 
 /* Whether the group's cells have more than one pin policy. */
@@ -95,30 +85,60 @@ static void print_header(FILE *out, const struct pb_cell *seq, bool pins)
 {
 	const struct pb_workload *w = seq->workload;
 
-	fprintf(out, "\n%s: %" PRIu64 " tasks x %" PRIu64 " %s\n", w->name, seq->tasks, seq->size,
-		w->size_unit);
-	fprintf(out, "  %-20s %7s%s %-30s %-22s %5s %8s %s\n", "strategy", "workers",
-		pins ? "  pin       " : "", "median [95% CI]", "speedup [95% CI]", "eff.",
-		"serial f", w->bytes_per_unit ? "per task [95% CI]                 GB/s" :
-		"per task [95% CI]");
+	fprintf(out, "\n%s: %" PRIu64 " tasks x %" PRIu64 " %s%s\n", w->name, seq->tasks,
+		seq->size, w->size_unit, w->overhead ? "; what a task costs each strategy" : "");
+	fprintf(out, "  %-20s %7s%s", "strategy", "workers", pins ? "  pin       " : "");
+	if (w->overhead)
+		fprintf(out, " %-30s %-30s %s\n", "per task above seq [95% CI]", "median [95% CI]",
+			"x best");
+	else
+		fprintf(out, " %-30s %-20s %-22s %5s %8s %10s%s\n", "median [95% CI]",
+			"x best [95% CI]", "speedup [95% CI]", "eff.", "serial f", "per task",
+			w->bytes_per_unit ? "    GB/s" : "");
 }
 
-static void print_row(FILE *out, const struct pb_cell *c, bool pins, double serial)
+/* "1.23x [1.10, 1.40]" of a ratio and its interval, or "-" without one. */
+static const char *ratio_text(char *buf, size_t len, double v, double lo, double hi)
 {
+	if (!isfinite(v))
+		return "-";
+	snprintf(buf, len, "%.2fx [%.2f, %.2f]", v, lo, hi);
+	return buf;
+}
+
+static void print_overhead_row(FILE *out, const struct pb_contender *k)
+{
+	const struct pb_summary *s = &k->cell->summary;
+	char a[32], b[32], c[32], text[112], x[64];
+
+	if (isfinite(s->task_cost))
+		snprintf(text, sizeof(text), "%s [%s, %s]", duration(a, sizeof(a), s->task_cost),
+			 duration(b, sizeof(b), s->task_cost_lo),
+			 duration(c, sizeof(c), s->task_cost_hi));
+	else
+		snprintf(text, sizeof(text), "-");
+	fprintf(out, " %-30s", text);
+	print_interval(out, s->median, s->ci_lo, s->ci_hi, 30);
+	fprintf(out, " %s\n", ratio_text(x, sizeof(x), k->ratio, k->lo, k->hi));
+}
+
+static void print_row(FILE *out, const struct pb_contender *k, bool pins, double serial)
+{
+	const struct pb_cell *c = k->cell;
 	const struct pb_summary *s = &c->summary;
-	double per_task = 1.0 / (double)c->tasks;
-	char speedup[64];
+	char speedup[64], best[64], task[32];
 
 	fprintf(out, "  %-20s %7u", c->strategy->name, c->workers);
 	if (pins)
 		fprintf(out, "  %-10.10s", c->pin->spec);
+	if (c->workload->overhead) {
+		print_overhead_row(out, k);
+		return;
+	}
 	print_interval(out, s->median, s->ci_lo, s->ci_hi, 30);
-	if (isfinite(s->speedup))	/* not with --baseline none */
-		snprintf(speedup, sizeof(speedup), "%.2fx [%.2f, %.2f]", s->speedup,
-			 s->speedup_lo, s->speedup_hi);
-	else
-		snprintf(speedup, sizeof(speedup), "-");
-	fprintf(out, " %-22s", speedup);
+	fprintf(out, " %-20s", ratio_text(best, sizeof(best), k->ratio, k->lo, k->hi));
+	fprintf(out, " %-22s", ratio_text(speedup, sizeof(speedup), s->speedup, s->speedup_lo,
+					  s->speedup_hi));
 	if (isfinite(s->efficiency))
 		fprintf(out, " %5.2f", s->efficiency);
 	else
@@ -127,12 +147,110 @@ static void print_row(FILE *out, const struct pb_cell *c, bool pins, double seri
 		fprintf(out, " %8.3f", serial);
 	else
 		fprintf(out, " %8s", "-");
-	print_interval(out, s->median * per_task, s->ci_lo * per_task, s->ci_hi * per_task,
-		       c->workload->bytes_per_unit ? 30 : 0);
+	fprintf(out, " %10s", duration(task, sizeof(task), s->median / (double)c->tasks));
 	if (c->workload->bytes_per_unit)
 		fprintf(out, " %7.2f", (double)c->workload->bytes_per_unit * (double)c->size *
 				       (double)c->tasks / s->median / 1e9);
 	fputc('\n', out);
+}
+
+/* "pthreads (2 workers)" */
+static const char *named(char *buf, size_t len, const struct pb_cell *c)
+{
+	snprintf(buf, len, "%s (%u worker%s)", c->strategy->name, c->workers,
+		 c->workers == 1 ? "" : "s");
+	return buf;
+}
+
+/* The contenders of one role, listed: "a, b and c"; how many. */
+static size_t list_role(FILE *out, const struct pb_verdict *v, enum pb_role role)
+{
+	size_t n = 0, total = 0;
+	char name[96];
+
+	for (size_t i = 0; i < v->n; i++)
+		total += v->contenders[i].role == role;
+	for (size_t i = 0; i < v->n; i++) {
+		if (v->contenders[i].role != role)
+			continue;
+		fprintf(out, "%s%s", n == 0 ? "" : n + 1 == total ? " and " : ", ",
+			named(name, sizeof(name), v->contenders[i].cell));
+		n++;
+	}
+	return n;
+}
+
+static size_t count_role(const struct pb_verdict *v, enum pb_role role)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < v->n; i++)
+		n += v->contenders[i].role == role;
+	return n;
+}
+
+/* "; pthreads is faster than the other 8" when the leader is shown faster than any. */
+static void print_beaten(FILE *out, const struct pb_verdict *v)
+{
+	size_t slower = count_role(v, PB_ROLE_SLOWER);
+
+	if (slower)
+		fprintf(out, "; %s is faster than the other %zu", v->contenders[0].cell->strategy->name,
+			slower);
+	fputc('\n', out);
+}
+
+/*
+ * The group's answer (harness/verdict.h): a winner, an equivalence, or the
+ * strategies it cannot tell apart and how many repetitions would.
+ */
+static void print_verdict(FILE *out, const struct pb_verdict *v, double margin)
+{
+	const struct pb_contender *lead = &v->contenders[0], *second = &v->contenders[1];
+	char name[96], second_name[96], x[64];
+
+	switch (v->kind) {
+	case PB_VERDICT_NONE:
+		return;
+	case PB_VERDICT_ALONE:
+		fprintf(out, "  best: %s, the only strategy that ran\n",
+			named(name, sizeof(name), lead->cell));
+		return;
+	case PB_VERDICT_WINNER:
+		fprintf(out, "  best: %s, faster than ", named(name, sizeof(name), lead->cell));
+		if (v->n > 2)
+			fprintf(out, "each of the %zu others (Mann-Whitney U, 5%% each); the "
+				"runner-up, ", v->n - 1);
+		else
+			fputs("the only other one (Mann-Whitney U, 5%), ", out);
+		fprintf(out, "%s, takes %s its time\n",
+			named(second_name, sizeof(second_name), second->cell),
+			ratio_text(x, sizeof(x), second->ratio, second->lo, second->hi));
+		return;
+	case PB_VERDICT_EQUIVALENT:
+		fprintf(out, "  best: %s%s", named(name, sizeof(name), lead->cell),
+			count_role(v, PB_ROLE_EQUIVALENT) > 1 ? ", " : " and ");
+		list_role(out, v, PB_ROLE_EQUIVALENT);
+		fprintf(out, ", equivalent within %.3g%% (their 90%% intervals of the time ratio)",
+			margin * 100);
+		print_beaten(out, v);
+		return;
+	case PB_VERDICT_UNDECIDED:
+		fprintf(out, "  best: not decided between %s and ",
+			named(name, sizeof(name), lead->cell));
+		list_role(out, v, PB_ROLE_TIED);
+		if (second->role == PB_ROLE_TIED)
+			fprintf(out, " (%s)", ratio_text(x, sizeof(x), second->ratio, second->lo,
+							 second->hi));
+		if (v->reps_to_decide <= PB_MAX_REPS)
+			fprintf(out, ": about %.0f repetitions a cell would likely decide (--reps %.0f)",
+				v->reps_to_decide, v->reps_to_decide);
+		else
+			fprintf(out, ": closer than %d repetitions a cell could likely tell on this "
+				"machine", PB_MAX_REPS);
+		print_beaten(out, v);
+		return;
+	}
 }
 
 /* Two-sided Mann-Whitney U p-value of two cells' good wall times. */
@@ -157,54 +275,6 @@ static double smallest_p(size_t na, size_t nb)
 			    lgamma((double)(nb + 1));
 
 	return fmin(1.0, 2.0 * exp(-log_choose));
-}
-
-/*
- * Names the best strategy only when its best cell is faster than the best
- * cell of each other strategy, by Mann-Whitney U tests with Holm's
- * correction; otherwise the strategies it cannot be told from.
- */
-static void print_verdict(FILE *out, const struct pb_cell **best, size_t k)
-{
-	const struct pb_cell *top = NULL;
-	double p[64], least_p = 1.0;
-	size_t m = 0, tied = 0;
-
-	for (size_t i = 0; i < k; i++)
-		if (!top || best[i]->summary.median < top->summary.median)
-			top = best[i];
-	if (k < 2)
-		return;
-	for (size_t i = 0; i < k; i++)
-		if (best[i] != top) {
-			p[m++] = cells_p(top, best[i]);
-			least_p = fmin(least_p, smallest_p(top->summary.reps, best[i]->summary.reps));
-		}
-	pb_holm(p, m);
-	for (size_t i = 0; i < m; i++)
-		tied += p[i] >= ALPHA;
-	/* Nothing passed, and nothing could have: say so rather than call it a tie. */
-	if (tied == m && least_p * (double)m >= ALPHA) {
-		fprintf(out, "  best: not testable; lowest median: %s (%u worker%s), but with %zu "
-			"repetitions a cell\n        the smallest p is %.3g, and Holm over %zu "
-			"needs below %.3g: use --reps auto or more --reps\n", top->strategy->name,
-			top->workers, top->workers == 1 ? "" : "s", top->summary.reps, least_p, m,
-			ALPHA / (double)m);
-		return;
-	}
-	if (!tied) {
-		fprintf(out, "  best: %s (%u worker%s), faster than every other strategy "
-			"(Mann-Whitney U, Holm-adjusted, 5%%)\n", top->strategy->name, top->workers,
-			top->workers == 1 ? "" : "s");
-		return;
-	}
-	fprintf(out, "  best: no single strategy; not told apart from the fastest, %s (%u worker%s):",
-		top->strategy->name, top->workers, top->workers == 1 ? "" : "s");
-	m = 0;
-	for (size_t i = 0; i < k; i++)
-		if (best[i] != top && p[m++] >= ALPHA)
-			fprintf(out, " %s", best[i]->strategy->name);
-	fputc('\n', out);
 }
 
 /* Whether a cell is compared with another for pinning: same strategy and workers, first pin. */
@@ -293,35 +363,35 @@ static void print_python_base(FILE *out, const struct pb_cell *first, const stru
 		}
 }
 
-static void print_group(FILE *out, const struct pb_cell *first, const struct pb_cell *end)
+/* The strategies without an ok repetition, or with a failed cell, and why. */
+static void print_failures(FILE *out, const struct pb_cell *first, const struct pb_cell *end)
 {
-	bool pins = several_pins(first, end);
-	const struct pb_cell *bests[64];
-	size_t k = 0;
-
-	print_header(out, first, pins);
 	for (const struct pb_cell *c = first; c < end; c++) {
-		const struct pb_cell *best, *failed, *earlier;
+		const struct pb_cell *earlier = first, *failed;
 
 		/* One line per strategy, at the first of its cells. */
-		for (earlier = first; earlier < c && earlier->strategy != c->strategy; earlier++)
-			;
-		if (earlier != c)
-			continue;
-		best = best_cell(first, end, c->strategy, &failed);
-		if (best) {
-			print_row(out, best, pins, amdahl_of(first, end, best));
-			if (k < 64)
-				bests[k++] = best;
-		}
-		if (failed)
+		while (earlier < c && earlier->strategy != c->strategy)
+			earlier++;
+		if (earlier == c && (failed = failed_cell(first, end, c->strategy)))
 			fprintf(out, "  %-20s %7u failed: %s\n", c->strategy->name, failed->workers,
 				first_error(failed));
 	}
-	print_verdict(out, bests, k);
+}
+
+/* A group: its strategies' best cells, fastest first, what failed, and the verdict. */
+static void print_group(FILE *out, const struct pb_verdict *v, double margin)
+{
+	bool pins = several_pins(v->first, v->end);
+
+	print_header(out, v->first, pins);
+	for (size_t i = 0; i < v->n; i++)
+		print_row(out, &v->contenders[i], pins,
+			  amdahl_of(v->first, v->end, v->contenders[i].cell));
+	print_failures(out, v->first, v->end);
+	print_verdict(out, v, margin);
 	if (pins)
-		print_pinning(out, first, end);
-	print_python_base(out, first, end);
+		print_pinning(out, v->first, v->end);
+	print_python_base(out, v->first, v->end);
 }
 
 /* The smallest task size of a workload in the plan. */
@@ -397,20 +467,20 @@ static void print_crossovers(FILE *out, const struct pb_plan *plan, const struct
 	}
 }
 
-void pb_table_print(FILE *out, const struct pb_plan *plan)
+void pb_table_print(FILE *out, const struct pb_plan *plan, const struct pb_verdicts *verdicts)
 {
-	const struct pb_cell *end = plan->cells + plan->ncells;
+	fputs("\nEach line is a strategy at its best worker count, itself chosen from these data; "
+	      "x best: its time\nover the fastest one's, with a 95% interval (Hodges-Lehmann).\n",
+	      out);
+	for (size_t i = 0; i < verdicts->n; i++) {
+		const struct pb_verdict *v = &verdicts->v[i];
+		const struct pb_cell *next = v->end, *first = v->first;
 
-	for (const struct pb_cell *first = plan->cells; first < end;) {
-		const struct pb_cell *next = first + 1;
-
-		while (next < end && next->baseline == first->baseline)
-			next++;
-		print_group(out, first, next);
+		print_group(out, v, verdicts->margin);
 		/* After the last size of a workload that has several. */
-		if ((next == end || next->workload != first->workload) && first->speedup_base &&
+		if ((next == plan->cells + plan->ncells || next->workload != first->workload) &&
+		    first->speedup_base &&
 		    smallest_size(plan, first->workload) != largest_size(plan, first->workload))
 			print_crossovers(out, plan, first);
-		first = next;
 	}
 }

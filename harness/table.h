@@ -5,8 +5,12 @@
 #include <stdio.h>
 
 #include "plan.h"
+#include "verdict.h"
 
-/* Per workload: each strategy's best speedup and the worker count it had. */
-void pb_table_print(FILE *out, const struct pb_plan *plan);
+/*
+ * Per group (workload and task size): each strategy at its best worker
+ * count, fastest first, and the group's verdict.
+ */
+void pb_table_print(FILE *out, const struct pb_plan *plan, const struct pb_verdicts *verdicts);
 
 #endif

@@ -1,6 +1,7 @@
 """Shared helpers of the end-to-end tests: run the built parbench, read a run's output."""
 import csv
 import json
+import math
 import os
 import subprocess
 import tempfile
@@ -19,7 +20,7 @@ SUMMARY_COLUMNS = (
     "wall_sd_s,wall_ci95_lo_s,wall_ci95_hi_s,wall_min_s,wall_max_s,cv,speedup,efficiency,"
     "cpu_util,lat_p50_s,lat_p99_s,ok,loops,outliers,speedup_ci95_lo,speedup_ci95_hi,"
     "efficiency_ci95_lo,efficiency_ci95_hi,karp_flatt,crossover_size,startup_median_s,"
-    "work_median_s,speedup_vs_seq").split(",")
+    "work_median_s,speedup_vs_seq,task_cost_s,task_cost_ci95_lo_s,task_cost_ci95_hi_s").split(",")
 
 # Small jobs, so that every strategy runs every workload in well under a second.
 SMALL = {
@@ -147,3 +148,40 @@ class ParbenchTest(unittest.TestCase):
                           "--warmup", "0", "--out", self.out)
         self.assertEqual(result.returncode, 0, result.stderr)
         return Run(self.out).meta["machine"]["pus"]
+
+
+def mwu_critical(m, n, alpha=0.05):
+    """The largest U a two-sided exact Mann-Whitney U test at alpha rejects, without ties:
+    2 P(U <= k) < alpha; -1 when even U = 0 does not.  The counts of U are the coefficients
+    of the Gaussian binomial [m + n choose m]_q, built by the recurrence on the last value."""
+    counts = {(0, 0): [1]}
+
+    def count(i, j):    # orderings of i and j values by U
+        if (i, j) not in counts:
+            c = [0] * (i * j + 1)
+            if i:       # the largest value is from the first sample: it beats all j
+                for u, k in enumerate(count(i - 1, j)):
+                    c[u + j] += k
+            if j:
+                for u, k in enumerate(count(i, j - 1)):
+                    c[u] += k
+            counts[(i, j)] = c
+        return counts[(i, j)]
+
+    total, below = math.comb(m + n, m), 0
+    for u, k in enumerate(count(m, n)):
+        below += k
+        if 2 * below / total >= alpha:
+            return u - 1
+    return m * n
+
+
+def ratio_ci(a, b):
+    """Hodges-Lehmann's ratio of times a over b (the median of every a[i] / b[j]) and the
+    95% interval that inverts the exact Mann-Whitney U test."""
+    r = sorted(x / y for x in a for y in b)
+    k = max(mwu_critical(len(a), len(b)), 0)
+    # The median of the log ratios: the middle two's geometric mean when their count is even.
+    logs = [math.log(x) for x in r]
+    middle = (logs[(len(r) - 1) // 2] + logs[len(r) // 2]) / 2
+    return math.exp(middle), r[k], r[len(r) - 1 - k]

@@ -160,7 +160,7 @@ class SyntheticCompareTest(ParbenchTest):
         row = next(csv.DictReader(io.StringIO(result.stdout)))
         self.assertEqual(row["verdict"], "no significant change")
         self.assertAlmostEqual(float(row["p"]), 0.1)
-        self.assertIn("use --reps 7 or more", parbench("compare", a, b).stdout)
+        self.assertIn("use --reps 4 or more", parbench("compare", a, b).stdout)
 
 
     def test_many_cells_of_noise_call_nothing_and_many_changes_are_found(self):

@@ -1,9 +1,10 @@
 /*
  * harness/stats.c: quantiles, moments, the median's confidence interval, MAD
- * and outliers, Mann-Whitney, Holm, the ratio of medians and the scaling models.
+ * and outliers, Mann-Whitney, Holm, Hodges-Lehmann and the scaling models.
  */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdint.h>
 
 #include "../../harness/stats.h"
 
@@ -418,41 +419,176 @@ Test(benjamini_hochberg, none_and_capped)
 	cr_assert_float_eq(p[1], 0.9, EPS);
 }
 
-Test(median_ratio_ci, fixed_samples)
+Test(mann_whitney_less, exact_both_ways)
 {
 	/*
-	 * Each median at sqrt(0.95) = 0.9747: for n = 9 k = 2 covers only
-	 * 1 - 20/512 = 0.961, so x(1) and x(9), coverage 510/512; for n = 10
-	 * k = 2 covers 1 - 22/1024 = 1002/1024.  a: median 10 in [2, 18];
-	 * b: median 5.5 in [2, 9]; the ratio 10 / 5.5 in [2 / 9, 18 / 2].
+	 * mannwhitneyu([1, 2, 3, 4, 5], [6, 7, 8, 9, 10], alternative="less", method="exact")
+	 * -> 0.003968253968253968 (1 / 252); the other way round 0.9999999999999998 (1).
 	 */
-	const double a[] = { 2, 4, 6, 8, 10, 12, 14, 16, 18 };
-	const double b[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
-	double ratio, lo, hi, coverage;
+	const double a[] = { 1, 2, 3, 4, 5 }, b[] = { 6, 7, 8, 9, 10 };
 
-	coverage = pb_median_ratio_ci(a, 9, b, 10, 0.95, &ratio, &lo, &hi);
-	cr_assert_float_eq(ratio, 10.0 / 5.5, EPS);
-	cr_assert_float_eq(lo, 2.0 / 9.0, EPS);
-	cr_assert_float_eq(hi, 9.0, EPS);
-	cr_assert_float_eq(coverage, 510.0 / 512 * 1002.0 / 1024, 1e-9);
+	cr_assert_float_eq(pb_mann_whitney_less_p(a, 5, b, 5), 1.0 / 252, MWU_EPS);
+	cr_assert_float_eq(pb_mann_whitney_less_p(b, 5, a, 5), 1.0, MWU_EPS);
 }
 
-Test(median_ratio_ci, none_and_one)
+Test(mann_whitney_less, exact_interleaved)
 {
-	const double a[] = { 6 }, b[] = { 3 };
-	double ratio, lo, hi, coverage;
+	/*
+	 * mannwhitneyu([1.1, 3.4, 2.2, 5.0, 0.7, 4.1], [2.9, 6.3, 5.5, 7.8, 4.4, 3.8, 6.9],
+	 *              alternative="less", method="exact") -> 0.01748251748251748
+	 */
+	const double a[] = { 1.1, 3.4, 2.2, 5.0, 0.7, 4.1 };
+	const double b[] = { 2.9, 6.3, 5.5, 7.8, 4.4, 3.8, 6.9 };
 
-	coverage = pb_median_ratio_ci(a, 0, b, 1, 0.95, &ratio, &lo, &hi);
+	cr_assert_float_eq(pb_mann_whitney_less_p(a, 6, b, 7), 0.01748251748251748, MWU_EPS);
+}
+
+Test(mann_whitney_less, asymptotic)
+{
+	/*
+	 * mannwhitneyu([1, 2, 2, 3, 4, 4, 5], [3, 4, 4, 5, 6, 6, 7, 8], alternative="less",
+	 *              method="asymptotic") -> 0.011143659507276506; swapped 0.9918613332087475.
+	 * a = [0, 3, .., 87] (30), b = [10, 13, .., 91] (28):
+	 * mannwhitneyu(a, b, alternative="less", method="asymptotic") -> 0.1432349329965374
+	 */
+	const double a[] = { 1, 2, 2, 3, 4, 4, 5 }, b[] = { 3, 4, 4, 5, 6, 6, 7, 8 };
+	double c[30], d[28];
+
+	cr_assert_float_eq(pb_mann_whitney_less_p(a, 7, b, 8), 0.011143659507276506, MWU_EPS);
+	cr_assert_float_eq(pb_mann_whitney_less_p(b, 8, a, 7), 0.9918613332087475, MWU_EPS);
+	for (int i = 0; i < 30; i++)
+		c[i] = 3 * i;
+	for (int i = 0; i < 28; i++)
+		d[i] = 3 * i + 10;
+	cr_assert_float_eq(pb_mann_whitney_less_p(c, 30, d, 28), 0.1432349329965374, MWU_EPS);
+	cr_assert_eq(pb_mann_whitney_less_p(a, 0, b, 8), 1.0);
+}
+
+Test(mann_whitney_u, counts_pairs)
+{
+	/* a > b in 2 pairs (3 > 2, 3 > 1... 3 > 1, 3 > 2; 1 = 1 counts a half). */
+	const double a[] = { 1, 3 }, b[] = { 1, 2, 4 };
+
+	cr_assert_float_eq(pb_mann_whitney_u(a, 2, b, 3), 2.5, EPS);
+	cr_assert(isnan(pb_mann_whitney_u(a, 0, b, 3)));
+}
+
+/*
+ * The expected intervals invert scipy 1.10.1's exact test: of the sorted
+ * differences d, the bounds of the run of gaps whose midpoint s keeps
+ * mannwhitneyu([x - s for x in a], b, method="exact").pvalue >= 0.05.
+ */
+Test(hodges_lehmann, inverts_the_exact_test)
+{
+	const double a[] = { 1.1, 3.4, 2.2, 5.0, 0.7, 4.1 };
+	const double b[] = { 2.9, 6.3, 5.5, 7.8, 4.4, 3.8, 6.9 };
+	const double c[] = { 10.2, 11.5, 9.8, 12.1, 10.9 }, d[] = { 8.1, 9.0, 8.7, 9.5, 8.3 };
+	double shift, lo, hi, coverage;
+
+	coverage = pb_hodges_lehmann(a, 6, b, 7, 0.95, &shift, &lo, &hi);
+	cr_assert_float_eq(shift, -2.75, 1e-9);
+	cr_assert_float_eq(lo, -5.2, 1e-9);
+	cr_assert_float_eq(hi, -0.3, 1e-9);
+	cr_assert_geq(coverage, 0.95);
+	coverage = pb_hodges_lehmann(c, 5, d, 5, 0.95, &shift, &lo, &hi);
+	cr_assert_float_eq(shift, 2.1, 1e-9);
+	cr_assert_float_eq(lo, 0.8, 1e-9);
+	cr_assert_float_eq(hi, 3.4, 1e-9);
+	/* 5 and 5: U <= 2 rejects (2 x 4/252 < 0.05), so the 3rd from either end, 1 - 8/252. */
+	cr_assert_float_eq(coverage, 1.0 - 8.0 / 252, 1e-12);
+}
+
+/* xorshift64*, for samples no test should depend on. */
+static double uniform(uint64_t *state)
+{
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	return (double)((*state * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
+}
+
+Test(hodges_lehmann, agrees_with_the_test)
+{
+	uint64_t state = 88172645463325252ULL;
+
+	/*
+	 * The interval excludes 0 exactly when the two-sided test rejects at
+	 * 5%; where no sample could reject (3 and 4 values: p >= 2/35), the
+	 * interval is min to max and says it covers less.
+	 */
+	for (int trial = 0; trial < 400; trial++) {
+		size_t na = 3 + trial % 9, nb = 3 + trial % 7;
+		double a[12], b[12], shift, lo, hi, gap = 0.4 * (trial % 5), coverage, p;
+
+		for (size_t i = 0; i < na; i++)
+			a[i] = uniform(&state) + gap;
+		for (size_t j = 0; j < nb; j++)
+			b[j] = uniform(&state);
+		coverage = pb_hodges_lehmann(a, na, b, nb, 0.95, &shift, &lo, &hi);
+		p = pb_mann_whitney_p(a, na, b, nb);
+		if (coverage < 0.95)
+			cr_assert_geq(p, 0.05, "trial %d", trial);
+		else
+			cr_assert_eq(lo > 0.0 || hi < 0.0, p < 0.05, "trial %d: [%g, %g], p %g",
+				     trial, lo, hi, p);
+		cr_assert(lo <= shift && shift <= hi);
+	}
+}
+
+Test(hodges_lehmann, too_few_for_the_level)
+{
+	const double a[] = { 4, 5, 6 }, b[] = { 1, 2, 3 };
+	double shift, lo, hi, coverage;
+
+	/* 3 and 3: even complete separation gives p = 0.1: min to max, covering 1 - 2/20. */
+	coverage = pb_hodges_lehmann(a, 3, b, 3, 0.95, &shift, &lo, &hi);
+	cr_assert_float_eq(coverage, 0.9, 1e-12);
+	cr_assert_float_eq(lo, 1.0, EPS);
+	cr_assert_float_eq(hi, 5.0, EPS);
+	cr_assert_float_eq(shift, 3.0, EPS);
+	coverage = pb_hodges_lehmann(a, 0, b, 3, 0.95, &shift, &lo, &hi);
 	cr_assert_eq(coverage, 0.0);
-	cr_assert(isnan(ratio) && isnan(lo) && isnan(hi));
-	coverage = pb_median_ratio_ci(a, 1, b, 0, 0.95, &ratio, &lo, &hi);
-	cr_assert(isnan(ratio) && isnan(lo) && isnan(hi));
-	/* One value each: the ratio itself, an interval that never covers. */
-	coverage = pb_median_ratio_ci(a, 1, b, 1, 0.95, &ratio, &lo, &hi);
-	cr_assert_eq(coverage, 0.0);
-	cr_assert_eq(ratio, 2.0);
-	cr_assert_eq(lo, 2.0);
-	cr_assert_eq(hi, 2.0);
+	cr_assert(isnan(shift) && isnan(lo) && isnan(hi));
+}
+
+Test(hodges_lehmann, large_samples_by_the_normal_approximation)
+{
+	double a[40], b[40], shift, lo, hi, coverage;
+
+	/* 40 and 40 values a step apart, a shifted by 10 steps: interval about the shift. */
+	for (int i = 0; i < 40; i++) {
+		a[i] = i + 10.25;
+		b[i] = i;
+	}
+	coverage = pb_hodges_lehmann(a, 40, b, 40, 0.95, &shift, &lo, &hi);
+	cr_assert_float_eq(shift, 10.25, 1e-9);
+	cr_assert(lo < 10.25 && hi > 10.25 && lo > 0.0, "[%g, %g]", lo, hi);
+	cr_assert_float_eq(coverage, 0.95, 0.002);
+	cr_assert_eq(lo > 0.0, pb_mann_whitney_p(a, 40, b, 40) < 0.05);
+}
+
+Test(ratio_ci, of_times)
+{
+	const double a[] = { 2, 4, 8 }, b[] = { 1, 2, 4 };
+	double ratio, lo, hi;
+
+	/* The median of the nine ratios a[i] / b[j]: 1/2, 1, 1, 2, 2, 2, 4, 4, 8. */
+	pb_ratio_ci(a, 3, b, 3, 0.95, &ratio, &lo, &hi);
+	cr_assert_float_eq(ratio, 2.0, 1e-12);
+	cr_assert_float_eq(lo, 0.5, 1e-12);
+	cr_assert_float_eq(hi, 8.0, 1e-12);
+}
+
+Test(reps_needed, noether)
+{
+	/*
+	 * (1.96 + 0.8416)^2 / (6 x 0.2^2) = 32.7 -> 33; complete separation
+	 * (p = 1): 5.2 -> 6; never below the 4 that separation needs at 5%.
+	 */
+	cr_assert_float_eq(pb_mwu_reps_needed(0.7, 0.05, 0.8), 33.0, 0.0);
+	cr_assert_float_eq(pb_mwu_reps_needed(1.0, 0.05, 0.8), 6.0, 0.0);
+	cr_assert_float_eq(pb_mwu_reps_needed(1.0, 0.05, 0.01), 4.0, 0.0);
+	cr_assert(isinf(pb_mwu_reps_needed(0.5, 0.05, 0.8)));
 }
 
 Test(karp_flatt, known_values)
