@@ -176,7 +176,8 @@ static json_t *plan_json(const struct pb_options *o)
 		json_array_append_new(pins, json_string(o->pins[i].spec));
 	for (size_t i = 0; i < o->sizes.n; i++)	/* empty: each workload's own */
 		json_array_append_new(sizes, json_integer((json_int_t)o->sizes.v[i]));
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:f, s:i, s:s, s:I, s:f}",
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:f, s:i, s:s, s:I, s:f, s:o, "
+			 "s:f}",
 			 "workloads", workloads, "strategies", strategies,
 			 "workers", workers, "pin", pins,
 			 "tasks", optional_number(o->tasks), "size", sizes,
@@ -184,7 +185,9 @@ static json_t *plan_json(const struct pb_options *o)
 			 "reps_auto", o->reps_auto, "max_time_s", o->max_time_s,
 			 "warmup", o->warmup,
 			 "order", o->order == PB_ORDER_INTERLEAVED ? "interleaved" : "sequential",
-			 "seed", (json_int_t)o->seed, "timeout_s", o->timeout_s);
+			 "seed", (json_int_t)o->seed, "timeout_s", o->timeout_s,
+			 "budget_s", o->budget_s ? json_real(o->budget_s) : json_null(),
+			 "equivalence", o->equivalence);
 }
 
 /* The warning lines, without their "parbench: warning: ". */
@@ -223,11 +226,12 @@ static json_t *meta_json(const struct pb_meta *m)
 
 	for (int i = 0; i < m->argc; i++)
 		json_array_append_new(command, json_string(m->argv[i]));
-	return json_pack("{s:s, s:o, s:s, s:o, s:s, s:o, s:{s:o, s:o}, s:o, s:o, s:o, s:o, s:o, "
-			 "s:o}",
+	return json_pack("{s:s, s:o, s:s, s:o, s:s, s:o, s:o, s:{s:o, s:o}, s:o, s:o, s:o, s:o, "
+			 "s:o, s:o}",
 			 "run_id", m->run_id, "command", command, "start", m->start,
 			 "end", m->end[0] ? json_string(m->end) : json_null(),
 			 "status", m->status, "warnings", warnings_json(m->warnings),
+			 "noise", m->noise ? pb_noise_json(m->noise) : json_null(),
 			 "load_average", "start", load_json(&m->load_start),
 			 "end", load_json(&m->load_end),
 			 "machine", machine_json(m),

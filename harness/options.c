@@ -84,6 +84,10 @@ static void print_help(unsigned pus)
 	       "                       auto: at least %d, then more until the 95%% CI of the\n"
 	       "                       median is within %.0f%% of it, or --max-time is spent\n"
 	       "      --max-time SEC   --reps auto: the most time a cell may take (default: %.0f)\n"
+	       "      --budget SEC     fit the run into SEC seconds: after one seq run of each\n"
+	       "                       workload it estimates the plan, and gives the cells\n"
+	       "                       whose repetitions cost the most fewer of them, saying\n"
+	       "                       so (the table, raw.csv); not with --reps auto\n"
 	       "      --warmup N       repetitions before each measured one (interleaved,\n"
 	       "                       or --reps auto) or before the first (sequential),\n"
 	       "                       in the same process; not recorded (default: 1)\n"
@@ -119,6 +123,8 @@ static void print_help(unsigned pus)
 	       "      --export-markdown FILE  the summary as a Markdown table, too\n"
 	       "      --python PATH    the interpreter of the py-* strategies (default:\n"
 	       "                       python3 on PATH; without one they are skipped)\n"
+	       "  -v, --verbose        at the end, every cell whose times varied by more than\n"
+	       "                       5%%, not only the worst three\n"
 	       "  -h, --help           this help\n"
 	       "  -V, --version        the version\n"
 	       "\n"
@@ -537,6 +543,7 @@ enum {
 	OPT_EXPORT_MARKDOWN,
 	OPT_PYTHON,
 	OPT_EQUIVALENCE,
+	OPT_BUDGET,
 };
 
 static const struct option long_options[] = {
@@ -564,6 +571,8 @@ static const struct option long_options[] = {
 	{ "export-markdown", required_argument, NULL, OPT_EXPORT_MARKDOWN },
 	{ "python", required_argument, NULL, OPT_PYTHON },
 	{ "equivalence", required_argument, NULL, OPT_EQUIVALENCE },
+	{ "budget", required_argument, NULL, OPT_BUDGET },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -639,6 +648,14 @@ static void parse_one(int opt, const char *arg, unsigned pus, struct pb_options 
 		break;
 	case OPT_EQUIVALENCE:
 		parse_equivalence(arg, opts);
+		break;
+	case OPT_BUDGET:
+		if (pb_parse_seconds(arg, 1.0, PB_MAX_TIMEOUT_S, &opts->budget_s, why, sizeof(why)))
+			usage_error("--budget '%s': %s; allowed: seconds from 1 to %.0f", arg, why,
+				    PB_MAX_TIMEOUT_S);
+		break;
+	case 'v':
+		opts->verbose = true;
 		break;
 	case OPT_WARMUP:
 		opts->warmup = (unsigned)number_option("--warmup", arg, 0, PB_MAX_WARMUP);
@@ -716,7 +733,7 @@ void pb_options_parse(int argc, char **argv, hwloc_topology_t topology,
 		.equivalence = PB_DEFAULT_EQUIVALENCE,
 	};
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":w:s:n:hV", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":w:s:n:hvV", long_options, NULL)) != -1) {
 		if (opt == 'h') {
 			print_help(pus);
 			exit(0);
@@ -741,6 +758,9 @@ void pb_options_parse(int argc, char **argv, hwloc_topology_t topology,
 			    opts->max_time_s);
 	if (!opts->max_time_s)
 		opts->max_time_s = PB_DEFAULT_MAX_TIME_S;
+	if (opts->budget_s && opts->reps_auto)
+		usage_error("--budget '%g' with --reps auto; allowed: one of them: auto decides the "
+			    "repetitions by the intervals, --budget by the time", opts->budget_s);
 	if (opts->export_json && opts->export_markdown &&
 	    strcmp(opts->export_json, opts->export_markdown) == 0)
 		usage_error("--export-markdown '%s' is also --export-json's file; allowed: two "

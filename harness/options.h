@@ -56,6 +56,8 @@ struct pb_options {
 	const char *export_json;	/* the summary as JSON, or NULL */
 	const char *export_markdown;	/* the summary as a Markdown table, or NULL */
 	double equivalence;		/* the verdicts' margin: +-this fraction is "equivalent" */
+	double budget_s;		/* --budget: the run's time, its plan fitted into it; 0: none */
+	bool verbose;			/* every noisy cell at the end, not the worst three */
 	struct pb_python python;	/* of the py-* strategies; path empty: none runs */
 };
 

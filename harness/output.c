@@ -11,14 +11,15 @@
 
 static const char raw_header[] =
 	"run_id,workload,kind,strategy,workers,pin,tasks,size,rep,wall_s,user_s,sys_s,"
-	"max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error,loops,startup_s,work_s\n";
+	"max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error,loops,startup_s,work_s,"
+	"cut\n";
 
 static const char summary_header[] =
 	"run_id,workload,kind,strategy,workers,pin,tasks,size,reps,wall_median_s,wall_mean_s,"
 	"wall_sd_s,wall_ci95_lo_s,wall_ci95_hi_s,wall_min_s,wall_max_s,cv,speedup,efficiency,"
 	"cpu_util,lat_p50_s,lat_p99_s,ok,loops,outliers,speedup_ci95_lo,speedup_ci95_hi,"
 	"efficiency_ci95_lo,efficiency_ci95_hi,karp_flatt,crossover_size,startup_median_s,"
-	"work_median_s,speedup_vs_seq,task_cost_s,task_cost_ci95_lo_s,task_cost_ci95_hi_s\n";
+	"work_median_s,speedup_vs_seq,task_cost_s,task_cost_ci95_lo_s,task_cost_ci95_hi_s,cut\n";
 
 static const char verdicts_header[] =
 	"run_id,workload,kind,tasks,size,verdict,margin,reps_to_decide,rank,strategy,workers,pin,"
@@ -139,16 +140,36 @@ void pb_output_close(struct pb_output *out)
 {
 	if (out->raw)
 		fclose(out->raw);
+	if (out->control)
+		fclose(out->control);
 	free(out->run_id);
 	free(out->dir);
 	*out = (struct pb_output){ 0 };
 }
 
+/* The file a cell's rows go to: raw.csv, or control.csv (made on first use). */
+static FILE *rows_file(struct pb_output *out, const struct pb_cell *cell)
+{
+	char *path;
+
+	if (!cell->control)
+		return out->raw;
+	if (!out->control && (path = pb_path(out->dir, "control.csv"))) {
+		out->control = fopen(path, "wx");
+		if (out->control)
+			fputs(raw_header, out->control);
+		free(path);
+	}
+	return out->control;
+}
+
 void pb_output_raw_row(struct pb_output *out, const struct pb_cell *cell,
 		       const struct pb_sample *s)
 {
-	FILE *f = out->raw;
+	FILE *f = rows_file(out, cell);
 
+	if (!f)
+		return;
 	cell_key(f, out, cell);
 	fprintf(f, ",%u", s->rep);
 	if (s->error && !s->cpus) {	/* it never ran: no figures */
@@ -164,6 +185,21 @@ void pb_output_raw_row(struct pb_output *out, const struct pb_cell *cell,
 	cell_loops(f, cell);
 	pb_csv_number(f, s->startup_s);
 	pb_csv_number(f, s->work_s);
+	fputs(",\n", f);
+	fflush(f);
+}
+
+void pb_output_cut_row(struct pb_output *out, const struct pb_cell *cell)
+{
+	FILE *f = rows_file(out, cell);
+
+	if (!f)
+		return;
+	cell_key(f, out, cell);
+	fprintf(f, ",%zu,,,,,,,,,,0,,", cell->nsamples);
+	cell_loops(f, cell);
+	fputs(",,,", f);
+	pb_csv_text(f, cell->cut);
 	fputc('\n', f);
 	fflush(f);
 }
@@ -213,6 +249,8 @@ static int fill_summary(FILE *f, const void *arg)
 		pb_csv_number(f, s->task_cost);
 		pb_csv_number(f, s->task_cost_lo);
 		pb_csv_number(f, s->task_cost_hi);
+		fputc(',', f);
+		pb_csv_text(f, cell->cut);
 		fputc('\n', f);
 	}
 	return 0;

@@ -15,6 +15,7 @@ struct pb_output {
 	char *run_id;			/* "20261122-043827", "-2" on a clash */
 	char *dir;			/* OUT/run_id */
 	FILE *raw;
+	FILE *control;			/* control.csv: the A/A control's rows; NULL until one */
 };
 
 /*
@@ -24,8 +25,12 @@ struct pb_output {
 int pb_output_open(struct pb_output *out, const char *base, char *why, size_t whylen);
 void pb_output_close(struct pb_output *out);
 
+/* A repetition's row: in raw.csv, or the A/A control's in control.csv. */
 void pb_output_raw_row(struct pb_output *out, const struct pb_cell *cell,
 		       const struct pb_sample *sample);
+
+/* A cell that --budget cut: a row after its last repetition, with the reason. */
+void pb_output_cut_row(struct pb_output *out, const struct pb_cell *cell);
 int pb_output_summary(const struct pb_output *out, const struct pb_plan *plan);
 
 /* verdicts.csv: per group, each strategy's best cell and its place in the verdict. */

@@ -23,6 +23,7 @@ static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *op
 			      const struct pb_workload *workload, uint64_t size)
 {
 	struct pb_cell proto = {
+		.planned = opts->reps,
 		.workload = workload,
 		.tasks = opts->tasks ? opts->tasks : workload->default_tasks,
 		.size = size,
@@ -58,7 +59,7 @@ static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *op
 	return n;
 }
 
-int pb_plan_build(const struct pb_options *opts, struct pb_plan *plan)
+int pb_plan_build(const struct pb_options *opts, unsigned pus, struct pb_plan *plan)
 {
 	size_t nsizes = opts->sizes.n ? opts->sizes.n : 1;
 	size_t per_group = opts->nstrategies * opts->npins * opts->workers.n + 1;
@@ -75,16 +76,24 @@ int pb_plan_build(const struct pb_options *opts, struct pb_plan *plan)
 			n += add_group_cells(plan->cells + n, opts, workload, size);
 		}
 	plan->ncells = n;
+	plan->pus = pus;
 	return 0;
+}
+
+static void cell_free(struct pb_cell *cell)
+{
+	for (size_t i = 0; i < cell->nsamples; i++)
+		pb_sample_free(&cell->samples[i]);
+	free(cell->samples);
 }
 
 void pb_plan_free(struct pb_plan *plan)
 {
-	for (size_t c = 0; c < plan->ncells; c++) {
-		for (size_t i = 0; i < plan->cells[c].nsamples; i++)
-			pb_sample_free(&plan->cells[c].samples[i]);
-		free(plan->cells[c].samples);
-	}
+	for (size_t c = 0; c < plan->ncells; c++)
+		cell_free(&plan->cells[c]);
+	if (plan->control)
+		cell_free(plan->control);
+	free(plan->control);
 	free(plan->cells);
 	*plan = (struct pb_plan){ 0 };
 }
@@ -140,6 +149,14 @@ static double median_of(double *v, size_t n)
 {
 	pb_sort(v, n);
 	return pb_quantile(v, n, 0.5);
+}
+
+bool pb_cell_failed(const struct pb_cell *cell)
+{
+	for (size_t i = 0; i < cell->nsamples; i++)
+		if (!cell->samples[i].ok)
+			return true;
+	return false;
 }
 
 size_t pb_cell_good_walls(const struct pb_cell *cell, double *v)

@@ -46,18 +46,30 @@ struct pb_cell {
 	uint64_t reference;
 	struct pb_summary summary;
 	double spent_s;			/* the supervisor's time on it, cell processes and all */
+	unsigned visits;		/* cell processes started for it */
+	unsigned planned;		/* repetitions it is to get: --reps, fewer when cut */
+	char cut[160];			/* why it gets fewer than --reps (--budget); "" if not */
+	bool stopped;			/* a visit ran past --budget's cap: no more visits */
+	bool control;			/* the A/A control: its group's seq again, apart */
 };
 
 struct pb_plan {
 	struct pb_cell *cells;
 	size_t ncells;
+	unsigned pus;			/* the PUs the run may use */
+	/*
+	 * The A/A control, or NULL: a second seq cell of one group, run like
+	 * any cell, whose comparison with the first shows how different two
+	 * identical cells come out on this machine.  It is in no group.
+	 */
+	struct pb_cell *control;
 };
 
 /*
  * Every workload x size x strategy x pin policy x worker count, in groups of
  * one workload and size, each group's seq cell first.
  */
-int pb_plan_build(const struct pb_options *opts, struct pb_plan *plan);
+int pb_plan_build(const struct pb_options *opts, unsigned pus, struct pb_plan *plan);
 void pb_plan_free(struct pb_plan *plan);
 
 /*
@@ -66,6 +78,9 @@ void pb_plan_free(struct pb_plan *plan);
  * error says why.
  */
 void pb_cell_add(struct pb_cell *cell, struct pb_sample *sample);
+
+/* Whether any of the cell's repetitions failed: it needs no more visits. */
+bool pb_cell_failed(const struct pb_cell *cell);
 
 /* The wall times of a cell's good repetitions, sorted, into v (nsamples long): how many. */
 size_t pb_cell_good_walls(const struct pb_cell *cell, double *v);

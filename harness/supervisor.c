@@ -19,17 +19,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "budget.h"
 #include "cell.h"
 #include "env.h"
 #include "export.h"
 #include "meta.h"
+#include "noise.h"
 #include "output.h"
 #include "plan.h"
 #include "run.h"
 #include "supervisor.h"
 #include "table.h"
-
-#define PB_NOISY_CV 0.05		/* a cell above it gets a warning */
 
 static volatile sig_atomic_t stop_signal;
 
@@ -289,13 +289,18 @@ static enum cell_end follow_cell(struct cell_process *p, struct pb_output *out,
 	}
 }
 
-/* The error row of a cell process that ended without sending one, if it needs one. */
+/*
+ * The error row of a cell process that ended without sending one, if it
+ * needs one.  A visit stopped by --budget's cap needs none: its cell is cut.
+ */
 static void describe_end(enum cell_end end, int status, const struct cell_process *p,
 			 unsigned got, unsigned reps, struct pb_cell *cell, double timeout_s,
-			 struct pb_output *out)
+			 bool capped, struct pb_output *out)
 {
 	struct pb_sample s;
 
+	if (end == CELL_TIMEOUT && capped)
+		return;
 	if (end == CELL_TIMEOUT)
 		s = error_sample("timed out after %g s (--timeout); cell process killed", timeout_s);
 	else if (end == CELL_STOPPED)
@@ -314,9 +319,12 @@ static void describe_end(enum cell_end end, int status, const struct cell_proces
 	record(out, cell, &s);
 }
 
-/* One cell process: `reps` measured repetitions of the cell. */
-static void run_cell(struct pb_cell *cell, unsigned reps, const struct pb_options *opts,
-		     struct pb_output *out)
+/*
+ * One cell process: `reps` measured repetitions of the cell, stopped after
+ * timeout_s.  Whether it ran past a timeout that --budget set (capped).
+ */
+static bool run_cell(struct pb_cell *cell, unsigned reps, double timeout_s, bool capped,
+		     const struct pb_options *opts, struct pb_output *out)
 {
 	size_t before = cell->nsamples;
 	struct cell_process p;
@@ -328,9 +336,9 @@ static void run_cell(struct pb_cell *cell, unsigned reps, const struct pb_option
 						  strerror(errno));
 
 		record(out, cell, &s);
-		return;
+		return false;
 	}
-	end = follow_cell(&p, out, cell, opts->timeout_s);
+	end = follow_cell(&p, out, cell, timeout_s);
 	/* The whole group goes: the cell and any worker process it left. */
 	if (end != CELL_EOF)
 		kill(-p.pid, SIGKILL);
@@ -338,20 +346,11 @@ static void run_cell(struct pb_cell *cell, unsigned reps, const struct pb_option
 		;
 	kill(-p.pid, SIGKILL);
 	scratch_empty();
-	describe_end(end, status, &p, (unsigned)(cell->nsamples - before), reps, cell,
-		     opts->timeout_s, out);
+	describe_end(end, status, &p, (unsigned)(cell->nsamples - before), reps, cell, timeout_s,
+		     capped, out);
 	close(p.fd);
 	free(p.buf);
-}
-
-static size_t count_failed(const struct pb_plan *plan)
-{
-	size_t failed = 0;
-
-	for (size_t c = 0; c < plan->ncells; c++)
-		for (size_t i = 0; i < plan->cells[c].nsamples; i++)
-			failed += !plan->cells[c].samples[i].ok;
-	return failed;
+	return end == CELL_TIMEOUT && capped;
 }
 
 static void print_paths(const struct pb_output *out)
@@ -360,79 +359,72 @@ static void print_paths(const struct pb_output *out)
 	       "         %s/meta.json\n", out->dir, out->dir, out->dir, out->dir);
 }
 
-static bool cell_failed(const struct pb_cell *cell)
-{
-	for (size_t i = 0; i < cell->nsamples; i++)
-		if (!cell->samples[i].ok)
-			return true;
-	return false;
-}
-
 /*
  * Whether a cell needs no more visits: it failed (a broken cell costs one
- * error row), it has its --reps, or, with --reps auto, it has at least the
- * fewest and its median is known closely enough or its time is spent.
+ * error row), it has its planned repetitions, or, with --reps auto, it has
+ * at least the fewest and its median is known closely enough or its time
+ * is spent.
  */
 static bool cell_done(const struct pb_cell *cell, const struct pb_options *opts)
 {
-	if (cell_failed(cell))
+	if (pb_cell_failed(cell))
 		return true;
-	if (cell->nsamples < opts->reps)
+	if (cell->nsamples < cell->planned)
 		return false;
 	return !opts->reps_auto || cell->nsamples >= PB_MAX_REPS ||
 	       cell->spent_s >= opts->max_time_s ||
 	       pb_cell_ci_width(cell) <= PB_AUTO_CI_WIDTH;
 }
 
-/*
- * The order of the cells in one round.  Round 0 starts with the seq cells,
- * which give the others their reference checksum; the rest is shuffled
- * (Fisher-Yates).
- */
-static void order_round(size_t *order, const struct pb_plan *plan, unsigned round,
-			uint64_t *rng)
-{
-	size_t n = 0, fixed;
-
-	for (size_t c = 0; c < plan->ncells; c++)
-		if (round == 0 && plan->cells[c].baseline == &plan->cells[c])
-			order[n++] = c;
-	fixed = n;
-	for (size_t c = 0; c < plan->ncells && n < plan->ncells; c++)
-		if (round > 0 || plan->cells[c].baseline != &plan->cells[c])
-			order[n++] = c;
-	for (size_t i = n; i > fixed + 1; i--) {
-		size_t j = fixed + pb_mix64((*rng)++) % (i - fixed);
-		size_t swap = order[i - 1];
-
-		order[i - 1] = order[j];
-		order[j] = swap;
-	}
-}
-
 struct progress {
 	size_t visit;			/* repetitions asked for so far */
-	size_t planned;			/* repetitions --reps asks for; with auto, the fewest */
 	int64_t start_ns;
 	bool shown;
 };
 
-/* "[3/40] cpu.sumsq pthreads, 2 workers, compact  0:12 gone, ~1:30 left", on a terminal only. */
-static void show_progress(struct progress *pr, const struct pb_cell *cell,
-			  const struct pb_options *opts)
+/* The cells a run visits, and how: the plan's, then the A/A control once it exists. */
+struct visitor {
+	struct pb_plan *plan;
+	struct pb_cell **cells;
+	size_t n;
+	const struct pb_options *opts;
+	struct pb_output *out;
+	struct pb_budget budget;	/* total_s 0: no --budget */
+	struct progress pr;
+};
+
+static double elapsed_s(const struct visitor *v)
 {
-	double gone = (double)(pb_now_ns() - pr->start_ns) / 1e9, left;
+	return (double)(pb_now_ns() - v->pr.start_ns) / 1e9;
+}
+
+/* The repetitions planned so far, for the progress line. */
+static size_t planned_reps(const struct visitor *v)
+{
+	size_t planned = 0;
+
+	for (size_t i = 0; i < v->n; i++)
+		planned += v->cells[i]->planned;
+	return planned;
+}
+
+/* "[3/40] cpu.sumsq pthreads, 2 workers, compact  0:12 gone, ~1:30 left", on a terminal only. */
+static void show_progress(struct visitor *v, const struct pb_cell *cell)
+{
+	struct progress *pr = &v->pr;
+	size_t planned = planned_reps(v);
+	double gone = elapsed_s(v), left;
 
 	if (!isatty(STDERR_FILENO))
 		return;
-	left = pr->visit ? gone / (double)pr->visit * (double)(pr->planned > pr->visit ?
-							       pr->planned - pr->visit : 0) : NAN;
+	left = pr->visit ? gone / (double)pr->visit * (double)(planned > pr->visit ?
+							       planned - pr->visit : 0) : NAN;
 	fprintf(stderr, "\r\033[K[%zu/%zu%s] %s %s, %u workers, %s  %d:%02d gone", pr->visit + 1,
-		pr->planned, opts->reps_auto ? "+" : "", cell->workload->name, cell->strategy->name,
+		planned, v->opts->reps_auto ? "+" : "", cell->workload->name, cell->strategy->name,
 		cell->workers, cell->pin->spec, (int)gone / 60, (int)gone % 60);
 	if (isfinite(left))
 		fprintf(stderr, ", ~%d:%02d left%s", (int)left / 60, (int)left % 60,
-			opts->reps_auto ? " or more" : "");
+			v->opts->reps_auto ? " or more" : "");
 	fflush(stderr);
 	pr->shown = true;
 }
@@ -444,103 +436,237 @@ static void clear_progress(struct progress *pr)
 	pr->shown = false;
 }
 
-/* After a cell's last repetition: a noisy cell deserves a word. */
-static void warn_if_noisy(struct pb_cell *cell, struct progress *pr)
+/* With --budget: fits what is left to do into what is left of the budget. */
+static void fit_budget(struct visitor *v)
 {
-	pb_cell_summarize(cell);
-	if (!(cell->summary.reps > 1 && cell->summary.cv > PB_NOISY_CV))
-		return;
-	clear_progress(pr);
-	pb_env_warn(warning_stream(), "%s %s x%u %s: cv %.1f%% > %.0f%%, noisy",
-		    cell->workload->name, cell->strategy->name, cell->workers, cell->pin->spec,
-		    cell->summary.cv * 100, PB_NOISY_CV * 100);
-	show_warnings();
-}
+	double left = v->budget.total_s * (1.0 - PB_BUDGET_RESERVE) - elapsed_s(v);
 
-/* One visit: all of the cell's --reps in one process (sequential), or one repetition. */
-static void visit(struct pb_cell *cell, unsigned reps, const struct pb_options *opts,
-		  struct pb_output *out, struct progress *pr)
-{
-	int64_t start = pb_now_ns();
-
-	show_progress(pr, cell, opts);
-	run_cell(cell, reps, opts, out);
-	cell->spent_s += (double)(pb_now_ns() - start) / 1e9;
-	pr->visit += reps;
-	if (cell_done(cell, opts) && !cell_failed(cell))
-		warn_if_noisy(cell, pr);
+	if (v->budget.total_s)
+		pb_budget_fit(&v->budget, v->cells, v->n, left);
 }
 
 /*
- * All repetitions of one cell, then the next: in one process, or with
- * --reps auto, whose count is not known ahead, each in a process of its own
- * after its warm-up, so that every repetition is measured alike.
+ * How a seq cell suits the A/A control: lower is better.  Its visits
+ * should cost least, but its time must be long enough to measure the
+ * machine rather than the clock and the start of a process.
  */
-static void visit_in_sequence(struct pb_plan *plan, const struct pb_options *opts,
-			      struct pb_output *out, struct progress *pr)
+static double control_rank(const struct pb_cell *seq)
 {
-	for (size_t c = 0; c < plan->ncells && !stop_signal; c++) {
-		struct pb_cell *cell = &plan->cells[c];
+	double per_visit = seq->spent_s / seq->visits;
 
-		if (!opts->reps_auto)
-			visit(cell, opts->reps, opts, out, pr);
-		while (!cell_done(cell, opts) && !stop_signal)
-			visit(cell, 1, opts, out, pr);
+	return seq->nsamples && seq->samples[0].ok && seq->samples[0].wall_s >= PB_CONTROL_MIN_WALL_S
+	       ? per_visit : per_visit + PB_MAX_TIMEOUT_S;
+}
+
+/*
+ * The A/A control, once every group's seq has run: that of the group whose
+ * seq suits it best (control_rank), again, as a cell of its own.  It needs
+ * the repetitions to reach p < 0.05 when its two cells do differ.
+ */
+static void add_control(struct visitor *v)
+{
+	struct pb_cell *cheapest = NULL, *control;
+
+	if (v->plan->control || v->opts->reps < PB_CONTROL_MIN_REPS || !v->opts->baseline)
+		return;
+	for (size_t c = 0; c < v->plan->ncells; c++) {
+		struct pb_cell *cell = &v->plan->cells[c];
+
+		if (cell->baseline != cell)
+			continue;
+		if (!cell->visits)
+			return;
+		if (!cheapest || control_rank(cell) < control_rank(cheapest))
+			cheapest = cell;
+	}
+	if (!cheapest || !(control = malloc(sizeof(*control))))
+		return;
+	*control = (struct pb_cell){ .workload = cheapest->workload, .strategy = cheapest->strategy,
+				     .workers = cheapest->workers, .pin = cheapest->pin,
+				     .loops = cheapest->loops, .tasks = cheapest->tasks,
+				     .size = cheapest->size, .baseline = cheapest,
+				     .base = cheapest, .speedup_base = cheapest->speedup_base,
+				     .planned = v->opts->reps, .control = true };
+	v->plan->control = control;
+	v->cells[v->n++] = control;
+}
+
+/*
+ * One visit: `reps` repetitions in one cell process.  Under --budget, one
+ * that runs past its cap is stopped and its cell cut (but a seq cell, which
+ * every other cell of its group needs).
+ */
+static void visit(struct visitor *v, struct pb_cell *cell, unsigned reps)
+{
+	int64_t start = pb_now_ns();
+	double timeout = v->opts->timeout_s, cap = pb_budget_visit_cap_s(&v->budget);
+	bool capped = v->budget.total_s && cell->baseline != cell && cap < timeout;
+
+	show_progress(v, cell);
+	if (run_cell(cell, reps, capped ? cap : timeout, capped, v->opts, v->out)) {
+		cell->stopped = true;
+		cell->planned = (unsigned)cell->nsamples;
+		snprintf(cell->cut, sizeof(cell->cut), "a visit ran past %g s, the most one may "
+			 "take of --budget %g s", cap, v->budget.total_s);
+	}
+	cell->spent_s += (double)(pb_now_ns() - start) / 1e9;
+	cell->visits++;
+	v->pr.visit += reps;
+	add_control(v);
+}
+
+/* The next visit of a cell, if it needs one, within the budget: whether it ran. */
+static bool visit_if_needed(struct visitor *v, struct pb_cell *cell)
+{
+	unsigned reps;
+
+	fit_budget(v);
+	if (cell_done(cell, v->opts) || stop_signal)
+		return false;
+	/* Sequential: the rest of its repetitions at once, but --reps auto's one by one. */
+	reps = v->opts->order == PB_ORDER_SEQUENTIAL && cell->nsamples < cell->planned ?
+	       cell->planned - (unsigned)cell->nsamples : 1;
+	visit(v, cell, reps);
+	return true;
+}
+
+/* All repetitions of one cell, then the next. */
+static void visit_in_sequence(struct visitor *v)
+{
+	for (size_t c = 0; c < v->n && !stop_signal; c++)
+		while (visit_if_needed(v, v->cells[c]))
+			;
+}
+
+/* A shuffled order of the cells (Fisher-Yates). */
+static void shuffle(size_t *order, size_t n, uint64_t *rng)
+{
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	for (size_t i = n; i > 1; i--) {
+		size_t j = pb_mix64((*rng)++) % i, swap = order[i - 1];
+
+		order[i - 1] = order[j];
+		order[j] = swap;
 	}
 }
 
 /* Rounds of one repetition of every cell not done yet, each in a shuffled order. */
-static void visit_interleaved(struct pb_plan *plan, const struct pb_options *opts,
-			      struct pb_output *out, struct progress *pr)
+static void visit_interleaved(struct visitor *v)
 {
-	size_t *order = calloc(plan->ncells, sizeof(*order));
-	uint64_t rng = opts->seed;
+	size_t *order = calloc(v->plan->ncells + 2, sizeof(*order));
+	uint64_t rng = v->opts->seed;
 	bool any = true;
 
 	if (!order) {
 		fputs("parbench: out of memory\n", stderr);
 		return;
 	}
-	for (unsigned round = 0; any && !stop_signal; round++) {
-		order_round(order, plan, round, &rng);
-		any = false;
-		for (size_t i = 0; i < plan->ncells && !stop_signal; i++) {
-			struct pb_cell *cell = &plan->cells[order[i]];
+	while (any && !stop_signal) {
+		size_t n = v->n;
 
-			if (cell_done(cell, opts))
-				continue;
-			visit(cell, 1, opts, out, pr);
-			any = true;
-		}
+		shuffle(order, n, &rng);
+		any = false;
+		for (size_t i = 0; i < n && !stop_signal; i++)
+			any = visit_if_needed(v, v->cells[order[i]]) || any;
 	}
 	free(order);
+}
+
+/*
+ * The seq cells first, one repetition each: every other cell of a group
+ * needs their checksum, and --budget their time, to plan the rest.
+ */
+static void visit_baselines(struct visitor *v)
+{
+	for (size_t c = 0; c < v->plan->ncells && !stop_signal; c++) {
+		struct pb_cell *cell = &v->plan->cells[c];
+
+		if (cell->baseline == cell && !cell->visits && cell->planned)
+			visit(v, cell, 1);
+	}
+}
+
+/* "about 4:10 for 136 cells x 5 repetitions (--budget 5:00)" */
+static void print_estimate(struct visitor *v)
+{
+	double total = elapsed_s(v) + pb_budget_need_s(&v->budget, v->cells, v->n);
+
+	clear_progress(&v->pr);
+	fprintf(stderr, "parbench: plan: %zu cells%s x %u repetitions, about %d:%02d (estimated "
+		"from the seq runs; --budget %d:%02d)\n", v->plan->ncells,
+		v->plan->control ? " and the A/A control" : "", v->opts->reps,
+		(int)total / 60, (int)total % 60, (int)v->budget.total_s / 60,
+		(int)v->budget.total_s % 60);
 }
 
 static void visit_cells(struct pb_plan *plan, const struct pb_options *opts,
 			struct pb_output *out)
 {
-	struct progress pr = { .planned = plan->ncells * opts->reps, .start_ns = pb_now_ns() };
+	struct visitor v = {
+		.plan = plan, .opts = opts, .out = out,
+		.cells = calloc(plan->ncells + 1, sizeof(*v.cells)),
+		.budget = { .total_s = opts->budget_s, .reps = opts->reps, .warmup = opts->warmup,
+			    .pus = plan->pus,
+			    .one_visit_per_cell = opts->order == PB_ORDER_SEQUENTIAL },
+		.pr = { .start_ns = pb_now_ns() },
+	};
 
-	if (opts->order == PB_ORDER_SEQUENTIAL) {
-		visit_in_sequence(plan, opts, out, &pr);
-	} else {
-		visit_interleaved(plan, opts, out, &pr);
+	if (!v.cells) {
+		fputs("parbench: out of memory\n", stderr);
+		return;
 	}
-	clear_progress(&pr);
+	for (size_t c = 0; c < plan->ncells; c++)
+		v.cells[v.n++] = &plan->cells[c];
+	/* Sequential without --budget: each seq cell has all its repetitions in one visit. */
+	if (opts->budget_s || opts->order == PB_ORDER_INTERLEAVED)
+		visit_baselines(&v);
+	if (opts->budget_s) {
+		print_estimate(&v);
+		fit_budget(&v);
+	}
+	if (opts->order == PB_ORDER_SEQUENTIAL)
+		visit_in_sequence(&v);
+	else
+		visit_interleaved(&v);
+	clear_progress(&v.pr);
+	free(v.cells);
 }
 
-static int run_plan(struct pb_plan *plan, const struct pb_options *opts, struct pb_output *out,
+/* The cells --budget cut: a row each in raw.csv (control.csv), after their repetitions. */
+static void write_cuts(struct pb_plan *plan, struct pb_output *out)
+{
+	for (size_t c = 0; c < plan->ncells; c++)
+		if (plan->cells[c].cut[0])
+			pb_output_cut_row(out, &plan->cells[c]);
+	if (plan->control && plan->control->cut[0])
+		pb_output_cut_row(out, plan->control);
+}
+
+static size_t count_failed(const struct pb_plan *plan)
+{
+	size_t failed = 0;
+
+	for (size_t c = 0; c <= plan->ncells; c++) {
+		const struct pb_cell *cell = c < plan->ncells ? &plan->cells[c] : plan->control;
+
+		for (size_t i = 0; cell && i < cell->nsamples; i++)
+			failed += !cell->samples[i].ok;
+	}
+	return failed;
+}
+
+/* The summary, the verdicts and their files, the table and the noise, once all has run. */
+static int conclude(struct pb_plan *plan, const struct pb_options *opts, struct pb_output *out,
 		    struct pb_meta *meta)
 {
 	struct pb_verdicts verdicts;
+	struct pb_noise noise;
 	size_t failed;
 
-	catch_stop_signals();
-	scratch_open(plan, opts);
-	visit_cells(plan, opts, out);
-	scratch_close();
 	pb_plan_summarize(plan);
-	if (pb_verdicts_judge(plan, opts->equivalence, &verdicts)) {
+	if (pb_verdicts_judge(plan, opts->equivalence, &verdicts) ||
+	    pb_noise_measure(plan, opts->reps, &noise)) {
 		fputs("parbench: out of memory for the verdicts\n", stderr);
 		return 1;
 	}
@@ -561,11 +687,16 @@ static int run_plan(struct pb_plan *plan, const struct pb_options *opts, struct 
 							  : "interrupted by SIGTERM")
 				   : "completed";
 	meta->warnings = show_warnings();
+	meta->noise = &noise;
 	pb_meta_write(meta);
 	pb_output_link_latest(out, opts->out_dir);
 	pb_table_print(stdout, plan, &verdicts);
 	pb_verdicts_free(&verdicts);
 	print_paths(out);
+	fflush(stdout);
+	pb_noise_print(stderr, &noise, opts->verbose);
+	pb_noise_free(&noise);
+	meta->noise = NULL;
 	failed = count_failed(plan);
 	if (failed)
 		fprintf(stderr, "parbench: %zu repetitions failed; the error column of raw.csv "
@@ -573,6 +704,17 @@ static int run_plan(struct pb_plan *plan, const struct pb_options *opts, struct 
 	if (stop_signal)
 		return 128 + stop_signal;
 	return failed ? 1 : 0;
+}
+
+static int run_plan(struct pb_plan *plan, const struct pb_options *opts, struct pb_output *out,
+		    struct pb_meta *meta)
+{
+	catch_stop_signals();
+	scratch_open(plan, opts);
+	visit_cells(plan, opts, out);
+	scratch_close();
+	write_cuts(plan, out);
+	return conclude(plan, opts, out, meta);
 }
 
 int pb_run_main(int argc, char **argv, int full_argc, char **full_argv)
@@ -590,7 +732,7 @@ int pb_run_main(int argc, char **argv, int full_argc, char **full_argv)
 		return 1;
 	}
 	pb_options_parse(argc, argv, topology, &opts);
-	if (pb_plan_build(&opts, &plan)) {
+	if (pb_plan_build(&opts, pb_topology_pus(topology), &plan)) {
 		fputs("parbench run: out of memory\n", stderr);
 		rc = 1;
 		goto out_options;

@@ -1,4 +1,5 @@
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "table.h"
 
 #define ALPHA 0.05		/* of the pinning comparisons, Holm-adjusted */
+#define PB_TABLE_NAMES 4	/* a verdict names at most these, then "and N more" */
 
 /* The first error among a cell's repetitions, for a failed strategy's line. */
 static const char *first_error(const struct pb_cell *cell)
@@ -162,22 +164,24 @@ static const char *named(char *buf, size_t len, const struct pb_cell *c)
 	return buf;
 }
 
-/* The contenders of one role, listed: "a, b and c"; how many. */
-static size_t list_role(FILE *out, const struct pb_verdict *v, enum pb_role role)
+/* The contenders of one role, listed: "a, b and c", or "a, b, c and 4 more". */
+static void list_role(FILE *out, const struct pb_verdict *v, enum pb_role role)
 {
-	size_t n = 0, total = 0;
+	size_t n = 0, total = 0, shown;
 	char name[96];
 
 	for (size_t i = 0; i < v->n; i++)
 		total += v->contenders[i].role == role;
-	for (size_t i = 0; i < v->n; i++) {
+	shown = total > PB_TABLE_NAMES ? PB_TABLE_NAMES - 1 : total;
+	for (size_t i = 0; i < v->n && n < shown; i++) {
 		if (v->contenders[i].role != role)
 			continue;
 		fprintf(out, "%s%s", n == 0 ? "" : n + 1 == total ? " and " : ", ",
 			named(name, sizeof(name), v->contenders[i].cell));
 		n++;
 	}
-	return n;
+	if (shown < total)
+		fprintf(out, " and %zu more", total - shown);
 }
 
 static size_t count_role(const struct pb_verdict *v, enum pb_role role)
@@ -378,6 +382,33 @@ static void print_failures(FILE *out, const struct pb_cell *first, const struct 
 	}
 }
 
+/*
+ * The group's cells that --budget gave fewer repetitions, in one line: how
+ * many, how few, and the costliest (raw.csv and summary.csv say each).
+ */
+static void print_cuts(FILE *out, const struct pb_cell *first, const struct pb_cell *end)
+{
+	const struct pb_cell *first_cut = NULL;
+	unsigned fewest = UINT_MAX, most = 0;
+	size_t n = 0;
+	char name[96];
+
+	for (const struct pb_cell *c = first; c < end; c++) {
+		if (!c->cut[0])
+			continue;
+		first_cut = first_cut ? first_cut : c;
+		fewest = c->planned < fewest ? c->planned : fewest;
+		most = c->planned > most ? c->planned : most;
+		n++;
+	}
+	if (n == 1)
+		fprintf(out, "  cut: %s: %s\n", named(name, sizeof(name), first_cut), first_cut->cut);
+	else if (n)
+		fprintf(out, "  cut: %zu cells got %u to %u repetitions for the budget (first: %s: "
+			"%s; the cut column of raw.csv names them all)\n", n, fewest, most,
+			named(name, sizeof(name), first_cut), first_cut->cut);
+}
+
 /* A group: its strategies' best cells, fastest first, what failed, and the verdict. */
 static void print_group(FILE *out, const struct pb_verdict *v, double margin)
 {
@@ -388,6 +419,7 @@ static void print_group(FILE *out, const struct pb_verdict *v, double margin)
 		print_row(out, &v->contenders[i], pins,
 			  amdahl_of(v->first, v->end, v->contenders[i].cell));
 	print_failures(out, v->first, v->end);
+	print_cuts(out, v->first, v->end);
 	print_verdict(out, v, margin);
 	if (pins)
 		print_pinning(out, v->first, v->end);
