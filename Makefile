@@ -1,7 +1,8 @@
 # parbench: build, bench, plots, test.
 #
 #   make            build ./parbench (installs missing packages first)
-#   make bench      the default plan, its table, CSV files and plots
+#   make bench      the default plan within five minutes (BENCH_BUDGET=300),
+#                   its tables, CSV files and plots
 #   make bench-python  the articles' Python methods beside the C strategies
 #   make bench-granularity  cpu.sumsq over five decades of task size
 #   make plots      plots of a run: make plots RUN=results/<run-id>
@@ -107,11 +108,11 @@ $(RANK_BIN): harness/mpi_rank.c $(LIB_OBJECTS) | deps
 $(UNIT_TESTS): $(UNIT_OBJECTS) $(LIB_OBJECTS)
 	$(CC) -o $@ $^ $(LDLIBS_ALL) $(shell pkg-config --libs criterion)
 
-# The default plan in two parts: CPU and memory work over 1..2xPUs workers,
-# then I/O over concurrency 16..4096 (seq is its concurrency 1), each with
-# its table, CSV files and plots.  BENCH_ARGS go to both.
-BENCH_PARTS := "-w cpu,mem" \
-	"-w io --tasks 4096 -n 16,256,4096 --reps 3 --warmup 0 --order sequential --delay 0.001"
+# The default plan in two parts within BENCH_BUDGET seconds (scripts/bench.sh):
+# CPU and memory work over 1..2xPUs workers, then I/O over concurrency
+# 16..1024 (seq is its concurrency 1), each with its table, CSV files and
+# plots.  BENCH_ARGS go to both.
+BENCH_BUDGET ?= 300
 
 # Runs `parbench run` once per part (a quoted argument list) with $(1) and
 # BENCH_ARGS, and plots each; stops at bad input, exits with the worst status.
@@ -125,7 +126,7 @@ define run_parts
 endef
 
 bench: $(BIN)
-	$(call run_parts,,$(BENCH_PARTS))
+	@bash scripts/bench.sh ./$(BIN) $(OUT) $(BENCH_BUDGET) $(BENCH_ARGS)
 
 # The articles' Python methods (py-all) beside the C strategies that do the
 # same (a thread per task, a pool of threads, a process per task, a pool of
