@@ -1,8 +1,8 @@
 """make report: one self-contained report.html of a run, or of the two runs of `make bench`.
 
-The statistics of scripts/report.py are tested on their own (standard library only); the page
-is built from two small runs made the way `make bench` makes its two parts, then parsed, and
-opened in headless Chromium (installed here when missing and possible, else skipped)."""
+The page is built from two small runs made the way `make bench` makes its two parts, then
+parsed, and opened in headless Chromium (installed here when missing and possible, else
+skipped)."""
 import base64
 import html as html_lib
 import importlib.util
@@ -37,7 +37,7 @@ def make(*args, timeout=120):
 
 
 def load_report():
-    """scripts/report.py as a module: its statistics need no matplotlib."""
+    """scripts/report.py as a module: reading a run and writing its text need no matplotlib."""
     spec = importlib.util.spec_from_file_location("report", ROOT / "scripts" / "report.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -55,87 +55,6 @@ def report_python():
                                    capture_output=True).returncode == 0:
             return path
     return None
-
-
-class StatisticsTest(unittest.TestCase):
-    """Mann-Whitney U, Holm and the verdict rule against values from scipy 1.10.1."""
-
-    def test_mann_whitney_exact(self):
-        # scipy.stats.mannwhitneyu(a, b, alternative="two-sided", method="exact").pvalue
-        cases = [([1, 2, 3], [4, 5, 6], 0.1),
-                 ([1, 2, 3, 4, 5], [6, 7, 8, 9, 10], 0.007936507936507936),
-                 ([1, 2, 3, 4, 5], [1.5, 7, 8, 9, 10], 0.09523809523809523),
-                 ([0.061, 0.064, 0.059, 0.070, 0.066, 0.063, 0.068, 0.062, 0.065, 0.067],
-                  [0.060, 0.071, 0.073, 0.069, 0.075, 0.072, 0.074, 0.058, 0.076, 0.077,
-                   0.078, 0.079], 0.00714455822814956)]
-        for a, b, p in cases:
-            self.assertAlmostEqual(report.mann_whitney_p(a, b), p, places=12, msg=(a, b))
-            self.assertAlmostEqual(report.mann_whitney_p(b, a), p, places=12, msg=(b, a))
-
-    def test_mann_whitney_asymptotic(self):
-        # method="asymptotic": with ties, or more than 25 values a side (as parbench's C code)
-        cases = [([1, 1, 2], [2, 3, 3], 0.11014892418594699),
-                 ([1, 2, 2, 3, 4], [2, 3, 5, 6, 6], 0.11049202405566802),
-                 ([float(i) for i in range(26)], [i + 3.5 for i in range(26)],
-                  0.12199578374845381),
-                 ([5, 5, 5], [5, 5, 5], 1.0)]
-        for a, b, p in cases:
-            self.assertAlmostEqual(report.mann_whitney_p(a, b), p, places=12, msg=(a, b))
-        self.assertEqual(report.mann_whitney_p([], [1.0]), 1.0)
-
-    def test_holm_and_smallest_p(self):
-        adjusted = report.holm([0.01, 0.04, 0.03, 0.5])
-        for got, want in zip(adjusted, [0.04, 0.09, 0.09, 0.5]):
-            self.assertAlmostEqual(got, want)
-        self.assertAlmostEqual(report.smallest_p(5, 5), 2 / 252)
-        self.assertAlmostEqual(report.smallest_p(3, 3), 0.1)
-        self.assertEqual(report.smallest_p(1, 1), 1.0)
-
-    def test_verdict_kinds(self):
-        def cell(median, walls):
-            return {"median": median, "walls": walls}
-
-        fast = [1.0 + i / 100 for i in range(8)]
-        slow = [2.0 + i / 100 for i in range(8)]
-        near = [1.005 + i / 100 for i in range(8)]
-        # Two strategies, 8 repetitions each: complete separation passes.
-        v = report.best_verdict([cell(2.03, slow), cell(1.03, fast)])
-        self.assertEqual((v["kind"], v["top"]), ("best", 1))
-        # One that interleaves with the fastest is tied; the slow one is beaten.
-        v = report.best_verdict([cell(1.03, fast), cell(1.035, near), cell(2.03, slow)])
-        self.assertEqual((v["kind"], v["top"], v["tied"]), ("tied", 0, [1]))
-        self.assertLess(v["p"][2], 0.05)
-        # 11 strategies with 5 repetitions: Holm can never pass (2/252 x 10 >= 0.05).
-        cells = [cell(1.0 + i, [1.0 + i + j / 100 for j in range(5)]) for i in range(11)]
-        v = report.best_verdict(cells)
-        self.assertEqual((v["kind"], v["top"], v["m"]), ("not testable", 0, 10))
-        self.assertAlmostEqual(v["least_p"], 2 / 252)
-        self.assertEqual(report.best_verdict([cell(1.0, [1.0])])["kind"], "single")
-
-    def test_verdict_matches_the_console_table(self):
-        """On a real run: each group's verdict, fastest strategy and ties as parbench's table."""
-        kinds = {"not testable": r"best: not testable; lowest median: (\S+) \(",
-                 "tied": r"best: no single strategy; not told apart from the fastest, "
-                         r"(\S+) \(.*\): (.*)",
-                 "best": r"best: (\S+) \(\d+ workers?\), faster than every other"}
-        with tempfile.TemporaryDirectory(prefix="parbench-test-") as out:
-            # Small tasks, where seq tends to win, and larger ones, where the parallel
-            # strategies tend to tie: 8 repetitions make 3 comparisons testable.
-            result = parbench("run", "-w", "cpu.sumsq", "-s", "pthreads,openmp-static,"
-                              "openmp-dynamic", "-n", "2", "--tasks", "12", "--size",
-                              "20000,1000000", "--reps", "8", "--warmup", "0", "--out", out)
-            self.assertEqual(result.returncode, 0, result.stderr)
-            lines = [line for line in result.stdout.splitlines() if "best:" in line]
-            groups = report.make_groups([report.Run(Path(out) / "latest")])
-            self.assertEqual(len(lines), len(groups), result.stdout)
-            for line, group in zip(lines, groups):
-                v = group.verdict
-                match = re.search(kinds[v["kind"]], line)
-                self.assertIsNotNone(match, f"report: {v['kind']}; table: {line}")
-                self.assertEqual(group.bests[v["top"]]["strategy"], match.group(1), line)
-                if v["kind"] == "tied":
-                    self.assertEqual({group.bests[i]["strategy"] for i in v["tied"]},
-                                     set(match.group(2).split()), line)
 
 
 class Page(HTMLParser):
@@ -299,8 +218,8 @@ class ReportTest(unittest.TestCase):
         findings = self.html.split('id="findings"')[1].split('id="claims"')[0]
         for workload in ("cpu.sumsq", "cpu.nop", "io.sleep"):
             self.assertIn(f"<b>{workload}", findings)
-        # 11 strategies with 3 repetitions: nothing can be named.
-        self.assertIn("not testable", findings)
+        # 3 repetitions a cell: no one-sided p can fall below 0.05, so nothing is decided.
+        self.assertIn("not decided between", findings)
         claims = self.html.split('id="claims"')[1].split('id="plots"')[0]
         verdicts = re.findall(r'<h3>Claim (\d): .*?<span class="verdict [^"]+">([^<]+)</span>',
                               claims)
