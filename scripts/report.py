@@ -239,6 +239,19 @@ class Group:
         self.leader = (self.verdict.leader["cell"] if self.verdict else
                        min(self.bests, key=lambda c: c["wall_median_s"], default=None))
 
+    @property
+    def measures_task_cost(self):
+        """Whether the workload's time is what a strategy costs (cpu.nop): summary.csv has
+        each cell's cost per task above its base."""
+        return any(c.get("task_cost_s") is not None for c in self.cells + self.python_cells)
+
+    def ranked_task_costs(self):
+        """Each strategy's best cell that has a cost per task, cheapest first."""
+        names = dict.fromkeys(c["strategy"] for c in self.cells + self.python_cells)
+        bests = [self.best(s) for s in names]
+        return sorted((c for c in bests if c and c.get("task_cost_s") is not None),
+                      key=lambda c: c["task_cost_s"])
+
     def best(self, strategy, min_workers=0):
         """The strategy's ok cell with the lowest median, among those with min_workers or more."""
         cands = [c for c in self.cells + self.python_cells
@@ -296,14 +309,20 @@ def e(text):
     return html.escape(str(text), quote=True)
 
 
+TIME_UNITS = ((1, "s"), (1e3, "ms"), (1e6, "us"), (1e9, "ns"))
+
+
+def time_unit(s):
+    """(scale, name) of the unit that shows s with a figure before the point, ns at least."""
+    return next((u for u in TIME_UNITS if abs(s) * u[0] >= 1), TIME_UNITS[-1])
+
+
 def duration(s):
     """Four figures in a unit that suits: "805.3us", "8.12ms", "1.234s" (as the table)."""
     if s is None:
         return "-"
-    for scale, unit in ((1, "s"), (1e3, "ms"), (1e6, "us"), (1e9, "ns")):
-        if abs(s) * scale >= 1 or unit == "ns":
-            return f"{s * scale:.4g}{unit}"
-    return f"{s:.4g}s"
+    scale, unit = time_unit(s)
+    return f"{s * scale:.4g}{unit}"
 
 
 def ratio(x, digits=2):
@@ -341,9 +360,19 @@ def median_text(c):
     return interval_of(c["wall_median_s"], c.get("wall_ci95_lo_s"), c.get("wall_ci95_hi_s"))
 
 
+COST_HEADER = "per task above seq (py-*: py-seq) [95% CI]"
+
+
 def task_cost_text(c):
     return interval_of(c.get("task_cost_s"), c.get("task_cost_ci95_lo_s"),
                        c.get("task_cost_ci95_hi_s"))
+
+
+def task_cost_span(c):
+    """A cell's cost per task and its interval's ends, the cost itself where an end is
+    missing."""
+    return tuple(c["task_cost_s"] if c.get(k) is None else c[k]
+                 for k in ("task_cost_s", "task_cost_ci95_lo_s", "task_cost_ci95_hi_s"))
 
 
 def base_of(c):
@@ -376,6 +405,11 @@ def listed(items):
 
 def bytes_per_unit(workload):
     return {"mem.triad": 24, "io.file": 1}.get(workload)
+
+
+def gigabytes_per_s(c):
+    """What the cell's tasks move, over its median (mem.triad: 24 bytes a triad, as STREAM)."""
+    return bytes_per_unit(c["workload"]) * c["size"] * c["tasks"] / c["wall_median_s"] / 1e9
 
 
 # ---------------------------------------------------------------------------------------------
@@ -558,34 +592,45 @@ class Figures:
                          "done.")
 
     def task_cost(self, fig_id, group):
-        """cpu.nop: what a strategy costs per task, against workers (log y)."""
+        """cpu.nop: what a task costs each strategy above seq, cheapest first, with the 95%
+        interval; on a symmetric log scale, since a parallel strategy can cost less than seq."""
         plt = self.plt
-        cells = [c for c in group.cells if c["reps"] and c["wall_median_s"] is not None]
-        if not cells:
+        from matplotlib.ticker import FuncFormatter
+        ranked = group.ranked_task_costs()
+        if not ranked:
             return None
-        names = self.strategies(cells)
-        shift = self.offsets(names)
-        workers = sorted({c["workers"] for c in cells})
-        t = group.tasks or 1
-        fig, ax = plt.subplots(figsize=(9, 4.4))
-        for s in names:
-            series = sorted((c for c in cells if c["strategy"] == s), key=lambda c: c["workers"])
-            self.errorbar(ax, [c["workers"] * shift[s] for c in series],
-                          [c["wall_median_s"] / t for c in series],
-                          [(c["wall_ci95_lo_s"] or c["wall_median_s"]) / t for c in series],
-                          [(c["wall_ci95_hi_s"] or c["wall_median_s"]) / t for c in series],
-                          color=self.colour(s), marker="o", label=s)
-        self.log2_workers(ax, workers)
-        ax.set_yscale("log")
-        ax.set_xlabel("workers (threads or processes)")
-        ax.set_ylabel("wall time per task (s), log")
-        ax.set_title(f"{group.label}: cost per task", fontsize=10)
-        ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+        spans = [task_cost_span(c) for c in ranked]
+        ys = range(len(ranked))
+        fig, ax = plt.subplots(figsize=(9, 1.2 + 0.36 * len(ranked)))
+        ax.barh(ys, [c["task_cost_s"] for c in ranked], height=0.65,
+                color=[self.colour(c["strategy"]) for c in ranked], edgecolor="#444444",
+                linewidth=0.6)
+        for y, (v, lo, hi) in zip(ys, spans):
+            ax.errorbar([v], [y], xerr=[[v - lo], [hi - v]], color="#000000", capsize=3,
+                        elinewidth=1)
+        ax.axvline(0, color="#000000", linewidth=0.8)
+        # Linear within the smallest cost's decade of 0, logarithmic beyond: both signs, any
+        # span.
+        sizes = [abs(x) for span in spans for x in span if x]
+        ax.set_xscale("symlog", linthresh=10 ** math.floor(math.log10(min(sizes, default=1e-9))))
+        ax.set_xlim(min(0, 3 * min(lo for _, lo, _ in spans)),
+                    max(0, 3 * max(hi for _, _, hi in spans)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: duration(x)))
+        ax.set_yticks(list(ys))
+        ax.set_yticklabels([f"{named(c)}{'' if base_of(c) == 'seq' else ', above py-seq'}: "
+                            f"{duration(c['task_cost_s'])}" for c in ranked])
+        ax.set_ylim(len(ranked) - 0.5, -0.5)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("cost per task above seq (symmetric log scale), 95% interval")
+        ax.set_title(f"{group.label}: cost per task above seq, cheapest first", fontsize=10)
         fig.tight_layout()
-        return self.keep(fig_id, fig, f"{group.label}: cost per task against workers",
-                         f"{t} tasks that do nothing: the median wall time over the task "
-                         "count, with its 95% interval, is what the strategy itself costs "
-                         "per task (creating, handing out and waiting).")
+        return self.keep(fig_id, fig, f"{group.label}: cost per task above seq",
+                         f"{group.tasks} tasks that do nothing: each strategy at its best worker "
+                         "count (lowest median, chosen from these data), the time a task costs "
+                         "it above seq (task_cost_s; py-* above py-seq) with its 95% interval "
+                         "(task_cost_ci95_lo_s/hi_s). Below 0: cheaper than seq, which a "
+                         "strategy with several workers can be. The scale is linear within "
+                         "the smallest cost's decade of 0 and logarithmic beyond.")
 
     def granularity(self, fig_id, groups):
         """Speedup against task size for a workload run at several sizes; crossovers marked."""
@@ -647,9 +692,11 @@ class Figures:
                          e(caption))
 
     def heatmap(self, fig_id, groups):
-        """Workloads x strategies: each strategy's best speedup over seq."""
+        """Workloads x strategies: each strategy's best speedup over seq; not for workloads
+        that measure what a task costs, whose speedup means nothing."""
         plt = self.plt
-        rows = [g for g in groups if any(c["speedup"] is not None for c in g.cells)]
+        rows = [g for g in groups if any(c["speedup"] is not None for c in g.cells) and
+                not g.measures_task_cost]
         if not rows:
             return None
         names = self.strategies([c for g in rows for c in g.cells])
@@ -689,7 +736,9 @@ class Figures:
         return self.keep(fig_id, fig, "Overview: best speedup per workload and strategy",
                          "Each square is the strategy's best cell (lowest median) in that "
                          "workload: green faster than seq, red slower, on a log scale; the "
-                         "number is its speedup. The tables below give the intervals.")
+                         "number is its speedup. The tables below give the intervals. "
+                         "cpu.nop, whose tasks are empty, is left out: its figure is the cost "
+                         "per task.")
 
     def intervals(self, fig_id, title, caption, rows, ref=None, xlabel="speedup over seq (x)",
                   log=True, extra=None):
@@ -795,6 +844,23 @@ def finding(group):
             + why_list(group.verdict))
 
 
+def task_cost_table(group):
+    """A group that measures what a task costs (cpu.nop): each strategy at its best worker
+    count, cheapest first, with its cost per task above seq and the console table's figures."""
+    rows = []
+    for rank, c in enumerate(group.ranked_task_costs(), 1):
+        k = group.verdict.contender(c) if group.verdict else None
+        rows.append(f"<tr><td class=n>{rank}</td><td>{e(c['strategy'])}</td>"
+                    f"<td class=n>{c['workers']}</td><td class=n>{task_cost_text(c)}</td>"
+                    f"<td class=n>{median_text(c)}</td>"
+                    f"<td class=n>{time_ratio_text(k) if k else '-'}</td></tr>")
+    head = ["rank", "strategy", "workers", COST_HEADER, "median [95% CI]", "x best [95% CI]"]
+    return (f"<p>{e(group.label)}: what a task costs each strategy above seq, cheapest first "
+            "(each at its best worker count; x best: its time over the leader's, "
+            "verdicts.csv):</p><table class=\"cells cost\"><tr>" +
+            "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>" + "".join(rows) + "</table>")
+
+
 def findings_html(runs, groups, units):
     """The findings section's body: each group's verdict, or a note for a run without
     verdicts.csv, then the crossovers of the workloads run at several sizes."""
@@ -804,9 +870,14 @@ def findings_html(runs, groups, units):
             out.append(f"<p class=note>Run {e(run.id)} has no verdicts.csv (a parbench older "
                        "than the verdicts wrote it): no findings for it; its tables and plots "
                        "are below.</p>")
-    out += [finding(g) for g in groups if g.run.verdicts is not None]
+    for g in groups:
+        if g.run.verdicts is not None:
+            out.append(finding(g))
+        if g.measures_task_cost:
+            out.append(task_cost_table(g))
     for gs in units.values():
-        if len({g.size for g in gs}) > 1 and any(g.seq for g in gs):
+        if len({g.size for g in gs}) > 1 and any(g.seq for g in gs) and \
+                not gs[0].measures_task_cost:
             out.append(crossover_list(gs))
     return "\n".join(out)
 
@@ -1080,7 +1151,7 @@ class Claims:
                                      "cpu.nop the best pthreads-per-task and fork-per-task "
                                      "cells (against each other).", rows, ref=1.0)
         see = [f"fig-scaling-{g.run.id}-cpu.sumsq"] if g else []
-        see += [f"fig-cost-{nop.run.id}"] if nop else []
+        see += [f"fig-cost-{nop.run.id}-cpu.nop"] if nop else []
         self.add(3, "Processes help CPU-bound work, and cost more to start", sources,
                  combine(parts), body, fig, see)
 
@@ -1119,7 +1190,7 @@ class Claims:
                                      "cell on cpu.nop, with 95% intervals: higher is cheaper "
                                      "per task.", rows)
         self.add(4, "Pools beat a worker per task for small tasks", sources, combine(parts),
-                 body, fig, [f"fig-cost-{nop.run.id}"] if nop else [])
+                 body, fig, [f"fig-cost-{nop.run.id}-cpu.nop"] if nop else [])
 
     def event_loop_waits(self):
         sources = [cite("003", "allowing efficient handling of many concurrent operations "
@@ -1399,16 +1470,49 @@ def warnings_html(runs):
     return "\n".join(out)
 
 
+def efficiency_text(c):
+    if c.get("efficiency") is None:
+        return "-"
+    return (f"{ratio(c['efficiency'])} [{ratio(c.get('efficiency_ci95_lo'))}, "
+            f"{ratio(c.get('efficiency_ci95_hi'))}]")
+
+
+def reps_text(c):
+    return str(c["reps"]) + ("" if c["ok"] else f' ({len(c["errors"])} failed)')
+
+
+def measured_columns(group):
+    """The summary table's columns after a cell's name: (header, cell -> HTML).  A group that
+    measures what a task costs (cpu.nop) shows that cost instead of speedup, efficiency, time
+    per task and Karp-Flatt, which say nothing of empty tasks."""
+    costs = group.measures_task_cost
+    columns = [("median [95% CI]", median_text)]
+    if costs:
+        columns.append((COST_HEADER, task_cost_text))
+    else:
+        columns += [("speedup [95% CI]", lambda c: e(speedup_text(c))),
+                    ("efficiency [95% CI]", efficiency_text)]
+    columns += [("cv", lambda c: percent(c.get("cv"))), ("outliers", lambda c: c["outliers"]),
+                ("reps", reps_text)]
+    if not costs:
+        columns.append(("per task", lambda c: duration(c["wall_median_s"] / (c["tasks"] or 1))))
+    columns.append(("cpu util", lambda c: ratio(c.get("cpu_util"))))
+    if not costs:
+        columns.append(("Karp-Flatt", lambda c: ratio(c.get("karp_flatt"), 3)))
+    if group.kind == "io":
+        columns.append(("p50 / p99 latency", lambda c: f"{duration(c.get('lat_p50_s'))} / "
+                                                       f"{duration(c.get('lat_p99_s'))}"))
+    if bytes_per_unit(group.workload):
+        columns.append(("GB/s", lambda c: f"{gigabytes_per_s(c):.2f}"))
+    return columns
+
+
 def table_html(group):
     pins = len({c["pin"] for c in group.cells}) > 1
     loops = any(c.get("loops") not in ("", "1", None) for c in group.cells)
-    io_kind = group.kind == "io"
-    bpu = bytes_per_unit(group.workload)
+    columns = measured_columns(group)
     head = ["strategy", "workers"] + (["pin"] if pins else []) + (["loops"] if loops else [])
-    head += ["median [95% CI]", "speedup [95% CI]", "efficiency [95% CI]", "cv", "outliers",
-             "reps", "per task", "cpu util", "Karp-Flatt"]
-    head += ["p50 / p99 latency"] if io_kind else []
-    head += ["GB/s"] if bpu else []
+    head += [h for h, _ in columns]
     best_ids = {id(b) for b in group.bests}
     top = group.leader
     order = list(read_palette())
@@ -1424,7 +1528,6 @@ def table_html(group):
             cls.append("top")
         if not c["reps"]:
             cls.append("failed")
-        t = c["tasks"] or 1
         tds = [f"<td>{e(c['strategy'])}</td>", f'<td class="n">{c["workers"]}</td>']
         if pins:
             tds.append(f"<td>{e(c['pin'])}</td>")
@@ -1434,26 +1537,7 @@ def table_html(group):
             why = c["errors"][0] if c["errors"] else "not run"
             tds.append(f'<td colspan="{len(head) - len(tds)}">failed: {e(why)}</td>')
         else:
-            eff = ("-" if c.get("efficiency") is None else
-                   f"{ratio(c['efficiency'])} [{ratio(c['efficiency_ci95_lo'])}, "
-                   f"{ratio(c['efficiency_ci95_hi'])}]")
-            tds += [f'<td class="n">{duration(c["wall_median_s"])} '
-                    f'[{duration(c["wall_ci95_lo_s"])}, {duration(c["wall_ci95_hi_s"])}]</td>',
-                    f'<td class="n">{e(speedup_text(c))}</td>',
-                    f'<td class="n">{eff}</td>',
-                    f'<td class="n">{percent(c.get("cv"))}</td>',
-                    f'<td class="n">{c["outliers"]}</td>',
-                    f'<td class="n">{c["reps"]}'
-                    + ("" if c["ok"] else f' ({len(c["errors"])} failed)') + "</td>",
-                    f'<td class="n">{duration(c["wall_median_s"] / t)}</td>',
-                    f'<td class="n">{ratio(c.get("cpu_util"))}</td>',
-                    f'<td class="n">{ratio(c.get("karp_flatt"), 3)}</td>']
-            if io_kind:
-                tds.append(f'<td class="n">{duration(c.get("lat_p50_s"))} / '
-                           f'{duration(c.get("lat_p99_s"))}</td>')
-            if bpu:
-                gbs = bpu * c["size"] * c["tasks"] / c["wall_median_s"] / 1e9
-                tds.append(f'<td class="n">{gbs:.2f}</td>')
+            tds += [f'<td class="n">{text(c)}</td>' for _, text in columns]
         rows.append(f'<tr class="{" ".join(cls)}">' + "".join(tds) + "</tr>")
     return ('<div class="scroll"><table class="cells"><tr>' +
             "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>\n" + "\n".join(rows) +
@@ -1509,6 +1593,23 @@ def slug(text):
     return "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in text)
 
 
+def workload_figures(fig, run_id, workload, groups, pus):
+    """A workload's figures, from its group at the largest task size: I/O against
+    concurrency; what a task costs (cpu.nop); else speedup and efficiency, and with several
+    sizes speedup against size."""
+    main = max(groups, key=lambda g: (g.size, g.tasks))
+    if main.kind == "io":
+        ids = [fig.io_waits(slug(f"fig-io-{run_id}-{workload}"), main)]
+    elif main.measures_task_cost:
+        # Its tasks are empty: speedup and task size say nothing of it.
+        return [fig.task_cost(slug(f"fig-cost-{run_id}-{workload}"), main)]
+    else:
+        ids = [fig.scaling(slug(f"fig-scaling-{run_id}-{workload}"), main, pus)]
+    if len({g.size for g in groups}) > 1:
+        ids.append(fig.granularity(slug(f"fig-granularity-{run_id}-{workload}"), groups))
+    return ids
+
+
 FINDINGS_INTRO = (
     "<p>The verdicts are parbench's own, read from each run's verdicts.csv: the same as the "
     "console table's <code>best:</code> lines. Each strategy stands by its best cell, the "
@@ -1533,17 +1634,8 @@ def build(runs, palette):
     # The plots, per workload.
     plots = [("Overview", [fig.heatmap("fig-heatmap", groups)])]
     for (run_id, workload), gs in units.items():
-        ids = []
-        main = max(gs, key=lambda g: (g.size, g.tasks))
-        if main.kind == "io":
-            ids.append(fig.io_waits(slug(f"fig-io-{run_id}-{workload}"), main))
-        else:
-            ids.append(fig.scaling(slug(f"fig-scaling-{run_id}-{workload}"), main, pus))
-        if workload == "cpu.nop":
-            ids.append(fig.task_cost(slug(f"fig-cost-{run_id}"), main))
-        if len({g.size for g in gs}) > 1:
-            ids.append(fig.granularity(slug(f"fig-granularity-{run_id}-{workload}"), gs))
-        plots.append((main.label if len(gs) == 1 else workload, ids))
+        plots.append((gs[0].label if len(gs) == 1 else workload,
+                      workload_figures(fig, run_id, workload, gs, pus)))
 
     claims = Claims(groups, fig, pus).build()
     python = [t for t in (python_html(g) for g in groups) if t]
@@ -1628,7 +1720,9 @@ def build(runs, palette):
                "green: the lowest median of the workload. Median with its distribution-free 95% "
                "interval (min to max with 5 or fewer repetitions); speedup and efficiency with "
                "their 95% intervals; cv = sd / mean; outliers beyond 3 scaled MADs, counted and "
-               "kept; per task = median / tasks.</p>")
+               "kept; per task = median / tasks. For cpu.nop, whose tasks are empty, the cost "
+               "per task above seq (summary.csv's task_cost_s) with its 95% interval instead of "
+               "speedup, efficiency, per task and Karp-Flatt.</p>")
     for g in groups:
         out.append(f'<h3 id="{e(slug("table-" + g.run.id + "-" + g.label))}">{e(g.label)}: '
                    f"{g.tasks} tasks x {g.size} (run {e(g.run.id)})</h3>")

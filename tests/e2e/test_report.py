@@ -198,7 +198,7 @@ class ReportTest(unittest.TestCase):
     def test_plots(self):
         ids = re.findall(r'<figure id="([^"]+)">', self.html)
         cpu, io = (run.name for run in self.f.runs)
-        for fig in ("fig-heatmap", f"fig-scaling-{cpu}-cpu.sumsq", f"fig-cost-{cpu}",
+        for fig in ("fig-heatmap", f"fig-scaling-{cpu}-cpu.sumsq", f"fig-cost-{cpu}-cpu.nop",
                     f"fig-granularity-{cpu}-cpu.sumsq", f"fig-io-{io}-io.sleep"):
             self.assertIn(fig, ids)
         self.assertEqual(len(ids), len(self.page.images))
