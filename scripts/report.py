@@ -104,6 +104,15 @@ def read_verdicts(path):
     return {key: Verdict(rows) for key, rows in verdicts.items()}
 
 
+# A contender's median wall time T = ideal + extra user + extra system + idle (verdicts.csv),
+# each over the PUs the cell was given: with its label and a colour of its own (Okabe-Ito),
+# apart from the strategies' palette.
+TIME_PARTS = (("ideal_s", "ideal: seq's CPU time spread over the PUs", "#0072b2"),
+              ("extra_user_s", "extra user CPU time (beyond seq's)", "#e69f00"),
+              ("extra_sys_s", "extra system CPU time (beyond seq's)", "#d55e00"),
+              ("idle_s", "idle or waiting PUs", "#bbbbbb"))
+
+
 class Verdict:
     """A group's verdict as parbench judged it (harness/verdict.h): `kind` (winner, equivalent,
     undecided, alone), the equivalence `margin`, `reps_to_decide` (undecided: the repetitions a
@@ -119,6 +128,12 @@ class Verdict:
 
     def with_role(self, role):
         return [c for c in self.contenders if c["role"] == role]
+
+    def decomposed(self):
+        """The contenders whose median wall time verdicts.csv splits into TIME_PARTS; none
+        where the run's parbench wrote no such columns or left them empty."""
+        return [c for c in self.contenders
+                if all(c.get(part) is not None for part, _, _ in TIME_PARTS)]
 
     def contender(self, cell):
         """The contender that is this cell, or None."""
@@ -632,6 +647,57 @@ class Figures:
                          "strategy with several workers can be. The scale is linear within "
                          "the smallest cost's decade of 0 and logarithmic beyond.")
 
+    def time_went(self, fig_id, group):
+        """Where each contender's median wall time went (verdicts.csv), fastest first: its
+        parts stacked from 0, a negative one (less CPU time than seq) hatched and to the left
+        of 0, and a tick at the median itself, which is their sum."""
+        plt = self.plt
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch
+        from matplotlib.ticker import FuncFormatter
+        ranked = group.verdict.decomposed()
+        if not ranked:
+            return None
+        fig, ax = plt.subplots(figsize=(10, 1.6 + 0.42 * len(ranked)))
+        for y, k in enumerate(ranked):
+            right = left = 0.0
+            for part, _, colour in TIME_PARTS:
+                width = k[part]
+                start = right if width >= 0 else left + width
+                ax.barh(y, abs(width), left=start, height=0.6, color=colour,
+                        edgecolor="#444444", linewidth=0.5, hatch="" if width >= 0 else "///")
+                if width >= 0:
+                    right += width
+                else:
+                    left += width
+            ax.plot([k["wall_median_s"]] * 2, [y - 0.4, y + 0.4], color="#000000", linewidth=2)
+        ax.axvline(0, color="#000000", linewidth=0.8)
+        ax.set_yticks(range(len(ranked)))
+        ax.set_yticklabels([named(k) + (f", {k['pus']} PU{'s' * (k['pus'] != 1)}"
+                                        if k.get("pus") else "") for k in ranked])
+        ax.set_ylim(len(ranked) - 0.5, -0.5)
+        ax.grid(axis="y", visible=False)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: duration(x)))
+        ax.set_xlabel("time (the parts of each strategy's median wall time)")
+        ax.set_title(f"{group.label}: where the time went; {verdict_headline(group.verdict)}",
+                     fontsize=10)
+        handles = [Patch(facecolor=colour, edgecolor="#444444", label=label)
+                   for _, label, colour in TIME_PARTS]
+        handles += [Patch(facecolor="#ffffff", edgecolor="#444444", hatch="///",
+                          label="hatched, left of 0: a part below seq's"),
+                    Line2D([], [], color="#000000", linewidth=2,
+                               label="median wall time: the parts' sum")]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+        fig.tight_layout()
+        return self.keep(fig_id, fig, f"{group.label}: where the time went",
+                         f"{group.tasks} tasks x {group.size}. Each strategy at its best worker "
+                         "count (chosen from these data), fastest first, its median wall time "
+                         "split as verdicts.csv splits it: the ideal, seq's CPU time (py-*: "
+                         "py-seq's) over the PUs the cell was given; the user and system CPU "
+                         "time it spent beyond that, over those PUs (negative where it spent "
+                         "less); and the time "
+                         "its PUs were idle or waiting." + why_list(group.verdict))
+
     def granularity(self, fig_id, groups):
         """Speedup against task size for a workload run at several sizes; crossovers marked."""
         plt = self.plt
@@ -776,6 +842,21 @@ def beaten(v):
     """"; pthreads is faster than the other 8", when the leader is shown faster than any."""
     slower = v.with_role("slower")
     return f"; {e(v.leader['strategy'])} is faster than the other {len(slower)}" if slower else ""
+
+
+def verdict_headline(v):
+    """A group's verdict in a few words, for a figure's title."""
+    if v.kind == "winner":
+        return f"best: {named(v.leader)}"
+    if v.kind == "equivalent":
+        names = listed([named(c) for c in [v.leader] + v.with_role("equivalent")])
+        return f"best: {names}, equivalent within {(v.margin or 0) * 100:.3g}%"
+    if v.kind == "undecided":
+        return "not decided between " + listed([named(c) for c in [v.leader] +
+                                                v.with_role("tied")])
+    if v.kind == "alone":
+        return f"{named(v.leader)}, the only strategy that ran"
+    return v.kind
 
 
 def verdict_text(v):
@@ -1637,6 +1718,9 @@ def build(runs, palette):
         plots.append((gs[0].label if len(gs) == 1 else workload,
                       workload_figures(fig, run_id, workload, gs, pus)))
 
+    time_went = [fig.time_went(slug(f"fig-time-{g.run.id}-{g.label}"), g) for g in groups
+                 if g.kind in ("cpu", "mem") and g.verdict]
+    time_went = [i for i in time_went if i]
     claims = Claims(groups, fig, pus).build()
     python = [t for t in (python_html(g) for g in groups) if t]
     title = "parbench report: " + " + ".join(r.id for r in runs)
@@ -1651,6 +1735,7 @@ def build(runs, palette):
            "<nav><ol><li><a href=\"#machine\">Machine and build</a></li>"
            "<li><a href=\"#warnings\">Noise and warnings</a></li>"
            "<li><a href=\"#findings\">Findings</a></li>"
+           + ("<li><a href=\"#time\">Where the time went</a></li>" if time_went else "") +
            "<li><a href=\"#claims\">The articles' claims</a></li>"
            + ("<li><a href=\"#python\">C against Python</a></li>" if python else "") +
            "<li><a href=\"#plots\">Plots</a></li>"
@@ -1668,6 +1753,16 @@ def build(runs, palette):
     out.append('<h2 id="findings">Findings</h2>')
     out.append(FINDINGS_INTRO)
     out.append(findings_html(runs, groups, units))
+
+    if time_went:
+        out.append('<h2 id="time">Where the time went</h2>')
+        out.append("<p>For each CPU and memory workload, each strategy's median wall time "
+                   "taken apart from its CPU time (verdicts.csv, from the kernel's counters): "
+                   "what seq's work would take spread perfectly over the cell's PUs, what the "
+                   "strategy spent in user and system time beyond it, and what was left idle "
+                   "or waiting; under each figure, parbench's explanation of the leader and of "
+                   "the strategies far behind it.</p>")
+        out += [fig.html(i) for i in time_went]
 
     out.append('<h2 id="claims">The articles\' claims</h2>')
     out.append("<p>Four articles on Python parallelism (<code>../shared/seeds/</code>) make "
