@@ -621,8 +621,9 @@ class Figures:
                 color=[self.colour(c["strategy"]) for c in ranked], edgecolor="#444444",
                 linewidth=0.6)
         for y, (v, lo, hi) in zip(ys, spans):
-            ax.errorbar([v], [y], xerr=[[v - lo], [hi - v]], color="#000000", capsize=3,
-                        elinewidth=1)
+            # max(): a summary.csv whose cost lies outside its interval draws, not crashes.
+            ax.errorbar([v], [y], xerr=[[max(v - lo, 0)], [max(hi - v, 0)]], color="#000000",
+                        capsize=3, elinewidth=1)
         ax.axvline(0, color="#000000", linewidth=0.8)
         # Linear within the smallest cost's decade of 0, logarithmic beyond: both signs, any
         # span.
