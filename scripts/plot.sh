@@ -315,7 +315,7 @@ cost_plot() {
 		clauses+=("'$data' index $i using 1:2:(\$1 - 0.35):(\$1 + 0.35):(\$2 < 0 ? \$2 : 0):(\$2 < 0 ? 0 : \$2) with boxxyerror fillcolor rgb '$(colour_of "$strategy")' notitle")
 		# The interval as a vector with flat heads: yerrorbars would draw a point.
 		clauses+=("'$data' index $i using 1:3:(0):(\$4 - \$3) with vectors heads size screen 0.008, 90 linecolor 'black' notitle")
-		[[ $strategy != py-* ]] || workers+=", above py-seq"
+		[[ $strategy != py-* || $strategy == py-seq ]] || workers+=", above py-seq"
 		tics+=("'$strategy, $workers' $i")
 		i=$((i + 1))
 	done < <(summary_awk -v data="$data" -v setup="$setup" '

@@ -383,6 +383,11 @@ def task_cost_text(c):
                        c.get("task_cost_ci95_hi_s"))
 
 
+def above(c):
+    """", above py-seq" for a py-* cell other than py-seq, whose cost is above py-seq's."""
+    return "" if base_of(c) in ("seq", c["strategy"]) else f", above {base_of(c)}"
+
+
 def task_cost_span(c):
     """A cell's cost per task and its interval's ends, the cost itself where an end is
     missing."""
@@ -633,8 +638,8 @@ class Figures:
                     max(0, 3 * max(hi for _, _, hi in spans)))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: duration(x)))
         ax.set_yticks(list(ys))
-        ax.set_yticklabels([f"{named(c)}{'' if base_of(c) == 'seq' else ', above py-seq'}: "
-                            f"{duration(c['task_cost_s'])}" for c in ranked])
+        ax.set_yticklabels([f"{named(c)}{above(c)}: {duration(c['task_cost_s'])}"
+                            for c in ranked])
         ax.set_ylim(len(ranked) - 0.5, -0.5)
         ax.grid(axis="y", visible=False)
         ax.set_xlabel("cost per task above seq (symmetric log scale), 95% interval")
@@ -898,9 +903,11 @@ def leader_figures(group):
     if c is None:
         return ""
     text = f" Its median: {median_text(c)}"
+    if c["strategy"] == base_of(c):
+        return text + "."
     if c.get("task_cost_s") is not None:
         return text + f"; its cost per task above {base_of(c)}: {task_cost_text(c)}."
-    if c.get("speedup") is None or c["strategy"] == base_of(c):
+    if c.get("speedup") is None:
         return text + "."
     text += f"; its speedup over {base_of(c)}: {e(speedup_text(c))}."
     side = interval_side(c.get("speedup_ci95_lo"), c.get("speedup_ci95_hi"), 1.0)
