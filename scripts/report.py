@@ -26,6 +26,7 @@ import shlex
 import statistics
 import sys
 import tempfile
+import textwrap
 import time
 from datetime import datetime
 from pathlib import Path
@@ -685,14 +686,17 @@ class Figures:
         ax.grid(axis="y", visible=False)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: duration(x)))
         ax.set_xlabel("time (the parts of each strategy's median wall time)")
-        ax.set_title(f"{group.label}: where the time went; {verdict_headline(group.verdict)}",
-                     fontsize=10)
+        # Wrapped: an undecided verdict can name every strategy, and a title as wide as that
+        # would shrink the whole figure on the page.
+        ax.set_title(textwrap.fill(f"{group.label}: where the time went; "
+                                   f"{verdict_headline(group.verdict)}", 110,
+                                   break_on_hyphens=False), fontsize=10)
         handles = [Patch(facecolor=colour, edgecolor="#444444", label=label)
                    for _, label, colour in TIME_PARTS]
         handles += [Patch(facecolor="#ffffff", edgecolor="#444444", hatch="///",
                           label="hatched, left of 0: a part below seq's"),
                     Line2D([], [], color="#000000", linewidth=2,
-                               label="median wall time: the parts' sum")]
+                           label="median wall time: the parts' sum")]
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
         fig.tight_layout()
         return self.keep(fig_id, fig, f"{group.label}: where the time went",
@@ -701,8 +705,8 @@ class Figures:
                          "split as verdicts.csv splits it: the ideal, seq's CPU time (py-*: "
                          "py-seq's) over the PUs the cell was given; the user and system CPU "
                          "time it spent beyond that, over those PUs (negative where it spent "
-                         "less); and the time "
-                         "its PUs were idle or waiting." + why_list(group.verdict))
+                         "less); and the time its PUs were idle or waiting." +
+                         why_list(group.verdict))
 
     def granularity(self, fig_id, groups):
         """Speedup against task size for a workload run at several sizes; crossovers marked."""
@@ -1039,16 +1043,18 @@ def leader_ratio(a, b, group):
     ka, kb = (v.contender(a), v.contender(b)) if v else (None, None)
     if not (ka and kb):
         return None
-    if ka["role"] == "leader" and None not in (kb["ratio"], kb["ratio_ci95_lo"]):
+    if ka["role"] == "leader" and None not in (kb["ratio"], kb["ratio_ci95_lo"],
+                                               kb["ratio_ci95_hi"]):
         return kb["ratio"], kb["ratio_ci95_lo"], kb["ratio_ci95_hi"]
-    if kb["role"] == "leader" and None not in (ka["ratio"], ka["ratio_ci95_hi"]):
+    if kb["role"] == "leader" and None not in (ka["ratio"], ka["ratio_ci95_lo"],
+                                               ka["ratio_ci95_hi"]):
         # a's time over b's, turned over: the interval of 1 / x is 1 / hi to 1 / lo.
         return 1 / ka["ratio"], 1 / ka["ratio_ci95_hi"], 1 / ka["ratio_ci95_lo"]
     return None
 
 
 def faster_than(a, b, group):
-    """The claim that cell a beats cell b: (verdict, how it was judged, HTML).  When one of them
+    """The claim that cell a beats cell b: (verdict, how it was judged as HTML).  When one of them
     leads their group, on verdicts.csv's interval of b's time over a's: supported above 1,
     refuted below, else within noise.  Otherwise on their speedup intervals: supported when
     a's lies wholly above b's, refuted when wholly below, else within noise."""
@@ -1072,7 +1078,8 @@ def faster_than(a, b, group):
 # How faster_than judges, for the claims' tests.
 FASTER_RULE = ("when one of the two is its group's leader, verdicts.csv's 95% interval of the "
                "other's time over the leader's must lie on the claimed side of 1; otherwise "
-               "the speedup intervals must not overlap")
+               "one cell's speedup interval must lie wholly on the claimed side of the "
+               "other's")
 
 
 def drift_note(c, seq):
