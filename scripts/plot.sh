@@ -301,45 +301,86 @@ latency_plot() {
 	GNUPLOT
 }
 
-# cpu.nop: each strategy's cost per task, at its fastest worker count.
+# cpu.nop: what a task costs each strategy above seq (summary.csv's
+# task_cost_s; py-* above py-seq) with its 95% interval, at the strategy's
+# cell with the lowest median, cheapest first.  A strategy with several
+# workers can cost less than seq, so the y axis is asinh-scaled: linear
+# within the smallest cost's decade of 0, logarithmic beyond, either sign.
 cost_plot() {
-	local data=$tmp/cost.dat strategy workers clauses=() tics=() i=0
+	local data=$tmp/cost.dat setup=$tmp/cost.gp strategy workers clauses=() tics=() i=0
 	: >"$data"
+	: >"$setup"
 	while read -r strategy workers; do
-		clauses+=("'$data' index $i using 1:2 with boxes fillcolor rgb '$(colour_of "$strategy")' notitle")
+		# A box from 0 to the cost: with a nonlinear axis, boxes would start at its bottom.
+		clauses+=("'$data' index $i using 1:2:(\$1 - 0.35):(\$1 + 0.35):(\$2 < 0 ? \$2 : 0):(\$2 < 0 ? 0 : \$2) with boxxyerror fillcolor rgb '$(colour_of "$strategy")' notitle")
 		# The interval as a vector with flat heads: yerrorbars would draw a point.
 		clauses+=("'$data' index $i using 1:3:(0):(\$4 - \$3) with vectors heads size screen 0.008, 90 linecolor 'black' notitle")
-		clauses+=("'$data' index $i using 1:4:(sprintf('%.3g', \$2)) with labels offset 0, 0.8 notitle")
+		[[ $strategy != py-* || $strategy == py-seq ]] || workers+=", above py-seq"
 		tics+=("'$strategy, $workers' $i")
 		i=$((i + 1))
-	done < <(summary_awk -v data="$data" '
-		v("workload") == "cpu.nop" && v("first") == 1 && v("wall_median_s") != "" {
-			s = v("strategy")
-			if (!(s in best)) order[++n] = s
-			else if (v("wall_median_s") + 0 >= best[s]) next
-			best[s] = v("wall_median_s") + 0; per = 1e6 / v("tasks")
-			row[s] = best[s] * per " " v("wall_ci95_lo_s") * per " " v("wall_ci95_hi_s") * per
-			workers[s] = v("workers")
+	done < <(summary_awk -v data="$data" -v setup="$setup" '
+		# Four figures in a unit that suits, as the report and the console table.
+		function duration(s,   a) {
+			a = s < 0 ? -s : s
+			if (a >= 1) return sprintf("%.4g s", s)
+			if (a >= 1e-3) return sprintf("%.4g ms", s * 1e3)
+			if (a >= 1e-6) return sprintf("%.4g µs", s * 1e6)
+			return sprintf("%.4g ns", s * 1e9)
+		}
+		function floor(x) {
+			return x == int(x) || x > 0 ? int(x) : int(x) - 1
+		}
+		function extent(x,   a) {
+			a = x < 0 ? -x : x
+			if (a > 0 && (small == 0 || a < small)) small = a
+			if (x < low) low = x
+			if (x > high) high = x
+		}
+		v("workload") == "cpu.nop" && v("first") == 1 && v("task_cost_s") != "" {
+			s = v("strategy"); m = v("wall_median_s") + 0
+			if ((s in median) && m >= median[s]) next
+			if (!(s in median)) name[++n] = s
+			median[s] = m; workers[s] = v("workers"); cost[s] = v("task_cost_s") + 0
+			lo[s] = v("task_cost_ci95_lo_s") == "" ? cost[s] : v("task_cost_ci95_lo_s") + 0
+			hi[s] = v("task_cost_ci95_hi_s") == "" ? cost[s] : v("task_cost_ci95_hi_s") + 0
 		}
 		END {
+			if (!n) exit
+			for (a = 2; a <= n; a++)	# insertion sort by cost: a few strategies
+				for (b = a; b > 1 && cost[name[b - 1]] > cost[name[b]]; b--) {
+					t = name[b]; name[b] = name[b - 1]; name[b - 1] = t
+				}
 			for (j = 1; j <= n; j++) {
-				printf "%d %s\n\n\n", j - 1, row[order[j]] > data
-				print order[j], workers[order[j]]
+				s = name[j]
+				printf "%d %.9g %.9g %.9g \"%s\"\n\n\n", j - 1, cost[s], lo[s], hi[s],
+					duration(cost[s]) > data
+				print s, workers[s]
+				extent(cost[s]); extent(lo[s]); extent(hi[s])
 			}
+			linear = small ? 10 ^ floor(log(small) / log(10)) : 1e-9
+			tics = "\"0\" 0"
+			for (d = linear; d <= 10 * (high > -low ? high : -low); d *= 10) {
+				if (d <= 10 * high) tics = tics ", \"" duration(d) "\" " d
+				if (d <= -10 * low) tics = tics ", \"" duration(-d) "\" " (-d)
+			}
+			printf "linear = %.9g\n", linear > setup
+			printf "set yrange [%.9g:%.9g]\n", 3 * low, 3 * high > setup
+			print "set ytics (" tics ")" > setup
 		}')
-	((i > 0)) || { skip "cost-per-task" "no successful cpu.nop cells"; return 0; }
+	((i > 0)) || { skip "cost-per-task" "no successful cpu.nop cells with a task cost"; return 0; }
+	clauses+=("'$data' using 1:(\$2 < 0 ? NaN : \$4):5 with labels offset 0, 0.8 notitle")
+	clauses+=("'$data' using 1:(\$2 < 0 ? \$3 : NaN):5 with labels offset 0, -0.8 notitle")
 	draw cost-per-task <<-GNUPLOT
-		$(title "cpu.nop: cost per task (median wall time / tasks) at each strategy's fastest worker count")
+		$(title "cpu.nop: cost per task above seq (py-*: py-seq), cheapest first, at each strategy's fastest worker count (error bars: 95% interval)")
 		set xlabel 'strategy, workers'
-		set ylabel 'cost per task (µs, log scale)'
-		set logscale y 10
+		set ylabel 'cost per task above seq (asinh scale: linear near 0, log beyond)'
+		$(cat "$setup")
+		set nonlinear y via asinh(y / linear) inverse linear * sinh(y)
 		set key off
 		set grid noxtics
 		set xtics ($(IFS=,; echo "${tics[*]}")) rotate by -30 noenhanced
 		set xrange [-0.6:$i - 0.4]
-		set boxwidth 0.7
 		set style fill solid 0.85 border rgb 'gray30'
-		set offsets 0, 0, graph 0.1, 0
 		set bmargin 8
 		$(plot_command "${clauses[@]}")
 	GNUPLOT

@@ -10,7 +10,8 @@ only io workloads and the other none, and one started as the other ended), repor
 
 The page embeds its plots as PNG data: URIs and its CSS inline; it needs no script and no
 network.  Standard library and matplotlib (Agg) only; matplotlib is imported only to draw, so
-the statistics below can be imported and tested without it.
+the reading and the text can be imported and tested without it.  Every statistic on the page is
+parbench's own, from summary.csv and verdicts.csv: this script computes none.
 """
 import argparse
 import base64
@@ -25,134 +26,18 @@ import shlex
 import statistics
 import sys
 import tempfile
+import textwrap
 import time
 from datetime import datetime
 from pathlib import Path
 
-ALPHA = 0.05
-MWU_EXACT_MAX = 25      # as harness/stats.h: exact p only up to this many values a side
 HERE = Path(__file__).resolve().parent
+MAX_REPS = 1000         # as harness/options.h PB_MAX_REPS: the most --reps a cell can have
 
 SUPPORTED = "supported"
 REFUTED = "refuted"
 NOISE = "not shown (within noise)"
 NOT_MEASURED = "not measured"
-
-
-# ---------------------------------------------------------------------------------------------
-# Statistics: the console table's verdict (harness/table.c print_verdict), in Python.
-
-def _mwu_rank(a, b):
-    """U of a (pairs where a's value is larger, ties a half) and the sum of t^3 - t over ties."""
-    values = sorted([(x, True) for x in a] + [(x, False) for x in b], key=lambda v: v[0])
-    rank_sum = ties = 0.0
-    i = 0
-    while i < len(values):
-        j = i + 1
-        while j < len(values) and values[j][0] == values[i][0]:
-            j += 1
-        # 1-based ranks i + 1 .. j share their mean.
-        rank_sum += sum((i + 1 + j) / 2.0 for k in range(i, j) if values[k][1])
-        t = j - i
-        ties += t ** 3 - t
-        i = j
-    return rank_sum - len(a) * (len(a) + 1) / 2.0, ties
-
-
-def _mwu_exact_cdf(m, n, u):
-    """P(U <= u) for samples of m and n values without ties, by counting the orderings.
-
-    The number of orderings with each U is a coefficient of the Gaussian binomial
-    [m + n choose m]_q = prod over i = 1..m of (1 - q^(n + i)) / (1 - q^i); Python's
-    integers keep every count exact."""
-    count = [0] * (m * n + 1)
-    count[0] = 1
-    degree = 0
-    for i in range(1, m + 1):
-        for d in range(degree + n + i, n + i - 1, -1):     # times 1 - q^(n + i)
-            if d <= m * n:
-                count[d] -= count[d - (n + i)]
-        for d in range(i, min(degree + n + i, m * n) + 1):  # over 1 - q^i
-            count[d] += count[d - i]
-        degree += n
-    return sum(count[:u + 1]) / math.comb(m + n, m)
-
-
-def _mwu_normal_sf(u, na, nb, ties):
-    """P(U >= u): normal approximation with tie correction and continuity correction."""
-    n, mn = na + nb, na * nb
-    var = mn / 12.0 * (n + 1.0 - ties / (n * (n - 1.0)))
-    if var <= 0.0:              # all values equal: nothing tells a from b
-        return 1.0
-    z = (u - mn / 2.0 - 0.5) / math.sqrt(var)
-    return 0.5 * math.erfc(z / math.sqrt(2.0))
-
-
-def mann_whitney_p(a, b):
-    """Two-sided Mann-Whitney U p-value of samples a and b.
-
-    Exact (by counting) when neither sample has more than 25 values and there are no ties;
-    otherwise the normal approximation with tie and continuity corrections.  The same method
-    as parbench's C code and scipy.stats.mannwhitneyu(method="auto")."""
-    na, nb = len(a), len(b)
-    if na == 0 or nb == 0:
-        return 1.0
-    u, ties = _mwu_rank(a, b)
-    u = max(u, na * nb - u)     # the larger tail, doubled
-    if ties == 0 and na <= MWU_EXACT_MAX and nb <= MWU_EXACT_MAX:
-        p = 2.0 * _mwu_exact_cdf(na, nb, round(na * nb - u))   # by symmetry
-    else:
-        p = 2.0 * _mwu_normal_sf(u, na, nb, ties)
-    return min(p, 1.0)
-
-
-def holm(p):
-    """Holm's step-down adjustment of the p-values p (a new list, same order)."""
-    order = sorted(range(len(p)), key=lambda i: p[i])
-    adjusted = [0.0] * len(p)
-    running = 0.0
-    for rank, i in enumerate(order):
-        running = max(running, min(1.0, (len(p) - rank) * p[i]))
-        adjusted[i] = running
-    return adjusted
-
-
-def smallest_p(na, nb):
-    """The smallest p the exact two-sided test can give for samples of na and nb: complete
-    separation, 2 / C(na + nb, na)."""
-    return min(1.0, 2.0 / math.comb(na + nb, na))
-
-
-def best_verdict(bests):
-    """Names the best strategy of a group as the console table does.
-
-    bests: one entry per strategy, its best cell (lowest median), in table order; each a dict
-    with 'median' and 'walls' (the ok repetitions' wall times).  Returns a dict: 'kind' is
-    'single' (one strategy), 'not testable' (even complete separation could not pass Holm),
-    'best' (faster than each other strategy, Mann-Whitney U, Holm-adjusted at 5%) or 'tied'
-    (some cannot be told apart; 'not testable' instead when none passed and none could have);
-    'top' the index of the lowest median; 'p' the Holm-adjusted p-value per index (None for
-    the top); 'tied' the indices not told apart from it; 'least_p' and 'm' for 'not testable'."""
-    top = None
-    for i, b in enumerate(bests):
-        if top is None or b["median"] < bests[top]["median"]:
-            top = i
-    result = {"top": top, "p": [None] * len(bests), "tied": [], "least_p": 1.0, "m": 0}
-    if len(bests) < 2:
-        result["kind"] = "single"
-        return result
-    others = [i for i in range(len(bests)) if i != top]
-    raw = [mann_whitney_p(bests[top]["walls"], bests[i]["walls"]) for i in others]
-    least = min(smallest_p(len(bests[top]["walls"]), len(bests[i]["walls"])) for i in others)
-    result.update(least_p=least, m=len(others))
-    for i, q in zip(others, holm(raw)):
-        result["p"][i] = q
-    result["tied"] = [i for i in others if result["p"][i] >= ALPHA]
-    if len(result["tied"]) == len(others) and least * len(others) >= ALPHA:
-        result["kind"] = "not testable"     # nothing passed, and nothing could have
-    else:
-        result["kind"] = "tied" if result["tied"] else "best"
-    return result
 
 
 def interval_side(lo, hi, value):
@@ -169,12 +54,13 @@ def interval_side(lo, hi, value):
 # ---------------------------------------------------------------------------------------------
 # Reading runs.
 
-INT_FIELDS = ("workers", "tasks", "size", "reps", "ok", "outliers")
-TEXT_FIELDS = ("run_id", "workload", "kind", "strategy", "pin", "loops")
+INT_FIELDS = ("workers", "tasks", "size", "reps", "ok", "outliers", "rank", "pus")
+TEXT_FIELDS = ("run_id", "workload", "kind", "strategy", "pin", "loops", "verdict", "role",
+               "decide_by", "why")
 
 
 def number(text):
-    """A CSV figure: None when empty or not a number (nan)."""
+    """A CSV figure: None when empty or not a number (nan); "inf" is infinity."""
     if text is None or text.strip() == "":
         return None
     try:
@@ -184,13 +70,79 @@ def number(text):
     return None if math.isnan(v) else v
 
 
+def typed(row):
+    """A CSV row with its text kept, its counts as int and every other field a number()."""
+    out = {k: row.get(k) or "" for k in TEXT_FIELDS if k in row}
+    for k in INT_FIELDS:
+        if k in row:
+            out[k] = int(number(row[k]) or 0)
+    for k, v in row.items():
+        if k not in out:
+            out[k] = number(v)
+    return out
+
+
 def cell_key(row):
     return (row["workload"], row["strategy"], row["workers"], row["pin"], row["tasks"],
             row["size"], row.get("loops", ""))
 
 
+def group_key(row):
+    """A group: one workload at one task count and size (harness/plan.c pb_group_end)."""
+    return (row["workload"], row["tasks"], row["size"])
+
+
+def read_verdicts(path):
+    """verdicts.csv: group_key -> its contenders, fastest first; None without the file (a
+    parbench older than the verdicts).  A group none of whose strategies ran has no row."""
+    if not path.is_file():
+        return None
+    verdicts = {}
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            row = typed(row)
+            verdicts.setdefault(group_key(row), []).append(row)
+    return {key: Verdict(rows) for key, rows in verdicts.items()}
+
+
+# A contender's median wall time T = ideal + extra user + extra system + idle (verdicts.csv),
+# each over the PUs the cell was given: with its label and a colour of its own (Okabe-Ito),
+# apart from the strategies' palette.
+TIME_PARTS = (("ideal_s", "ideal: seq's CPU time spread over the PUs", "#0072b2"),
+              ("extra_user_s", "extra user CPU time (beyond seq's)", "#e69f00"),
+              ("extra_sys_s", "extra system CPU time (beyond seq's)", "#d55e00"),
+              ("idle_s", "idle or waiting PUs", "#bbbbbb"))
+
+
+class Verdict:
+    """A group's verdict as parbench judged it (harness/verdict.h): `kind` (winner, equivalent,
+    undecided, alone), the equivalence `margin`, `reps_to_decide` (undecided: the repetitions a
+    cell that would likely decide it, inf where none would) and the contenders, each
+    strategy's best cell with its role and its time over the leader's, fastest first."""
+
+    def __init__(self, rows):
+        self.contenders = sorted(rows, key=lambda r: r["rank"])
+        self.leader = self.contenders[0]
+        self.kind = self.leader["verdict"]
+        self.margin = self.leader.get("margin")
+        self.reps_to_decide = self.leader.get("reps_to_decide")
+
+    def with_role(self, role):
+        return [c for c in self.contenders if c["role"] == role]
+
+    def decomposed(self):
+        """The contenders whose median wall time verdicts.csv splits into TIME_PARTS; none
+        where the run's parbench wrote no such columns or left them empty."""
+        return [c for c in self.contenders
+                if all(c.get(part) is not None for part, _, _ in TIME_PARTS)]
+
+    def contender(self, cell):
+        """The contender that is this cell, or None."""
+        return next((c for c in self.contenders if cell_key(c) == cell_key(cell)), None)
+
+
 class Run:
-    """One run directory: meta.json, summary.csv and raw.csv."""
+    """One run directory: meta.json, summary.csv, raw.csv and verdicts.csv (None if absent)."""
 
     def __init__(self, path):
         self.path = Path(path)
@@ -204,10 +156,8 @@ class Run:
             raw = list(csv.DictReader(f))
         samples = {}
         for row in raw:
-            s = samples.setdefault(cell_key(row), {"walls": [], "rss": [], "cpu": [],
-                                                   "errors": []})
+            s = samples.setdefault(cell_key(row), {"rss": [], "cpu": [], "errors": []})
             if row["ok"] == "1" and number(row["wall_s"]) is not None:
-                s["walls"].append(float(row["wall_s"]))
                 s["rss"].append(int(row["max_rss_kb"] or 0))
                 s["cpu"].append((number(row["user_s"]) or 0.0) + (number(row["sys_s"]) or 0.0))
             elif row.get("error"):
@@ -215,18 +165,12 @@ class Run:
         self.cells = []
         with open(self.dir / "summary.csv", newline="") as f:
             for row in csv.DictReader(f):
-                cell = {k: row.get(k, "") for k in TEXT_FIELDS}
-                for k in INT_FIELDS:
-                    cell[k] = int(number(row.get(k)) or 0)
-                for k, v in row.items():
-                    if k not in cell:
-                        cell[k] = number(v)
-                s = samples.get(cell_key(row), {"walls": [], "rss": [], "cpu": [], "errors": []})
-                cell.update(walls=sorted(s["walls"]), rss=s["rss"], cpu=s["cpu"],
-                            errors=s["errors"])
+                cell = typed(row)
+                cell.update(samples.get(cell_key(row), {"rss": [], "cpu": [], "errors": []}))
                 cell["run"] = self
                 self.cells.append(cell)
         self.kinds = {c["kind"] for c in self.cells}
+        self.verdicts = read_verdicts(self.dir / "verdicts.csv")
 
     def started(self):
         return parse_time(self.meta.get("start"))
@@ -303,8 +247,26 @@ class Group:
                 self.bests.append(c)
             elif c["wall_median_s"] < self.bests[known]["wall_median_s"]:
                 self.bests[known] = c
-        self.verdict = best_verdict([{"median": b["wall_median_s"], "walls": b["walls"]}
-                                     for b in self.bests])
+        # parbench's verdict (verdicts.csv), None when no strategy ran or the run has none.
+        self.verdict = (first["run"].verdicts or {}).get(group_key(first))
+        if self.verdict:
+            for k in self.verdict.contenders:
+                k["cell"] = next((c for c in cells if cell_key(c) == cell_key(k)), None)
+        self.leader = (self.verdict.leader["cell"] if self.verdict else
+                       min(self.bests, key=lambda c: c["wall_median_s"], default=None))
+
+    @property
+    def measures_task_cost(self):
+        """Whether the workload's time is what a strategy costs (cpu.nop): summary.csv has
+        each cell's cost per task above its base."""
+        return any(c.get("task_cost_s") is not None for c in self.cells + self.python_cells)
+
+    def ranked_task_costs(self):
+        """Each strategy's best cell that has a cost per task, cheapest first."""
+        names = dict.fromkeys(c["strategy"] for c in self.cells + self.python_cells)
+        bests = [self.best(s) for s in names]
+        return sorted((c for c in bests if c and c.get("task_cost_s") is not None),
+                      key=lambda c: c["task_cost_s"])
 
     def best(self, strategy, min_workers=0):
         """The strategy's ok cell with the lowest median, among those with min_workers or more."""
@@ -363,14 +325,20 @@ def e(text):
     return html.escape(str(text), quote=True)
 
 
+TIME_UNITS = ((1, "s"), (1e3, "ms"), (1e6, "us"), (1e9, "ns"))
+
+
+def time_unit(s):
+    """(scale, name) of the unit that shows s with a figure before the point, ns at least."""
+    return next((u for u in TIME_UNITS if abs(s) * u[0] >= 1), TIME_UNITS[-1])
+
+
 def duration(s):
     """Four figures in a unit that suits: "805.3us", "8.12ms", "1.234s" (as the table)."""
     if s is None:
         return "-"
-    for scale, unit in ((1, "s"), (1e3, "ms"), (1e6, "us"), (1e9, "ns")):
-        if abs(s) * scale >= 1 or unit == "ns":
-            return f"{s * scale:.4g}{unit}"
-    return f"{s:.4g}s"
+    scale, unit = time_unit(s)
+    return f"{s * scale:.4g}{unit}"
 
 
 def ratio(x, digits=2):
@@ -382,10 +350,55 @@ def ratio(x, digits=2):
     return f"{x:.{digits}f}"
 
 
-def speedup_text(c):
-    if c.get("speedup") is None:
+def ratio_text(v, lo, hi):
+    """"1.23x [1.10, 1.40]": a ratio and its interval, as the console table; "-" without one."""
+    if v is None:
         return "-"
-    return f"{ratio(c['speedup'])}x [{ratio(c['speedup_ci95_lo'])}, {ratio(c['speedup_ci95_hi'])}]"
+    return f"{ratio(v)}x [{ratio(lo)}, {ratio(hi)}]"
+
+
+def speedup_text(c):
+    return ratio_text(c.get("speedup"), c.get("speedup_ci95_lo"), c.get("speedup_ci95_hi"))
+
+
+def time_ratio_text(contender):
+    """A contender's time over its group's leader's, with the 95% interval (verdicts.csv)."""
+    return ratio_text(contender.get("ratio"), contender.get("ratio_ci95_lo"),
+                      contender.get("ratio_ci95_hi"))
+
+
+def interval_of(s, lo, hi):
+    """"23.85ms [22.68ms, 28.62ms]": a time and its interval."""
+    return f"{duration(s)} [{duration(lo)}, {duration(hi)}]"
+
+
+def median_text(c):
+    return interval_of(c["wall_median_s"], c.get("wall_ci95_lo_s"), c.get("wall_ci95_hi_s"))
+
+
+COST_HEADER = "per task above seq (py-*: py-seq) [95% CI]"
+
+
+def task_cost_text(c):
+    return interval_of(c.get("task_cost_s"), c.get("task_cost_ci95_lo_s"),
+                       c.get("task_cost_ci95_hi_s"))
+
+
+def above(c):
+    """", above py-seq" for a py-* cell other than py-seq, whose cost is above py-seq's."""
+    return "" if base_of(c) in ("seq", c["strategy"]) else f", above {base_of(c)}"
+
+
+def task_cost_span(c):
+    """A cell's cost per task and its interval's ends, the cost itself where an end is
+    missing."""
+    return tuple(c["task_cost_s"] if c.get(k) is None else c[k]
+                 for k in ("task_cost_s", "task_cost_ci95_lo_s", "task_cost_ci95_hi_s"))
+
+
+def base_of(c):
+    """The strategy a cell's speedup and task cost are against: py-* cells have py-seq."""
+    return "py-seq" if c["strategy"].startswith("py-") else "seq"
 
 
 def cell_name(c, with_run=False):
@@ -401,8 +414,23 @@ def workers_text(n):
     return f"{n} worker" + ("" if n == 1 else "s")
 
 
+def named(c):
+    """"pthreads (2 workers)": a strategy's best cell, as the console table names it."""
+    return f"{c['strategy']} ({workers_text(c['workers'])})"
+
+
+def listed(items):
+    """"a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def bytes_per_unit(workload):
     return {"mem.triad": 24, "io.file": 1}.get(workload)
+
+
+def gigabytes_per_s(c):
+    """What the cell's tasks move, over its median (mem.triad: 24 bytes a triad, as STREAM)."""
+    return bytes_per_unit(c["workload"]) * c["size"] * c["tasks"] / c["wall_median_s"] / 1e9
 
 
 # ---------------------------------------------------------------------------------------------
@@ -519,8 +547,10 @@ class Figures:
                    bbox_to_anchor=(1.0, 0.5), frameon=False)
         fig.tight_layout()
         return self.keep(fig_id, fig, f"{group.label}: speedup and efficiency against workers",
-                         f"{group.tasks} tasks x {group.size}; each point is a cell's median "
-                         "speedup over seq, the bar its 95% interval (speedup_ci95_lo/hi); "
+                         f"{group.tasks} tasks x {group.size}; each point is a cell's "
+                         "speedup over seq (Hodges-Lehmann: the median of the ratios of seq's "
+                         "repetitions to the cell's), the bar its 95% interval "
+                         "(speedup_ci95_lo/hi); "
                          "points are shifted sideways a little so that bars do not overlap. "
                          f"The dashed line is min(workers, PUs) with {pus} PUs.")
 
@@ -583,34 +613,100 @@ class Figures:
                          "done.")
 
     def task_cost(self, fig_id, group):
-        """cpu.nop: what a strategy costs per task, against workers (log y)."""
+        """cpu.nop: what a task costs each strategy above seq, cheapest first, with the 95%
+        interval; on a symmetric log scale, since a parallel strategy can cost less than seq."""
         plt = self.plt
-        cells = [c for c in group.cells if c["reps"] and c["wall_median_s"] is not None]
-        if not cells:
+        from matplotlib.ticker import FuncFormatter
+        ranked = group.ranked_task_costs()
+        if not ranked:
             return None
-        names = self.strategies(cells)
-        shift = self.offsets(names)
-        workers = sorted({c["workers"] for c in cells})
-        t = group.tasks or 1
-        fig, ax = plt.subplots(figsize=(9, 4.4))
-        for s in names:
-            series = sorted((c for c in cells if c["strategy"] == s), key=lambda c: c["workers"])
-            self.errorbar(ax, [c["workers"] * shift[s] for c in series],
-                          [c["wall_median_s"] / t for c in series],
-                          [(c["wall_ci95_lo_s"] or c["wall_median_s"]) / t for c in series],
-                          [(c["wall_ci95_hi_s"] or c["wall_median_s"]) / t for c in series],
-                          color=self.colour(s), marker="o", label=s)
-        self.log2_workers(ax, workers)
-        ax.set_yscale("log")
-        ax.set_xlabel("workers (threads or processes)")
-        ax.set_ylabel("wall time per task (s), log")
-        ax.set_title(f"{group.label}: cost per task", fontsize=10)
-        ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+        spans = [task_cost_span(c) for c in ranked]
+        ys = range(len(ranked))
+        fig, ax = plt.subplots(figsize=(9, 1.2 + 0.36 * len(ranked)))
+        ax.barh(ys, [c["task_cost_s"] for c in ranked], height=0.65,
+                color=[self.colour(c["strategy"]) for c in ranked], edgecolor="#444444",
+                linewidth=0.6)
+        for y, (v, lo, hi) in zip(ys, spans):
+            # max(): a summary.csv whose cost lies outside its interval draws, not crashes.
+            ax.errorbar([v], [y], xerr=[[max(v - lo, 0)], [max(hi - v, 0)]], color="#000000",
+                        capsize=3, elinewidth=1)
+        ax.axvline(0, color="#000000", linewidth=0.8)
+        # Linear within the smallest cost's decade of 0, logarithmic beyond: both signs, any
+        # span.
+        sizes = [abs(x) for span in spans for x in span if x]
+        ax.set_xscale("symlog", linthresh=10 ** math.floor(math.log10(min(sizes, default=1e-9))))
+        ax.set_xlim(min(0, 3 * min(lo for _, lo, _ in spans)),
+                    max(0, 3 * max(hi for _, _, hi in spans)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: duration(x)))
+        ax.set_yticks(list(ys))
+        ax.set_yticklabels([f"{named(c)}{above(c)}: {duration(c['task_cost_s'])}"
+                            for c in ranked])
+        ax.set_ylim(len(ranked) - 0.5, -0.5)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("cost per task above seq (symmetric log scale), 95% interval")
+        ax.set_title(f"{group.label}: cost per task above seq, cheapest first", fontsize=10)
         fig.tight_layout()
-        return self.keep(fig_id, fig, f"{group.label}: cost per task against workers",
-                         f"{t} tasks that do nothing: the median wall time over the task "
-                         "count, with its 95% interval, is what the strategy itself costs "
-                         "per task (creating, handing out and waiting).")
+        return self.keep(fig_id, fig, f"{group.label}: cost per task above seq",
+                         f"{group.tasks} tasks that do nothing: each strategy at its best worker "
+                         "count (lowest median, chosen from these data), the time a task costs "
+                         "it above seq (task_cost_s; py-* above py-seq) with its 95% interval "
+                         "(task_cost_ci95_lo_s/hi_s). Below 0: cheaper than seq, which a "
+                         "strategy with several workers can be. The scale is linear within "
+                         "the smallest cost's decade of 0 and logarithmic beyond.")
+
+    def time_went(self, fig_id, group):
+        """Where each contender's median wall time went (verdicts.csv), fastest first: its
+        parts stacked from 0, a negative one (less CPU time than seq) hatched and to the left
+        of 0, and a tick at the median itself, which is their sum."""
+        plt = self.plt
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch
+        from matplotlib.ticker import FuncFormatter
+        ranked = group.verdict.decomposed()
+        if not ranked:
+            return None
+        fig, ax = plt.subplots(figsize=(10, 1.6 + 0.42 * len(ranked)))
+        for y, k in enumerate(ranked):
+            right = left = 0.0
+            for part, _, colour in TIME_PARTS:
+                width = k[part]
+                start = right if width >= 0 else left + width
+                ax.barh(y, abs(width), left=start, height=0.6, color=colour,
+                        edgecolor="#444444", linewidth=0.5, hatch="" if width >= 0 else "///")
+                if width >= 0:
+                    right += width
+                else:
+                    left += width
+            ax.plot([k["wall_median_s"]] * 2, [y - 0.4, y + 0.4], color="#000000", linewidth=2)
+        ax.axvline(0, color="#000000", linewidth=0.8)
+        ax.set_yticks(range(len(ranked)))
+        ax.set_yticklabels([named(k) + (f", {k['pus']} PU{'s' * (k['pus'] != 1)}"
+                                        if k.get("pus") else "") for k in ranked])
+        ax.set_ylim(len(ranked) - 0.5, -0.5)
+        ax.grid(axis="y", visible=False)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: duration(x)))
+        ax.set_xlabel("time (the parts of each strategy's median wall time)")
+        # Wrapped: an undecided verdict can name every strategy, and a title as wide as that
+        # would shrink the whole figure on the page.
+        ax.set_title(textwrap.fill(f"{group.label}: where the time went; "
+                                   f"{verdict_headline(group.verdict)}", 110,
+                                   break_on_hyphens=False), fontsize=10)
+        handles = [Patch(facecolor=colour, edgecolor="#444444", label=label)
+                   for _, label, colour in TIME_PARTS]
+        handles += [Patch(facecolor="#ffffff", edgecolor="#444444", hatch="///",
+                          label="hatched, left of 0: a part below seq's"),
+                    Line2D([], [], color="#000000", linewidth=2,
+                           label="median wall time: the parts' sum")]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+        fig.tight_layout()
+        return self.keep(fig_id, fig, f"{group.label}: where the time went",
+                         f"{group.tasks} tasks x {group.size}. Each strategy at its best worker "
+                         "count (chosen from these data), fastest first, its median wall time "
+                         "split as verdicts.csv splits it: the ideal, seq's CPU time (py-*: "
+                         "py-seq's) over the PUs the cell was given; the user and system CPU "
+                         "time it spent beyond that, over those PUs (negative where it spent "
+                         "less); and the time its PUs were idle or waiting." +
+                         why_list(group.verdict))
 
     def granularity(self, fig_id, groups):
         """Speedup against task size for a workload run at several sizes; crossovers marked."""
@@ -672,9 +768,11 @@ class Figures:
                          e(caption))
 
     def heatmap(self, fig_id, groups):
-        """Workloads x strategies: each strategy's best speedup over seq."""
+        """Workloads x strategies: each strategy's best speedup over seq; not for workloads
+        that measure what a task costs, whose speedup means nothing."""
         plt = self.plt
-        rows = [g for g in groups if any(c["speedup"] is not None for c in g.cells)]
+        rows = [g for g in groups if any(c["speedup"] is not None for c in g.cells) and
+                not g.measures_task_cost]
         if not rows:
             return None
         names = self.strategies([c for g in rows for c in g.cells])
@@ -714,7 +812,9 @@ class Figures:
         return self.keep(fig_id, fig, "Overview: best speedup per workload and strategy",
                          "Each square is the strategy's best cell (lowest median) in that "
                          "workload: green faster than seq, red slower, on a log scale; the "
-                         "number is its speedup. The tables below give the intervals.")
+                         "number is its speedup. The tables below give the intervals. "
+                         "cpu.nop, whose tasks are empty, is left out: its figure is the cost "
+                         "per task.")
 
     def intervals(self, fig_id, title, caption, rows, ref=None, xlabel="speedup over seq (x)",
                   log=True, extra=None):
@@ -748,53 +848,131 @@ class Figures:
 # ---------------------------------------------------------------------------------------------
 # Findings and claims.
 
+def beaten(v):
+    """"; pthreads is faster than the other 8", when the leader is shown faster than any."""
+    slower = v.with_role("slower")
+    return f"; {e(v.leader['strategy'])} is faster than the other {len(slower)}" if slower else ""
+
+
+def verdict_headline(v):
+    """A group's verdict in a few words, for a figure's title."""
+    if v.kind == "winner":
+        return f"best: {named(v.leader)}"
+    if v.kind == "equivalent":
+        names = listed([named(c) for c in [v.leader] + v.with_role("equivalent")])
+        return f"best: {names}, equivalent within {(v.margin or 0) * 100:.3g}%"
+    if v.kind == "undecided":
+        return "not decided between " + listed([named(c) for c in [v.leader] +
+                                                v.with_role("tied")])
+    if v.kind == "alone":
+        return f"{named(v.leader)}, the only strategy that ran"
+    return v.kind
+
+
+def verdict_text(v):
+    """A group's verdict (HTML) in the words of the console table's best: line
+    (harness/table.c print_verdict)."""
+    lead, others = v.leader, v.contenders[1:]
+    if v.kind == "alone":
+        return f"<span class=ok>best: {e(named(lead))}</span>, the only strategy that ran"
+    if v.kind == "winner":
+        against = (f"each of the {len(others)} others (Mann-Whitney U, 5% each); the runner-up, "
+                   if len(others) > 1 else "the only other one (Mann-Whitney U, 5%), ")
+        return (f"<span class=ok>best: {e(named(lead))}</span>, faster than {against}"
+                f"{e(named(others[0]))}, takes {time_ratio_text(others[0])} its time")
+    if v.kind == "equivalent":
+        names = listed([named(c) for c in [lead] + v.with_role("equivalent")])
+        return (f"<span class=ok>best: {e(names)}</span>, equivalent within "
+                f"{(v.margin or 0) * 100:.3g}% (their 90% intervals of the time ratio)" +
+                beaten(v))
+    if v.kind == "undecided":
+        names = listed([named(c) for c in [lead] + v.with_role("tied")])
+        text = f"<span class=nt>best: not decided between {e(names)}</span>"
+        if others[0]["role"] == "tied":
+            text += f" (the runner-up takes {time_ratio_text(others[0])} the leader's time)"
+        reps = v.reps_to_decide
+        if reps is not None and reps <= MAX_REPS:
+            text += (f": about {reps:.0f} repetitions a cell would likely decide "
+                     f"(<code>--reps {reps:.0f}</code>)")
+        else:
+            text += (f": closer than {MAX_REPS} repetitions a cell could likely tell on this "
+                     "machine")
+        return text + beaten(v)
+    return e(v.kind)    # a kind this report does not know yet: as parbench wrote it
+
+
+def leader_figures(group):
+    """The leader's median, and its cost per task or its speedup, each with its interval."""
+    c = group.leader
+    if c is None:
+        return ""
+    text = f" Its median: {median_text(c)}"
+    if c["strategy"] == base_of(c):
+        return text + "."
+    if c.get("task_cost_s") is not None:
+        return text + f"; its cost per task above {base_of(c)}: {task_cost_text(c)}."
+    if c.get("speedup") is None:
+        return text + "."
+    text += f"; its speedup over {base_of(c)}: {e(speedup_text(c))}."
+    side = interval_side(c.get("speedup_ci95_lo"), c.get("speedup_ci95_hi"), 1.0)
+    return text + {"above": f" That interval lies above 1: it beats {base_of(c)}.",
+                   "below": f" That interval lies below 1: even the fastest loses to "
+                            f"{base_of(c)}.",
+                   "around": f" That interval holds 1: not shown to beat {base_of(c)}."
+                   }.get(side, "")
+
+
+def why_list(v):
+    """The contenders' why sentences (verdicts.csv), where parbench wrote any."""
+    items = [f"<li>{e(named(k))}: {e(k['why'])}</li>" for k in v.contenders if k.get("why")]
+    return f"<ul class=why>{''.join(items)}</ul>" if items else ""
+
+
 def finding(group):
-    """One paragraph (HTML) on a group: the best strategy and by how much, or why none."""
-    v, bests = group.verdict, group.bests
-    if not bests:
-        return f"<p><b>{e(group.label)}</b>: no cell ran successfully.</p>"
-    top = bests[v["top"]]
-    others = sorted((b for b in bests if b is not top), key=lambda b: b["wall_median_s"])
-    lead = (f"the lowest median is <b>{e(top['strategy'])}</b>'s ({workers_text(top['workers'])}, "
-            f"{duration(top['wall_median_s'])} [{duration(top['wall_ci95_lo_s'])}, "
-            f"{duration(top['wall_ci95_hi_s'])}]")
-    if top.get("speedup") is not None and top["strategy"] != "seq":
-        lead += f", speedup {e(speedup_text(top))}"
-    lead += ")"
-    margin = ""
-    if others:
-        r = others[0]
-        margin = (f"; the runner-up, {e(r['strategy'])} ({workers_text(r['workers'])}), takes "
-                  f"{r['wall_median_s'] / top['wall_median_s']:.2f}x its time")
-    if v["kind"] == "single":
-        text = f"only one strategy ran; {lead}."
-    elif v["kind"] == "not testable":
-        text = (f"<span class=nt>not testable</span>: {lead}{margin}, but with "
-                f"{top['reps']} repetitions a cell the smallest possible p is "
-                f"{v['least_p']:.3g}, and Holm over {v['m']} "
-                f"comparison{'s' if v['m'] != 1 else ''} needs below {ALPHA / v['m']:.3g}: no "
-                "difference between strategies can be shown by this run. Use "
-                "<code>--reps auto</code> or more <code>--reps</code>.")
-    elif v["kind"] == "best":
-        worst_p = max(p for p in v["p"] if p is not None)
-        text = (f"<span class=ok>best: {e(top['strategy'])}</span>, faster than every other "
-                f"strategy (Mann-Whitney U, Holm-adjusted, 5%; largest adjusted p "
-                f"{worst_p:.3g}): {lead}{margin}.")
-    else:
-        tied = ", ".join(e(bests[i]["strategy"]) for i in v["tied"])
-        text = (f"<span class=nt>no single best</span>: {lead}{margin}, but it cannot be told "
-                f"apart from {tied} (Holm-adjusted p &ge; 0.05); the differences among these "
-                "are within noise.")
-        beaten = [b for i, b in enumerate(bests) if i != v["top"] and i not in v["tied"]]
-        if beaten:
-            text += (" It is significantly faster than " +
-                     ", ".join(e(b["strategy"]) for b in beaten) + ".")
-    if top.get("speedup") is not None and top["strategy"] != "seq":
-        side = interval_side(top["speedup_ci95_lo"], top["speedup_ci95_hi"], 1.0)
-        text += {"above": " Its speedup interval lies above 1: it beats seq.",
-                 "below": " Its speedup interval lies below 1: even the fastest loses to seq.",
-                 "around": " Its speedup interval holds 1: not shown to beat seq."}.get(side, "")
-    return f"<p><b>{e(group.label)}</b> ({group.tasks} tasks x {group.size}): {text}</p>"
+    """One paragraph (HTML) on a group: parbench's verdict, the leader's figures, the whys."""
+    head = f"<b>{e(group.label)}</b> ({group.tasks} tasks x {group.size})"
+    if group.verdict is None:
+        return f"<p class=finding>{head}: no strategy ran successfully.</p>"
+    return (f"<p class=finding>{head}: {verdict_text(group.verdict)}.{leader_figures(group)}</p>"
+            + why_list(group.verdict))
+
+
+def task_cost_table(group):
+    """A group that measures what a task costs (cpu.nop): each strategy at its best worker
+    count, cheapest first, with its cost per task above seq and the console table's figures."""
+    rows = []
+    for rank, c in enumerate(group.ranked_task_costs(), 1):
+        k = group.verdict.contender(c) if group.verdict else None
+        rows.append(f"<tr><td class=n>{rank}</td><td>{e(c['strategy'])}</td>"
+                    f"<td class=n>{c['workers']}</td><td class=n>{task_cost_text(c)}</td>"
+                    f"<td class=n>{median_text(c)}</td>"
+                    f"<td class=n>{time_ratio_text(k) if k else '-'}</td></tr>")
+    head = ["rank", "strategy", "workers", COST_HEADER, "median [95% CI]", "x best [95% CI]"]
+    return (f"<p>{e(group.label)}: what a task costs each strategy above seq, cheapest first "
+            "(each at its best worker count; x best: its time over the leader's, "
+            "verdicts.csv):</p><table class=\"cells cost\"><tr>" +
+            "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>" + "".join(rows) + "</table>")
+
+
+def findings_html(runs, groups, units):
+    """The findings section's body: each group's verdict, or a note for a run without
+    verdicts.csv, then the crossovers of the workloads run at several sizes."""
+    out = []
+    for run in runs:
+        if run.verdicts is None:
+            out.append(f"<p class=note>Run {e(run.id)} has no verdicts.csv (a parbench older "
+                       "than the verdicts wrote it): no findings for it; its tables and plots "
+                       "are below.</p>")
+    for g in groups:
+        if g.run.verdicts is not None:
+            out.append(finding(g))
+        if g.measures_task_cost:
+            out.append(task_cost_table(g))
+    for gs in units.values():
+        if len({g.size for g in gs}) > 1 and any(g.seq for g in gs) and \
+                not gs[0].measures_task_cost:
+            out.append(crossover_list(gs))
+    return "\n".join(out)
 
 
 def crossover_list(groups):
@@ -857,17 +1035,51 @@ def above_one(c):
     return {"above": SUPPORTED, "below": REFUTED, "around": NOISE}.get(side, NOT_MEASURED)
 
 
-def faster_than(a, b):
-    """The claim that cell a beats cell b, judged on their speedup intervals: supported when
+def leader_ratio(a, b, group):
+    """b's time over a's with its 95% interval, from verdicts.csv, when one of the two cells is
+    the group's leader and the other a contender: (ratio, lo, hi); else None.  The leader's
+    contenders are compared with it only, so two others have no such ratio."""
+    v = group.verdict if group else None
+    ka, kb = (v.contender(a), v.contender(b)) if v else (None, None)
+    if not (ka and kb):
+        return None
+    if ka["role"] == "leader" and None not in (kb["ratio"], kb["ratio_ci95_lo"],
+                                               kb["ratio_ci95_hi"]):
+        return kb["ratio"], kb["ratio_ci95_lo"], kb["ratio_ci95_hi"]
+    if kb["role"] == "leader" and None not in (ka["ratio"], ka["ratio_ci95_lo"],
+                                               ka["ratio_ci95_hi"]):
+        # a's time over b's, turned over: the interval of 1 / x is 1 / hi to 1 / lo.
+        return 1 / ka["ratio"], 1 / ka["ratio_ci95_hi"], 1 / ka["ratio_ci95_lo"]
+    return None
+
+
+def faster_than(a, b, group):
+    """The claim that cell a beats cell b: (verdict, how it was judged as HTML).  When one of them
+    leads their group, on verdicts.csv's interval of b's time over a's: supported above 1,
+    refuted below, else within noise.  Otherwise on their speedup intervals: supported when
     a's lies wholly above b's, refuted when wholly below, else within noise."""
+    direct = leader_ratio(a, b, group)
+    if direct:
+        how = (f"{e(b['strategy'])} takes {ratio_text(*direct)} the time of "
+               f"{e(a['strategy'])} (verdicts.csv)")
+        return ({"above": SUPPORTED, "below": REFUTED}.get(interval_side(*direct[1:], 1.0),
+                                                            NOISE), how)
+    how = "judged on their speedup intervals"
     if None in (a.get("speedup_ci95_lo"), a.get("speedup_ci95_hi"),
                 b.get("speedup_ci95_lo"), b.get("speedup_ci95_hi")):
-        return NOT_MEASURED
+        return NOT_MEASURED, how
     if a["speedup_ci95_lo"] > b["speedup_ci95_hi"]:
-        return SUPPORTED
+        return SUPPORTED, how
     if a["speedup_ci95_hi"] < b["speedup_ci95_lo"]:
-        return REFUTED
-    return NOISE
+        return REFUTED, how
+    return NOISE, how
+
+
+# How faster_than judges, for the claims' tests.
+FASTER_RULE = ("when one of the two is its group's leader, verdicts.csv's 95% interval of the "
+               "other's time over the leader's must lie on the claimed side of 1; otherwise "
+               "one cell's speedup interval must lie wholly on the claimed side of the "
+               "other's")
 
 
 def drift_note(c, seq):
@@ -887,9 +1099,12 @@ def drift_note(c, seq):
 
 
 def evidence(c):
-    """A cell's numbers, for a claim's text."""
+    """A cell's numbers, for a claim's text: where the workload measures what a task costs
+    (cpu.nop), that cost instead of the speedup."""
+    figure = (f"cost per task above {base_of(c)} {task_cost_text(c)}"
+              if c.get("task_cost_s") is not None else f"speedup {e(speedup_text(c))}")
     return (f"<code>{e(cell_name(c, True))}</code>: median {duration(c['wall_median_s'])}, "
-            f"speedup {e(speedup_text(c))}, {c['reps']} reps")
+            f"{figure}, {c['reps']} reps")
 
 
 class Claims:
@@ -1007,14 +1222,12 @@ class Claims:
         fpt = nop.best("fork-per-task") if nop and nop.seq else None
         ppt = nop.best("pthreads-per-task") if nop and nop.seq else None
         if fpt and ppt and fpt["speedup"] is not None and ppt["speedup"] is not None:
-            v = faster_than(ppt, fpt)
-            t = nop.tasks or 1
+            v, how = faster_than(ppt, fpt, nop)
             lines.append(
-                f"<li>(b) processes cost more to start: cost per task on cpu.nop, "
-                f"fork-per-task {duration(fpt['wall_median_s'] / t)} "
-                f"({fpt['wall_median_s'] / ppt['wall_median_s']:.1f}x) against "
-                f"pthreads-per-task {duration(ppt['wall_median_s'] / t)}; "
-                f"{evidence(fpt)}; {evidence(ppt)}: {e(v)}</li>")
+                f"<li>(b) processes cost more to start: on cpu.nop, {evidence(fpt)}; "
+                f"{evidence(ppt)}; fork-per-task's median is "
+                f"{fpt['wall_median_s'] / ppt['wall_median_s']:.1f}x pthreads-per-task's; "
+                f"{how}: {e(v)}</li>")
             rows += [self.row(ppt), self.row(fpt)]
         else:
             v = NOT_MEASURED
@@ -1023,9 +1236,9 @@ class Claims:
         parts.append(v)
         body = ("<p>Tests: (a) cpu.sumsq's best fork cell against seq, supported where its "
                 "speedup interval lies above 1; (b) on cpu.nop, fork-per-task's best cell "
-                "against pthreads-per-task's: supported where pthreads-per-task's speedup "
-                "interval lies wholly above fork-per-task's (a process per task costs more "
-                "than a thread per task).</p>" + f"<ul>{''.join(lines)}</ul>")
+                "against pthreads-per-task's: supported where pthreads-per-task is shown "
+                f"faster (a process per task costs more than a thread per task): {FASTER_RULE}."
+                f"</p><ul>{''.join(lines)}</ul>")
         fig = None
         if rows:
             fig = self.fig.intervals("claim-3", "Claim 3: processes on CPU work, and their "
@@ -1034,7 +1247,7 @@ class Claims:
                                      "cpu.nop the best pthreads-per-task and fork-per-task "
                                      "cells (against each other).", rows, ref=1.0)
         see = [f"fig-scaling-{g.run.id}-cpu.sumsq"] if g else []
-        see += [f"fig-cost-{nop.run.id}"] if nop else []
+        see += [f"fig-cost-{nop.run.id}-cpu.nop"] if nop else []
         self.add(3, "Processes help CPU-bound work, and cost more to start", sources,
                  combine(parts), body, fig, see)
 
@@ -1051,10 +1264,11 @@ class Claims:
             a = nop.best(pool) if nop and nop.seq else None
             b = nop.best(each) if nop and nop.seq else None
             if a and b and a["speedup"] is not None and b["speedup"] is not None:
-                v = faster_than(a, b)
+                v, how = faster_than(a, b, nop)
                 lines.append(f"<li>{e(pool)} against {e(each)}: {evidence(a)}; {evidence(b)}; "
-                             f"the pool takes {a['wall_median_s'] / b['wall_median_s']:.3g}x "
-                             f"the time: {e(v)}</li>")
+                             f"the pool's median is "
+                             f"{a['wall_median_s'] / b['wall_median_s']:.3g}x the other's; "
+                             f"{how}: {e(v)}</li>")
                 rows += [self.row(a), self.row(b)]
             else:
                 v = NOT_MEASURED
@@ -1063,7 +1277,7 @@ class Claims:
         body = ("<p>No article measures it; they recommend pools (Pool.map, the executors) "
                 "and call thread or process creation overhead. Test on cpu.nop, tasks that do "
                 "nothing: each pool's best cell against its per-task counterpart's; supported "
-                "where the pool's speedup interval lies wholly above the per-task one's.</p>"
+                f"where the pool is shown faster: {FASTER_RULE}.</p>"
                 f"<ul>{''.join(lines)}</ul>")
         fig = None
         if rows:
@@ -1072,7 +1286,7 @@ class Claims:
                                      "cell on cpu.nop, with 95% intervals: higher is cheaper "
                                      "per task.", rows)
         self.add(4, "Pools beat a worker per task for small tasks", sources, combine(parts),
-                 body, fig, [f"fig-cost-{nop.run.id}"] if nop else [])
+                 body, fig, [f"fig-cost-{nop.run.id}-cpu.nop"] if nop else [])
 
     def event_loop_waits(self):
         sources = [cite("003", "allowing efficient handling of many concurrent operations "
@@ -1081,7 +1295,7 @@ class Claims:
         g = self.group("io.sleep")
         body = ("<p>Test: io.sleep at the highest concurrency both ran at: evloop-epoll "
                 "against pthreads-per-task (a thread per wait). Wall time: supported where "
-                "evloop-epoll's speedup interval lies wholly above pthreads-per-task's. "
+                f"evloop-epoll is shown faster: {FASTER_RULE}. "
                 "Memory: max_rss_kb of every ok repetition (raw.csv); supported where "
                 "evloop-epoll's largest is below pthreads-per-task's smallest.</p>")
         loop = ptpt = None
@@ -1099,7 +1313,7 @@ class Claims:
             self.add(5, "One event loop handles many concurrent waits more cheaply than a "
                      "thread per wait", sources, NOT_MEASURED, body)
             return
-        wall = faster_than(loop, ptpt)
+        wall, how = faster_than(loop, ptpt, g)
         if loop["rss"] and ptpt["rss"]:
             rss = (SUPPORTED if max(loop["rss"]) < min(ptpt["rss"]) else
                    REFUTED if min(loop["rss"]) > max(ptpt["rss"]) else NOISE)
@@ -1110,8 +1324,9 @@ class Claims:
         else:
             rss, rss_text = NOT_MEASURED, "max_rss_kb: no ok repetitions: not measured"
         body += (f"<ul><li>concurrency {loop['workers']}: {evidence(loop)}; {evidence(ptpt)}; "
-                 f"pthreads-per-task takes {ptpt['wall_median_s'] / loop['wall_median_s']:.3g}x "
-                 f"the time: {e(wall)}</li><li>{e(rss_text)}</li></ul>")
+                 f"pthreads-per-task's median is "
+                 f"{ptpt['wall_median_s'] / loop['wall_median_s']:.3g}x evloop-epoll's; "
+                 f"{how}: {e(wall)}</li><li>{e(rss_text)}</li></ul>")
 
         def memory(ax):
             for i, c in enumerate((loop, ptpt)):
@@ -1143,8 +1358,8 @@ class Claims:
                 "inline loops, evloop-epoll, evloop-uring and evloop-uv (best cells): refuted "
                 "if a speedup interval lies above 1, since a loop that runs CPU work inline is "
                 "sequential (an absence of speedup cannot be shown, only a speedup found); (b) "
-                "evloop-uv+pool, which offloads to a pool: supported where its speedup "
-                "interval lies wholly above every inline loop's.</p>")
+                "evloop-uv+pool, which offloads to a pool: supported where it is shown faster "
+                f"than every inline loop: {FASTER_RULE}.</p>")
         parts, lines, rows = [], [], []
         pool = g.best("evloop-uv+pool") if g and g.seq else None
         inline = ([g.best(s) for s in ("evloop-epoll", "evloop-uring", "evloop-uv")]
@@ -1162,9 +1377,9 @@ class Claims:
             rows.append(self.row(c))
         if pool and pool["speedup"] is not None and inline:
             for c in inline:
-                v = faster_than(pool, c)
+                v, how = faster_than(pool, c, g)
                 lines.append(f"<li>(b) evloop-uv+pool against {e(c['strategy'])}: "
-                             f"{evidence(pool)}: {e(v)}</li>")
+                             f"{evidence(pool)}; {how}: {e(v)}</li>")
                 parts.append(v)
             rows.append(self.row(pool))
         else:
@@ -1351,18 +1566,51 @@ def warnings_html(runs):
     return "\n".join(out)
 
 
+def efficiency_text(c):
+    if c.get("efficiency") is None:
+        return "-"
+    return (f"{ratio(c['efficiency'])} [{ratio(c.get('efficiency_ci95_lo'))}, "
+            f"{ratio(c.get('efficiency_ci95_hi'))}]")
+
+
+def reps_text(c):
+    return str(c["reps"]) + ("" if c["ok"] else f' ({len(c["errors"])} failed)')
+
+
+def measured_columns(group):
+    """The summary table's columns after a cell's name: (header, cell -> HTML).  A group that
+    measures what a task costs (cpu.nop) shows that cost instead of speedup, efficiency, time
+    per task and Karp-Flatt, which say nothing of empty tasks."""
+    costs = group.measures_task_cost
+    columns = [("median [95% CI]", median_text)]
+    if costs:
+        columns.append((COST_HEADER, task_cost_text))
+    else:
+        columns += [("speedup [95% CI]", lambda c: e(speedup_text(c))),
+                    ("efficiency [95% CI]", efficiency_text)]
+    columns += [("cv", lambda c: percent(c.get("cv"))), ("outliers", lambda c: c["outliers"]),
+                ("reps", reps_text)]
+    if not costs:
+        columns.append(("per task", lambda c: duration(c["wall_median_s"] / (c["tasks"] or 1))))
+    columns.append(("cpu util", lambda c: ratio(c.get("cpu_util"))))
+    if not costs:
+        columns.append(("Karp-Flatt", lambda c: ratio(c.get("karp_flatt"), 3)))
+    if group.kind == "io":
+        columns.append(("p50 / p99 latency", lambda c: f"{duration(c.get('lat_p50_s'))} / "
+                                                       f"{duration(c.get('lat_p99_s'))}"))
+    if bytes_per_unit(group.workload):
+        columns.append(("GB/s", lambda c: f"{gigabytes_per_s(c):.2f}"))
+    return columns
+
+
 def table_html(group):
     pins = len({c["pin"] for c in group.cells}) > 1
     loops = any(c.get("loops") not in ("", "1", None) for c in group.cells)
-    io_kind = group.kind == "io"
-    bpu = bytes_per_unit(group.workload)
+    columns = measured_columns(group)
     head = ["strategy", "workers"] + (["pin"] if pins else []) + (["loops"] if loops else [])
-    head += ["median [95% CI]", "speedup [95% CI]", "efficiency [95% CI]", "cv", "outliers",
-             "reps", "per task", "cpu util", "Karp-Flatt"]
-    head += ["p50 / p99 latency"] if io_kind else []
-    head += ["GB/s"] if bpu else []
+    head += [h for h, _ in columns]
     best_ids = {id(b) for b in group.bests}
-    top = group.bests[group.verdict["top"]] if group.bests else None
+    top = group.leader
     order = list(read_palette())
     every = group.cells + [c for c in group.python_cells if c not in group.cells]
     cells = sorted(every, key=lambda c: (order.index(c["strategy"]) if c["strategy"] in
@@ -1376,7 +1624,6 @@ def table_html(group):
             cls.append("top")
         if not c["reps"]:
             cls.append("failed")
-        t = c["tasks"] or 1
         tds = [f"<td>{e(c['strategy'])}</td>", f'<td class="n">{c["workers"]}</td>']
         if pins:
             tds.append(f"<td>{e(c['pin'])}</td>")
@@ -1386,26 +1633,7 @@ def table_html(group):
             why = c["errors"][0] if c["errors"] else "not run"
             tds.append(f'<td colspan="{len(head) - len(tds)}">failed: {e(why)}</td>')
         else:
-            eff = ("-" if c.get("efficiency") is None else
-                   f"{ratio(c['efficiency'])} [{ratio(c['efficiency_ci95_lo'])}, "
-                   f"{ratio(c['efficiency_ci95_hi'])}]")
-            tds += [f'<td class="n">{duration(c["wall_median_s"])} '
-                    f'[{duration(c["wall_ci95_lo_s"])}, {duration(c["wall_ci95_hi_s"])}]</td>',
-                    f'<td class="n">{e(speedup_text(c))}</td>',
-                    f'<td class="n">{eff}</td>',
-                    f'<td class="n">{percent(c.get("cv"))}</td>',
-                    f'<td class="n">{c["outliers"]}</td>',
-                    f'<td class="n">{c["reps"]}'
-                    + ("" if c["ok"] else f' ({len(c["errors"])} failed)') + "</td>",
-                    f'<td class="n">{duration(c["wall_median_s"] / t)}</td>',
-                    f'<td class="n">{ratio(c.get("cpu_util"))}</td>',
-                    f'<td class="n">{ratio(c.get("karp_flatt"), 3)}</td>']
-            if io_kind:
-                tds.append(f'<td class="n">{duration(c.get("lat_p50_s"))} / '
-                           f'{duration(c.get("lat_p99_s"))}</td>')
-            if bpu:
-                gbs = bpu * c["size"] * c["tasks"] / c["wall_median_s"] / 1e9
-                tds.append(f'<td class="n">{gbs:.2f}</td>')
+            tds += [f'<td class="n">{text(c)}</td>' for _, text in columns]
         rows.append(f'<tr class="{" ".join(cls)}">' + "".join(tds) + "</tr>")
     return ('<div class="scroll"><table class="cells"><tr>' +
             "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>\n" + "\n".join(rows) +
@@ -1461,6 +1689,38 @@ def slug(text):
     return "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in text)
 
 
+def workload_figures(fig, run_id, workload, groups, pus):
+    """A workload's figures, from its group at the largest task size: I/O against
+    concurrency; what a task costs (cpu.nop); else speedup and efficiency, and with several
+    sizes speedup against size."""
+    main = max(groups, key=lambda g: (g.size, g.tasks))
+    if main.kind == "io":
+        ids = [fig.io_waits(slug(f"fig-io-{run_id}-{workload}"), main)]
+    elif main.measures_task_cost:
+        # Its tasks are empty: speedup and task size say nothing of it.
+        return [fig.task_cost(slug(f"fig-cost-{run_id}-{workload}"), main)]
+    else:
+        ids = [fig.scaling(slug(f"fig-scaling-{run_id}-{workload}"), main, pus)]
+    if len({g.size for g in groups}) > 1:
+        ids.append(fig.granularity(slug(f"fig-granularity-{run_id}-{workload}"), groups))
+    return ids
+
+
+FINDINGS_INTRO = (
+    "<p>The verdicts are parbench's own, read from each run's verdicts.csv: the same as the "
+    "console table's <code>best:</code> lines. Each strategy stands by its best cell, the "
+    "worker count (and pin) with the lowest median, <b>itself chosen from these data</b>: the "
+    "best of several noisy medians, a little flattering. The fastest of these is the leader; "
+    "every other one's time over the leader's is a Hodges-Lehmann ratio (the median of the "
+    "ratios of all pairs of their repetitions) with the 95% interval that inverts the "
+    "Mann-Whitney U test. A <b>winner</b> is faster than each other strategy (one-sided "
+    "Mann-Whitney U at 5% each; two-sided for the runner-up, since the leader was picked by "
+    "looking); strategies are <b>equivalent</b> when their 90% interval of the time ratio lies "
+    "within the run's margin (<code>--equivalence</code>); otherwise the group is <b>not "
+    "decided</b>, and the verdict says about how many repetitions a cell would likely decide "
+    "it. Where parbench explains a time from the kernel's counters, its sentence follows.</p>")
+
+
 def build(runs, palette):
     groups = make_groups(runs)
     pus = next((r.meta.get("machine", {}).get("pus") for r in runs), None) or 0
@@ -1470,18 +1730,12 @@ def build(runs, palette):
     # The plots, per workload.
     plots = [("Overview", [fig.heatmap("fig-heatmap", groups)])]
     for (run_id, workload), gs in units.items():
-        ids = []
-        main = max(gs, key=lambda g: (g.size, g.tasks))
-        if main.kind == "io":
-            ids.append(fig.io_waits(slug(f"fig-io-{run_id}-{workload}"), main))
-        else:
-            ids.append(fig.scaling(slug(f"fig-scaling-{run_id}-{workload}"), main, pus))
-        if workload == "cpu.nop":
-            ids.append(fig.task_cost(slug(f"fig-cost-{run_id}"), main))
-        if len({g.size for g in gs}) > 1:
-            ids.append(fig.granularity(slug(f"fig-granularity-{run_id}-{workload}"), gs))
-        plots.append((main.label if len(gs) == 1 else workload, ids))
+        plots.append((gs[0].label if len(gs) == 1 else workload,
+                      workload_figures(fig, run_id, workload, gs, pus)))
 
+    time_went = [fig.time_went(slug(f"fig-time-{g.run.id}-{g.label}"), g) for g in groups
+                 if g.kind in ("cpu", "mem") and g.verdict]
+    time_went = [i for i in time_went if i]
     claims = Claims(groups, fig, pus).build()
     python = [t for t in (python_html(g) for g in groups) if t]
     title = "parbench report: " + " + ".join(r.id for r in runs)
@@ -1496,6 +1750,7 @@ def build(runs, palette):
            "<nav><ol><li><a href=\"#machine\">Machine and build</a></li>"
            "<li><a href=\"#warnings\">Noise and warnings</a></li>"
            "<li><a href=\"#findings\">Findings</a></li>"
+           + ("<li><a href=\"#time\">Where the time went</a></li>" if time_went else "") +
            "<li><a href=\"#claims\">The articles' claims</a></li>"
            + ("<li><a href=\"#python\">C against Python</a></li>" if python else "") +
            "<li><a href=\"#plots\">Plots</a></li>"
@@ -1511,24 +1766,29 @@ def build(runs, palette):
     out.append(warnings_html(runs))
 
     out.append('<h2 id="findings">Findings</h2>')
-    out.append("<p>Per workload, each strategy's best cell is its lowest median. A best "
-               "strategy is named, as in the console table, only when its best cell is faster "
-               "than every other strategy's best cell by a two-sided Mann-Whitney U test on the "
-               "repetitions (raw.csv, ok rows), Holm-adjusted at 5%; \"not testable\" when even "
-               "complete separation could not pass Holm with this many repetitions.</p>")
-    for g in groups:
-        out.append(finding(g))
-    for (run_id, workload), gs in units.items():
-        if len({g.size for g in gs}) > 1 and any(g.seq for g in gs):
-            out.append(crossover_list(gs))
+    out.append(FINDINGS_INTRO)
+    out.append(findings_html(runs, groups, units))
+
+    if time_went:
+        out.append('<h2 id="time">Where the time went</h2>')
+        out.append("<p>For each CPU and memory workload, each strategy's median wall time "
+                   "taken apart from its CPU time (verdicts.csv, from the kernel's counters): "
+                   "what seq's work would take spread perfectly over the cell's PUs, what the "
+                   "strategy spent in user and system time beyond it, and what was left idle "
+                   "or waiting; under each figure, parbench's explanation of the leader and of "
+                   "the strategies far behind it.</p>")
+        out += [fig.html(i) for i in time_went]
 
     out.append('<h2 id="claims">The articles\' claims</h2>')
     out.append("<p>Four articles on Python parallelism (<code>../shared/seeds/</code>) make "
                "these claims; each is checked against this run. A claim about a difference is "
-               "<b>supported</b> only when the speedup's 95% interval (speedup_ci95_lo/hi) lies "
-               "on the claimed side of the comparison value (1, or the other cell's interval); "
-               "<b>refuted</b> when it lies on the other side; otherwise <b>not shown (within "
-               "noise)</b>. <b>Not measured</b>: the run lacks the cells.</p>")
+               "<b>supported</b> only when a 95% interval lies on the claimed side: against "
+               "seq, the speedup's (speedup_ci95_lo/hi: the Hodges-Lehmann ratio of seq's times "
+               "over the cell's, the median of the ratios of all pairs of their repetitions, "
+               "with the interval that inverts the Mann-Whitney U test) against 1; between two "
+               f"cells, {FASTER_RULE}. <b>Refuted</b> when it lies on the other side; otherwise "
+               "<b>not shown (within noise)</b>. <b>Not measured</b>: the run lacks the cells."
+               "</p>")
     summary = "".join(f"<tr><td class=n>{c['n']}</td><td><a href=\"#claim-text-{c['n']}\">"
                       f"{e(c['title'])}</a></td><td>{verdict_badge(c['verdict'])}</td>"
                       f"<td>{e(c['note'])}</td></tr>" for c in claims)
@@ -1570,7 +1830,9 @@ def build(runs, palette):
                "green: the lowest median of the workload. Median with its distribution-free 95% "
                "interval (min to max with 5 or fewer repetitions); speedup and efficiency with "
                "their 95% intervals; cv = sd / mean; outliers beyond 3 scaled MADs, counted and "
-               "kept; per task = median / tasks.</p>")
+               "kept; per task = median / tasks. For cpu.nop, whose tasks are empty, the cost "
+               "per task above seq (summary.csv's task_cost_s) with its 95% interval instead of "
+               "speedup, efficiency, per task and Karp-Flatt.</p>")
     for g in groups:
         out.append(f'<h3 id="{e(slug("table-" + g.run.id + "-" + g.label))}">{e(g.label)}: '
                    f"{g.tasks} tasks x {g.size} (run {e(g.run.id)})</h3>")

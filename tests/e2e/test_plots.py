@@ -1,4 +1,5 @@
 """scripts/plot.sh draws every plot of a run, each as a complete PNG and SVG."""
+import re
 import struct
 import subprocess
 import unittest
@@ -74,6 +75,28 @@ class PlotTest(ParbenchTest):
         self.assertIn("cpu.sumsq: speedup", text)
         self.assertIn(f"{machine['cpu_model'] or 'unknown CPU'}, {machine['pus']} PUs", text)
         self.assertIn("openmp-static", text)
+        self.assertEqual(self.cost_labels(plots / "cost-per-task.svg"), self.ranked_costs(run))
+
+    @staticmethod
+    def ranked_costs(run):
+        """'strategy, workers' of each strategy's cpu.nop cell with the lowest median (at the
+        workload's first size), cheapest first by task_cost_s."""
+        rows = [r for r in run.summary if r["workload"] == "cpu.nop"]
+        best = {}
+        for r in rows:
+            if r["size"] == rows[0]["size"] and r["task_cost_s"] and (
+                    r["strategy"] not in best or
+                    float(r["wall_median_s"]) < float(best[r["strategy"]]["wall_median_s"])):
+                best[r["strategy"]] = r
+        return [f"{r['strategy']}, {r['workers']}"
+                for r in sorted(best.values(), key=lambda r: float(r["task_cost_s"]))]
+
+    @staticmethod
+    def cost_labels(svg):
+        """The cost plot's strategy labels, left to right."""
+        texts = ("".join(t.itertext()).strip() for t in ET.parse(svg).getroot().iter()
+                 if t.tag == "{http://www.w3.org/2000/svg}text")
+        return [t for t in texts if re.fullmatch(r"[a-z+-]+, \d+", t)]
 
     def test_failed_cells_skip_plots(self):
         """A run without one ok cell skips every plot, each with a line, and exits 0."""

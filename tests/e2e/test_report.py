@@ -1,9 +1,10 @@
 """make report: one self-contained report.html of a run, or of the two runs of `make bench`.
 
-The statistics of scripts/report.py are tested on their own (standard library only); the page
-is built from two small runs made the way `make bench` makes its two parts, then parsed, and
-opened in headless Chromium (installed here when missing and possible, else skipped)."""
+The page is built from two small runs made the way `make bench` makes its two parts, then
+parsed, and opened in headless Chromium (installed here when missing and possible, else
+skipped)."""
 import base64
+import csv
 import html as html_lib
 import importlib.util
 import json
@@ -17,7 +18,7 @@ import unittest
 from html.parser import HTMLParser
 from pathlib import Path
 
-from helpers import ROOT, parbench
+from helpers import ROOT, parbench, read_csv
 
 SECTIONS = {"machine": "Machine and build", "warnings": "Noise and warnings",
             "findings": "Findings", "claims": "The articles' claims", "plots": "Plots",
@@ -26,6 +27,12 @@ VERDICTS = ("supported", "refuted", "not shown (within noise)", "not measured")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr"}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# verdicts.csv as parbench writes it now, and the columns a later one appends.
+VERDICT_COLUMNS = (
+    "run_id,workload,kind,tasks,size,verdict,margin,reps_to_decide,rank,strategy,workers,pin,"
+    "loops,role,wall_median_s,ratio,ratio_ci95_lo,ratio_ci95_hi,ratio_ci90_lo,ratio_ci90_hi,"
+    "p_slower,p,contender_reps_to_decide,decide_by").split(",")
+TIME_COLUMNS = ("pus", "ideal_s", "extra_user_s", "extra_sys_s", "idle_s", "why")
 
 
 def make(*args, timeout=120):
@@ -37,7 +44,7 @@ def make(*args, timeout=120):
 
 
 def load_report():
-    """scripts/report.py as a module: its statistics need no matplotlib."""
+    """scripts/report.py as a module: reading a run and writing its text need no matplotlib."""
     spec = importlib.util.spec_from_file_location("report", ROOT / "scripts" / "report.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -57,85 +64,103 @@ def report_python():
     return None
 
 
-class StatisticsTest(unittest.TestCase):
-    """Mann-Whitney U, Holm and the verdict rule against values from scipy 1.10.1."""
+def verdict_groups(run_dir):
+    """verdicts.csv: (workload, tasks, size) -> its rows, fastest first."""
+    groups = {}
+    for row in read_csv(Path(run_dir) / "verdicts.csv")[1]:
+        groups.setdefault((row["workload"], row["tasks"], row["size"]), []).append(row)
+    return {k: sorted(rows, key=lambda r: int(r["rank"])) for k, rows in groups.items()}
 
-    def test_mann_whitney_exact(self):
-        # scipy.stats.mannwhitneyu(a, b, alternative="two-sided", method="exact").pvalue
-        cases = [([1, 2, 3], [4, 5, 6], 0.1),
-                 ([1, 2, 3, 4, 5], [6, 7, 8, 9, 10], 0.007936507936507936),
-                 ([1, 2, 3, 4, 5], [1.5, 7, 8, 9, 10], 0.09523809523809523),
-                 ([0.061, 0.064, 0.059, 0.070, 0.066, 0.063, 0.068, 0.062, 0.065, 0.067],
-                  [0.060, 0.071, 0.073, 0.069, 0.075, 0.072, 0.074, 0.058, 0.076, 0.077,
-                   0.078, 0.079], 0.00714455822814956)]
-        for a, b, p in cases:
-            self.assertAlmostEqual(report.mann_whitney_p(a, b), p, places=12, msg=(a, b))
-            self.assertAlmostEqual(report.mann_whitney_p(b, a), p, places=12, msg=(b, a))
 
-    def test_mann_whitney_asymptotic(self):
-        # method="asymptotic": with ties, or more than 25 values a side (as parbench's C code)
-        cases = [([1, 1, 2], [2, 3, 3], 0.11014892418594699),
-                 ([1, 2, 2, 3, 4], [2, 3, 5, 6, 6], 0.11049202405566802),
-                 ([float(i) for i in range(26)], [i + 3.5 for i in range(26)],
-                  0.12199578374845381),
-                 ([5, 5, 5], [5, 5, 5], 1.0)]
-        for a, b, p in cases:
-            self.assertAlmostEqual(report.mann_whitney_p(a, b), p, places=12, msg=(a, b))
-        self.assertEqual(report.mann_whitney_p([], [1.0]), 1.0)
+def findings(html):
+    """The findings' paragraphs: (workload, tasks, size) -> the verdict's text."""
+    found = re.findall(r"<p class=finding><b>([^<,( ]+)[^<]*</b> \((\d+) tasks x (\d+)\): "
+                       r"(.*?)</p>", html)
+    return {(w, t, s): text for w, t, s, text in found}
 
-    def test_holm_and_smallest_p(self):
-        adjusted = report.holm([0.01, 0.04, 0.03, 0.5])
-        for got, want in zip(adjusted, [0.04, 0.09, 0.09, 0.5]):
-            self.assertAlmostEqual(got, want)
-        self.assertAlmostEqual(report.smallest_p(5, 5), 2 / 252)
-        self.assertAlmostEqual(report.smallest_p(3, 3), 0.1)
-        self.assertEqual(report.smallest_p(1, 1), 1.0)
 
-    def test_verdict_kinds(self):
-        def cell(median, walls):
-            return {"median": median, "walls": walls}
+def named_strategies(text):
+    """The strategies a verdict names, in order: "pthreads (2 workers), seq (1 worker)"."""
+    return re.findall(r"(\S+) \(\d+ workers?\)", text)
 
-        fast = [1.0 + i / 100 for i in range(8)]
-        slow = [2.0 + i / 100 for i in range(8)]
-        near = [1.005 + i / 100 for i in range(8)]
-        # Two strategies, 8 repetitions each: complete separation passes.
-        v = report.best_verdict([cell(2.03, slow), cell(1.03, fast)])
-        self.assertEqual((v["kind"], v["top"]), ("best", 1))
-        # One that interleaves with the fastest is tied; the slow one is beaten.
-        v = report.best_verdict([cell(1.03, fast), cell(1.035, near), cell(2.03, slow)])
-        self.assertEqual((v["kind"], v["top"], v["tied"]), ("tied", 0, [1]))
-        self.assertLess(v["p"][2], 0.05)
-        # 11 strategies with 5 repetitions: Holm can never pass (2/252 x 10 >= 0.05).
-        cells = [cell(1.0 + i, [1.0 + i + j / 100 for j in range(5)]) for i in range(11)]
-        v = report.best_verdict(cells)
-        self.assertEqual((v["kind"], v["top"], v["m"]), ("not testable", 0, 10))
-        self.assertAlmostEqual(v["least_p"], 2 / 252)
-        self.assertEqual(report.best_verdict([cell(1.0, [1.0])])["kind"], "single")
 
-    def test_verdict_matches_the_console_table(self):
-        """On a real run: each group's verdict, fastest strategy and ties as parbench's table."""
-        kinds = {"not testable": r"best: not testable; lowest median: (\S+) \(",
-                 "tied": r"best: no single strategy; not told apart from the fastest, "
-                         r"(\S+) \(.*\): (.*)",
-                 "best": r"best: (\S+) \(\d+ workers?\), faster than every other"}
+class FindingsAgree:
+    """Checks that the findings say what a run's verdicts.csv says, group by group."""
+
+    def assert_findings_agree(self, said, run_dir):
+        """said: findings() of the page, where every group of the run must be."""
+        groups = verdict_groups(run_dir)
+        self.assertLessEqual(set(groups), set(said))
+        for key, rows in groups.items():
+            text, kind = said[key], rows[0]["verdict"]
+            leader = rows[0]["strategy"]
+            with self.subTest(group=key, verdict=kind):
+                if kind == "winner":
+                    self.assertIn(f"best: {leader} (", text)
+                    self.assertIn(f"the runner-up, {rows[1]['strategy']} (", text)
+                elif kind == "equivalent":
+                    named = re.search(r"best: (.*?)</span>, equivalent within", text).group(1)
+                    self.assertEqual(named_strategies(named), [leader] + [
+                        r["strategy"] for r in rows if r["role"] == "equivalent"])
+                elif kind == "undecided":
+                    named = re.search(r"best: not decided between (.*?)</span>", text).group(1)
+                    self.assertEqual(named_strategies(named), [leader] + [
+                        r["strategy"] for r in rows if r["role"] == "tied"])
+                    reps = float(rows[0]["reps_to_decide"])
+                    self.assertIn(f"--reps {reps:.0f}" if reps <= 1000 else "closer than 1000",
+                                  text)
+                else:
+                    self.assertEqual(kind, "alone")
+                    self.assertIn(f"best: {leader} (", text)
+                    self.assertIn("the only strategy that ran", text)
+
+
+class FindingsTest(unittest.TestCase, FindingsAgree):
+    """The findings of a real run, written without matplotlib, against its verdicts.csv."""
+
+    def test_findings_say_what_verdicts_csv_says(self):
         with tempfile.TemporaryDirectory(prefix="parbench-test-") as out:
-            # Small tasks, where seq tends to win, and larger ones, where the parallel
-            # strategies tend to tie: 8 repetitions make 3 comparisons testable.
-            result = parbench("run", "-w", "cpu.sumsq", "-s", "pthreads,openmp-static,"
-                              "openmp-dynamic", "-n", "2", "--tasks", "12", "--size",
-                              "20000,1000000", "--reps", "8", "--warmup", "0", "--out", out)
+            # Small tasks, where seq tends to win, larger ones, where the parallel strategies
+            # tend to tie, and empty ones, where seq wins by far; 8 repetitions let a winner
+            # be named.
+            result = parbench("run", "-w", "cpu.sumsq,cpu.nop", "-s", "pthreads,openmp-static,"
+                              "openmp-dynamic,fork-per-task", "-n", "2", "--tasks", "12",
+                              "--size", "20000,1000000", "--reps", "8", "--warmup", "0",
+                              "--out", out)
             self.assertEqual(result.returncode, 0, result.stderr)
-            lines = [line for line in result.stdout.splitlines() if "best:" in line]
-            groups = report.make_groups([report.Run(Path(out) / "latest")])
-            self.assertEqual(len(lines), len(groups), result.stdout)
-            for line, group in zip(lines, groups):
-                v = group.verdict
-                match = re.search(kinds[v["kind"]], line)
-                self.assertIsNotNone(match, f"report: {v['kind']}; table: {line}")
-                self.assertEqual(group.bests[v["top"]]["strategy"], match.group(1), line)
-                if v["kind"] == "tied":
-                    self.assertEqual({group.bests[i]["strategy"] for i in v["tied"]},
-                                     set(match.group(2).split()), line)
+            runs = [report.Run(Path(out) / "latest")]
+            groups = report.make_groups(runs)
+            html = report.findings_html(runs, groups, report.workload_units(groups))
+            self.assertEqual(len(findings(html)), 4)
+            self.assert_findings_agree(findings(html), Path(out) / "latest")
+            self.assertIn("itself chosen from these data", report.FINDINGS_INTRO)
+
+    def test_kinds_a_small_run_rarely_gives(self):
+        """Equivalent, alone, and undecided beyond what any --reps could tell, from rows as
+        verdicts.csv has them."""
+        def row(rank, strategy, role, verdict, reps=""):
+            return report.typed({"workload": "cpu.sumsq", "tasks": "4", "size": "10",
+                                 "verdict": verdict, "margin": "0.02", "reps_to_decide": reps,
+                                 "rank": str(rank), "strategy": strategy, "workers": "2",
+                                 "pin": "compact", "loops": "", "role": role, "ratio": "1.01",
+                                 "ratio_ci95_lo": "0.99", "ratio_ci95_hi": "1.02"})
+
+        equivalent = report.Verdict([row(1, "pthreads", "leader", "equivalent"),
+                                     row(2, "fork", "equivalent", "equivalent"),
+                                     row(3, "seq", "slower", "equivalent")])
+        self.assertEqual(report.verdict_text(equivalent),
+                         "<span class=ok>best: pthreads (2 workers) and fork (2 workers)</span>, "
+                         "equivalent within 2% (their 90% intervals of the time ratio); "
+                         "pthreads is faster than the other 1")
+        alone = report.Verdict([row(1, "seq", "leader", "alone")])
+        self.assertIn("best: seq (2 workers)</span>, the only strategy that ran",
+                      report.verdict_text(alone))
+        never = report.Verdict([row(1, "pthreads", "leader", "undecided", "inf"),
+                                row(2, "fork", "tied", "undecided", "inf")])
+        self.assertIn("not decided between pthreads (2 workers) and fork (2 workers)</span> "
+                      "(the runner-up takes 1.01x [0.99, 1.02] the leader's time): closer than "
+                      "1000 repetitions a cell could likely tell on this machine",
+                      report.verdict_text(never))
 
 
 class Page(HTMLParser):
@@ -220,7 +245,7 @@ def tearDownModule():
         ReportFixture.made.cleanup()
 
 
-class ReportTest(unittest.TestCase):
+class ReportTest(unittest.TestCase, FindingsAgree):
     @classmethod
     def setUpClass(cls):
         if not report_python():
@@ -279,7 +304,7 @@ class ReportTest(unittest.TestCase):
     def test_plots(self):
         ids = re.findall(r'<figure id="([^"]+)">', self.html)
         cpu, io = (run.name for run in self.f.runs)
-        for fig in ("fig-heatmap", f"fig-scaling-{cpu}-cpu.sumsq", f"fig-cost-{cpu}",
+        for fig in ("fig-heatmap", f"fig-scaling-{cpu}-cpu.sumsq", f"fig-cost-{cpu}-cpu.nop",
                     f"fig-granularity-{cpu}-cpu.sumsq", f"fig-io-{io}-io.sleep"):
             self.assertIn(fig, ids)
         self.assertEqual(len(ids), len(self.page.images))
@@ -299,8 +324,8 @@ class ReportTest(unittest.TestCase):
         findings = self.html.split('id="findings"')[1].split('id="claims"')[0]
         for workload in ("cpu.sumsq", "cpu.nop", "io.sleep"):
             self.assertIn(f"<b>{workload}", findings)
-        # 11 strategies with 3 repetitions: nothing can be named.
-        self.assertIn("not testable", findings)
+        # 3 repetitions a cell: no one-sided p can fall below 0.05, so nothing is decided.
+        self.assertIn("not decided between", findings)
         claims = self.html.split('id="claims"')[1].split('id="plots"')[0]
         verdicts = re.findall(r'<h3>Claim (\d): .*?<span class="verdict [^"]+">([^<]+)</span>',
                               claims)
@@ -321,6 +346,104 @@ class ReportTest(unittest.TestCase):
                          sum(len((run / "summary.csv").read_text().splitlines()) - 1
                              for run in self.f.runs))
 
+    def test_findings_agree_with_verdicts_csv(self):
+        said = findings(self.html.split('id="findings"')[1].split("<h2 id=")[0])
+        self.assertEqual(len(said), 5)     # cpu.sumsq and cpu.nop at 2 sizes, io.sleep
+        for run in self.f.runs:
+            with self.subTest(run=run.name):
+                self.assert_findings_agree(said, run)
+
+    def test_cpu_nop_is_ranked_by_task_cost(self):
+        """Each cpu.nop group's cost table lists each strategy's best cell (lowest median),
+        cheapest first by summary.csv's task_cost_s: in the run, and in a copy whose costs
+        run against the medians, which nothing but task_cost_s could rank."""
+        self.assert_ranked_by_task_cost(self.html, self.f.runs[0])
+
+        def against_the_medians(run_dir):
+            path = run_dir / "summary.csv"
+            header, rows = read_csv(path)
+            with open(path, "w", newline="") as f:
+                out = csv.DictWriter(f, header)
+                out.writeheader()
+                for row in rows:
+                    if row["task_cost_s"]:
+                        cost = -float(row["wall_median_s"])
+                        row.update(task_cost_s=cost, task_cost_ci95_lo_s=1.1 * cost,
+                                   task_cost_ci95_hi_s=0.9 * cost)
+                    out.writerow(row)
+
+        run_dir = self.f.out / "costs-reversed"
+        page = self.report_of(run_dir.name, against_the_medians)
+        self.assert_ranked_by_task_cost(page, run_dir)
+
+    def assert_ranked_by_task_cost(self, page, run_dir):
+        summary = read_csv(run_dir / "summary.csv")[1]
+        tables = re.findall(r"<p class=finding><b>cpu\.nop[^<]*</b> \(\d+ tasks x (\d+)\).*?"
+                            r'<table class="cells cost">(.*?)</table>', page, re.S)
+        self.assertEqual(len(tables), 2)    # one per task size
+        for size, table in tables:
+            best = {}
+            for row in summary:
+                if row["workload"] == "cpu.nop" and row["size"] == size and row["task_cost_s"] \
+                        and (row["strategy"] not in best or float(row["wall_median_s"]) <
+                             float(best[row["strategy"]]["wall_median_s"])):
+                    best[row["strategy"]] = row
+            ranked = sorted(best.values(), key=lambda r: float(r["task_cost_s"]))
+            self.assertEqual(re.findall(r"<tr><td class=n>\d+</td><td>([^<]+)</td>", table),
+                             [r["strategy"] for r in ranked])
+
+    def report_of(self, name, change):
+        """The report of a copy of the CPU run that change(copy's directory) has altered:
+        (exit status, page)."""
+        copy = self.f.out / name
+        shutil.copytree(self.f.runs[0], copy)
+        change(copy)
+        out = copy / "report.html"
+        result = subprocess.run([self.f.python, str(ROOT / "scripts/report.py"), "--output",
+                                 str(out), str(copy)], capture_output=True, text=True,
+                                timeout=120)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return out.read_text()
+
+    def test_where_the_time_went(self):
+        """A verdicts.csv with the decomposition and why columns: a figure per cpu group, and
+        the why sentences; with the columns empty or absent, no such section."""
+        def synthetic(row):
+            t = float(row["wall_median_s"])
+            why = (f"{row['strategy']} took {t:g} s: <synthetic>, & a comma"
+                   if row["rank"] in ("1", "3") else "")
+            # A negative extra: less system time than seq's.
+            return {"pus": row["workers"], "ideal_s": 0.5 * t, "extra_user_s": 0.4 * t,
+                    "extra_sys_s": -0.1 * t, "idle_s": 0.2 * t, "why": why}
+
+        page = self.report_of("time-went", lambda d: write_time_columns(d, synthetic))
+        figures = re.findall(r'<figure id="(fig-time-[^"]+)"><img src="data:image/png;base64,'
+                             r'([^"]+)"', page)
+        groups = verdict_groups(self.f.runs[0])
+        self.assertEqual(len(figures), len(groups))
+        for _, data in figures:
+            self.assertGreater(png_size(base64.b64decode(data))[0], 100)
+        self.assertIn('<h2 id="time">Where the time went</h2>', page)
+        whys = [synthetic(row)["why"] for rows in groups.values() for row in rows
+                if synthetic(row)["why"]]
+        self.assertTrue(whys)
+        for why in whys:
+            # In the findings and under the figure.
+            self.assertEqual(page.count(report.e(why)), 2, why)
+        for name, fill in (("time-empty", lambda row: {}), ("time-absent", None)):
+            page = self.report_of(name, lambda d: write_time_columns(d, fill))
+            self.assertNotIn('id="time"', page)
+            self.assertNotIn("fig-time-", page)
+            self.assertNotIn("<ul class=why>", page)
+
+    def test_run_without_verdicts(self):
+        """A run directory from a parbench older than verdicts.csv: a note, no findings."""
+        page = self.report_of("no-verdicts", lambda d: (d / "verdicts.csv").unlink())
+        self.assertIn("has no verdicts.csv", page)
+        self.assertNotIn("<p class=finding>", page)
+        for section in SECTIONS:
+            self.assertIn(f'<h2 id="{section}">', page)
+
     def test_one_run_and_bad_input(self):
         out = self.f.out / "single.html"
         result = subprocess.run([self.f.python, str(ROOT / "scripts/report.py"), "--output",
@@ -334,6 +457,20 @@ class ReportTest(unittest.TestCase):
         result = make("report", f"RUN={self.f.out / 'nothing'}")
         self.assertEqual(result.returncode, 2)
         self.assertIn("report: no meta.json", result.stderr)
+
+
+def write_time_columns(run_dir, fill):
+    """Rewrites a run's verdicts.csv with its columns as VERDICT_COLUMNS, then, unless fill is
+    None, TIME_COLUMNS from fill(row) (a dict; a column it lacks is left empty)."""
+    path = Path(run_dir) / "verdicts.csv"
+    _, rows = read_csv(path)
+    columns = list(VERDICT_COLUMNS) + (list(TIME_COLUMNS) if fill else [])
+    with open(path, "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(columns)
+        for row in rows:
+            extra = fill(row) if fill else {}
+            out.writerow([extra.get(c, "") if c in TIME_COLUMNS else row[c] for c in columns])
 
 
 def find_chromium():
