@@ -141,6 +141,10 @@ static void usage_delta(const struct usage *a, const struct usage *b, struct pb_
 	s->vcsw = b->self.ru_nvcsw - a->self.ru_nvcsw + b->children.ru_nvcsw - a->children.ru_nvcsw;
 	s->ivcsw = b->self.ru_nivcsw - a->self.ru_nivcsw + b->children.ru_nivcsw -
 		   a->children.ru_nivcsw;
+	s->minflt = b->self.ru_minflt - a->self.ru_minflt + b->children.ru_minflt -
+		    a->children.ru_minflt;
+	s->majflt = b->self.ru_majflt - a->self.ru_majflt + b->children.ru_majflt -
+		    a->children.ru_majflt;
 	/* High-water marks: of this process, or of its largest worker process. */
 	s->max_rss_kb = b->self.ru_maxrss > b->children.ru_maxrss ? b->self.ru_maxrss
 								  : b->children.ru_maxrss;

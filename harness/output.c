@@ -11,7 +11,8 @@
 
 static const char raw_header[] =
 	"run_id,workload,kind,strategy,workers,pin,tasks,size,rep,wall_s,user_s,sys_s,"
-	"max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error,loops,startup_s,work_s\n";
+	"max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error,loops,startup_s,work_s,"
+	"minflt,majflt\n";
 
 static const char summary_header[] =
 	"run_id,workload,kind,strategy,workers,pin,tasks,size,reps,wall_median_s,wall_mean_s,"
@@ -143,10 +144,11 @@ void pb_output_raw_row(struct pb_output *out, const struct pb_cell *cell,
 		       const struct pb_sample *s)
 {
 	FILE *f = out->raw;
+	bool ran = !(s->error && !s->cpus);	/* a row without cpus never ran: no figures */
 
 	cell_key(f, out, cell);
 	fprintf(f, ",%u", s->rep);
-	if (s->error && !s->cpus) {	/* it never ran: no figures */
+	if (!ran) {
 		fputs(",,,,,,,,,,0,,", f);
 	} else {
 		fprintf(f, ",%.9f,%.6f,%.6f,%ld,%ld,%ld,%.9f,%.9f,%" PRIu64 ",%d,", s->wall_s,
@@ -159,6 +161,10 @@ void pb_output_raw_row(struct pb_output *out, const struct pb_cell *cell,
 	cell_loops(f, cell);
 	pb_csv_number(f, s->startup_s);
 	pb_csv_number(f, s->work_s);
+	if (ran)
+		fprintf(f, ",%ld,%ld", s->minflt, s->majflt);
+	else
+		fputs(",,", f);
 	fputc('\n', f);
 	fflush(f);
 }

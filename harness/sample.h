@@ -2,7 +2,8 @@
  * One repetition's measurements, and the line that carries them from a cell
  * process to the supervisor:
  *
- *   S rep wall user sys max_rss_kb vcsw ivcsw lat_p50 lat_p99 startup work checksum cpus\n
+ *   S rep wall user sys max_rss_kb vcsw ivcsw lat_p50 lat_p99 startup work minflt majflt
+ *     checksum cpus\n
  *   E rep message\n
  */
 #ifndef PARBENCH_SAMPLE_H
@@ -18,6 +19,7 @@ struct pb_sample {
 	double lat_p50_s, lat_p99_s;
 	double startup_s;	/* the cell process's exec until it was ready to run, or NAN */
 	double work_s;		/* the work alone, where the strategy tells it from its launch; NAN */
+	long minflt, majflt;	/* page faults without and with I/O, as getrusage counts them */
 	uint64_t checksum;
 	char *cpus;		/* "0;1": per worker, the PUs it ran on, joined by + */
 	char *error;		/* NULL when the repetition ran */

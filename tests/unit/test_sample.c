@@ -41,6 +41,8 @@ Test(sample, ok_round_trip)
 		.lat_p99_s = 0.5,
 		.startup_s = 0.0123,
 		.work_s = NAN,		/* no work time apart: travels as nan */
+		.minflt = 2048,
+		.majflt = 1,
 		.checksum = 18446744073709551615ULL,
 		.cpus = "0;1+2",
 	};
@@ -60,6 +62,8 @@ Test(sample, ok_round_trip)
 	cr_assert_float_eq(got.lat_p99_s, 0.5, 1e-12);
 	cr_assert_float_eq(got.startup_s, 0.0123, 1e-12);
 	cr_assert(isnan(got.work_s));
+	cr_assert_eq(got.minflt, 2048);
+	cr_assert_eq(got.majflt, 1);
 	cr_assert_eq(got.checksum, 18446744073709551615ULL);
 	cr_assert_str_eq(got.cpus, "0;1+2");
 	cr_assert_null(got.error);
@@ -115,23 +119,26 @@ Test(sample, malformed_lines)
 	refused("X 1 message");
 	refused("S 1 2");
 	refused("S a 1 2 3 4 5 6 7 8 9 0;1");
-	refused("S 1 0.5 0.5 0.5 4 5 6 0.1 0.2 0.01 nan x 0;1");
+	refused("S 1 0.5 0.5 0.5 4 5 6 0.1 0.2 0.01 nan 7 8 x 0;1");
 	refused("S 1 0.5 0.5 0.5 4 5 6 0.1 0.2 9 0;1");	/* without startup and work */
+	refused("S 1 0.5 0.5 0.5 4 5 6 0.1 0.2 0.01 nan 9 0;1");	/* without the faults */
 	refused("E x message");
-	refused("s 1 0.5 0.5 0.5 4 5 6 0.1 0.2 0.01 nan 9 0;1");
+	refused("s 1 0.5 0.5 0.5 4 5 6 0.1 0.2 0.01 nan 7 8 9 0;1");
 }
 
 Test(sample, parse_hand_written_line)
 {
 	struct pb_sample got;
 
-	cr_assert_eq(pb_sample_parse("S 2 0.5 0.25 0.125 100 1 2 0.001 0.002 0.01 nan 99 3", &got),
-		     0);
+	cr_assert_eq(pb_sample_parse("S 2 0.5 0.25 0.125 100 1 2 0.001 0.002 0.01 nan 300 4 99 3",
+				     &got), 0);
 	cr_assert_eq(got.rep, 2);
 	cr_assert_eq(got.wall_s, 0.5);
 	cr_assert_eq(got.startup_s, 0.01);
 	cr_assert(isnan(got.work_s));
 	cr_assert_eq(got.max_rss_kb, 100);
+	cr_assert_eq(got.minflt, 300);
+	cr_assert_eq(got.majflt, 4);
 	cr_assert_eq(got.checksum, 99);
 	cr_assert_str_eq(got.cpus, "3");
 	pb_sample_free(&got);
