@@ -26,6 +26,13 @@ struct pb_sample {
 	bool ok;		/* set by the supervisor: ran, and the checksum matched */
 };
 
+/* What the kernel counted in a cell's counted repetition (harness/counters.h). */
+struct pb_counts {
+	double wall_s;
+	double task_clock_s;		/* NAN where the counter did not open */
+	int64_t context_switches, migrations, minflt, majflt, cycles, instructions;	/* or -1 */
+};
+
 /* Writes the sample's line to fd: 0 or -1 with errno. */
 int pb_sample_send(int fd, const struct pb_sample *s);
 
