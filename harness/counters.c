@@ -15,18 +15,19 @@ static const struct {
 	/* Counted in the scheduler, in kernel mode: with exclude_kernel, always 0. */
 	bool kernel_only;
 } events[PB_NEVENTS] = {
-	[PB_EVENT_TASK_CLOCK] = { "task-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK },
-	[PB_EVENT_CONTEXT_SWITCHES] = { "context-switches", PERF_TYPE_SOFTWARE,
-					PERF_COUNT_SW_CONTEXT_SWITCHES, true },
-	[PB_EVENT_CPU_MIGRATIONS] = { "cpu-migrations", PERF_TYPE_SOFTWARE,
-				      PERF_COUNT_SW_CPU_MIGRATIONS, true },
-	[PB_EVENT_PAGE_FAULTS_MIN] = { "page-faults-min", PERF_TYPE_SOFTWARE,
-				       PERF_COUNT_SW_PAGE_FAULTS_MIN },
-	[PB_EVENT_PAGE_FAULTS_MAJ] = { "page-faults-maj", PERF_TYPE_SOFTWARE,
-				       PERF_COUNT_SW_PAGE_FAULTS_MAJ },
-	[PB_EVENT_CYCLES] = { "cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES },
-	[PB_EVENT_INSTRUCTIONS] = { "instructions", PERF_TYPE_HARDWARE,
-				    PERF_COUNT_HW_INSTRUCTIONS },
+#define SOFTWARE(id) .type = PERF_TYPE_SOFTWARE, .config = PERF_COUNT_SW_##id
+#define HARDWARE(id) .type = PERF_TYPE_HARDWARE, .config = PERF_COUNT_HW_##id
+	[PB_EVENT_TASK_CLOCK] = { "task-clock", SOFTWARE(TASK_CLOCK) },
+	[PB_EVENT_CONTEXT_SWITCHES] = { "context-switches", SOFTWARE(CONTEXT_SWITCHES),
+					.kernel_only = true },
+	[PB_EVENT_CPU_MIGRATIONS] = { "cpu-migrations", SOFTWARE(CPU_MIGRATIONS),
+				      .kernel_only = true },
+	[PB_EVENT_PAGE_FAULTS_MIN] = { "page-faults-min", SOFTWARE(PAGE_FAULTS_MIN) },
+	[PB_EVENT_PAGE_FAULTS_MAJ] = { "page-faults-maj", SOFTWARE(PAGE_FAULTS_MAJ) },
+	[PB_EVENT_CYCLES] = { "cycles", HARDWARE(CPU_CYCLES) },
+	[PB_EVENT_INSTRUCTIONS] = { "instructions", HARDWARE(INSTRUCTIONS) },
+#undef SOFTWARE
+#undef HARDWARE
 };
 
 const char *pb_event_name(enum pb_event event)

@@ -84,3 +84,33 @@ void pb_sample_free(struct pb_sample *s)
 	free(s->error);
 	s->cpus = s->error = NULL;
 }
+
+int pb_counts_send(int fd, const struct pb_counts *k)
+{
+	char *line = NULL;
+	int len = asprintf(&line, "C %.9f %.9f %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %"
+			   PRId64 " %" PRId64 "\n", k->wall_s, k->task_clock_s,
+			   k->context_switches, k->migrations, k->minflt, k->majflt, k->cycles,
+			   k->instructions);
+	int rc;
+
+	if (len < 0)
+		return -1;
+	rc = write_all(fd, line, (size_t)len);
+	free(line);
+	return rc;
+}
+
+int pb_counts_parse(const char *line, struct pb_counts *k)
+{
+	struct pb_counts got;
+	int used = 0;
+
+	if (sscanf(line, "C %lf %lf %" SCNd64 " %" SCNd64 " %" SCNd64 " %" SCNd64 " %" SCNd64
+		   " %" SCNd64 "%n", &got.wall_s, &got.task_clock_s, &got.context_switches,
+		   &got.migrations, &got.minflt, &got.majflt, &got.cycles, &got.instructions,
+		   &used) != 8 || used == 0 || line[used] != '\0')
+		return -1;
+	*k = got;
+	return 0;
+}

@@ -5,6 +5,11 @@
  *   S rep wall user sys max_rss_kb vcsw ivcsw lat_p50 lat_p99 startup work minflt majflt
  *     checksum cpus\n
  *   E rep message\n
+ *
+ * and, after them, from a cell's counted repetition (harness/counters.h),
+ * nan or -1 where a counter did not open:
+ *
+ *   C wall task_clock context_switches migrations minflt majflt cycles instructions\n
  */
 #ifndef PARBENCH_SAMPLE_H
 #define PARBENCH_SAMPLE_H
@@ -40,5 +45,12 @@ int pb_sample_send(int fd, const struct pb_sample *s);
 int pb_sample_parse(const char *line, struct pb_sample *s);
 
 void pb_sample_free(struct pb_sample *s);
+
+/* Writes the counted repetition's line to fd: 0 or -1 with errno. */
+int pb_counts_send(int fd, const struct pb_counts *counts);
+
+/* Parses one C line (without its newline): 0, or -1 (counts untouched) when it is none or
+ * malformed. */
+int pb_counts_parse(const char *line, struct pb_counts *counts);
 
 #endif
