@@ -44,6 +44,8 @@ struct pb_cell {
 	uint64_t reference;
 	struct pb_summary summary;
 	double spent_s;			/* the supervisor's time on it, cell processes and all */
+	struct pb_counts counts;	/* of its counted repetition, when counted */
+	bool counted;
 };
 
 struct pb_plan {

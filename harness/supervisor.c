@@ -165,6 +165,8 @@ static int start_cell(struct cell_process *p, const struct pb_cell *cell, unsign
 		.io = opts->io,
 		.python = cell->strategy->python ? opts->python.path : NULL,
 		.hostfile = opts->hostfile,
+		/* Once per cell, on its first visit; a py-* cell's interpreter does its repetitions. */
+		.counted_rep = cell->nsamples == 0 && !cell->strategy->python,
 	};
 	if (scratch[0])
 		args.io.dir = scratch;
@@ -228,13 +230,16 @@ static int take_lines(struct cell_process *p, struct pb_output *out, struct pb_c
 		struct pb_sample s;
 
 		*newline = '\0';
-		if (pb_sample_parse(line, &s)) {
+		if (pb_counts_parse(line, &cell->counts) == 0) {
+			cell->counted = true;
+		} else if (pb_sample_parse(line, &s)) {
 			s = error_sample("malformed line from the cell process: %.80s", line);
 			record(out, cell, &s);
 			return -1;
+		} else {
+			p->sent_error = p->sent_error || s.error;
+			record(out, cell, &s);
 		}
-		p->sent_error = p->sent_error || s.error;
-		record(out, cell, &s);
 		line = newline + 1;
 	}
 	p->len -= (size_t)(line - p->buf);
