@@ -263,8 +263,10 @@ static int count_once(const struct pb_strategy *strategy, struct pb_run *run)
 	int rc;
 
 	pb_run_reset(run);
-	if (pb_counters_open(&counters) == 0)	/* every event refused: nothing to count */
+	if (pb_counters_open(&counters) == 0) {	/* every event refused: nothing to count */
+		pb_counters_close(&counters);
 		return 0;
+	}
 	pb_counters_read(&counters, before);
 	start = pb_now_ns();
 	rc = strategy->run(run);

@@ -6,6 +6,8 @@
  * The counters follow the threads and processes created while they are open
  * (inherit), and that makes creating each of them slower (README, "The
  * counted repetition"): a cell opens them around one untimed repetition only.
+ * A thread created earlier that lives on (OpenMP's team, libuv's pool) is
+ * counted by counters of its own.
  */
 #ifndef PARBENCH_COUNTERS_H
 #define PARBENCH_COUNTERS_H
@@ -27,7 +29,8 @@ enum pb_event {
 };
 
 struct pb_counters {
-	int fd[PB_NEVENTS];		/* -1 where the event is not open */
+	int (*fd)[PB_NEVENTS];		/* per thread alive at open: -1 where not open */
+	size_t nthreads;
 	char why[PB_NEVENTS][160];	/* why an event could not open; "" where it did */
 	bool exclude_kernel;		/* some event opened counting user space only */
 };
@@ -36,11 +39,12 @@ struct pb_counters {
 const char *pb_event_name(enum pb_event event);
 
 /*
- * Opens every event on the calling thread, counting from now on in it and
- * in the threads and processes it creates: how many opened.  An event
- * refused with EACCES (an unprivileged user under kernel.perf_event_paranoid
- * 2 or more) is opened again with exclude_kernel, unless the kernel counts
- * it in kernel mode alone, where it would count nothing.
+ * Opens every event on every thread of the process, counting from now on in
+ * them and in the threads and processes they create: how many events
+ * opened.  An event refused with EACCES (an unprivileged user under
+ * kernel.perf_event_paranoid 2 or more) is opened again with exclude_kernel,
+ * unless the kernel counts it in kernel mode alone, where it would count
+ * nothing.
  */
 int pb_counters_open(struct pb_counters *counters);
 
@@ -50,7 +54,7 @@ int pb_counters_open(struct pb_counters *counters);
  */
 void pb_counters_read(const struct pb_counters *counters, int64_t value[PB_NEVENTS]);
 
-/* Closes the events; their reasons stay. */
+/* Closes the events; their reasons stay.  Call it after any open. */
 void pb_counters_close(struct pb_counters *counters);
 
 /* What was counted between two reads (the counted repetition's figures). */

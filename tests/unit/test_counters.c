@@ -34,13 +34,11 @@ static void assert_open_or_explained(const struct pb_counters *c, int opened)
 	int open = 0;
 
 	for (int e = 0; e < PB_NEVENTS; e++) {
-		if (c->fd[e] >= 0) {
-			cr_assert_str_empty(c->why[e], "%s", pb_event_name(e));
+		if (!c->why[e][0])
 			open++;
-		} else {
+		else
 			cr_assert_eq(strncmp(c->why[e], "perf_event_open: ", 17), 0, "%s: \"%s\"",
 				     pb_event_name(e), c->why[e]);
-		}
 	}
 	cr_assert_eq(open, opened);
 }
@@ -50,14 +48,21 @@ Test(counters, open_or_say_why)
 	struct pb_counters c;
 	int opened = pb_counters_open(&c);
 	char why[PB_NEVENTS][sizeof(c.why[0])];
+	int64_t value[PB_NEVENTS];
 
 	assert_open_or_explained(&c, opened);
+	cr_assert_geq(c.nthreads, 1);
+	for (int e = 0; e < PB_NEVENTS; e++)
+		cr_assert_eq(c.fd[0][e] >= 0, !c.why[e][0], "%s", pb_event_name(e));
 	memcpy(why, c.why, sizeof(why));
 	pb_counters_close(&c);
+	cr_assert_null(c.fd);
+	pb_counters_read(&c, value);
 	for (int e = 0; e < PB_NEVENTS; e++) {
-		cr_assert_eq(c.fd[e], -1);
 		cr_assert_str_eq(c.why[e], why[e], "close keeps the reasons");
+		cr_assert_eq(value[e], -1, "a closed %s reads nothing", pb_event_name(e));
 	}
+	assert_no_leaks();
 }
 
 static double thread_cpu_s(void)
@@ -77,6 +82,15 @@ static void *spin(void *cpu_s)
 		;
 	*(double *)cpu_s = thread_cpu_s() - start;
 	return NULL;
+}
+
+static pthread_barrier_t counters_open;
+
+/* A thread that lives on, as OpenMP's team does: it spins once the counters are open. */
+static void *spin_once_open(void *cpu_s)
+{
+	pthread_barrier_wait(&counters_open);
+	return spin(cpu_s);
 }
 
 /* A process that writes to TOUCHED_PAGES new pages, one fault each, and exits. */
@@ -119,6 +133,7 @@ Test(counters, count_what_is_created_after_they_open)
 	pb_counters_close(&c);
 	pb_counts_between(before, after, 0.5, &k);
 	cr_assert_eq(k.wall_s, 0.5);
+	cr_assert_null(c.fd);
 	if (!c.why[PB_EVENT_TASK_CLOCK][0])
 		cr_assert_geq(k.task_clock_s, 0.9 * spun_s, "task-clock %g s, the thread spun %g s",
 			      k.task_clock_s, spun_s);
@@ -133,6 +148,32 @@ Test(counters, count_what_is_created_after_they_open)
 		cr_assert_eq(before[e] < 0, c.why[e][0] != '\0', "%s", pb_event_name(e));
 	cr_assert_geq(k.context_switches, c.why[PB_EVENT_CONTEXT_SWITCHES][0] ? -1 : 0);
 	cr_assert_geq(k.migrations, c.why[PB_EVENT_CPU_MIGRATIONS][0] ? -1 : 0);
+	assert_no_leaks();
+}
+
+Test(counters, count_threads_that_were_there_before)
+{
+	int64_t before[PB_NEVENTS], after[PB_NEVENTS];
+	struct pb_counters c;
+	struct pb_counts k;
+	double spun_s = 0;
+	pthread_t thread;
+
+	cr_assert_eq(pthread_barrier_init(&counters_open, NULL, 2), 0);
+	cr_assert_eq(pthread_create(&thread, NULL, spin_once_open, &spun_s), 0);
+	pb_counters_open(&c);
+	cr_assert_geq(c.nthreads, 2, "the spinning thread and this one");
+	pb_counters_read(&c, before);
+	pthread_barrier_wait(&counters_open);
+	cr_assert_eq(pthread_join(thread, NULL), 0);
+	pb_counters_read(&c, after);
+	pb_counters_close(&c);
+	pthread_barrier_destroy(&counters_open);
+	pb_counts_between(before, after, 0.5, &k);
+	if (c.why[PB_EVENT_TASK_CLOCK][0])
+		cr_skip_test("task-clock: %s", c.why[PB_EVENT_TASK_CLOCK]);
+	cr_assert_geq(k.task_clock_s, 0.9 * spun_s, "task-clock %g s, the thread spun %g s",
+		      k.task_clock_s, spun_s);
 	assert_no_leaks();
 }
 
