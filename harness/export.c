@@ -50,6 +50,19 @@ static json_t *cell_json(const struct pb_cell *c)
 	json_object_set_new(cell, "cpu_util", number(s->cpu_util));
 	json_object_set_new(cell, "lat_p50_s", number(s->lat_p50));
 	json_object_set_new(cell, "lat_p99_s", number(s->lat_p99));
+	json_object_set_new(cell, "user_median_s", number(s->user));
+	json_object_set_new(cell, "sys_median_s", number(s->sys));
+	json_object_set_new(cell, "vcsw_median", number(s->vcsw));
+	json_object_set_new(cell, "ivcsw_median", number(s->ivcsw));
+	json_object_set_new(cell, "minflt_median", number(s->minflt));
+	json_object_set_new(cell, "majflt_median", number(s->majflt));
+	json_object_set_new(cell, "pus", json_integer(s->pus));
+	json_object_set_new(cell, "pu_util", number(s->pu_util));
+	json_object_set_new(cell, "task_clock_s", number(s->task_clock));
+	json_object_set_new(cell, "context_switches", number(s->context_switches));
+	json_object_set_new(cell, "migrations", number(s->migrations));
+	json_object_set_new(cell, "cycles", number(s->cycles));
+	json_object_set_new(cell, "instructions", number(s->instructions));
 	return cell;
 }
 

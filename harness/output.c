@@ -19,7 +19,9 @@ static const char summary_header[] =
 	"wall_sd_s,wall_ci95_lo_s,wall_ci95_hi_s,wall_min_s,wall_max_s,cv,speedup,efficiency,"
 	"cpu_util,lat_p50_s,lat_p99_s,ok,loops,outliers,speedup_ci95_lo,speedup_ci95_hi,"
 	"efficiency_ci95_lo,efficiency_ci95_hi,karp_flatt,crossover_size,startup_median_s,"
-	"work_median_s,speedup_vs_seq\n";
+	"work_median_s,speedup_vs_seq,user_median_s,sys_median_s,vcsw_median,ivcsw_median,"
+	"minflt_median,majflt_median,pus,pu_util,task_clock_s,context_switches,migrations,cycles,"
+	"instructions\n";
 
 char *pb_path(const char *dir, const char *name)
 {
@@ -174,6 +176,24 @@ struct summary_args {
 	const struct pb_plan *plan;
 };
 
+/* What the kernel counted: getrusage's medians, then the counted repetition's. */
+static void summary_usage(FILE *f, const struct pb_summary *s)
+{
+	pb_csv_number(f, s->user);
+	pb_csv_number(f, s->sys);
+	pb_csv_number(f, s->vcsw);
+	pb_csv_number(f, s->ivcsw);
+	pb_csv_number(f, s->minflt);
+	pb_csv_number(f, s->majflt);
+	fprintf(f, ",%u", s->pus);
+	pb_csv_number(f, s->pu_util);
+	pb_csv_number(f, s->task_clock);
+	pb_csv_number(f, s->context_switches);
+	pb_csv_number(f, s->migrations);
+	pb_csv_number(f, s->cycles);
+	pb_csv_number(f, s->instructions);
+}
+
 static int fill_summary(FILE *f, const void *arg)
 {
 	const struct pb_output *out = ((const struct summary_args *)arg)->out;
@@ -211,6 +231,7 @@ static int fill_summary(FILE *f, const void *arg)
 		pb_csv_number(f, s->startup);
 		pb_csv_number(f, s->work);
 		pb_csv_number(f, s->speedup_seq);
+		summary_usage(f, s);
 		fputc('\n', f);
 	}
 	return 0;

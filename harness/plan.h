@@ -24,6 +24,12 @@ struct pb_summary {
 	double cpu_util, lat_p50, lat_p99;
 	double startup, work;		/* medians of the samples' startup_s and work_s, or NAN */
 	bool ok;			/* every repetition ran and matched */
+	/* Medians of what getrusage counted in the ok repetitions. */
+	double user, sys, vcsw, ivcsw, minflt, majflt;
+	unsigned pus;			/* the PUs the cell was given */
+	double pu_util;			/* median of (user + sys) / (wall x pus) */
+	/* From the counted repetition; NAN where it did not run or a counter is absent. */
+	double task_clock, context_switches, migrations, cycles, instructions;
 };
 
 struct pb_cell {
@@ -31,6 +37,7 @@ struct pb_cell {
 	const struct pb_strategy *strategy;
 	unsigned workers;
 	const struct pb_pin *pin;
+	unsigned pus;			/* the PUs its workers are given (pb_pin_pus) */
 	unsigned loops;			/* event-loop threads; 0 for other strategies */
 	uint64_t tasks, size;
 	/* The first cell of its workload and size: seq, unless --baseline none. */
@@ -55,9 +62,10 @@ struct pb_plan {
 
 /*
  * Every workload x size x strategy x pin policy x worker count, in groups of
- * one workload and size, each group's seq cell first.
+ * one workload and size, each group's seq cell first; 0 or -ENOMEM.
  */
-int pb_plan_build(const struct pb_options *opts, struct pb_plan *plan);
+int pb_plan_build(const struct pb_options *opts, hwloc_topology_t topology,
+		  struct pb_plan *plan);
 void pb_plan_free(struct pb_plan *plan);
 
 /*

@@ -586,7 +586,7 @@ int pb_run_main(int argc, char **argv, int full_argc, char **full_argv)
 		return 1;
 	}
 	pb_options_parse(argc, argv, topology, &opts);
-	if (pb_plan_build(&opts, &plan)) {
+	if (pb_plan_build(&opts, topology, &plan)) {
 		fputs("parbench run: out of memory\n", stderr);
 		rc = 1;
 		goto out_options;

@@ -19,7 +19,9 @@ SUMMARY_COLUMNS = (
     "wall_sd_s,wall_ci95_lo_s,wall_ci95_hi_s,wall_min_s,wall_max_s,cv,speedup,efficiency,"
     "cpu_util,lat_p50_s,lat_p99_s,ok,loops,outliers,speedup_ci95_lo,speedup_ci95_hi,"
     "efficiency_ci95_lo,efficiency_ci95_hi,karp_flatt,crossover_size,startup_median_s,"
-    "work_median_s,speedup_vs_seq").split(",")
+    "work_median_s,speedup_vs_seq,user_median_s,sys_median_s,vcsw_median,ivcsw_median,"
+    "minflt_median,majflt_median,pus,pu_util,task_clock_s,context_switches,migrations,cycles,"
+    "instructions").split(",")
 
 # Small jobs, so that every strategy runs every workload in well under a second.
 SMALL = {
