@@ -4,6 +4,7 @@
 
 #include <hwloc.h>
 
+#include "counters.h"
 #include "env.h"
 #include "options.h"
 
@@ -18,6 +19,7 @@ struct pb_meta {
 	char end[32];			/* empty while the run goes on */
 	const char *status;		/* "running", "completed", "interrupted by SIGINT" */
 	const char *warnings;		/* the run's warning lines so far, or NULL */
+	const struct pb_counters *counters;	/* the events probed as the run starts */
 
 	/* pb_meta_write fills these in; the caller zeroes them. */
 	bool started;			/* the first write, at the start, is done */

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "counters.h"
 #include "env.h"
 #include "export.h"
 #include "meta.h"
@@ -573,6 +574,7 @@ static int run_plan(struct pb_plan *plan, const struct pb_options *opts, struct 
 
 int pb_run_main(int argc, char **argv, int full_argc, char **full_argv)
 {
+	struct pb_counters counters;
 	struct pb_options opts;
 	struct pb_output out;
 	struct pb_plan plan;
@@ -602,9 +604,13 @@ int pb_run_main(int argc, char **argv, int full_argc, char **full_argv)
 	warnings.f = open_memstream(&warnings.text, &warnings.len);
 	pb_env_warn_machine(warning_stream(), topology);
 	pb_env_warn_smt(warning_stream(), topology, opts.pins, opts.npins, &opts.workers);
+	/* What the cells' counted repetitions can count here, for meta.json; none stays open. */
+	pb_counters_open(&counters);
+	pb_counters_close(&counters);
 	meta = (struct pb_meta){ .run_id = out.run_id, .dir = out.dir, .argc = full_argc,
 				 .argv = full_argv, .opts = &opts, .topology = topology,
-				 .status = "running", .warnings = show_warnings() };
+				 .status = "running", .warnings = show_warnings(),
+				 .counters = &counters };
 	pb_meta_now(meta.start, sizeof(meta.start));
 	pb_meta_write(&meta);
 	rc = run_plan(&plan, &opts, &out, &meta);
