@@ -26,25 +26,26 @@ static double parallelism(const struct pb_budget *b, const struct pb_cell *cell)
 /*
  * A visit's overhead (start-up, setup, teardown) and a repetition's time:
  * measured, or, before the cell has run, its baseline's, the time divided
- * by the workers it can keep busy.  Both 0 when nothing has run.
+ * by the workers it can keep busy.  Both 0 when nothing has run.  A cell's
+ * first visit also runs its counted repetition (harness/counters.h).
  */
 static void cost_model(const struct pb_budget *b, const struct pb_cell *cell, double *overhead,
 		       double *rep)
 {
 	const struct pb_cell *measured = cell->visits ? cell : cell->baseline;
-	double per_visit, reps_per_visit, t;
+	double runs, t;
 
 	*overhead = *rep = 0.0;
 	if (!measured->visits)
 		return;
-	per_visit = measured->spent_s / measured->visits;
-	reps_per_visit = (double)measured->nsamples / measured->visits;
 	t = median_wall(measured);
 	if (isnan(t)) {		/* nothing good: the whole visit is the cost */
-		*overhead = per_visit;
+		*overhead = measured->spent_s / measured->visits;
 		return;
 	}
-	*overhead = fmax(0.0, per_visit - (b->warmup + reps_per_visit) * t);
+	runs = (double)b->warmup * measured->visits + (double)measured->nsamples +
+	       (measured->counted ? 1.0 : 0.0);
+	*overhead = fmax(0.0, (measured->spent_s - runs * t) / measured->visits);
 	*rep = measured == cell ? t : t / parallelism(b, cell);
 }
 
@@ -54,6 +55,17 @@ double pb_budget_visit_s(const struct pb_budget *b, const struct pb_cell *cell, 
 
 	cost_model(b, cell, &overhead, &rep);
 	return overhead + (b->warmup + reps) * rep;
+}
+
+/* A cell not yet run will count a repetition on its first visit, as its baseline did. */
+static double counted_rep_s(const struct pb_budget *b, const struct pb_cell *cell)
+{
+	double overhead, rep;
+
+	if (cell->visits || !cell->baseline->counted)
+		return 0.0;
+	cost_model(b, cell, &overhead, &rep);
+	return rep;
 }
 
 static unsigned still_to_run(const struct pb_cell *cell)
@@ -68,8 +80,8 @@ static double cell_need_s(const struct pb_budget *b, const struct pb_cell *cell)
 
 	if (!left)
 		return 0.0;
-	return b->one_visit_per_cell ? pb_budget_visit_s(b, cell, left)
-				     : left * pb_budget_visit_s(b, cell, 1);
+	return counted_rep_s(b, cell) + (b->one_visit_per_cell ? pb_budget_visit_s(b, cell, left)
+						: left * pb_budget_visit_s(b, cell, 1));
 }
 
 double pb_budget_need_s(const struct pb_budget *b, struct pb_cell *const *cells, size_t n)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "counters.h"
 #include "pin.h"
 #include "python.h"
 #include "run.h"
@@ -19,7 +20,7 @@
 
 enum { ARG_WORKLOAD = 2, ARG_STRATEGY, ARG_WORKERS, ARG_PIN, ARG_TASKS, ARG_SIZE,
        ARG_WARMUP, ARG_REPS, ARG_LOOPS, ARG_DIR, ARG_DIRECT, ARG_DELAY, ARG_URL, ARG_PYTHON,
-       ARG_HOSTFILE, ARG_COUNT };
+       ARG_HOSTFILE, ARG_COUNTED_REP, ARG_COUNT };
 
 static char *number_text(uint64_t n)
 {
@@ -61,6 +62,7 @@ char **pb_cell_argv(const char *self, const struct pb_cell_args *args)
 	argv[ARG_URL] = strdup(args->io.url ? args->io.url : "");
 	argv[ARG_PYTHON] = strdup(args->python ? args->python : "");
 	argv[ARG_HOSTFILE] = strdup(args->hostfile ? args->hostfile : "");
+	argv[ARG_COUNTED_REP] = number_text(args->counted_rep);
 	for (int i = 0; i < ARG_COUNT; i++)
 		if (!argv[i]) {
 			pb_cell_argv_free(argv);
@@ -141,6 +143,10 @@ static void usage_delta(const struct usage *a, const struct usage *b, struct pb_
 	s->vcsw = b->self.ru_nvcsw - a->self.ru_nvcsw + b->children.ru_nvcsw - a->children.ru_nvcsw;
 	s->ivcsw = b->self.ru_nivcsw - a->self.ru_nivcsw + b->children.ru_nivcsw -
 		   a->children.ru_nivcsw;
+	s->minflt = b->self.ru_minflt - a->self.ru_minflt + b->children.ru_minflt -
+		    a->children.ru_minflt;
+	s->majflt = b->self.ru_majflt - a->self.ru_majflt + b->children.ru_majflt -
+		    a->children.ru_majflt;
 	/* High-water marks: of this process, or of its largest worker process. */
 	s->max_rss_kb = b->self.ru_maxrss > b->children.ru_maxrss ? b->self.ru_maxrss
 								  : b->children.ru_maxrss;
@@ -241,6 +247,41 @@ static int measure(const struct pb_strategy *strategy, struct pb_run *run,
 	return evaluate(run, s, why, whylen);
 }
 
+/*
+ * The counted repetition: the job once more with the kernel's counters open,
+ * after the measured repetitions and untimed, because counters that follow
+ * new threads and processes make creating each of them slower.  It sends its
+ * C line; one that fails sends none (the measured rows say what fails).
+ */
+static int count_once(const struct pb_strategy *strategy, struct pb_run *run)
+{
+	int64_t before[PB_NEVENTS], after[PB_NEVENTS], start, end;
+	struct pb_sample checked = { .work_s = NAN };
+	struct pb_counters counters;
+	struct pb_counts counts;
+	char why[512];
+	int rc;
+
+	pb_run_reset(run);
+	if (pb_counters_open(&counters) == 0) {	/* every event refused: nothing to count */
+		pb_counters_close(&counters);
+		return 0;
+	}
+	pb_counters_read(&counters, before);
+	start = pb_now_ns();
+	rc = strategy->run(run);
+	end = pb_now_ns();
+	pb_counters_read(&counters, after);
+	pb_counters_close(&counters);
+	if (rc || run->error[0] || evaluate(run, &checked, why, sizeof(why))) {
+		pb_sample_free(&checked);
+		return 0;
+	}
+	pb_sample_free(&checked);
+	pb_counts_between(before, after, (double)(end - start) / 1e9, &counts);
+	return pb_counts_send(PB_CELL_FD, &counts) ? 1 : 0;
+}
+
 static int run_reps(const struct pb_cell_args *args, const struct pb_strategy *strategy,
 		    struct pb_run *run)
 {
@@ -259,7 +300,7 @@ static int run_reps(const struct pb_cell_args *args, const struct pb_strategy *s
 		}
 		pb_sample_free(&sample);
 	}
-	return 0;
+	return args->counted_rep ? count_once(strategy, run) : 0;
 }
 
 /* A py-* strategy: the interpreter does the repetitions and sends their lines itself. */
@@ -350,7 +391,7 @@ static int parse_count(const char *text, uint64_t *out)
 /* The supervisor made these arguments: a bad one is a bug. */
 static int parse_args(int argc, char **argv, struct pb_cell_args *args)
 {
-	uint64_t workers, tasks, size, warmup, reps, loops, direct;
+	uint64_t workers, tasks, size, warmup, reps, loops, direct, counted_rep;
 	double delay;
 	char why[128];
 
@@ -358,6 +399,7 @@ static int parse_args(int argc, char **argv, struct pb_cell_args *args)
 	    parse_count(argv[ARG_TASKS], &tasks) || parse_count(argv[ARG_SIZE], &size) ||
 	    parse_count(argv[ARG_WARMUP], &warmup) || parse_count(argv[ARG_REPS], &reps) ||
 	    parse_count(argv[ARG_LOOPS], &loops) || parse_count(argv[ARG_DIRECT], &direct) ||
+	    parse_count(argv[ARG_COUNTED_REP], &counted_rep) ||
 	    pb_parse_seconds(argv[ARG_DELAY], 0.0, 1e9, &delay, why, sizeof(why)))
 		return -1;
 	*args = (struct pb_cell_args){
@@ -378,6 +420,7 @@ static int parse_args(int argc, char **argv, struct pb_cell_args *args)
 		},
 		.python = *argv[ARG_PYTHON] ? argv[ARG_PYTHON] : NULL,
 		.hostfile = *argv[ARG_HOSTFILE] ? argv[ARG_HOSTFILE] : NULL,
+		.counted_rep = counted_rep != 0,
 	};
 	return 0;
 }

@@ -4,11 +4,13 @@
  * OpenMP state, bindings and limits never leak from one strategy into the
  * next, and a crash or a hang costs one cell.  The cell does its warm-up
  * and measured repetitions and sends one line per measured repetition
- * (harness/sample.h) to file descriptor PB_CELL_FD.
+ * (harness/sample.h) to file descriptor PB_CELL_FD, then, when asked, the
+ * line of its counted repetition.
  */
 #ifndef PARBENCH_CELL_H
 #define PARBENCH_CELL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +31,7 @@ struct pb_cell_args {
 	struct pb_io_params io;
 	const char *python;		/* a py-* strategy's interpreter, or NULL */
 	const char *hostfile;		/* mpi: mpirun's --hostfile, or NULL */
+	bool counted_rep;		/* one more repetition, untimed, with counters open */
 	double startup_s;		/* not an argument: measured by the cell */
 };
 

@@ -220,13 +220,32 @@ static json_t *python_json(const struct pb_python *py)
 			 "implementation", py->implementation, "gil", py->gil);
 }
 
+/*
+ * What counts the repetitions: getrusage the timed ones, perf_event_open the
+ * counted one where any event opens; per event, null or why it cannot.
+ */
+static json_t *counters_json(const struct pb_counters *c)
+{
+	json_t *events = json_object();
+	bool any = false;
+
+	for (int e = 0; e < PB_NEVENTS; e++) {
+		json_object_set_new(events, pb_event_name(e),
+				    c->why[e][0] ? json_string(c->why[e]) : json_null());
+		any = any || !c->why[e][0];
+	}
+	return json_pack("{s:s, s:s?, s:o, s:b}", "timed_repetitions", "getrusage",
+			 "counted_repetition", any ? "perf_event_open" : NULL, "events", events,
+			 "exclude_kernel", c->exclude_kernel);
+}
+
 static json_t *meta_json(const struct pb_meta *m)
 {
 	json_t *command = json_array();
 
 	for (int i = 0; i < m->argc; i++)
 		json_array_append_new(command, json_string(m->argv[i]));
-	return json_pack("{s:s, s:o, s:s, s:o, s:s, s:o, s:o, s:{s:o, s:o}, s:o, s:o, s:o, s:o, "
+	return json_pack("{s:s, s:o, s:s, s:o, s:s, s:o, s:o, s:{s:o, s:o}, s:o, s:o, s:o, s:o, s:o, "
 			 "s:o, s:o}",
 			 "run_id", m->run_id, "command", command, "start", m->start,
 			 "end", m->end[0] ? json_string(m->end) : json_null(),
@@ -236,7 +255,8 @@ static json_t *meta_json(const struct pb_meta *m)
 			 "end", load_json(&m->load_end),
 			 "machine", machine_json(m),
 			 "os", os_json(), "build", build_json(), "openmp_env", openmp_env_json(),
-			 "plan", plan_json(m->opts), "python", python_json(&m->opts->python));
+			 "plan", plan_json(m->opts), "python", python_json(&m->opts->python),
+			 "counters", counters_json(m->counters));
 }
 
 static int fill_meta(FILE *f, const void *arg)

@@ -4,6 +4,7 @@
 
 #include <hwloc.h>
 
+#include "counters.h"
 #include "env.h"
 #include "noise.h"
 #include "options.h"
@@ -20,6 +21,7 @@ struct pb_meta {
 	const char *status;		/* "running", "completed", "interrupted by SIGINT" */
 	const char *warnings;		/* the run's warning lines so far, or NULL */
 	const struct pb_noise *noise;	/* at the end: the run's noise; NULL before */
+	const struct pb_counters *counters;	/* the events probed as the run starts */
 
 	/* pb_meta_write fills these in; the caller zeroes them. */
 	bool started;			/* the first write, at the start, is done */

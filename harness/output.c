@@ -12,14 +12,16 @@
 static const char raw_header[] =
 	"run_id,workload,kind,strategy,workers,pin,tasks,size,rep,wall_s,user_s,sys_s,"
 	"max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error,loops,startup_s,work_s,"
-	"cut\n";
+	"minflt,majflt,cut\n";
 
 static const char summary_header[] =
 	"run_id,workload,kind,strategy,workers,pin,tasks,size,reps,wall_median_s,wall_mean_s,"
 	"wall_sd_s,wall_ci95_lo_s,wall_ci95_hi_s,wall_min_s,wall_max_s,cv,speedup,efficiency,"
 	"cpu_util,lat_p50_s,lat_p99_s,ok,loops,outliers,speedup_ci95_lo,speedup_ci95_hi,"
 	"efficiency_ci95_lo,efficiency_ci95_hi,karp_flatt,crossover_size,startup_median_s,"
-	"work_median_s,speedup_vs_seq,task_cost_s,task_cost_ci95_lo_s,task_cost_ci95_hi_s,cut\n";
+	"work_median_s,speedup_vs_seq,user_median_s,sys_median_s,vcsw_median,ivcsw_median,"
+	"minflt_median,majflt_median,pus,pu_util,task_clock_s,context_switches,migrations,cycles,"
+	"instructions,task_cost_s,task_cost_ci95_lo_s,task_cost_ci95_hi_s,cut\n";
 
 static const char verdicts_header[] =
 	"run_id,workload,kind,tasks,size,verdict,margin,reps_to_decide,rank,strategy,workers,pin,"
@@ -167,12 +169,13 @@ void pb_output_raw_row(struct pb_output *out, const struct pb_cell *cell,
 		       const struct pb_sample *s)
 {
 	FILE *f = rows_file(out, cell);
+	bool ran = !(s->error && !s->cpus);	/* a row without cpus never ran: no figures */
 
 	if (!f)
 		return;
 	cell_key(f, out, cell);
 	fprintf(f, ",%u", s->rep);
-	if (s->error && !s->cpus) {	/* it never ran: no figures */
+	if (!ran) {
 		fputs(",,,,,,,,,,0,,", f);
 	} else {
 		fprintf(f, ",%.9f,%.6f,%.6f,%ld,%ld,%ld,%.9f,%.9f,%" PRIu64 ",%d,", s->wall_s,
@@ -185,6 +188,10 @@ void pb_output_raw_row(struct pb_output *out, const struct pb_cell *cell,
 	cell_loops(f, cell);
 	pb_csv_number(f, s->startup_s);
 	pb_csv_number(f, s->work_s);
+	if (ran)
+		fprintf(f, ",%ld,%ld", s->minflt, s->majflt);
+	else
+		fputs(",,", f);
 	fputs(",\n", f);
 	fflush(f);
 }
@@ -198,7 +205,7 @@ void pb_output_cut_row(struct pb_output *out, const struct pb_cell *cell)
 	cell_key(f, out, cell);
 	fprintf(f, ",%zu,,,,,,,,,,0,,", cell->nsamples);
 	cell_loops(f, cell);
-	fputs(",,,", f);
+	fputs(",,,,,", f);
 	pb_csv_text(f, cell->cut);
 	fputc('\n', f);
 	fflush(f);
@@ -208,6 +215,24 @@ struct summary_args {
 	const struct pb_output *out;
 	const struct pb_plan *plan;
 };
+
+/* What the kernel counted: getrusage's medians, then the counted repetition's. */
+static void summary_usage(FILE *f, const struct pb_summary *s)
+{
+	pb_csv_number(f, s->user);
+	pb_csv_number(f, s->sys);
+	pb_csv_number(f, s->vcsw);
+	pb_csv_number(f, s->ivcsw);
+	pb_csv_number(f, s->minflt);
+	pb_csv_number(f, s->majflt);
+	fprintf(f, ",%u", s->pus);
+	pb_csv_number(f, s->pu_util);
+	pb_csv_number(f, s->task_clock);
+	pb_csv_number(f, s->context_switches);
+	pb_csv_number(f, s->migrations);
+	pb_csv_number(f, s->cycles);
+	pb_csv_number(f, s->instructions);
+}
 
 static int fill_summary(FILE *f, const void *arg)
 {
@@ -246,6 +271,7 @@ static int fill_summary(FILE *f, const void *arg)
 		pb_csv_number(f, s->startup);
 		pb_csv_number(f, s->work);
 		pb_csv_number(f, s->speedup_seq);
+		summary_usage(f, s);
 		pb_csv_number(f, s->task_cost);
 		pb_csv_number(f, s->task_cost_lo);
 		pb_csv_number(f, s->task_cost_hi);

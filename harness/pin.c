@@ -209,6 +209,27 @@ void pb_pin_cpusets_free(hwloc_cpuset_t *sets, unsigned workers)
 	free(sets);
 }
 
+int pb_pin_pus(hwloc_topology_t topology, const struct pb_pin *pin, unsigned workers)
+{
+	unsigned pus = pb_topology_pus(topology);
+	hwloc_cpuset_t *sets;
+	hwloc_bitmap_t given;
+	int n = -ENOMEM;
+
+	if (pin->policy == PB_PIN_NONE)
+		return (int)(workers < pus ? workers : pus);
+	sets = pb_pin_cpusets(topology, pin, workers);
+	given = hwloc_bitmap_alloc();
+	if (sets && given) {
+		for (unsigned w = 0; w < workers; w++)
+			hwloc_bitmap_or(given, given, sets[w]);
+		n = hwloc_bitmap_weight(given);
+	}
+	hwloc_bitmap_free(given);
+	pb_pin_cpusets_free(sets, workers);
+	return n;
+}
+
 int pb_bind_self(hwloc_topology_t topology, hwloc_const_cpuset_t set)
 {
 	/* THREAD, never 0: flags 0 may rebind the whole process. */

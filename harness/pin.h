@@ -39,6 +39,12 @@ hwloc_cpuset_t *pb_pin_cpusets(hwloc_topology_t topology, const struct pb_pin *p
 			       unsigned workers);
 void pb_pin_cpusets_free(hwloc_cpuset_t *sets, unsigned workers);
 
+/*
+ * How many PUs `workers` workers are given: the distinct PUs of their
+ * cpusets, or without pinning min(workers, PUs).  -ENOMEM when out of memory.
+ */
+int pb_pin_pus(hwloc_topology_t topology, const struct pb_pin *pin, unsigned workers);
+
 /* Binds the calling thread: 0 or an errno value. */
 int pb_bind_self(hwloc_topology_t topology, hwloc_const_cpuset_t set);
 

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -59,15 +60,31 @@ static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *op
 	return n;
 }
 
-int pb_plan_build(const struct pb_options *opts, unsigned pus, struct pb_plan *plan)
+/* The PUs each cell's workers are given, under its pin policy on this machine. */
+static int give_pus(struct pb_plan *plan, hwloc_topology_t topology)
+{
+	for (size_t c = 0; c < plan->ncells; c++) {
+		struct pb_cell *cell = &plan->cells[c];
+		int pus = pb_pin_pus(topology, cell->pin, cell->workers);
+
+		if (pus < 0)
+			return pus;
+		cell->pus = (unsigned)pus;
+	}
+	return 0;
+}
+
+int pb_plan_build(const struct pb_options *opts, hwloc_topology_t topology,
+		  struct pb_plan *plan)
 {
 	size_t nsizes = opts->sizes.n ? opts->sizes.n : 1;
 	size_t per_group = opts->nstrategies * opts->npins * opts->workers.n + 1;
 	size_t n = 0;
+	int rc;
 
 	plan->cells = calloc(opts->nworkloads * nsizes * per_group, sizeof(*plan->cells));
 	if (!plan->cells)
-		return -1;
+		return -ENOMEM;
 	for (size_t w = 0; w < opts->nworkloads; w++)
 		for (size_t z = 0; z < nsizes; z++) {
 			const struct pb_workload *workload = opts->workloads[w];
@@ -76,8 +93,11 @@ int pb_plan_build(const struct pb_options *opts, unsigned pus, struct pb_plan *p
 			n += add_group_cells(plan->cells + n, opts, workload, size);
 		}
 	plan->ncells = n;
-	plan->pus = pus;
-	return 0;
+	plan->pus = pb_topology_pus(topology);
+	rc = give_pus(plan, topology);
+	if (rc)
+		pb_plan_free(plan);
+	return rc;
 }
 
 static void cell_free(struct pb_cell *cell)
@@ -234,6 +254,66 @@ static void summarize_speedup(struct pb_cell *cell, const double *wall, size_t n
 	sum->karp_flatt = cell->workers > 1 ? pb_karp_flatt(sum->speedup, cell->workers) : NAN;
 }
 
+/* Medians over the ok repetitions of what getrusage counted, and pu_util. */
+static void summarize_usage(struct pb_cell *cell)
+{
+	enum { USER, SYS, VCSW, IVCSW, MINFLT, MAJFLT, NFIGURES };
+	struct pb_summary *sum = &cell->summary;
+	double *figure[NFIGURES];
+	bool allocated = true;
+	size_t n = 0;
+
+	for (int f = 0; f < NFIGURES; f++) {
+		figure[f] = calloc(cell->nsamples + 1, sizeof(double));
+		allocated = allocated && figure[f];
+	}
+	for (size_t i = 0; allocated && i < cell->nsamples; i++) {
+		const struct pb_sample *s = &cell->samples[i];
+
+		if (!s->ok)
+			continue;
+		figure[USER][n] = s->user_s;
+		figure[SYS][n] = s->sys_s;
+		figure[VCSW][n] = (double)s->vcsw;
+		figure[IVCSW][n] = (double)s->ivcsw;
+		figure[MINFLT][n] = (double)s->minflt;
+		figure[MAJFLT][n++] = (double)s->majflt;
+	}
+	sum->user = median_of(figure[USER], n);
+	sum->sys = median_of(figure[SYS], n);
+	sum->vcsw = median_of(figure[VCSW], n);
+	sum->ivcsw = median_of(figure[IVCSW], n);
+	sum->minflt = median_of(figure[MINFLT], n);
+	sum->majflt = median_of(figure[MAJFLT], n);
+	for (int f = 0; f < NFIGURES; f++)
+		free(figure[f]);
+	/* Each repetition's (user + sys) / (wall x pus) is its cpu_util / pus: so is the median. */
+	sum->pus = cell->pus;
+	sum->pu_util = cell->pus ? sum->cpu_util / cell->pus : NAN;
+}
+
+static double count_or_nan(int64_t count)
+{
+	return count < 0 ? NAN : (double)count;
+}
+
+/* What the kernel counted in the cell's counted repetition, where it ran. */
+static void summarize_counts(struct pb_cell *cell)
+{
+	static const struct pb_counts not_counted = {
+		.wall_s = NAN, .task_clock_s = NAN, .context_switches = -1, .migrations = -1,
+		.minflt = -1, .majflt = -1, .cycles = -1, .instructions = -1,
+	};
+	const struct pb_counts *k = cell->counted ? &cell->counts : &not_counted;
+	struct pb_summary *sum = &cell->summary;
+
+	sum->task_clock = k->task_clock_s;
+	sum->context_switches = count_or_nan(k->context_switches);
+	sum->migrations = count_or_nan(k->migrations);
+	sum->cycles = count_or_nan(k->cycles);
+	sum->instructions = count_or_nan(k->instructions);
+}
+
 void pb_cell_summarize(struct pb_cell *cell)
 {
 	struct pb_summary *sum = &cell->summary;
@@ -280,6 +360,8 @@ void pb_cell_summarize(struct pb_cell *cell)
 	sum->lat_p99 = median_of(p99, n);
 	sum->startup = median_of(startup, nstartup);
 	sum->work = median_of(work, nwork);
+	summarize_usage(cell);
+	summarize_counts(cell);
 	summarize_speedup(cell, wall, n);
 	summarize_task_cost(cell, wall, n);
 	free(wall);

@@ -26,6 +26,12 @@ struct pb_summary {
 	/* An overhead workload's: per task above the base, with its 95% interval; else NAN. */
 	double task_cost, task_cost_lo, task_cost_hi;
 	bool ok;			/* every repetition ran and matched */
+	/* Medians of what getrusage counted in the ok repetitions. */
+	double user, sys, vcsw, ivcsw, minflt, majflt;
+	unsigned pus;			/* the PUs the cell was given */
+	double pu_util;			/* median of (user + sys) / (wall x pus) */
+	/* From the counted repetition; NAN where it did not run or a counter is absent. */
+	double task_clock, context_switches, migrations, cycles, instructions;
 };
 
 struct pb_cell {
@@ -33,6 +39,7 @@ struct pb_cell {
 	const struct pb_strategy *strategy;
 	unsigned workers;
 	const struct pb_pin *pin;
+	unsigned pus;			/* the PUs its workers are given (pb_pin_pus) */
 	unsigned loops;			/* event-loop threads; 0 for other strategies */
 	uint64_t tasks, size;
 	/* The first cell of its workload and size: seq, unless --baseline none. */
@@ -51,6 +58,8 @@ struct pb_cell {
 	char cut[160];			/* why it gets fewer than --reps (--budget); "" if not */
 	bool stopped;			/* a visit ran past --budget's cap: no more visits */
 	bool control;			/* the A/A control: its group's seq again, apart */
+	struct pb_counts counts;	/* of its counted repetition, when counted */
+	bool counted;
 };
 
 struct pb_plan {
@@ -67,9 +76,10 @@ struct pb_plan {
 
 /*
  * Every workload x size x strategy x pin policy x worker count, in groups of
- * one workload and size, each group's seq cell first.
+ * one workload and size, each group's seq cell first; 0 or -ENOMEM.
  */
-int pb_plan_build(const struct pb_options *opts, unsigned pus, struct pb_plan *plan);
+int pb_plan_build(const struct pb_options *opts, hwloc_topology_t topology,
+		  struct pb_plan *plan);
 void pb_plan_free(struct pb_plan *plan);
 
 /*

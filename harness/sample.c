@@ -46,10 +46,11 @@ int pb_sample_send(int fd, const struct pb_sample *s)
 		free(message);
 	} else {
 		len = asprintf(&line,
-			       "S %u %.9f %.6f %.6f %ld %ld %ld %.9f %.9f %.9f %.9f %" PRIu64 " %s\n",
+			       "S %u %.9f %.6f %.6f %ld %ld %ld %.9f %.9f %.9f %.9f %ld %ld %" PRIu64
+			       " %s\n",
 			       s->rep, s->wall_s, s->user_s, s->sys_s, s->max_rss_kb, s->vcsw,
 			       s->ivcsw, s->lat_p50_s, s->lat_p99_s, s->startup_s, s->work_s,
-			       s->checksum, s->cpus);
+			       s->minflt, s->majflt, s->checksum, s->cpus);
 	}
 	if (len < 0)
 		return -1;
@@ -67,10 +68,10 @@ int pb_sample_parse(const char *line, struct pb_sample *s)
 		s->error = strdup(line + used);
 		return s->error ? 0 : -1;
 	}
-	if (sscanf(line, "S %u %lf %lf %lf %ld %ld %ld %lf %lf %lf %lf %" SCNu64 " %n", &s->rep,
-		   &s->wall_s, &s->user_s, &s->sys_s, &s->max_rss_kb, &s->vcsw, &s->ivcsw,
-		   &s->lat_p50_s, &s->lat_p99_s, &s->startup_s, &s->work_s, &s->checksum,
-		   &used) == 12 && used > 0) {
+	if (sscanf(line, "S %u %lf %lf %lf %ld %ld %ld %lf %lf %lf %lf %ld %ld %" SCNu64 " %n",
+		   &s->rep, &s->wall_s, &s->user_s, &s->sys_s, &s->max_rss_kb, &s->vcsw, &s->ivcsw,
+		   &s->lat_p50_s, &s->lat_p99_s, &s->startup_s, &s->work_s, &s->minflt, &s->majflt,
+		   &s->checksum, &used) == 14 && used > 0) {
 		s->cpus = strdup(line + used);
 		return s->cpus ? 0 : -1;
 	}
@@ -82,4 +83,34 @@ void pb_sample_free(struct pb_sample *s)
 	free(s->cpus);
 	free(s->error);
 	s->cpus = s->error = NULL;
+}
+
+int pb_counts_send(int fd, const struct pb_counts *k)
+{
+	char *line = NULL;
+	int len = asprintf(&line, "C %.9f %.9f %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %"
+			   PRId64 " %" PRId64 "\n", k->wall_s, k->task_clock_s,
+			   k->context_switches, k->migrations, k->minflt, k->majflt, k->cycles,
+			   k->instructions);
+	int rc;
+
+	if (len < 0)
+		return -1;
+	rc = write_all(fd, line, (size_t)len);
+	free(line);
+	return rc;
+}
+
+int pb_counts_parse(const char *line, struct pb_counts *k)
+{
+	struct pb_counts got;
+	int used = 0;
+
+	if (sscanf(line, "C %lf %lf %" SCNd64 " %" SCNd64 " %" SCNd64 " %" SCNd64 " %" SCNd64
+		   " %" SCNd64 "%n", &got.wall_s, &got.task_clock_s, &got.context_switches,
+		   &got.migrations, &got.minflt, &got.majflt, &got.cycles, &got.instructions,
+		   &used) != 8 || used == 0 || line[used] != '\0')
+		return -1;
+	*k = got;
+	return 0;
 }

@@ -21,6 +21,7 @@
 
 #include "budget.h"
 #include "cell.h"
+#include "counters.h"
 #include "env.h"
 #include "export.h"
 #include "meta.h"
@@ -165,6 +166,8 @@ static int start_cell(struct cell_process *p, const struct pb_cell *cell, unsign
 		.io = opts->io,
 		.python = cell->strategy->python ? opts->python.path : NULL,
 		.hostfile = opts->hostfile,
+		/* Once per cell, on its first visit; a py-* cell's interpreter does its repetitions. */
+		.counted_rep = cell->nsamples == 0 && !cell->strategy->python,
 	};
 	if (scratch[0])
 		args.io.dir = scratch;
@@ -228,13 +231,16 @@ static int take_lines(struct cell_process *p, struct pb_output *out, struct pb_c
 		struct pb_sample s;
 
 		*newline = '\0';
-		if (pb_sample_parse(line, &s)) {
+		if (pb_counts_parse(line, &cell->counts) == 0) {
+			cell->counted = true;
+		} else if (pb_sample_parse(line, &s)) {
 			s = error_sample("malformed line from the cell process: %.80s", line);
 			record(out, cell, &s);
 			return -1;
+		} else {
+			p->sent_error = p->sent_error || s.error;
+			record(out, cell, &s);
 		}
-		p->sent_error = p->sent_error || s.error;
-		record(out, cell, &s);
 		line = newline + 1;
 	}
 	p->len -= (size_t)(line - p->buf);
@@ -719,6 +725,7 @@ static int run_plan(struct pb_plan *plan, const struct pb_options *opts, struct 
 
 int pb_run_main(int argc, char **argv, int full_argc, char **full_argv)
 {
+	struct pb_counters counters;
 	struct pb_options opts;
 	struct pb_output out;
 	struct pb_plan plan;
@@ -732,7 +739,7 @@ int pb_run_main(int argc, char **argv, int full_argc, char **full_argv)
 		return 1;
 	}
 	pb_options_parse(argc, argv, topology, &opts);
-	if (pb_plan_build(&opts, pb_topology_pus(topology), &plan)) {
+	if (pb_plan_build(&opts, topology, &plan)) {
 		fputs("parbench run: out of memory\n", stderr);
 		rc = 1;
 		goto out_options;
@@ -748,9 +755,13 @@ int pb_run_main(int argc, char **argv, int full_argc, char **full_argv)
 	warnings.f = open_memstream(&warnings.text, &warnings.len);
 	pb_env_warn_machine(warning_stream(), topology);
 	pb_env_warn_smt(warning_stream(), topology, opts.pins, opts.npins, &opts.workers);
+	/* What the cells' counted repetitions can count here, for meta.json; none stays open. */
+	pb_counters_open(&counters);
+	pb_counters_close(&counters);
 	meta = (struct pb_meta){ .run_id = out.run_id, .dir = out.dir, .argc = full_argc,
 				 .argv = full_argv, .opts = &opts, .topology = topology,
-				 .status = "running", .warnings = show_warnings() };
+				 .status = "running", .warnings = show_warnings(),
+				 .counters = &counters };
 	pb_meta_now(meta.start, sizeof(meta.start));
 	pb_meta_write(&meta);
 	rc = run_plan(&plan, &opts, &out, &meta);

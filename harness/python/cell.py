@@ -72,6 +72,8 @@ def usage_delta(before, after):
         "rss": max(s1.ru_maxrss, c1.ru_maxrss),
         "vcsw": s1.ru_nvcsw - s0.ru_nvcsw + c1.ru_nvcsw - c0.ru_nvcsw,
         "ivcsw": s1.ru_nivcsw - s0.ru_nivcsw + c1.ru_nivcsw - c0.ru_nivcsw,
+        "minflt": s1.ru_minflt - s0.ru_minflt + c1.ru_minflt - c0.ru_minflt,
+        "majflt": s1.ru_majflt - s0.ru_majflt + c1.ru_majflt - c0.ru_majflt,
     }
 
 
@@ -143,9 +145,10 @@ def main(argv):
         except Exception as e:
             send_error(rep, strategies.describe(e))
         if i >= warmup:
-            send("S %d %.9f %.6f %.6f %d %d %d %.9f %.9f %.9f nan %d %s" % (
+            send("S %d %.9f %.6f %.6f %d %d %d %.9f %.9f %.9f nan %d %d %d %s" % (
                 rep, wall, use["user"], use["sys"], use["rss"], use["vcsw"], use["ivcsw"],
-                p50, p99, startup, checksum, format_cpus(results, logical)))
+                p50, p99, startup, use["minflt"], use["majflt"], checksum,
+                format_cpus(results, logical)))
 
 
 if __name__ == "__main__":

@@ -13,14 +13,16 @@ PARBENCH = os.environ.get("PARBENCH", str(ROOT / "parbench"))
 
 RAW_COLUMNS = (
     "run_id,workload,kind,strategy,workers,pin,tasks,size,rep,wall_s,user_s,sys_s,"
-    "max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error,loops,startup_s,work_s"
-).split(",")
+    "max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error,loops,startup_s,work_s,"
+    "minflt,majflt").split(",")
 SUMMARY_COLUMNS = (
     "run_id,workload,kind,strategy,workers,pin,tasks,size,reps,wall_median_s,wall_mean_s,"
     "wall_sd_s,wall_ci95_lo_s,wall_ci95_hi_s,wall_min_s,wall_max_s,cv,speedup,efficiency,"
     "cpu_util,lat_p50_s,lat_p99_s,ok,loops,outliers,speedup_ci95_lo,speedup_ci95_hi,"
     "efficiency_ci95_lo,efficiency_ci95_hi,karp_flatt,crossover_size,startup_median_s,"
-    "work_median_s,speedup_vs_seq,task_cost_s,task_cost_ci95_lo_s,task_cost_ci95_hi_s").split(",")
+    "work_median_s,speedup_vs_seq,user_median_s,sys_median_s,vcsw_median,ivcsw_median,"
+    "minflt_median,majflt_median,pus,pu_util,task_clock_s,context_switches,migrations,cycles,"
+    "instructions,task_cost_s,task_cost_ci95_lo_s,task_cost_ci95_hi_s,cut").split(",")
 
 # Small jobs, so that every strategy runs every workload in well under a second.
 SMALL = {

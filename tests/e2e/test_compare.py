@@ -21,17 +21,18 @@ def raw_row(run_id, workload, strategy, workers, rep, wall, ok=1, pin="compact",
         "rep": rep, "wall_s": f"{wall:.9f}" if ok else "", "user_s": "0.1", "sys_s": "0.0",
         "max_rss_kb": "1000", "vcsw": "1", "ivcsw": "1", "lat_p50_s": "0.001",
         "lat_p99_s": "0.002", "checksum": "42", "ok": ok, "cpus": "0;1", "error": error,
-        "loops": loops, "startup_s": "0.002", "work_s": "",
+        "loops": loops, "startup_s": "0.002", "work_s": "", "minflt": "120", "majflt": "0",
     }
     return [values[c] for c in RAW_COLUMNS]
 
 
-def write_run(directory, rows):
+def write_run(directory, rows, columns=len(RAW_COLUMNS)):
+    """A run directory with raw.csv's first `columns` columns (fewer: an older parbench's)."""
     os.makedirs(directory)
     with open(Path(directory) / "raw.csv", "w", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(RAW_COLUMNS)
-        writer.writerows(rows)
+        writer.writerow(RAW_COLUMNS[:columns])
+        writer.writerows(row[:columns] for row in rows)
     return str(directory)
 
 
@@ -183,6 +184,18 @@ class SyntheticCompareTest(ParbenchTest):
         c = write_run(Path(self.out) / "nc", rows("C", 1.3))
         out = list(csv.DictReader(io.StringIO(parbench("compare", "--format", "csv", a, c).stdout)))
         self.assertEqual({r["verdict"] for r in out}, {"slower"})
+
+
+class OlderRawCsvTest(ParbenchTest):
+    def test_runs_from_before_the_fault_columns(self):
+        rows = [raw_row("A", "cpu.nop", "seq", 1, rep, 0.1 + rep / 1e4) for rep in range(3)]
+        old = write_run(Path(self.out) / "old", rows, RAW_COLUMNS.index("minflt"))
+        new = write_run(Path(self.out) / "new", rows)
+        for a, b in ((old, new), (new, old)):
+            result = parbench("compare", "--format", "csv", a, b)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            out = list(csv.DictReader(io.StringIO(result.stdout)))
+            self.assertEqual([r["verdict"] for r in out], ["no significant change"])
 
 
 class BadCompareInputTest(ParbenchTest):

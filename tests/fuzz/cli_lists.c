@@ -6,8 +6,8 @@
  * Besides not crashing: a refusal says why and leaves nothing allocated;
  * a parsed list matches the text item by item, in range and without
  * duplicates; names joined by commas give the text back; numbers agree
- * with strtoull and strtod; a sample line sent and parsed again is the
- * same line.
+ * with strtoull and strtod; a sample or counts line sent and parsed again
+ * is the same line.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -210,20 +210,57 @@ static void fuzz_pin(const char *text)
 	pb_pin_free(&pin);
 }
 
-/* Sends s down a pipe and reads the line back; NULL when it does not fit. */
-static char *resend(const struct pb_sample *s)
-{
-	static int fds[2] = { -1, -1 };
-	static char line[1 << 15];
-	ssize_t n;
+static int wire[2] = { -1, -1 };	/* a pipe, as between a cell and the supervisor */
 
-	if (fds[0] < 0)
-		CHECK(pipe(fds) == 0);
-	CHECK(pb_sample_send(fds[1], s) == 0);
-	n = read(fds[0], line, sizeof(line) - 1);
+static int wire_in(void)
+{
+	if (wire[0] < 0)
+		CHECK(pipe(wire) == 0);
+	return wire[1];
+}
+
+/* The line just sent down the wire, with its newline. */
+static char *sent_line(void)
+{
+	static char line[1 << 15];
+	ssize_t n = read(wire[0], line, sizeof(line) - 1);
+
 	CHECK(n > 0 && line[n - 1] == '\n');
 	line[n] = '\0';
 	return line;
+}
+
+/* Sends s down the wire and reads the line back. */
+static char *resend(const struct pb_sample *s)
+{
+	CHECK(pb_sample_send(wire_in(), s) == 0);
+	return sent_line();
+}
+
+/* The same without the newline: a C line is short, the pipe holds it all. */
+static char *resend_counts(const struct pb_counts *k)
+{
+	char *line;
+
+	CHECK(pb_counts_send(wire_in(), k) == 0);
+	line = sent_line();
+	line[strlen(line) - 1] = '\0';
+	return line;
+}
+
+static void fuzz_counts(const char *text)
+{
+	struct pb_counts k, again;
+	char *copy;
+
+	if (pb_counts_parse(text, &k))
+		return;
+	CHECK(text[0] == 'C');
+	copy = strdup(resend_counts(&k));
+	CHECK(copy);
+	CHECK(pb_counts_parse(copy, &again) == 0);
+	CHECK(strcmp(resend_counts(&again), copy) == 0);
+	free(copy);
 }
 
 static void fuzz_sample(const char *text)
@@ -305,6 +342,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		break;
 	case 7:
 		fuzz_sample(text);			/* the cell's lines */
+		fuzz_counts(text);
 		break;
 	case 8:
 		fuzz_url(text);				/* --url */

@@ -144,6 +144,34 @@ Test(pin, list_in_its_order_and_wrapping)
 	pins_to("pu:0-3,6", 6, (const unsigned[]){ 0, 1, 2, 3, 6, 0 });
 }
 
+static int pus_given(const char *spec, unsigned workers)
+{
+	struct pb_pin pin;
+	int pus;
+
+	cr_assert_eq(pb_pin_parse(spec, 8, &pin, why, sizeof(why)), 0, "%s: %s", spec, why);
+	pus = pb_pin_pus(topo, &pin, workers);
+	pb_pin_free(&pin);
+	assert_no_leaks();
+	return pus;
+}
+
+Test(pin, pus_given_to_the_workers)
+{
+	cr_assert_eq(pus_given("none", 3), 3);
+	cr_assert_eq(pus_given("none", 10), 8);
+	cr_assert_eq(pus_given("compact", 1), 1);
+	cr_assert_eq(pus_given("compact", 3), 3);
+	cr_assert_eq(pus_given("compact", 10), 8);
+	cr_assert_eq(pus_given("scatter", 2), 2);
+	cr_assert_eq(pus_given("scatter", 12), 8);
+	cr_assert_eq(pus_given("pu:5,3", 1), 1);
+	cr_assert_eq(pus_given("pu:5,3", 3), 2, "the list wraps: 5, 3, 5");
+	cr_assert_eq(pus_given("pu:0-3,6", 3), 3);
+	cr_assert_eq(pus_given("pu:0-3,6", 6), 5);
+	cr_assert_eq(pus_given("pu:4", 16), 1);
+}
+
 /* The logical index of the `type` object that holds PU `logical`. */
 static unsigned ancestor(unsigned logical, hwloc_obj_type_t type)
 {
