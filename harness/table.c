@@ -198,8 +198,10 @@ static void print_beaten(FILE *out, const struct pb_verdict *v)
 {
 	size_t slower = count_role(v, PB_ROLE_SLOWER);
 
-	if (slower)
-		fprintf(out, "; %s is faster than the other %zu", v->contenders[0].cell->strategy->name,
+	if (slower == 1)
+		fprintf(out, "; %s is faster than one other", v->contenders[0].cell->strategy->name);
+	else if (slower)
+		fprintf(out, "; %s is faster than %zu others", v->contenders[0].cell->strategy->name,
 			slower);
 	fputc('\n', out);
 }

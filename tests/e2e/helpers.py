@@ -14,7 +14,7 @@ PARBENCH = os.environ.get("PARBENCH", str(ROOT / "parbench"))
 RAW_COLUMNS = (
     "run_id,workload,kind,strategy,workers,pin,tasks,size,rep,wall_s,user_s,sys_s,"
     "max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error,loops,startup_s,work_s,"
-    "minflt,majflt").split(",")
+    "minflt,majflt,cut").split(",")
 SUMMARY_COLUMNS = (
     "run_id,workload,kind,strategy,workers,pin,tasks,size,reps,wall_median_s,wall_mean_s,"
     "wall_sd_s,wall_ci95_lo_s,wall_ci95_hi_s,wall_min_s,wall_max_s,cv,speedup,efficiency,"
