@@ -119,7 +119,7 @@ static void cut(const struct pb_budget *b, struct pb_cell *cell, unsigned reps, 
 			 b->total_s);
 	else
 		snprintf(cell->cut, sizeof(cell->cut), "%u of %u repetitions: a visit costs %.2g s "
-			 "of --budget %g s", reps, b->reps, rep_s, b->total_s);
+			 "of --budget %g s", reps, cell->wanted, rep_s, b->total_s);
 }
 
 void pb_budget_fit(const struct pb_budget *b, struct pb_cell *const *cells, size_t n,
@@ -132,7 +132,7 @@ void pb_budget_fit(const struct pb_budget *b, struct pb_cell *const *cells, size
 	/* From the full plan each time: a cut made on costs since revised may be undone. */
 	for (size_t i = 0; i < n; i++)
 		if (!cells[i]->stopped) {
-			cells[i]->planned = b->reps;
+			cells[i]->planned = cells[i]->wanted;
 			cells[i]->cut[0] = '\0';
 		}
 	need = pb_budget_need_s(b, cells, n);
@@ -148,6 +148,10 @@ void pb_budget_fit(const struct pb_budget *b, struct pb_cell *const *cells, size
 			struct pb_cell *cell = order[i].cell;
 			unsigned floor = floors[f] > cell->nsamples ? floors[f]
 								   : (unsigned)cell->nsamples;
+
+			/* The control is cheap by choice, and says nothing with fewer. */
+			if (cell->control && floors[f] > 1 && floor < PB_CONTROL_MIN_REPS)
+				floor = PB_CONTROL_MIN_REPS;
 
 			if (still_to_run(cell) == 0 || cell->planned <= floor || cell->stopped)
 				continue;

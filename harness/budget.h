@@ -21,10 +21,10 @@
 #define PB_BUDGET_VISIT_SHARE 0.05	/* the most of the budget one visit may take */
 #define PB_BUDGET_VISIT_MIN_S 5.0	/* ... but never less than this, or half the budget */
 #define PB_BUDGET_RESERVE 0.02		/* kept for the summary, the table and the files */
+#define PB_DECIDE_MAX_REPS 30		/* the most an undecided group's cells get (--budget) */
 
 struct pb_budget {
 	double total_s;			/* --budget */
-	unsigned reps;			/* --reps: what every cell is planned to get */
 	unsigned warmup;		/* warm-up repetitions per visit */
 	unsigned pus;			/* the PUs the run may use */
 	bool one_visit_per_cell;	/* sequential order: a cell's repetitions in one visit */
@@ -38,7 +38,7 @@ double pb_budget_need_s(const struct pb_budget *b, struct pb_cell *const *cells,
 
 /*
  * Plans each cell's repetitions so that what they still need fits in
- * left_s: --reps for each, then fewer for the costliest repetitions first,
+ * left_s: what each wants, then fewer for the costliest repetitions first,
  * down to PB_BUDGET_FLOOR_REPS, then to 2 and 1; a cell not yet run may be
  * left with none.  A cell cut gets its reason in cell->cut; one stopped
  * for a visit past the cap stays as it is.

@@ -84,13 +84,19 @@ static json_t *contender_json(const struct pb_contender *k)
 			      number(k->cell->summary.median));
 
 	json_object_set_new(c, "ratio", number(k->ratio));
-	json_object_set_new(c, "ratio_ci95", interval(k->lo, k->hi));
-	json_object_set_new(c, "ratio_ci90", interval(k->eq_lo, k->eq_hi));
+	json_object_set_new(c, "ratio_interval", interval(k->lo, k->hi));
+	json_object_set_new(c, "equivalence_interval", interval(k->eq_lo, k->eq_hi));
 	json_object_set_new(c, "p_slower", number(k->p_slower));
 	json_object_set_new(c, "p", number(k->p));
 	json_object_set_new(c, "reps_to_decide", reps_json(k->reps_to_decide));
 	json_object_set_new(c, "decide_by", isnan(k->reps_to_decide) ? json_null() :
 			    json_string(k->decide_by_equivalence ? "equivalence" : "difference"));
+	json_object_set_new(c, "pus", json_integer(k->cell->summary.pus));
+	json_object_set_new(c, "ideal_s", number(k->ideal_s));
+	json_object_set_new(c, "extra_user_s", number(k->extra_user_s));
+	json_object_set_new(c, "extra_sys_s", number(k->extra_sys_s));
+	json_object_set_new(c, "idle_s", number(k->idle_s));
+	json_object_set_new(c, "why", k->why[0] ? json_string(k->why) : json_null());
 	return c;
 }
 
@@ -101,9 +107,10 @@ static json_t *verdict_json(const struct pb_verdict *v, double margin)
 
 	for (size_t i = 0; i < v->n; i++)
 		json_array_append_new(contenders, contender_json(&v->contenders[i]));
-	return json_pack("{s:s, s:I, s:I, s:s, s:f, s:o, s:o}", "workload", v->first->workload->name,
-			 "tasks", (json_int_t)v->first->tasks, "size", (json_int_t)v->first->size,
-			 "verdict", pb_verdict_kind_name(v->kind), "margin", margin,
+	return json_pack("{s:s, s:I, s:I, s:s, s:f, s:f, s:o, s:o}", "workload",
+			 v->first->workload->name, "tasks", (json_int_t)v->first->tasks,
+			 "size", (json_int_t)v->first->size, "verdict", pb_verdict_kind_name(v->kind),
+			 "alpha", v->alpha, "margin", margin,
 			 "reps_to_decide", reps_json(v->reps_to_decide), "contenders", contenders);
 }
 

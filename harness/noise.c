@@ -104,38 +104,46 @@ static void print_cell(FILE *out, const struct pb_noisy_cell *n)
 		n->cell->workers, n->cell->pin->spec, n->cv * 100);
 }
 
-void pb_noise_print(FILE *out, const struct pb_noise *noise, bool verbose)
+/* "; A/A control: ..." : the control's comparison and the false-call rate it implies. */
+static void print_control(FILE *out, const struct pb_noise *noise)
 {
 	const struct pb_cell *c = noise->control;
 
-	if (noise->nnoisy) {
-		fprintf(out, "parbench: noise: %zu of %zu cells varied by more than %.0f%% between "
-			"repetitions (cv); the worst: ", noise->nnoisy, noise->ncells,
-			PB_NOISY_CV * 100);
-		for (size_t i = 0; i < noise->nnoisy && i < 3; i++) {
-			fputs(i ? ", " : "", out);
-			print_cell(out, &noise->noisy[i]);
-		}
-		fprintf(out, "; more --reps narrow their intervals, a quieter machine more (%s)\n",
-			verbose ? "all of them below" : "all: --verbose, or meta.json's noise");
-		for (size_t i = 0; verbose && i < noise->nnoisy; i++) {
-			fputs("  ", out);
-			print_cell(out, &noise->noisy[i]);
-			fputc('\n', out);
-		}
-	}
-	if (c && isnan(noise->ratio))
-		fprintf(out, "parbench: A/A control: %s's seq as a second cell: too few repetitions "
-			"to compare (%zu and %zu; it needs %d)\n", c->workload->name,
+	if (!c)
+		return;
+	if (isnan(noise->ratio)) {
+		fprintf(out, "; A/A control (%s's seq run again as a cell): too few repetitions to "
+			"compare (%zu and %zu; it needs %d)", c->workload->name,
 			noise->control_reps[0], noise->control_reps[1], PB_CONTROL_MIN_REPS);
-	else if (c)
-		fprintf(out, "parbench: A/A control: %s's seq as a second cell took %.2fx [%.2f, "
-			"%.2f] the first's time (p %.2g); the offset between two cells is %.1f%%, "
-			"the spread within one %.1f%%: two identical cells would be called different "
-			"%.0f%% of the time at %u repetitions (the tests' own 5%%)\n",
-			c->workload->name, noise->ratio, noise->lo, noise->hi, noise->p,
-			noise->sd_between * 100, noise->sd_within * 100, noise->false_calls * 100,
-			noise->reps);
+		return;
+	}
+	fprintf(out, "; A/A control (%s's seq run again as a cell): %.2fx [%.2f, %.2f] the "
+		"first's time, p %.2g, so two identical cells are called different %.0f%% of the "
+		"time at %u repetitions (sd %.1f%% between cells, %.1f%% within)", c->workload->name,
+		noise->ratio, noise->lo, noise->hi, noise->p, noise->false_calls * 100, noise->reps,
+		noise->sd_between * 100, noise->sd_within * 100);
+}
+
+void pb_noise_print(FILE *out, const struct pb_noise *noise, bool verbose)
+{
+	if (!noise->nnoisy && !noise->control)
+		return;
+	fprintf(out, "parbench: noise: %zu of %zu cells varied by more than %.0f%% between "
+		"repetitions (cv)", noise->nnoisy, noise->ncells, PB_NOISY_CV * 100);
+	for (size_t i = 0; i < noise->nnoisy && i < 3; i++) {
+		fputs(i ? ", " : "; the worst: ", out);
+		print_cell(out, &noise->noisy[i]);
+	}
+	print_control(out, noise);
+	if (noise->nnoisy)
+		fprintf(out, "; more --reps narrow the intervals, a quieter machine more (%s)",
+			verbose ? "every noisy cell below" : "every one: --verbose, meta.json");
+	fputc('\n', out);
+	for (size_t i = 0; verbose && i < noise->nnoisy; i++) {
+		fputs("  ", out);
+		print_cell(out, &noise->noisy[i]);
+		fputc('\n', out);
+	}
 }
 
 static json_t *number(double v)

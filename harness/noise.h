@@ -22,7 +22,6 @@
 #include "plan.h"
 
 #define PB_NOISY_CV 0.05		/* a cell whose cv is above it is noisy */
-#define PB_CONTROL_MIN_REPS 4		/* fewer could not show its cells different */
 #define PB_CONTROL_MIN_WALL_S 0.01	/* a seq shorter measures the timer more than the machine */
 
 struct pb_noisy_cell {
@@ -46,7 +45,7 @@ struct pb_noise {
 int pb_noise_measure(const struct pb_plan *plan, unsigned reps, struct pb_noise *noise);
 void pb_noise_free(struct pb_noise *noise);
 
-/* The two lines at the end of a run (every noisy cell, verbose). */
+/* The line at the end of a run, and with verbose every noisy cell under it. */
 void pb_noise_print(FILE *out, const struct pb_noise *noise, bool verbose);
 
 /* meta.json's "noise". */

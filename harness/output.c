@@ -24,9 +24,10 @@ static const char summary_header[] =
 	"instructions,task_cost_s,task_cost_ci95_lo_s,task_cost_ci95_hi_s,cut\n";
 
 static const char verdicts_header[] =
-	"run_id,workload,kind,tasks,size,verdict,margin,reps_to_decide,rank,strategy,workers,pin,"
-	"loops,role,wall_median_s,ratio,ratio_ci95_lo,ratio_ci95_hi,ratio_ci90_lo,ratio_ci90_hi,"
-	"p_slower,p,contender_reps_to_decide,decide_by\n";
+	"run_id,workload,kind,tasks,size,verdict,alpha,margin,reps_to_decide,rank,strategy,workers,"
+	"pin,loops,role,wall_median_s,ratio,ratio_lo,ratio_hi,equivalence_lo,equivalence_hi,"
+	"p_slower,p,contender_reps_to_decide,decide_by,pus,ideal_s,extra_user_s,extra_sys_s,idle_s,"
+	"why\n";
 
 char *pb_path(const char *dir, const char *name)
 {
@@ -315,6 +316,7 @@ static void verdict_row(FILE *f, const struct pb_output *out, const struct pb_ve
 
 	fprintf(f, "%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%s", out->run_id, c->workload->name,
 		pb_kind_name(c->workload->kind), c->tasks, c->size, pb_verdict_kind_name(v->kind));
+	pb_csv_number(f, v->alpha);
 	pb_csv_number(f, all->margin);
 	csv_reps(f, v->reps_to_decide);
 	fprintf(f, ",%zu,%s,%u,", rank + 1, c->strategy->name, c->workers);
@@ -330,8 +332,15 @@ static void verdict_row(FILE *f, const struct pb_output *out, const struct pb_ve
 	pb_csv_number(f, k->p_slower);
 	pb_csv_number(f, k->p);
 	csv_reps(f, k->reps_to_decide);
-	fprintf(f, ",%s\n", isnan(k->reps_to_decide) ? "" : k->decide_by_equivalence ?
-		"equivalence" : "difference");
+	fprintf(f, ",%s,%u", isnan(k->reps_to_decide) ? "" : k->decide_by_equivalence ?
+		"equivalence" : "difference", c->summary.pus);
+	pb_csv_number(f, k->ideal_s);
+	pb_csv_number(f, k->extra_user_s);
+	pb_csv_number(f, k->extra_sys_s);
+	pb_csv_number(f, k->idle_s);
+	fputc(',', f);
+	pb_csv_text(f, k->why);
+	fputc('\n', f);
 }
 
 static int fill_verdicts(FILE *f, const void *arg)

@@ -24,6 +24,7 @@ static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *op
 			      const struct pb_workload *workload, uint64_t size)
 {
 	struct pb_cell proto = {
+		.wanted = opts->reps,
 		.planned = opts->reps,
 		.workload = workload,
 		.tasks = opts->tasks ? opts->tasks : workload->default_tasks,

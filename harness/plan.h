@@ -12,6 +12,8 @@
 #include "options.h"
 #include "sample.h"
 
+#define PB_CONTROL_MIN_REPS 4		/* the A/A control: fewer could not show a difference */
+
 struct pb_summary {
 	size_t reps;			/* repetitions that ran and matched */
 	double median, mean, sd, ci_lo, ci_hi, min, max, cv;
@@ -54,7 +56,9 @@ struct pb_cell {
 	struct pb_summary summary;
 	double spent_s;			/* the supervisor's time on it, cell processes and all */
 	unsigned visits;		/* cell processes started for it */
-	unsigned planned;		/* repetitions it is to get: --reps, fewer when cut */
+	unsigned wanted;		/* repetitions the plan wants: --reps, more to decide */
+	unsigned planned;		/* repetitions it is to get: wanted, fewer when cut */
+	bool second_look;		/* it got more to decide its group: judged at alpha / 2 */
 	char cut[160];			/* why it gets fewer than --reps (--budget); "" if not */
 	bool stopped;			/* a visit ran past --budget's cap: no more visits */
 	bool control;			/* the A/A control: its group's seq again, apart */

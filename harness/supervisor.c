@@ -391,6 +391,7 @@ struct progress {
 /* The cells a run visits, and how: the plan's, then the A/A control once it exists. */
 struct visitor {
 	struct pb_plan *plan;
+	bool second_look;		/* visiting undecided groups again (--budget) */
 	struct pb_cell **cells;
 	size_t n;
 	const struct pb_options *opts;
@@ -492,7 +493,8 @@ static void add_control(struct visitor *v)
 				     .loops = cheapest->loops, .tasks = cheapest->tasks,
 				     .size = cheapest->size, .baseline = cheapest,
 				     .base = cheapest, .speedup_base = cheapest->speedup_base,
-				     .planned = v->opts->reps, .control = true };
+				     .wanted = v->opts->reps, .planned = v->opts->reps,
+				     .control = true };
 	v->plan->control = control;
 	v->cells[v->n++] = control;
 }
@@ -517,6 +519,7 @@ static void visit(struct visitor *v, struct pb_cell *cell, unsigned reps)
 	}
 	cell->spent_s += (double)(pb_now_ns() - start) / 1e9;
 	cell->visits++;
+	cell->second_look = cell->second_look || v->second_look;
 	v->pr.visit += reps;
 	add_control(v);
 }
@@ -593,6 +596,56 @@ static void visit_baselines(struct visitor *v)
 	}
 }
 
+/*
+ * Every cell of the strategy in the group wants `target` repetitions: more
+ * data may make another of its worker counts its best.  Whether any wants
+ * more than before.
+ */
+static bool want_more(const struct pb_verdict *verdict, const struct pb_strategy *strategy,
+		      unsigned target)
+{
+	bool more = false;
+
+	/* The plan's cells, which the verdict sees as const. */
+	for (struct pb_cell *c = (struct pb_cell *)verdict->first; c < verdict->end; c++)
+		if (c->strategy == strategy && target > c->wanted) {
+			c->wanted = target;
+			more = true;
+		}
+	return more;
+}
+
+/*
+ * With --budget, the time the plan left goes to the groups it left
+ * undecided: the cells of their leader's and tied strategies want the
+ * repetitions that would likely decide (at most PB_DECIDE_MAX_REPS), and get what the budget
+ * allows.  Their groups are then judged at alpha / 2 (harness/verdict.h).
+ * Whether any cell wants more.
+ */
+static bool want_decisions(struct visitor *v)
+{
+	struct pb_verdicts verdicts;
+	bool any = false;
+
+	pb_plan_summarize(v->plan);
+	if (pb_verdicts_judge(v->plan, v->opts->equivalence, &verdicts))
+		return false;
+	for (size_t g = 0; g < verdicts.n; g++) {
+		const struct pb_verdict *verdict = &verdicts.v[g];
+		double target = fmin(PB_DECIDE_MAX_REPS, ceil(verdict->reps_to_decide));
+
+		if (verdict->kind != PB_VERDICT_UNDECIDED || !isfinite(verdict->reps_to_decide))
+			continue;
+		for (size_t i = 0; i < verdict->n; i++)
+			if (verdict->contenders[i].role == PB_ROLE_LEADER ||
+			    verdict->contenders[i].role == PB_ROLE_TIED)
+				any = want_more(verdict, verdict->contenders[i].cell->strategy,
+						(unsigned)target) || any;
+	}
+	pb_verdicts_free(&verdicts);
+	return any;
+}
+
 /* "about 4:10 for 136 cells x 5 repetitions (--budget 5:00)" */
 static void print_estimate(struct visitor *v)
 {
@@ -612,7 +665,7 @@ static void visit_cells(struct pb_plan *plan, const struct pb_options *opts,
 	struct visitor v = {
 		.plan = plan, .opts = opts, .out = out,
 		.cells = calloc(plan->ncells + 1, sizeof(*v.cells)),
-		.budget = { .total_s = opts->budget_s, .reps = opts->reps, .warmup = opts->warmup,
+		.budget = { .total_s = opts->budget_s, .warmup = opts->warmup,
 			    .pus = plan->pus,
 			    .one_visit_per_cell = opts->order == PB_ORDER_SEQUENTIAL },
 		.pr = { .start_ns = pb_now_ns() },
@@ -635,6 +688,13 @@ static void visit_cells(struct pb_plan *plan, const struct pb_options *opts,
 		visit_in_sequence(&v);
 	else
 		visit_interleaved(&v);
+	if (opts->budget_s && !stop_signal && want_decisions(&v)) {
+		v.second_look = true;
+		if (opts->order == PB_ORDER_SEQUENTIAL)
+			visit_in_sequence(&v);
+		else
+			visit_interleaved(&v);
+	}
 	clear_progress(&v.pr);
 	free(v.cells);
 }

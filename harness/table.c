@@ -59,8 +59,7 @@ static double amdahl_of(const struct pb_cell *first, const struct pb_cell *end,
 	return f;
 }
 
-/* A duration in a unit that suits it, four figures: "805.3us", "8.12ms", "1.234s". */
-static const char *duration(char *buf, size_t len, double s)
+const char *pb_duration(char *buf, size_t len, double s)
 {
 	static const struct { double scale; const char *unit; } units[] = {
 		{ 1, "s" }, { 1e3, "ms" }, { 1e6, "us" }, { 1e9, "ns" },
@@ -78,8 +77,8 @@ static void print_interval(FILE *out, double v, double lo, double hi, int width)
 {
 	char a[32], b[32], c[32], text[112];
 
-	snprintf(text, sizeof(text), "%s [%s, %s]", duration(a, sizeof(a), v),
-		 duration(b, sizeof(b), lo), duration(c, sizeof(c), hi));
+	snprintf(text, sizeof(text), "%s [%s, %s]", pb_duration(a, sizeof(a), v),
+		 pb_duration(b, sizeof(b), lo), pb_duration(c, sizeof(c), hi));
 	fprintf(out, " %-*s", width, text);
 }
 
@@ -114,9 +113,9 @@ static void print_overhead_row(FILE *out, const struct pb_contender *k)
 	char a[32], b[32], c[32], text[112], x[64];
 
 	if (isfinite(s->task_cost))
-		snprintf(text, sizeof(text), "%s [%s, %s]", duration(a, sizeof(a), s->task_cost),
-			 duration(b, sizeof(b), s->task_cost_lo),
-			 duration(c, sizeof(c), s->task_cost_hi));
+		snprintf(text, sizeof(text), "%s [%s, %s]", pb_duration(a, sizeof(a), s->task_cost),
+			 pb_duration(b, sizeof(b), s->task_cost_lo),
+			 pb_duration(c, sizeof(c), s->task_cost_hi));
 	else
 		snprintf(text, sizeof(text), "-");
 	fprintf(out, " %-30s", text);
@@ -149,7 +148,7 @@ static void print_row(FILE *out, const struct pb_contender *k, bool pins, double
 		fprintf(out, " %8.3f", serial);
 	else
 		fprintf(out, " %8s", "-");
-	fprintf(out, " %10s", duration(task, sizeof(task), s->median / (double)c->tasks));
+	fprintf(out, " %10s", pb_duration(task, sizeof(task), s->median / (double)c->tasks));
 	if (c->workload->bytes_per_unit)
 		fprintf(out, " %7.2f", (double)c->workload->bytes_per_unit * (double)c->size *
 				       (double)c->tasks / s->median / 1e9);
@@ -225,10 +224,10 @@ static void print_verdict(FILE *out, const struct pb_verdict *v, double margin)
 	case PB_VERDICT_WINNER:
 		fprintf(out, "  best: %s, faster than ", named(name, sizeof(name), lead->cell));
 		if (v->n > 2)
-			fprintf(out, "each of the %zu others (Mann-Whitney U, 5%% each); the "
-				"runner-up, ", v->n - 1);
+			fprintf(out, "each of the %zu others (Mann-Whitney U, %.3g%% each); the "
+				"runner-up, ", v->n - 1, v->alpha * 100);
 		else
-			fputs("the only other one (Mann-Whitney U, 5%), ", out);
+			fprintf(out, "the only other one (Mann-Whitney U, %.3g%%), ", v->alpha * 100);
 		fprintf(out, "%s, takes %s its time\n",
 			named(second_name, sizeof(second_name), second->cell),
 			ratio_text(x, sizeof(x), second->ratio, second->lo, second->hi));
@@ -423,6 +422,12 @@ static void print_group(FILE *out, const struct pb_verdict *v, double margin)
 	print_failures(out, v->first, v->end);
 	print_cuts(out, v->first, v->end);
 	print_verdict(out, v, margin);
+	if (v->alpha < PB_VERDICT_ALPHA)
+		fprintf(out, "  (a second look, with more repetitions for the undecided: each test "
+			"at %.3g%%, each interval at %.4g%%)\n", v->alpha * 100, 100 - v->alpha * 100);
+	for (size_t i = 0; i < v->n; i++)
+		if (v->contenders[i].why[0])
+			fprintf(out, "  why: %s\n", v->contenders[i].why);
 	if (pins)
 		print_pinning(out, v->first, v->end);
 	print_python_base(out, v->first, v->end);

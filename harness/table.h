@@ -7,6 +7,9 @@
 #include "plan.h"
 #include "verdict.h"
 
+/* A duration in a unit that suits it, four figures: "805.3us", "8.12ms", "1.234s". */
+const char *pb_duration(char *buf, size_t len, double s);
+
 /*
  * Per group (workload and task size): each strategy at its best worker
  * count, fastest first, and the group's verdict.

@@ -3,6 +3,7 @@
 
 #include "stats.h"
 #include "verdict.h"
+#include "why.h"
 
 const char *pb_verdict_kind_name(enum pb_verdict_kind kind)
 {
@@ -88,31 +89,31 @@ static void repetitions_to_decide(struct pb_contender *c, const double *lead, si
 	c->reps_to_decide = fmin(separate, equivalent);
 }
 
-/* The ratio of c's times to the leader's, the tests, and c's role. */
+/* The ratio of c's times to the leader's, the tests at `alpha`, and c's role. */
 static void compare_with_leader(struct pb_contender *c, const double *lead, size_t nlead,
-				bool runner_up, double margin)
+				bool runner_up, double alpha, double margin)
 {
-	double *walls = calloc(c->cell->nsamples + 1, sizeof(double)), ratio90, coverage90;
+	double *walls = calloc(c->cell->nsamples + 1, sizeof(double)), ratio_eq, coverage_eq;
 	size_t n = walls ? pb_cell_good_walls(c->cell, walls) : 0;
 	/* The runner-up's test is two-sided: the leader was picked by looking. */
-	double alpha = runner_up ? PB_VERDICT_ALPHA : 2.0 * PB_VERDICT_ALPHA;
+	double two_sided = runner_up ? alpha : 2.0 * alpha;
 
-	pb_ratio_ci(walls, n, lead, nlead, 1.0 - PB_VERDICT_ALPHA, &c->ratio, &c->lo, &c->hi);
-	coverage90 = pb_ratio_ci(walls, n, lead, nlead, 1.0 - 2.0 * PB_VERDICT_ALPHA, &ratio90,
-				 &c->eq_lo, &c->eq_hi);
+	pb_ratio_ci(walls, n, lead, nlead, 1.0 - alpha, &c->ratio, &c->lo, &c->hi);
+	coverage_eq = pb_ratio_ci(walls, n, lead, nlead, 1.0 - 2.0 * alpha, &ratio_eq, &c->eq_lo,
+				  &c->eq_hi);
 	c->p_slower = pb_mann_whitney_less_p(lead, nlead, walls, n);
 	c->p = pb_mann_whitney_p(lead, nlead, walls, n);
 	c->reps_to_decide = NAN;
 	/* A difference inside the margin is no difference, however significant. */
-	if (coverage90 >= 1.0 - 2.0 * PB_VERDICT_ALPHA - 1e-9 &&
+	if (coverage_eq >= 1.0 - 2.0 * alpha - 1e-9 &&
 	    c->eq_lo >= 1.0 / (1.0 + margin) && c->eq_hi <= 1.0 + margin)
 		c->role = PB_ROLE_EQUIVALENT;
-	else if ((runner_up ? c->p : c->p_slower) < PB_VERDICT_ALPHA && c->ratio > 1.0)
+	else if ((runner_up ? c->p : c->p_slower) < alpha && c->ratio > 1.0)
 		c->role = PB_ROLE_SLOWER;
 	else
 		c->role = PB_ROLE_TIED;
 	if (c->role == PB_ROLE_TIED)
-		repetitions_to_decide(c, lead, nlead, walls, n, alpha, margin);
+		repetitions_to_decide(c, lead, nlead, walls, n, two_sided, margin);
 	free(walls);
 }
 
@@ -131,13 +132,17 @@ static enum pb_verdict_kind kind_of(const struct pb_verdict *v)
 }
 
 static int judge_group(const struct pb_cell *first, const struct pb_cell *end, double margin,
-		       struct pb_verdict *v)
+		       unsigned pus, struct pb_verdict *v)
 {
 	const struct pb_cell *leader;
 	double *lead;
 	size_t nlead;
 
-	*v = (struct pb_verdict){ .first = first, .end = end, .reps_to_decide = NAN };
+	*v = (struct pb_verdict){ .first = first, .end = end, .reps_to_decide = NAN,
+				  .alpha = PB_VERDICT_ALPHA };
+	for (const struct pb_cell *c = first; c < end; c++)
+		if (c->second_look)
+			v->alpha = PB_VERDICT_ALPHA / 2.0;
 	v->contenders = calloc((size_t)(end - first) + 1, sizeof(*v->contenders));
 	if (!v->contenders)
 		return -1;
@@ -153,7 +158,8 @@ static int judge_group(const struct pb_cell *first, const struct pb_cell *end, d
 							  .eq_lo = 1, .eq_hi = 1, .p_slower = NAN,
 							  .p = NAN, .reps_to_decide = NAN };
 		for (size_t i = 1; i < v->n; i++) {
-			compare_with_leader(&v->contenders[i], lead, nlead, i == 1, margin);
+			compare_with_leader(&v->contenders[i], lead, nlead, i == 1, v->alpha,
+					    margin);
 			if (v->contenders[i].role == PB_ROLE_TIED)
 				v->reps_to_decide = fmax(isnan(v->reps_to_decide) ? 0.0 :
 							 v->reps_to_decide,
@@ -162,6 +168,7 @@ static int judge_group(const struct pb_cell *first, const struct pb_cell *end, d
 		free(lead);
 	}
 	v->kind = kind_of(v);
+	pb_explain(v, pus);
 	return 0;
 }
 
@@ -176,7 +183,7 @@ int pb_verdicts_judge(const struct pb_plan *plan, double margin, struct pb_verdi
 	for (const struct pb_cell *first = plan->cells; first < end;) {
 		const struct pb_cell *next = pb_group_end(plan, first);
 
-		if (judge_group(first, next, margin, &out->v[out->n++])) {
+		if (judge_group(first, next, margin, plan->pus, &out->v[out->n++])) {
 			pb_verdicts_free(out);
 			return -1;
 		}

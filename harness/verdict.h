@@ -14,6 +14,10 @@
  * times lies within it), or the verdict says how many repetitions would
  * likely decide.  A difference whose interval lies within the margin is
  * called an equivalence, not a win, however significant.
+ *
+ * --budget may give an undecided group more repetitions and judge it
+ * again: a second look at the data, so each look is made at alpha / 2
+ * (Bonferroni), and its intervals are at 1 - alpha / 2.
  */
 #ifndef PARBENCH_VERDICT_H
 #define PARBENCH_VERDICT_H
@@ -44,18 +48,22 @@ enum pb_role {
 struct pb_contender {
 	const struct pb_cell *cell;	/* the strategy's best cell: its lowest median */
 	enum pb_role role;
-	double ratio, lo, hi;		/* its time over the leader's, with the 95% interval */
-	double eq_lo, eq_hi;		/* the 90% interval, for the equivalence */
+	double ratio, lo, hi;		/* its time over the leader's, the interval at 1 - alpha */
+	double eq_lo, eq_hi;		/* the interval at 1 - 2 alpha, the equivalence's */
 	double p_slower;		/* one-sided: the leader's times are the smaller */
 	double p;			/* two-sided */
 	double reps_to_decide;		/* a TIED one: repetitions a cell that would likely
 					 * decide it; NAN otherwise; INFINITY: none would */
 	bool decide_by_equivalence;	/* those repetitions would show an equivalence */
+	/* Where its median time went (harness/why.h), and why it won or fell behind. */
+	double ideal_s, extra_user_s, extra_sys_s, idle_s;
+	char why[256];			/* "" for a contender neither leading nor far behind */
 };
 
 struct pb_verdict {
 	const struct pb_cell *first, *end;	/* the group's cells */
 	enum pb_verdict_kind kind;
+	double alpha;			/* each test's level: PB_VERDICT_ALPHA, half at a second look */
 	struct pb_contender *contenders;	/* by median, the leader first */
 	size_t n;
 	double reps_to_decide;		/* UNDECIDED: the most its tied contenders need */

@@ -363,8 +363,8 @@ def speedup_text(c):
 
 def time_ratio_text(contender):
     """A contender's time over its group's leader's, with the 95% interval (verdicts.csv)."""
-    return ratio_text(contender.get("ratio"), contender.get("ratio_ci95_lo"),
-                      contender.get("ratio_ci95_hi"))
+    return ratio_text(contender.get("ratio"), contender.get("ratio_lo"),
+                      contender.get("ratio_hi"))
 
 
 def interval_of(s, lo, hi):
@@ -876,8 +876,10 @@ def verdict_text(v):
     if v.kind == "alone":
         return f"<span class=ok>best: {e(named(lead))}</span>, the only strategy that ran"
     if v.kind == "winner":
-        against = (f"each of the {len(others)} others (Mann-Whitney U, 5% each); the runner-up, "
-                   if len(others) > 1 else "the only other one (Mann-Whitney U, 5%), ")
+        level = f"{(lead.get('alpha') or 0.05) * 100:.3g}%"
+        against = (f"each of the {len(others)} others (Mann-Whitney U, {level} each); the "
+                   "runner-up, " if len(others) > 1 else
+                   f"the only other one (Mann-Whitney U, {level}), ")
         return (f"<span class=ok>best: {e(named(lead))}</span>, faster than {against}"
                 f"{e(named(others[0]))}, takes {time_ratio_text(others[0])} its time")
     if v.kind == "equivalent":
@@ -1043,13 +1045,13 @@ def leader_ratio(a, b, group):
     ka, kb = (v.contender(a), v.contender(b)) if v else (None, None)
     if not (ka and kb):
         return None
-    if ka["role"] == "leader" and None not in (kb["ratio"], kb["ratio_ci95_lo"],
-                                               kb["ratio_ci95_hi"]):
-        return kb["ratio"], kb["ratio_ci95_lo"], kb["ratio_ci95_hi"]
-    if kb["role"] == "leader" and None not in (ka["ratio"], ka["ratio_ci95_lo"],
-                                               ka["ratio_ci95_hi"]):
+    if ka["role"] == "leader" and None not in (kb["ratio"], kb["ratio_lo"],
+                                               kb["ratio_hi"]):
+        return kb["ratio"], kb["ratio_lo"], kb["ratio_hi"]
+    if kb["role"] == "leader" and None not in (ka["ratio"], ka["ratio_lo"],
+                                               ka["ratio_hi"]):
         # a's time over b's, turned over: the interval of 1 / x is 1 / hi to 1 / lo.
-        return 1 / ka["ratio"], 1 / ka["ratio_ci95_hi"], 1 / ka["ratio_ci95_lo"]
+        return 1 / ka["ratio"], 1 / ka["ratio_hi"], 1 / ka["ratio_lo"]
     return None
 
 

@@ -29,8 +29,8 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # verdicts.csv as parbench writes it now, and the columns a later one appends.
 VERDICT_COLUMNS = (
-    "run_id,workload,kind,tasks,size,verdict,margin,reps_to_decide,rank,strategy,workers,pin,"
-    "loops,role,wall_median_s,ratio,ratio_ci95_lo,ratio_ci95_hi,ratio_ci90_lo,ratio_ci90_hi,"
+    "run_id,workload,kind,tasks,size,verdict,alpha,margin,reps_to_decide,rank,strategy,workers,"
+    "pin,loops,role,wall_median_s,ratio,ratio_lo,ratio_hi,equivalence_lo,equivalence_hi,"
     "p_slower,p,contender_reps_to_decide,decide_by").split(",")
 TIME_COLUMNS = ("pus", "ideal_s", "extra_user_s", "extra_sys_s", "idle_s", "why")
 
@@ -143,7 +143,7 @@ class FindingsTest(unittest.TestCase, FindingsAgree):
                                  "verdict": verdict, "margin": "0.02", "reps_to_decide": reps,
                                  "rank": str(rank), "strategy": strategy, "workers": "2",
                                  "pin": "compact", "loops": "", "role": role, "ratio": "1.01",
-                                 "ratio_ci95_lo": "0.99", "ratio_ci95_hi": "1.02"})
+                                 "ratio_lo": "0.99", "ratio_hi": "1.02"})
 
         equivalent = report.Verdict([row(1, "pthreads", "leader", "equivalent"),
                                      row(2, "fork", "equivalent", "equivalent"),
