@@ -106,14 +106,15 @@ static void explain_io(const struct pb_contender *k, const struct pb_contender *
 		snprintf(buf, len, "%u tasks in flight at %s of CPU a task; its PUs waited %.0f%% "
 			 "of the time", c->workers, pb_duration(a, sizeof(a), cpu),
 			 100.0 * fmax(0.0, k->idle_s) / c->summary.median);
+	else if (c->workers < l->workers && (c->workers == 1 || (2 * c->workers <= l->workers &&
+								 cpu <= 10.0 * lead_cpu)))
+		snprintf(buf, len, "%u task%s in flight at most, the leader %u", c->workers,
+			 c->workers == 1 ? "" : "s", l->workers);
 	else if (cpu > 2.0 * lead_cpu)
 		snprintf(buf, len, "%s of CPU a task, the leader %s: %.1f page faults and %.1f "
 			 "context switches a task", pb_duration(a, sizeof(a), cpu),
 			 pb_duration(b, sizeof(b), lead_cpu), c->summary.minflt / (double)c->tasks,
 			 (c->summary.vcsw + c->summary.ivcsw) / (double)c->tasks);
-	else if (c->workers < l->workers)
-		snprintf(buf, len, "%u task%s in flight at most, the leader %u", c->workers,
-			 c->workers == 1 ? "" : "s", l->workers);
 	else
 		explain_idle(k, buf, len);
 }
