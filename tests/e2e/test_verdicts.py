@@ -4,8 +4,12 @@ import csv
 import json
 import math
 import os
+import re
+import subprocess
+from datetime import datetime
+from pathlib import Path
 
-from helpers import ParbenchTest, read_csv, tag_processes
+from helpers import PARBENCH, ROOT, ParbenchTest, read_csv, tag_processes
 
 VERDICT_COLUMNS = (
     "run_id,workload,kind,tasks,size,verdict,alpha,margin,reps_to_decide,rank,strategy,workers,"
@@ -157,3 +161,33 @@ class NoiseTest(ParbenchTest):
                          "the control's rows are not seq's")
         walls = [float(r["wall_s"]) for r in control_rows]
         self.assertTrue(all(0.08 <= w < 1 for w in walls), walls)
+
+
+class BenchScriptTest(ParbenchTest):
+    def test_make_bench_runs_its_two_parts_within_the_budget(self):
+        # scripts/bench.sh as `make bench` calls it, with small jobs: both parts, each with its
+        # budget, its estimate, its verdicts and its plots.
+        result = subprocess.run(
+            ["bash", str(ROOT / "scripts" / "bench.sh"), PARBENCH, self.out, "60",
+             "-s", "seq,pthreads", "-n", "2", "--tasks", "8", "--size", "1000"],
+            capture_output=True, text=True, timeout=300)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("make bench: two parts within 60 s (--budget)", result.stdout)
+        self.assertRegex(result.stdout, r"make bench: \d+ s of 60 s")
+        self.assertEqual(len(re.findall(r"parbench: plan: ", result.stderr)), 2, result.stderr)
+        runs = sorted(p for p in Path(self.out).iterdir() if p.name != "latest")
+        self.assertEqual(len(runs), 2)
+        kinds = []
+        for run in runs:
+            meta = json.loads((run / "meta.json").read_text())
+            kinds.append(meta["plan"]["workloads"])
+            self.assertTrue((run / "verdicts.csv").is_file())
+        self.assertEqual(kinds, [["cpu.sumsq", "cpu.mandel", "cpu.nop", "mem.triad"],
+                                 ["io.sleep", "io.file", "io.http"]])
+        # The first part gets 65% of the budget, less 5 s for its plots; the I/O part what
+        # the first left of it, less 5 s again: together within the budget.
+        cpu, io = (json.loads((r / "meta.json").read_text()) for r in runs)
+        cpu_took = (datetime.fromisoformat(cpu["end"].replace("Z", "+00:00")) -
+                    datetime.fromisoformat(cpu["start"].replace("Z", "+00:00"))).total_seconds()
+        self.assertEqual(cpu["plan"]["budget_s"], 60 * 65 // 100 - 5)
+        self.assertLessEqual(cpu_took + io["plan"]["budget_s"], 60 - 5 + 1)
