@@ -283,14 +283,22 @@ static int fill_summary(FILE *f, const void *arg)
 	return 0;
 }
 
-int pb_output_summary(const struct pb_output *out, const struct pb_plan *plan)
+/* Writes the run directory's file `name` through pb_write_atomically: 0 or -1. */
+static int write_run_file(const struct pb_output *out, const char *name,
+			  int (*fill)(FILE *, const void *), const void *arg)
 {
-	struct summary_args args = { out, plan };
-	char *path = pb_path(out->dir, "summary.csv");
-	int rc = path ? pb_write_atomically(path, fill_summary, &args) : -1;
+	char *path = pb_path(out->dir, name);
+	int rc = path ? pb_write_atomically(path, fill, arg) : -1;
 
 	free(path);
 	return rc;
+}
+
+int pb_output_summary(const struct pb_output *out, const struct pb_plan *plan)
+{
+	struct summary_args args = { out, plan };
+
+	return write_run_file(out, "summary.csv", fill_summary, &args);
 }
 
 struct verdicts_args {
@@ -357,11 +365,8 @@ static int fill_verdicts(FILE *f, const void *arg)
 int pb_output_verdicts(const struct pb_output *out, const struct pb_verdicts *verdicts)
 {
 	struct verdicts_args args = { out, verdicts };
-	char *path = pb_path(out->dir, "verdicts.csv");
-	int rc = path ? pb_write_atomically(path, fill_verdicts, &args) : -1;
 
-	free(path);
-	return rc;
+	return write_run_file(out, "verdicts.csv", fill_verdicts, &args);
 }
 
 int pb_write_atomically(const char *path, int (*fill)(FILE *, const void *), const void *arg)
