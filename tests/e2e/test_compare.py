@@ -21,7 +21,7 @@ def raw_row(run_id, workload, strategy, workers, rep, wall, ok=1, pin="compact",
         "rep": rep, "wall_s": f"{wall:.9f}" if ok else "", "user_s": "0.1", "sys_s": "0.0",
         "max_rss_kb": "1000", "vcsw": "1", "ivcsw": "1", "lat_p50_s": "0.001",
         "lat_p99_s": "0.002", "checksum": "42", "ok": ok, "cpus": "0;1", "error": error,
-        "loops": loops, "startup_s": "0.002", "work_s": "", "minflt": "120", "majflt": "0",
+        "loops": loops, "startup_s": "0.002", "work_s": "", "minflt": "120", "majflt": "0", "cut": "",
     }
     return [values[c] for c in RAW_COLUMNS]
 
