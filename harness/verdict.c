@@ -68,8 +68,8 @@ static size_t gather(const struct pb_cell *first, const struct pb_cell *end,
 /*
  * The repetitions a cell that would likely decide a tied contender: enough
  * to show it slower (Noether's size for the probability of superiority
- * seen, shrunk from 0 and 1 by half a pair), or enough to narrow its 90%
- * interval into the margin, whichever is fewer.
+ * seen, shrunk from 0 and 1 by half a pair; alpha is two-sided), or enough
+ * to narrow its equivalence interval into the margin, whichever is fewer.
  */
 static void repetitions_to_decide(struct pb_contender *c, const double *lead, size_t nlead,
 				  const double *walls, size_t n, double alpha, double margin)
@@ -95,8 +95,11 @@ static void compare_with_leader(struct pb_contender *c, const double *lead, size
 {
 	double *walls = calloc(c->cell->nsamples + 1, sizeof(double)), ratio_eq, coverage_eq;
 	size_t n = walls ? pb_cell_good_walls(c->cell, walls) : 0;
-	/* The runner-up's test is two-sided: the leader was picked by looking. */
-	double two_sided = runner_up ? alpha : 2.0 * alpha;
+	/*
+	 * The runner-up's test is two-sided, since the leader was picked by
+	 * looking; a one-sided test at alpha is a two-sided one at 2 alpha.
+	 */
+	double alpha_two_sided = runner_up ? alpha : 2.0 * alpha;
 
 	pb_ratio_ci(walls, n, lead, nlead, 1.0 - alpha, &c->ratio, &c->lo, &c->hi);
 	coverage_eq = pb_ratio_ci(walls, n, lead, nlead, 1.0 - 2.0 * alpha, &ratio_eq, &c->eq_lo,
@@ -113,7 +116,7 @@ static void compare_with_leader(struct pb_contender *c, const double *lead, size
 	else
 		c->role = PB_ROLE_TIED;
 	if (c->role == PB_ROLE_TIED)
-		repetitions_to_decide(c, lead, nlead, walls, n, two_sided, margin);
+		repetitions_to_decide(c, lead, nlead, walls, n, alpha_two_sided, margin);
 	free(walls);
 }
 
