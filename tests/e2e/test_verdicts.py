@@ -170,12 +170,12 @@ class BenchScriptTest(ParbenchTest):
         result = subprocess.run(
             ["bash", str(ROOT / "scripts" / "bench.sh"), PARBENCH, self.out, "60",
              "-s", "seq,pthreads", "-n", "2", "--tasks", "8", "--size", "1000"],
-            capture_output=True, text=True, timeout=300)
+            capture_output=True, text=True, timeout=300, cwd=self.out)     # plots/ goes there
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertIn("make bench: two parts within 60 s (--budget)", result.stdout)
         self.assertRegex(result.stdout, r"make bench: \d+ s of 60 s")
         self.assertEqual(len(re.findall(r"parbench: plan: ", result.stderr)), 2, result.stderr)
-        runs = sorted(p for p in Path(self.out).iterdir() if p.name != "latest")
+        runs = sorted(p for p in Path(self.out).iterdir() if p.name not in ("latest", "plots"))
         self.assertEqual(len(runs), 2)
         kinds = []
         for run in runs:
