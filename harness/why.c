@@ -124,9 +124,9 @@ static void explain_sys(const struct pb_contender *k, char *buf, size_t len)
 {
 	const struct pb_summary *s = &k->cell->summary, *b = &k->cell->base->summary;
 	char t[32], total[32], x[32], y[32];
-	int n = snprintf(buf, len, "%s of system time beyond %s's, of %s",
+	int n = snprintf(buf, len, "%s of system CPU time beyond %s's, on its %u PU%s in %s",
 			 pb_duration(t, sizeof(t), s->sys - b->sys), k->cell->base->strategy->name,
-			 pb_duration(total, sizeof(total), s->median));
+			 s->pus, s->pus == 1 ? "" : "s", pb_duration(total, sizeof(total), s->median));
 
 	if (n < 0 || (size_t)n >= len)
 		return;
