@@ -8,9 +8,9 @@
 /* The median wall time of a cell's good repetitions; NAN without one. */
 static double median_wall(const struct pb_cell *cell)
 {
-	double *v = calloc(cell->nsamples + 1, sizeof(double)), median;
+	size_t n;
+	double *v = pb_cell_walls(cell, &n), median = pb_quantile(v, n, 0.5);
 
-	median = v ? pb_quantile(v, pb_cell_good_walls(cell, v), 0.5) : NAN;
 	free(v);
 	return median;
 }

@@ -16,8 +16,8 @@ static int noisiest_first(const void *a, const void *b)
 /* The good wall times' logs: how many; or 0. */
 static size_t log_walls(const struct pb_cell *cell, double **out)
 {
-	double *v = calloc(cell->nsamples + 1, sizeof(double));
-	size_t n = v ? pb_cell_good_walls(cell, v) : 0;
+	size_t n;
+	double *v = pb_cell_walls(cell, &n);
 
 	for (size_t i = 0; i < n; i++)
 		v[i] = log(v[i]);

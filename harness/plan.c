@@ -180,15 +180,16 @@ bool pb_cell_failed(const struct pb_cell *cell)
 	return false;
 }
 
-size_t pb_cell_good_walls(const struct pb_cell *cell, double *v)
+double *pb_cell_walls(const struct pb_cell *cell, size_t *n)
 {
-	size_t n = 0;
+	double *v = malloc((cell->nsamples + 1) * sizeof(*v));
 
-	for (size_t i = 0; i < cell->nsamples; i++)
+	*n = 0;
+	for (size_t i = 0; v && i < cell->nsamples; i++)
 		if (cell->samples[i].ok)
-			v[n++] = cell->samples[i].wall_s;
-	pb_sort(v, n);
-	return n;
+			v[(*n)++] = cell->samples[i].wall_s;
+	pb_sort(v, *n);
+	return v;
 }
 
 /*
@@ -200,8 +201,8 @@ size_t pb_cell_good_walls(const struct pb_cell *cell, double *v)
 static void speedup_over(const struct pb_cell *base, const struct pb_cell *cell,
 			 const double *wall, size_t n, double *speedup, double *lo, double *hi)
 {
-	double *base_wall = calloc(base->nsamples + 1, sizeof(double));
-	size_t nbase = base_wall ? pb_cell_good_walls(base, base_wall) : 0;
+	size_t nbase;
+	double *base_wall = pb_cell_walls(base, &nbase);
 
 	*speedup = *lo = *hi = NAN;
 	if (cell == base && n)
@@ -219,8 +220,8 @@ static void speedup_over(const struct pb_cell *base, const struct pb_cell *cell,
 static void summarize_task_cost(struct pb_cell *cell, const double *wall, size_t n)
 {
 	struct pb_summary *sum = &cell->summary;
-	double *base_wall = calloc(cell->base->nsamples + 1, sizeof(double));
-	size_t nbase = base_wall ? pb_cell_good_walls(cell->base, base_wall) : 0;
+	size_t nbase;
+	double *base_wall = pb_cell_walls(cell->base, &nbase);
 	double tasks = (double)cell->tasks;
 
 	sum->task_cost = sum->task_cost_lo = sum->task_cost_hi = NAN;
@@ -318,8 +319,8 @@ static void summarize_counts(struct pb_cell *cell)
 void pb_cell_summarize(struct pb_cell *cell)
 {
 	struct pb_summary *sum = &cell->summary;
-	size_t n = 0, lo, hi;
-	double *wall = calloc(cell->nsamples + 1, sizeof(double));
+	size_t n = 0, nwall, lo, hi;
+	double *wall = pb_cell_walls(cell, &nwall);
 	double *util = calloc(cell->nsamples + 1, sizeof(double));
 	double *p50 = calloc(cell->nsamples + 1, sizeof(double));
 	double *p99 = calloc(cell->nsamples + 1, sizeof(double));
@@ -343,7 +344,7 @@ void pb_cell_summarize(struct pb_cell *cell)
 		if (isfinite(s->work_s))
 			work[nwork++] = s->work_s;
 	}
-	n = wall ? pb_cell_good_walls(cell, wall) : 0;
+	n = nwall;
 	sum->reps = n;
 	sum->ok = sum->ok && n > 0;
 	sum->mean = pb_mean(wall, n);

@@ -96,8 +96,11 @@ void pb_cell_add(struct pb_cell *cell, struct pb_sample *sample);
 /* Whether any of the cell's repetitions failed: it needs no more visits. */
 bool pb_cell_failed(const struct pb_cell *cell);
 
-/* The wall times of a cell's good repetitions, sorted, into v (nsamples long): how many. */
-size_t pb_cell_good_walls(const struct pb_cell *cell, double *v);
+/*
+ * The wall times of a cell's good repetitions, sorted, malloc'd, and how
+ * many in *n; never NULL but out of memory, when *n is 0.
+ */
+double *pb_cell_walls(const struct pb_cell *cell, size_t *n);
 
 /* The half-width of the 95% CI of a cell's median, over the median; INFINITY with no sample. */
 double pb_cell_ci_width(const struct pb_cell *cell);

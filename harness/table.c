@@ -261,13 +261,10 @@ static void print_verdict(FILE *out, const struct pb_verdict *v, double margin)
 /* Two-sided Mann-Whitney U p-value of two cells' good wall times. */
 static double cells_p(const struct pb_cell *a, const struct pb_cell *b)
 {
-	double *va = calloc(a->nsamples + 1, sizeof(double));
-	double *vb = calloc(b->nsamples + 1, sizeof(double));
-	double p = 1.0;
+	size_t na, nb;
+	double *va = pb_cell_walls(a, &na), *vb = pb_cell_walls(b, &nb);
+	double p = pb_mann_whitney_p(va, na, vb, nb);
 
-	if (va && vb)
-		p = pb_mann_whitney_p(va, pb_cell_good_walls(a, va), vb,
-				      pb_cell_good_walls(b, vb));
 	free(va);
 	free(vb);
 	return p;

@@ -93,8 +93,8 @@ static void repetitions_to_decide(struct pb_contender *c, const double *lead, si
 static void compare_with_leader(struct pb_contender *c, const double *lead, size_t nlead,
 				bool runner_up, double alpha, double margin)
 {
-	double *walls = calloc(c->cell->nsamples + 1, sizeof(double)), ratio_eq, coverage_eq;
-	size_t n = walls ? pb_cell_good_walls(c->cell, walls) : 0;
+	size_t n;
+	double *walls = pb_cell_walls(c->cell, &n), ratio_eq, coverage_eq;
 	/*
 	 * The runner-up's test is two-sided, since the leader was picked by
 	 * looking; a one-sided test at alpha is a two-sided one at 2 alpha.
@@ -152,10 +152,9 @@ static int judge_group(const struct pb_cell *first, const struct pb_cell *end, d
 	v->n = gather(first, end, v->contenders);
 	if (v->n) {
 		leader = v->contenders[0].cell;
-		lead = calloc(leader->nsamples + 1, sizeof(double));
+		lead = pb_cell_walls(leader, &nlead);
 		if (!lead)
 			return -1;
-		nlead = pb_cell_good_walls(leader, lead);
 		v->contenders[0] = (struct pb_contender){ .cell = leader, .role = PB_ROLE_LEADER,
 							  .ratio = 1, .lo = 1, .hi = 1,
 							  .eq_lo = 1, .eq_hi = 1, .p_slower = NAN,
