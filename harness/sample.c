@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,25 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/* Formats a line and writes it whole to fd: 0, or -1 with errno. */
+static int send_line(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int send_line(int fd, const char *fmt, ...)
+{
+	char *line = NULL;
+	va_list ap;
+	int len, rc;
+
+	va_start(ap, fmt);
+	len = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		return -1;
+	rc = write_all(fd, line, (size_t)len);
+	free(line);
+	return rc;
+}
+
 /* The error goes on one line: newlines and tabs become spaces. */
 static char *one_line(const char *text)
 {
@@ -36,26 +56,17 @@ static char *one_line(const char *text)
 
 int pb_sample_send(int fd, const struct pb_sample *s)
 {
-	char *line = NULL;
-	int len, rc;
+	char *message;
+	int rc;
 
-	if (s->error) {
-		char *message = one_line(s->error);
-
-		len = message ? asprintf(&line, "E %u %s\n", s->rep, message) : -1;
-		free(message);
-	} else {
-		len = asprintf(&line,
-			       "S %u %.9f %.6f %.6f %ld %ld %ld %.9f %.9f %.9f %.9f %ld %ld %" PRIu64
-			       " %s\n",
-			       s->rep, s->wall_s, s->user_s, s->sys_s, s->max_rss_kb, s->vcsw,
-			       s->ivcsw, s->lat_p50_s, s->lat_p99_s, s->startup_s, s->work_s,
-			       s->minflt, s->majflt, s->checksum, s->cpus);
-	}
-	if (len < 0)
-		return -1;
-	rc = write_all(fd, line, (size_t)len);
-	free(line);
+	if (!s->error)
+		return send_line(fd, "S %u %.9f %.6f %.6f %ld %ld %ld %.9f %.9f %.9f %.9f %ld %ld %"
+				 PRIu64 " %s\n", s->rep, s->wall_s, s->user_s, s->sys_s,
+				 s->max_rss_kb, s->vcsw, s->ivcsw, s->lat_p50_s, s->lat_p99_s,
+				 s->startup_s, s->work_s, s->minflt, s->majflt, s->checksum, s->cpus);
+	message = one_line(s->error);
+	rc = message ? send_line(fd, "E %u %s\n", s->rep, message) : -1;
+	free(message);
 	return rc;
 }
 
@@ -87,18 +98,9 @@ void pb_sample_free(struct pb_sample *s)
 
 int pb_counts_send(int fd, const struct pb_counts *k)
 {
-	char *line = NULL;
-	int len = asprintf(&line, "C %.9f %.9f %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %"
-			   PRId64 " %" PRId64 "\n", k->wall_s, k->task_clock_s,
-			   k->context_switches, k->migrations, k->minflt, k->majflt, k->cycles,
-			   k->instructions);
-	int rc;
-
-	if (len < 0)
-		return -1;
-	rc = write_all(fd, line, (size_t)len);
-	free(line);
-	return rc;
+	return send_line(fd, "C %.9f %.9f %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64
+			 " %" PRId64 "\n", k->wall_s, k->task_clock_s, k->context_switches,
+			 k->migrations, k->minflt, k->majflt, k->cycles, k->instructions);
 }
 
 int pb_counts_parse(const char *line, struct pb_counts *k)
