@@ -22,6 +22,7 @@
 
 #include "../benchmarks/workload.h"
 #include "compare.h"
+#include "export.h"
 #include "output.h"
 #include "parse.h"
 #include "stats.h"
@@ -830,12 +831,6 @@ static void print_csv(FILE *f, const struct report *rep)
 	}
 }
 
-/* JSON has no NaN: a missing figure is null. */
-static json_t *json_number(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
 static json_t *json_count(const struct cell *c)
 {
 	return c ? json_integer((json_int_t)c->nok) : json_null();
@@ -852,11 +847,11 @@ static json_t *row_json(const struct row *r)
 			 "tasks", (json_int_t)c->tasks, "size", (json_int_t)c->size,
 			 "loops", c->loops ? json_integer((json_int_t)c->loops) : json_null(),
 			 "ok_reps_a", json_count(r->a), "ok_reps_b", json_count(r->b),
-			 "median_a_s", json_number(r->median_a),
-			 "median_b_s", json_number(r->median_b),
-			 "ratio", json_number(r->ratio), "ratio_lo", json_number(r->lo),
-			 "ratio_hi", json_number(r->hi), "coverage", json_number(r->coverage),
-			 "p", json_number(r->p), "q", json_number(r->q),
+			 "median_a_s", pb_json_number(r->median_a),
+			 "median_b_s", pb_json_number(r->median_b),
+			 "ratio", pb_json_number(r->ratio), "ratio_lo", pb_json_number(r->lo),
+			 "ratio_hi", pb_json_number(r->hi), "coverage", pb_json_number(r->coverage),
+			 "p", pb_json_number(r->p), "q", pb_json_number(r->q),
 			 "verdict", verdict_names[r->verdict]);
 }
 

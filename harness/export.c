@@ -11,15 +11,14 @@ struct export_args {
 	const struct pb_verdicts *verdicts;
 };
 
-/* JSON has no NaN: a figure that does not exist is null. */
-static json_t *number(double v)
+json_t *pb_json_number(double v)
 {
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
 static json_t *interval(double lo, double hi)
 {
-	return json_pack("[o, o]", number(lo), number(hi));
+	return json_pack("[o, o]", pb_json_number(lo), pb_json_number(hi));
 }
 
 static json_t *cell_json(const struct pb_cell *c)
@@ -34,37 +33,37 @@ static json_t *cell_json(const struct pb_cell *c)
 				 "loops", c->loops ? json_integer(c->loops) : json_null(),
 				 "reps", (json_int_t)s->reps, "ok", s->ok);
 
-	json_object_set_new(cell, "wall_median_s", number(s->median));
+	json_object_set_new(cell, "wall_median_s", pb_json_number(s->median));
 	json_object_set_new(cell, "wall_ci95_s", interval(s->ci_lo, s->ci_hi));
-	json_object_set_new(cell, "wall_mean_s", number(s->mean));
-	json_object_set_new(cell, "wall_sd_s", number(s->sd));
-	json_object_set_new(cell, "wall_min_s", number(s->min));
-	json_object_set_new(cell, "wall_max_s", number(s->max));
-	json_object_set_new(cell, "cv", number(s->cv));
+	json_object_set_new(cell, "wall_mean_s", pb_json_number(s->mean));
+	json_object_set_new(cell, "wall_sd_s", pb_json_number(s->sd));
+	json_object_set_new(cell, "wall_min_s", pb_json_number(s->min));
+	json_object_set_new(cell, "wall_max_s", pb_json_number(s->max));
+	json_object_set_new(cell, "cv", pb_json_number(s->cv));
 	json_object_set_new(cell, "outliers", json_integer((json_int_t)s->outliers));
-	json_object_set_new(cell, "speedup", number(s->speedup));
+	json_object_set_new(cell, "speedup", pb_json_number(s->speedup));
 	json_object_set_new(cell, "speedup_ci95", interval(s->speedup_lo, s->speedup_hi));
-	json_object_set_new(cell, "efficiency", number(s->efficiency));
+	json_object_set_new(cell, "efficiency", pb_json_number(s->efficiency));
 	json_object_set_new(cell, "efficiency_ci95", interval(s->efficiency_lo, s->efficiency_hi));
-	json_object_set_new(cell, "karp_flatt", number(s->karp_flatt));
-	json_object_set_new(cell, "crossover_size", number(s->crossover));
-	json_object_set_new(cell, "cpu_util", number(s->cpu_util));
-	json_object_set_new(cell, "lat_p50_s", number(s->lat_p50));
-	json_object_set_new(cell, "lat_p99_s", number(s->lat_p99));
-	json_object_set_new(cell, "user_median_s", number(s->user));
-	json_object_set_new(cell, "sys_median_s", number(s->sys));
-	json_object_set_new(cell, "vcsw_median", number(s->vcsw));
-	json_object_set_new(cell, "ivcsw_median", number(s->ivcsw));
-	json_object_set_new(cell, "minflt_median", number(s->minflt));
-	json_object_set_new(cell, "majflt_median", number(s->majflt));
+	json_object_set_new(cell, "karp_flatt", pb_json_number(s->karp_flatt));
+	json_object_set_new(cell, "crossover_size", pb_json_number(s->crossover));
+	json_object_set_new(cell, "cpu_util", pb_json_number(s->cpu_util));
+	json_object_set_new(cell, "lat_p50_s", pb_json_number(s->lat_p50));
+	json_object_set_new(cell, "lat_p99_s", pb_json_number(s->lat_p99));
+	json_object_set_new(cell, "user_median_s", pb_json_number(s->user));
+	json_object_set_new(cell, "sys_median_s", pb_json_number(s->sys));
+	json_object_set_new(cell, "vcsw_median", pb_json_number(s->vcsw));
+	json_object_set_new(cell, "ivcsw_median", pb_json_number(s->ivcsw));
+	json_object_set_new(cell, "minflt_median", pb_json_number(s->minflt));
+	json_object_set_new(cell, "majflt_median", pb_json_number(s->majflt));
 	json_object_set_new(cell, "pus", json_integer(s->pus));
-	json_object_set_new(cell, "pu_util", number(s->pu_util));
-	json_object_set_new(cell, "task_clock_s", number(s->task_clock));
-	json_object_set_new(cell, "context_switches", number(s->context_switches));
-	json_object_set_new(cell, "migrations", number(s->migrations));
-	json_object_set_new(cell, "cycles", number(s->cycles));
-	json_object_set_new(cell, "instructions", number(s->instructions));
-	json_object_set_new(cell, "task_cost_s", number(s->task_cost));
+	json_object_set_new(cell, "pu_util", pb_json_number(s->pu_util));
+	json_object_set_new(cell, "task_clock_s", pb_json_number(s->task_clock));
+	json_object_set_new(cell, "context_switches", pb_json_number(s->context_switches));
+	json_object_set_new(cell, "migrations", pb_json_number(s->migrations));
+	json_object_set_new(cell, "cycles", pb_json_number(s->cycles));
+	json_object_set_new(cell, "instructions", pb_json_number(s->instructions));
+	json_object_set_new(cell, "task_cost_s", pb_json_number(s->task_cost));
 	json_object_set_new(cell, "task_cost_ci95_s", interval(s->task_cost_lo, s->task_cost_hi));
 	return cell;
 }
@@ -72,7 +71,7 @@ static json_t *cell_json(const struct pb_cell *c)
 /* Repetitions that would decide: null when decided, "inf" when none would. */
 static json_t *reps_json(double reps)
 {
-	return isinf(reps) ? json_string("inf") : number(reps);
+	return isinf(reps) ? json_string("inf") : pb_json_number(reps);
 }
 
 static json_t *contender_json(const struct pb_contender *k)
@@ -81,21 +80,21 @@ static json_t *contender_json(const struct pb_contender *k)
 			      "workers", k->cell->workers, "pin", k->cell->pin->spec,
 			      "loops", k->cell->loops ? json_integer(k->cell->loops) : json_null(),
 			      "role", pb_role_name(k->role), "wall_median_s",
-			      number(k->cell->summary.median));
+			      pb_json_number(k->cell->summary.median));
 
-	json_object_set_new(c, "ratio", number(k->ratio));
+	json_object_set_new(c, "ratio", pb_json_number(k->ratio));
 	json_object_set_new(c, "ratio_interval", interval(k->lo, k->hi));
 	json_object_set_new(c, "equivalence_interval", interval(k->eq_lo, k->eq_hi));
-	json_object_set_new(c, "p_slower", number(k->p_slower));
-	json_object_set_new(c, "p", number(k->p));
+	json_object_set_new(c, "p_slower", pb_json_number(k->p_slower));
+	json_object_set_new(c, "p", pb_json_number(k->p));
 	json_object_set_new(c, "reps_to_decide", reps_json(k->reps_to_decide));
 	json_object_set_new(c, "decide_by", isnan(k->reps_to_decide) ? json_null() :
 			    json_string(k->decide_by_equivalence ? "equivalence" : "difference"));
 	json_object_set_new(c, "pus", json_integer(k->cell->summary.pus));
-	json_object_set_new(c, "ideal_s", number(k->ideal_s));
-	json_object_set_new(c, "extra_user_s", number(k->extra_user_s));
-	json_object_set_new(c, "extra_sys_s", number(k->extra_sys_s));
-	json_object_set_new(c, "idle_s", number(k->idle_s));
+	json_object_set_new(c, "ideal_s", pb_json_number(k->ideal_s));
+	json_object_set_new(c, "extra_user_s", pb_json_number(k->extra_user_s));
+	json_object_set_new(c, "extra_sys_s", pb_json_number(k->extra_sys_s));
+	json_object_set_new(c, "idle_s", pb_json_number(k->idle_s));
 	json_object_set_new(c, "why", k->why[0] ? json_string(k->why) : json_null());
 	return c;
 }

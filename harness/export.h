@@ -5,6 +5,11 @@
 #include "plan.h"
 #include "verdict.h"
 
+#include <jansson.h>
+
+/* A figure as JSON, which has no NaN: null where the figure does not exist. */
+json_t *pb_json_number(double v);
+
 /* Each writes `path` atomically: 0, or -1 with errno. */
 int pb_export_json(const char *path, const char *run_id, const struct pb_plan *plan,
 		   const struct pb_verdicts *verdicts);

@@ -3,6 +3,7 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "export.h"
 #include "noise.h"
 #include "stats.h"
 
@@ -146,11 +147,6 @@ void pb_noise_print(FILE *out, const struct pb_noise *noise, bool verbose)
 	}
 }
 
-static json_t *number(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
 json_t *pb_noise_json(const struct pb_noise *noise)
 {
 	json_t *cells = json_array(), *control = json_null();
@@ -164,18 +160,18 @@ json_t *pb_noise_json(const struct pb_noise *noise)
 						       "workers", c->workers, "pin", c->pin->spec,
 						       "tasks", (json_int_t)c->tasks,
 						       "size", (json_int_t)c->size,
-						       "cv", number(noise->noisy[i].cv)));
+						       "cv", pb_json_number(noise->noisy[i].cv)));
 	}
 	if (noise->control)
 		control = json_pack("{s:s, s:I, s:I, s:o, s:[o, o], s:o, s:o, s:o, s:o}",
 				    "workload", noise->control->workload->name,
 				    "tasks", (json_int_t)noise->control->tasks,
 				    "size", (json_int_t)noise->control->size,
-				    "ratio", number(noise->ratio), "ratio_ci95", number(noise->lo),
-				    number(noise->hi), "p", number(noise->p),
-				    "sd_between", number(noise->sd_between),
-				    "sd_within", number(noise->sd_within),
-				    "false_call_rate", number(noise->false_calls));
+				    "ratio", pb_json_number(noise->ratio), "ratio_ci95", pb_json_number(noise->lo),
+				    pb_json_number(noise->hi), "p", pb_json_number(noise->p),
+				    "sd_between", pb_json_number(noise->sd_between),
+				    "sd_within", pb_json_number(noise->sd_within),
+				    "false_call_rate", pb_json_number(noise->false_calls));
 	return json_pack("{s:f, s:I, s:o, s:o}", "cv_threshold", PB_NOISY_CV,
 			 "cells", (json_int_t)noise->ncells, "noisy_cells", cells, "control", control);
 }
