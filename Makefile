@@ -44,17 +44,19 @@ OPTIMIZE ?= -O2
 URING = $(shell pkg-config --exists liburing && echo liburing)
 
 # Recursive (=), so pkg-config runs after `deps` has installed what it finds.
-CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPTIMIZE) -g -fopenmp -Wall -Wextra $(if $(WERROR),-Werror) \
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Iharness -Ibenchmarks $(OPTIMIZE) -g -fopenmp -Wall -Wextra $(if $(WERROR),-Werror) \
 	     $(SANITIZE) $(shell pkg-config --cflags $(PKGS) $(URING)) \
 	     $(if $(URING),-DPB_HAVE_URING) $(CFLAGS)
 LDLIBS_ALL = -fopenmp $(SANITIZE) $(shell pkg-config --libs $(PKGS) $(URING)) -lhttp_parser -lm \
 	     -lpthread $(LDLIBS)
 GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-# harness/mpi_rank.c is the mpi strategies' rank program, built apart with mpicc.
-SOURCES := $(filter-out harness/mpi_rank.c,$(wildcard benchmarks/*.c harness/*.c harness/strategies/*.c))
+# Every .c under benchmarks/ and harness/ but the mpi strategies' rank
+# program, which is built apart with mpicc.
+RANK_SOURCE := harness/strategies/mpi/mpi_rank.c
+SOURCES := $(filter-out $(RANK_SOURCE),$(shell find benchmarks harness -name '*.c'))
 OBJECTS := $(SOURCES:%.c=$(OBJDIR)/%.o)
-LIB_OBJECTS := $(filter-out $(OBJDIR)/harness/main.o,$(OBJECTS))
+LIB_OBJECTS := $(filter-out $(OBJDIR)/harness/cli/main.o,$(OBJECTS))
 UNIT_SOURCES := $(wildcard tests/unit/*.c)
 UNIT_OBJECTS := $(UNIT_SOURCES:%.c=$(OBJDIR)/%.o)
 UNIT_TESTS := $(OBJDIR)/unit-tests
@@ -86,24 +88,24 @@ $(OBJDIR)/build-info: FORCE | deps
 	@mkdir -p $(@D)
 	@echo '$(GIT_REVISION) $(CFLAGS_ALL) $(MPIRUN)' | cmp -s - $@ || \
 		echo '$(GIT_REVISION) $(CFLAGS_ALL) $(MPIRUN)' > $@
-$(OBJDIR)/harness/meta.o: $(OBJDIR)/build-info
+$(OBJDIR)/harness/report/meta.o: $(OBJDIR)/build-info
 
 # evloop-uring's object is rebuilt when liburing comes or goes.
 $(OBJDIR)/uring: FORCE | deps
 	@mkdir -p $(@D)
 	@echo '$(URING)' | cmp -s - $@ || echo '$(URING)' > $@
-$(OBJDIR)/harness/strategies/evloop_uring.o: $(OBJDIR)/uring
-$(OBJDIR)/harness/meta.o: BUILD_INFO = -DPB_GIT_REVISION='"$(GIT_REVISION)"' \
+$(OBJDIR)/harness/strategies/evloop/evloop_uring.o: $(OBJDIR)/uring
+$(OBJDIR)/harness/report/meta.o: BUILD_INFO = -DPB_GIT_REVISION='"$(GIT_REVISION)"' \
 	-DPB_CFLAGS='"$(strip $(subst ",,$(CFLAGS_ALL)))"'
-$(OBJDIR)/harness/strategies/mpi.o: $(OBJDIR)/build-info
-$(OBJDIR)/harness/strategies/mpi.o: BUILD_INFO = $(if $(MPIRUN),-DPB_MPIRUN='"$(MPIRUN)"')
+$(OBJDIR)/harness/strategies/mpi/mpi.o: $(OBJDIR)/build-info
+$(OBJDIR)/harness/strategies/mpi/mpi.o: BUILD_INFO = $(if $(MPIRUN),-DPB_MPIRUN='"$(MPIRUN)"')
 
 # mpicc with our compiler (OMPI_CC) and flags, linked with the library's objects.
-$(RANK_BIN): harness/mpi_rank.c $(LIB_OBJECTS) | deps
+$(RANK_BIN): $(RANK_SOURCE) $(LIB_OBJECTS) | deps
 	@if [ -z '$(MPIRUN)' ]; then echo "$@: not built: no mpicc and mpirun; the mpi" \
 		"strategies stay unavailable (bash scripts/install-deps.sh installs Open MPI)"; \
 	else echo "OMPI_CC=$(CC) mpicc ... -o $@ $<"; OMPI_CC=$(CC) $(MPICC) $(CFLAGS_ALL) \
-		-MMD -MP -MF $(OBJDIR)/harness/mpi_rank.d -o $@ $(filter %.c %.o,$^) $(LDLIBS_ALL); fi
+		-MMD -MP -MF $(OBJDIR)/harness/strategies/mpi/mpi_rank.d -o $@ $(filter %.c %.o,$^) $(LDLIBS_ALL); fi
 
 $(UNIT_TESTS): $(UNIT_OBJECTS) $(LIB_OBJECTS)
 	$(CC) -o $@ $^ $(LDLIBS_ALL) $(shell pkg-config --libs criterion)
@@ -186,11 +188,11 @@ FUZZ_TIME ?= 60
 FUZZ_DIR := .build/fuzz
 FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/*.c)))
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
-FUZZ_PARSERS := $(FUZZ_DIR)/harness/http.o $(FUZZ_DIR)/harness/parse.o \
-		$(FUZZ_DIR)/harness/pin.o $(FUZZ_DIR)/harness/sample.o
+FUZZ_PARSERS := $(FUZZ_DIR)/benchmarks/http/http.o $(FUZZ_DIR)/harness/util/parse.o \
+		$(FUZZ_DIR)/harness/machine/pin.o $(FUZZ_DIR)/harness/cell/sample.o
 FUZZ_PLAIN := $(filter-out $(FUZZ_PARSERS),$(LIB_OBJECTS:$(OBJDIR)/%=$(FUZZ_DIR)/%))
 FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -fopenmp -Wall -Wextra $(if $(WERROR),-Werror) \
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Iharness -Ibenchmarks -g -fopenmp -Wall -Wextra $(if $(WERROR),-Werror) \
 	      $(shell pkg-config --cflags $(PKGS))
 
 fuzz: $(FUZZ_BINS)
@@ -218,5 +220,5 @@ clean:
 
 FORCE:
 
--include $(OBJECTS:.o=.d) $(UNIT_OBJECTS:.o=.d) $(OBJDIR)/harness/mpi_rank.d
+-include $(OBJECTS:.o=.d) $(UNIT_OBJECTS:.o=.d) $(OBJDIR)/harness/strategies/mpi/mpi_rank.d
 -include $(FUZZ_PARSERS:.o=.d) $(FUZZ_PLAIN:.o=.d) $(FUZZ_BINS:=.d)

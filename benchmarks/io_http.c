@@ -1,6 +1,6 @@
 /*
  * io.http: each task does one HTTP/1.1 GET and checksums the body.  By
- * default setup forks parbench's own server (harness/http.c) on loopback,
+ * default setup forks parbench's own server (benchmarks/http/http.c) on loopback,
  * which answers after --delay with a body of --size bytes that depends on
  * the path, and task i asks for /i, so a response given to the wrong task
  * changes the checksum.  With --url every task fetches that URL.
@@ -28,7 +28,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../harness/http.h"
+#include "http/http.h"
 #include "workload.h"
 
 #define REQUEST_MAX 128			/* a request to the built-in server */

@@ -32,7 +32,7 @@ from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-MAX_REPS = 1000         # as harness/options.h PB_MAX_REPS: the most --reps a cell can have
+MAX_REPS = 1000         # as harness/cli/options.h PB_MAX_REPS: the most --reps a cell can have
 
 SUPPORTED = "supported"
 REFUTED = "refuted"
@@ -88,7 +88,7 @@ def cell_key(row):
 
 
 def group_key(row):
-    """A group: one workload at one task count and size (harness/plan.c pb_group_end)."""
+    """A group: one workload at one task count and size (harness/supervisor/plan.c pb_group_end)."""
     return (row["workload"], row["tasks"], row["size"])
 
 
@@ -115,7 +115,7 @@ TIME_PARTS = (("ideal_s", "ideal: seq's CPU time spread over the PUs", "#0072b2"
 
 
 class Verdict:
-    """A group's verdict as parbench judged it (harness/verdict.h): `kind` (winner, equivalent,
+    """A group's verdict as parbench judged it (harness/stats/verdict.h): `kind` (winner, equivalent,
     undecided, alone), the equivalence `margin`, `reps_to_decide` (undecided: the repetitions a
     cell that would likely decide it, inf where none would) and the contenders, each
     strategy's best cell with its role and its time over the leader's, fastest first."""
@@ -871,7 +871,7 @@ def verdict_headline(v):
 
 def verdict_text(v):
     """A group's verdict (HTML) in the words of the console table's best: line
-    (harness/table.c print_verdict)."""
+    (harness/report/table.c print_verdict)."""
     lead, others = v.leader, v.contenders[1:]
     if v.kind == "alone":
         return f"<span class=ok>best: {e(named(lead))}</span>, the only strategy that ran"

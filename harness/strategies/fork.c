@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../strategy.h"
+#include "strategies/strategy.h"
 
 static int fork_run(struct pb_run *run)
 {

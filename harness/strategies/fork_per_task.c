@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../strategy.h"
+#include "strategies/strategy.h"
 
 /* Reaps one finished task process and returns its slot. */
 static unsigned reap_one(struct pb_run *run, const pid_t *slots, int *rc)

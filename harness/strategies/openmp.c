@@ -8,7 +8,7 @@
  */
 #include <omp.h>
 
-#include "../strategy.h"
+#include "strategies/strategy.h"
 
 static int openmp_run(struct pb_run *run, omp_sched_t schedule, int chunk)
 {

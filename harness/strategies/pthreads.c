@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../strategy.h"
+#include "strategies/strategy.h"
 
 struct pool_worker {
 	struct pb_run *run;

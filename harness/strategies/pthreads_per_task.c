@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../strategy.h"
+#include "strategies/strategy.h"
 
 struct slot {
 	struct per_task *owner;

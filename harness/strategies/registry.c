@@ -1,7 +1,7 @@
 /* The strategy registry: one line in PB_STRATEGIES per strategy. */
 #include <string.h>
 
-#include "../strategy.h"
+#include "strategies/strategy.h"
 
 #define PB_STRATEGIES(X)         \
 	X(seq)                   \

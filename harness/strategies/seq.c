@@ -1,5 +1,5 @@
 /* seq: the calling thread does every task in order; the baseline of every speedup. */
-#include "../strategy.h"
+#include "strategies/strategy.h"
 
 static int seq_run(struct pb_run *run)
 {

@@ -19,10 +19,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../harness/http.h"
-#include "../../harness/parse.h"
-#include "../../harness/pin.h"
-#include "../../harness/sample.h"
+#include "http/http.h"
+#include "util/parse.h"
+#include "machine/pin.h"
+#include "cell/sample.h"
 #include "check.h"
 
 #define PUS 8				/* pb_pin_parse's machine */

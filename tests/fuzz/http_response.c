@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../harness/http.h"
+#include "http/http.h"
 #include "check.h"
 
 struct outcome {

@@ -1,5 +1,5 @@
 /*
- * harness/counters.c: each event opens or says why not, and an open one
+ * harness/cell/counters.c: each event opens or says why not, and an open one
  * counts the threads and processes created after it opened.
  */
 #include <criterion/criterion.h>
@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../harness/counters.h"
+#include "cell/counters.h"
 #include "leaks.h"
 
 #define TOUCHED_PAGES 1024

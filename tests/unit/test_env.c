@@ -1,12 +1,12 @@
 /*
- * harness/env.c: SMT sharing on a synthetic topology of 1 package x 2 cores
+ * harness/machine/env.c: SMT sharing on a synthetic topology of 1 package x 2 cores
  * x 2 PUs, so PUs 0-1 are core 0 and PUs 2-3 core 1; and the warnings.
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../harness/env.h"
+#include "machine/env.h"
 #include "leaks.h"
 
 static hwloc_topology_t topo;

@@ -1,5 +1,5 @@
 /*
- * harness/http.c and io.http: URLs, the response reader on canned bytes,
+ * benchmarks/http/http.c and io.http: URLs, the response reader on canned bytes,
  * the body's content, and the workload against its own server and against
  * a server that drops kept-alive connections.
  */
@@ -14,9 +14,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../../benchmarks/workload.h"
-#include "../../harness/http.h"
-#include "../../harness/strategy.h"
+#include "workload.h"
+#include "http/http.h"
+#include "strategies/strategy.h"
 #include "leaks.h"
 
 #define TIMEOUT .timeout = 30

@@ -1,11 +1,11 @@
-/* harness/noise.c: the noisy cells and the A/A control, on synthetic cells. */
+/* harness/stats/noise.c: the noisy cells and the A/A control, on synthetic cells. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../harness/noise.h"
-#include "../../harness/strategy.h"
+#include "stats/noise.h"
+#include "strategies/strategy.h"
 
 static const struct pb_workload workload = {
 	.name = "test.work", .kind = PB_KIND_CPU, .default_tasks = 1, .default_size = 1,

@@ -1,8 +1,8 @@
-/* harness/parse.c: numbers, seconds, lists and names from the command line. */
+/* harness/util/parse.c: numbers, seconds, lists and names from the command line. */
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "../../harness/parse.h"
+#include "util/parse.h"
 #include "leaks.h"
 
 static char why[128];

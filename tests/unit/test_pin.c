@@ -1,11 +1,11 @@
 /*
- * harness/pin.c on a synthetic topology: 2 packages x 2 cores x 2 PUs, so
+ * harness/machine/pin.c on a synthetic topology: 2 packages x 2 cores x 2 PUs, so
  * PUs 0-1 are core 0, PUs 0-3 package 0, and PUs 4-7 package 1.
  */
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "../../harness/pin.h"
+#include "machine/pin.h"
 #include "leaks.h"
 
 static hwloc_topology_t topo;

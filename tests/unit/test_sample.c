@@ -1,10 +1,10 @@
-/* harness/sample.c: the lines from a cell process to the supervisor. */
+/* harness/cell/sample.c: the lines from a cell process to the supervisor. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "../../harness/sample.h"
+#include "cell/sample.h"
 #include "leaks.h"
 
 static char line[4096];

@@ -1,12 +1,12 @@
 /*
- * harness/stats.c: quantiles, moments, the median's confidence interval, MAD
+ * harness/stats/stats.c: quantiles, moments, the median's confidence interval, MAD
  * and outliers, Mann-Whitney, Holm, Hodges-Lehmann and the scaling models.
  */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdint.h>
 
-#include "../../harness/stats.h"
+#include "stats/stats.h"
 
 #define EPS 1e-12
 

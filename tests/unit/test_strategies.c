@@ -9,7 +9,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 
-#include "../../harness/strategy.h"
+#include "strategies/strategy.h"
 
 /* A strategy that deadlocks fails its test instead of hanging the suite. */
 #define TIMEOUT .timeout = 30

@@ -1,7 +1,7 @@
-/* harness/timer_heap.c: deadlines come out earliest first, ties in order of adding. */
+/* harness/strategies/evloop/timer_heap.c: deadlines come out earliest first, ties in order of adding. */
 #include <criterion/criterion.h>
 
-#include "../../harness/timer_heap.h"
+#include "strategies/evloop/timer_heap.h"
 
 Test(timer_heap, pops_in_deadline_order)
 {

@@ -1,5 +1,5 @@
 /*
- * harness/verdict.c on synthetic samples: a clear winner, a tie, an
+ * harness/stats/verdict.c on synthetic samples: a clear winner, a tie, an
  * equivalence, and a winner picked from the data whose runner-up is close.
  */
 #include <criterion/criterion.h>
@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../harness/strategy.h"
-#include "../../harness/verdict.h"
+#include "strategies/strategy.h"
+#include "stats/verdict.h"
 
 #define MAX_CELLS 4
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../benchmarks/workload.h"
+#include "workload.h"
 #include "leaks.h"
 
 static const struct pb_workload *find(const char *name)

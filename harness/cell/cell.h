@@ -1,0 +1,61 @@
+/*
+ * The cell process.  The supervisor runs every cell (one workload, strategy,
+ * worker count and pin policy) in a freshly exec'd `parbench __cell`, so
+ * OpenMP state, bindings and limits never leak from one strategy into the
+ * next, and a crash or a hang costs one cell.  The cell does its warm-up
+ * and measured repetitions and sends one line per measured repetition
+ * (harness/cell/sample.h) to file descriptor PB_CELL_FD, then, when asked, the
+ * line of its counted repetition.
+ */
+#ifndef PARBENCH_CELL_H
+#define PARBENCH_CELL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "workload.h"
+
+#define PB_CELL_FD 3
+
+struct pb_cell_args {
+	const char *workload;
+	const char *strategy;
+	unsigned workers;
+	const char *pin;
+	uint64_t tasks;
+	uint64_t size;
+	unsigned warmup;
+	unsigned reps;
+	unsigned loops;
+	struct pb_io_params io;
+	const char *python;		/* a py-* strategy's interpreter, or NULL */
+	const char *hostfile;		/* mpi: mpirun's --hostfile, or NULL */
+	bool counted_rep;		/* one more repetition, untimed, with counters open */
+	double startup_s;		/* not an argument: measured by the cell */
+};
+
+/*
+ * The cell's start-up is timed from the moment before exec: the forked
+ * child calls this, and the cell reads it back (pb_cell_startup_s()).
+ */
+#define PB_EXEC_NS_ENV "PARBENCH_EXEC_NS"
+void pb_cell_stamp_exec(void);
+
+/* Seconds since pb_cell_stamp_exec() in the process that exec'd this one; NAN when unknown. */
+double pb_cell_startup_s(void);
+
+/* dirname(this program)/relative into path: 0, or -1 when it does not fit. */
+int pb_beside_self(const char *relative, char *path, size_t len);
+
+/* The argv that starts a cell process: a NULL-terminated, malloc'd vector. */
+char **pb_cell_argv(const char *self, const struct pb_cell_args *args);
+void pb_cell_argv_free(char **argv);
+
+/* Thousands of connections or files in flight need thousands of fds: soft = hard. */
+void pb_raise_fd_limit(void);
+
+/* `parbench __cell ...`: exits 0 after its repetitions, or after an error line. */
+int pb_cell_main(int argc, char **argv);
+
+#endif

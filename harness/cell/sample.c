@@ -1,0 +1,118 @@
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cell/sample.h"
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Formats a line and writes it whole to fd: 0, or -1 with errno. */
+static int send_line(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int send_line(int fd, const char *fmt, ...)
+{
+	char *line = NULL;
+	va_list ap;
+	int len, rc;
+
+	va_start(ap, fmt);
+	len = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		return -1;
+	rc = write_all(fd, line, (size_t)len);
+	free(line);
+	return rc;
+}
+
+/* The error goes on one line: newlines and tabs become spaces. */
+static char *one_line(const char *text)
+{
+	char *line = strdup(text);
+
+	for (char *c = line; c && *c; c++)
+		if (*c == '\n' || *c == '\r' || *c == '\t')
+			*c = ' ';
+	return line;
+}
+
+int pb_sample_send(int fd, const struct pb_sample *s)
+{
+	char *message;
+	int rc;
+
+	if (!s->error)
+		return send_line(fd, "S %u %.9f %.6f %.6f %ld %ld %ld %.9f %.9f %.9f %.9f %ld %ld %"
+				 PRIu64 " %s\n", s->rep, s->wall_s, s->user_s, s->sys_s,
+				 s->max_rss_kb, s->vcsw, s->ivcsw, s->lat_p50_s, s->lat_p99_s,
+				 s->startup_s, s->work_s, s->minflt, s->majflt, s->checksum, s->cpus);
+	message = one_line(s->error);
+	rc = message ? send_line(fd, "E %u %s\n", s->rep, message) : -1;
+	free(message);
+	return rc;
+}
+
+int pb_sample_parse(const char *line, struct pb_sample *s)
+{
+	int used = 0;
+
+	*s = (struct pb_sample){ .startup_s = NAN, .work_s = NAN };
+	if (sscanf(line, "E %u %n", &s->rep, &used) == 1 && used > 0) {
+		s->error = strdup(line + used);
+		return s->error ? 0 : -1;
+	}
+	if (sscanf(line, "S %u %lf %lf %lf %ld %ld %ld %lf %lf %lf %lf %ld %ld %" SCNu64 " %n",
+		   &s->rep, &s->wall_s, &s->user_s, &s->sys_s, &s->max_rss_kb, &s->vcsw, &s->ivcsw,
+		   &s->lat_p50_s, &s->lat_p99_s, &s->startup_s, &s->work_s, &s->minflt, &s->majflt,
+		   &s->checksum, &used) == 14 && used > 0) {
+		s->cpus = strdup(line + used);
+		return s->cpus ? 0 : -1;
+	}
+	return -1;
+}
+
+void pb_sample_free(struct pb_sample *s)
+{
+	free(s->cpus);
+	free(s->error);
+	s->cpus = s->error = NULL;
+}
+
+int pb_counts_send(int fd, const struct pb_counts *k)
+{
+	return send_line(fd, "C %.9f %.9f %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64
+			 " %" PRId64 "\n", k->wall_s, k->task_clock_s, k->context_switches,
+			 k->migrations, k->minflt, k->majflt, k->cycles, k->instructions);
+}
+
+int pb_counts_parse(const char *line, struct pb_counts *k)
+{
+	struct pb_counts got;
+	int used = 0;
+
+	if (sscanf(line, "C %lf %lf %" SCNd64 " %" SCNd64 " %" SCNd64 " %" SCNd64 " %" SCNd64
+		   " %" SCNd64 "%n", &got.wall_s, &got.task_clock_s, &got.context_switches,
+		   &got.migrations, &got.minflt, &got.majflt, &got.cycles, &got.instructions,
+		   &used) != 8 || used == 0 || line[used] != '\0')
+		return -1;
+	*k = got;
+	return 0;
+}

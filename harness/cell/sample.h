@@ -1,0 +1,56 @@
+/*
+ * One repetition's measurements, and the line that carries them from a cell
+ * process to the supervisor:
+ *
+ *   S rep wall user sys max_rss_kb vcsw ivcsw lat_p50 lat_p99 startup work minflt majflt
+ *     checksum cpus\n
+ *   E rep message\n
+ *
+ * and, after them, from a cell's counted repetition (harness/cell/counters.h),
+ * nan or -1 where a counter did not open:
+ *
+ *   C wall task_clock context_switches migrations minflt majflt cycles instructions\n
+ */
+#ifndef PARBENCH_SAMPLE_H
+#define PARBENCH_SAMPLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct pb_sample {
+	unsigned rep;
+	double wall_s, user_s, sys_s;
+	long max_rss_kb, vcsw, ivcsw;
+	double lat_p50_s, lat_p99_s;
+	double startup_s;	/* the cell process's exec until it was ready to run, or NAN */
+	double work_s;		/* the work alone, where the strategy tells it from its launch; NAN */
+	long minflt, majflt;	/* page faults without and with I/O, as getrusage counts them */
+	uint64_t checksum;
+	char *cpus;		/* "0;1": per worker, the PUs it ran on, joined by + */
+	char *error;		/* NULL when the repetition ran */
+	bool ok;		/* set by the supervisor: ran, and the checksum matched */
+};
+
+/* What the kernel counted in a cell's counted repetition (harness/cell/counters.h). */
+struct pb_counts {
+	double wall_s;
+	double task_clock_s;		/* NAN where the counter did not open */
+	int64_t context_switches, migrations, minflt, majflt, cycles, instructions;	/* or -1 */
+};
+
+/* Writes the sample's line to fd: 0 or -1 with errno. */
+int pb_sample_send(int fd, const struct pb_sample *s);
+
+/* Parses one line (without its newline): 0, or -1 when it is malformed. */
+int pb_sample_parse(const char *line, struct pb_sample *s);
+
+void pb_sample_free(struct pb_sample *s);
+
+/* Writes the counted repetition's line to fd: 0 or -1 with errno. */
+int pb_counts_send(int fd, const struct pb_counts *counts);
+
+/* Parses one C line (without its newline): 0, or -1 (counts untouched) when it is none or
+ * malformed. */
+int pb_counts_parse(const char *line, struct pb_counts *counts);
+
+#endif

@@ -1,0 +1,182 @@
+/* parbench: which concurrency strategy wins, for this work, on this machine? */
+#include <stdio.h>
+#include <string.h>
+
+#include "workload.h"
+#include "cell/cell.h"
+#include "cli/compare.h"
+#include "http/http.h"
+#include "machine/pin.h"
+#include "strategies/python/interpreter.h"
+#include "strategies/strategy.h"
+#include "supervisor/supervisor.h"
+#include "util/version.h"
+
+static const char main_help[] =
+	"usage: parbench COMMAND [options]\n"
+	"\n"
+	"Runs the same workloads under several concurrency strategies, checks that\n"
+	"every strategy computed the same result, and writes CSV files.\n"
+	"\n"
+	"commands:\n"
+	"  run      run workloads x strategies x worker counts (parbench run --help)\n"
+	"  list     the workloads, strategies and pin policies\n"
+	"  topo     the machine's topology as the run sees it\n"
+	"  serve    io.http's HTTP server, alone, in the foreground\n"
+	"  compare  two runs' common cells: faster, slower or no significant change\n"
+	"\n"
+	"  -h, --help      this help\n"
+	"  -V, --version   the version\n";
+
+static int is_help(const char *arg)
+{
+	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+static int is_version(const char *arg)
+{
+	return strcmp(arg, "-V") == 0 || strcmp(arg, "--version") == 0;
+}
+
+/* list and topo take no options but --help and --version. */
+static int simple_command_args(const char *command, const char *help, int argc, char **argv)
+{
+	if (argc == 1)
+		return -1;
+	if (argc == 2 && is_help(argv[1])) {
+		fputs(help, stdout);
+		return 0;
+	}
+	if (argc == 2 && is_version(argv[1])) {
+		puts("parbench " PB_VERSION);
+		return 0;
+	}
+	fprintf(stderr, "parbench %s: '%s' is not an option; allowed: --help, --version\n",
+		command, argv[1]);
+	return 2;
+}
+
+static int check_registries(void)
+{
+	int bad = 0;
+
+	for (const struct pb_workload *const *w = pb_workloads; *w; w++) {
+		const char *why = pb_workload_check(*w);
+
+		if (why) {
+			fprintf(stderr, "parbench: workload '%s' is malformed: %s\n",
+				(*w)->name ? (*w)->name : "?", why);
+			bad = 1;
+		}
+	}
+	for (const struct pb_strategy *const *s = pb_strategies; *s; s++) {
+		const char *why = pb_strategy_check(*s);
+
+		if (why) {
+			fprintf(stderr, "parbench: strategy '%s' is malformed: %s\n",
+				(*s)->name ? (*s)->name : "?", why);
+			bad = 1;
+		}
+	}
+	return bad;
+}
+
+/* Which interpreter the py-* strategies would run in. */
+static void print_python(void)
+{
+	struct pb_python py = { 0 };
+	char why[512];
+
+	if (pb_python_find(py.path, sizeof(py.path)))
+		puts("  (py-*: no python3 on PATH; `parbench run --python PATH` names one)");
+	else if (pb_python_probe(&py, why, sizeof(why)))
+		printf("  (py-*: python3 on PATH, %s, cannot run them: %s)\n", py.path, why);
+	else
+		printf("  (py-*: run by python3 on PATH, %s: %s %s, %s; --python PATH "
+		       "chooses another)\n", py.path, py.implementation, py.version,
+		       py.gil ? "with the GIL" : "without the GIL");
+}
+
+static int list_main(int argc, char **argv)
+{
+	int rc = simple_command_args("list", "usage: parbench list\n\n"
+				     "Prints the workloads, the strategies and the pin policies.\n",
+				     argc, argv);
+
+	if (rc >= 0)
+		return rc;
+	puts("workloads (default tasks x size):");
+	for (const struct pb_workload *const *w = pb_workloads; *w; w++)
+		printf("  %-12s %-4s %s\n  %-12s      %llu tasks x %llu %s\n", (*w)->name,
+		       pb_kind_name((*w)->kind), (*w)->summary, "",
+		       (unsigned long long)(*w)->default_tasks,
+		       (unsigned long long)(*w)->default_size, (*w)->size_unit);
+	puts("\nstrategies:");
+	for (const struct pb_strategy *const *s = pb_strategies; *s; s++) {
+		const char *why = pb_strategy_unavailable(*s);
+
+		printf("  %-20s %s\n", (*s)->name, (*s)->summary);
+		if ((*s)->by_name_only)
+			printf("  %-20s only by name: not in -s all\n", "");
+		if (why)
+			printf("  %-20s unavailable here: %s\n", "", why);
+	}
+	print_python();
+	puts("\npin policies (--pin):\n"
+	     "  none                 the OS places the workers\n"
+	     "  compact              worker i on PU i (wrapping)\n"
+	     "  scatter              workers spread over packages and cores (hwloc_distrib)\n"
+	     "  pu:LIST              worker i on the i-th PU of LIST, such as pu:0-3,6");
+	return check_registries();
+}
+
+static int topo_main(int argc, char **argv)
+{
+	hwloc_topology_t topology;
+	char why[256];
+	int rc = simple_command_args("topo", "usage: parbench topo\n\n"
+				     "Prints the topology parbench runs on: packages, cores, PUs,\n"
+				     "NUMA nodes and caches, and the PU numbers --pin pu:LIST takes.\n",
+				     argc, argv);
+
+	if (rc >= 0)
+		return rc;
+	if (pb_topology_load(&topology, why, sizeof(why))) {
+		fprintf(stderr, "parbench topo: %s\n", why);
+		return 1;
+	}
+	pb_topology_print(topology, stdout);
+	hwloc_topology_destroy(topology);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(main_help, stderr);
+		return 2;
+	}
+	if (is_help(argv[1])) {
+		fputs(main_help, stdout);
+		return 0;
+	}
+	if (is_version(argv[1])) {
+		puts("parbench " PB_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "run") == 0)
+		return pb_run_main(argc - 1, argv + 1, argc, argv);
+	if (strcmp(argv[1], "list") == 0)
+		return list_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "topo") == 0)
+		return topo_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "serve") == 0)
+		return pb_serve_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "compare") == 0)
+		return pb_compare_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "__cell") == 0)
+		return pb_cell_main(argc, argv);
+	fprintf(stderr, "parbench: '%s' is not a command; allowed: run, list, topo, serve, "
+		"compare\n", argv[1]);
+	return 2;
+}

@@ -1,0 +1,155 @@
+"""The cell of a py-* strategy: the Python half of harness/cell/cell.c.
+
+The C cell process has set the workload up (io.file's files, io.http's
+server), and starts this script as
+
+    python cell.py WORKLOAD STRATEGY WORKERS TASKS SIZE WARMUP REPS DIRECT FAULT
+
+with PARBENCH_BIND, PARBENCH_PU_LOGICAL, PARBENCH_EXEC_NS and the workload's
+PARBENCH_* variables in its environment.  It runs the warm-up and measured
+repetitions, timing each inside the interpreter, and sends one line per
+measured repetition to file descriptor 3 (harness/cell/sample.h), or one error
+line and exits with status SENT_ERROR.
+"""
+import math
+import os
+import resource
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [HERE, os.path.join(HERE, "..", "..", "..", "benchmarks", "python")]
+
+import strategies  # noqa: E402  (after the path is set)
+import workloads  # noqa: E402
+
+CELL_FD = 3
+SENT_ERROR = 10
+
+
+def startup_seconds():
+    """From the C cell's moment before exec to now: the interpreter's start and imports."""
+    stamp = os.environ.get("PARBENCH_EXEC_NS")
+    return (time.monotonic_ns() - int(stamp)) / 1e9 if stamp else math.nan
+
+
+def send(line):
+    data = (line + "\n").encode()
+    while data:
+        data = data[os.write(CELL_FD, data):]
+
+
+def send_error(rep, message):
+    send("E %d %s" % (rep, " ".join(message.split())))
+    sys.exit(SENT_ERROR)
+
+
+def parse_bind(text):
+    """"0,1;2" -> [{0, 1}, {2}]: per worker, the OS numbers of its PUs."""
+    return [{int(pu) for pu in worker.split(",")} for worker in text.split(";")] if text else []
+
+
+def quantile(sorted_values, q):
+    """pb_quantile(): linear between the order statistics around q * (n - 1)."""
+    pos = q * (len(sorted_values) - 1)
+    below = int(pos)
+    if below + 1 >= len(sorted_values):
+        return sorted_values[below]
+    return sorted_values[below] + (pos - below) * (sorted_values[below + 1] - sorted_values[below])
+
+
+def usage():
+    own, children = resource.getrusage(resource.RUSAGE_SELF), \
+        resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own, children
+
+
+def usage_delta(before, after):
+    (s0, c0), (s1, c1) = before, after
+    return {
+        "user": s1.ru_utime - s0.ru_utime + c1.ru_utime - c0.ru_utime,
+        "sys": s1.ru_stime - s0.ru_stime + c1.ru_stime - c0.ru_stime,
+        "rss": max(s1.ru_maxrss, c1.ru_maxrss),
+        "vcsw": s1.ru_nvcsw - s0.ru_nvcsw + c1.ru_nvcsw - c0.ru_nvcsw,
+        "ivcsw": s1.ru_nivcsw - s0.ru_nivcsw + c1.ru_nivcsw - c0.ru_nivcsw,
+        "minflt": s1.ru_minflt - s0.ru_minflt + c1.ru_minflt - c0.ru_minflt,
+        "majflt": s1.ru_majflt - s0.ru_majflt + c1.ru_majflt - c0.ru_majflt,
+    }
+
+
+def format_cpus(results, logical):
+    """Per worker, the logical numbers of the PUs seen at its start and after its last task."""
+    seen, last = {}, {}
+    for r in results:
+        seen.setdefault(r.worker, {r.cpu_start})
+        if r.worker not in last or r.end_ns > last[r.worker][0]:
+            last[r.worker] = (r.end_ns, r.cpu_end)
+    for worker, (_, cpu) in last.items():
+        seen[worker].add(cpu)
+    return ";".join("+".join(str(logical.index(cpu) if cpu in logical else cpu)
+                             for cpu in sorted(seen[w])) for w in sorted(seen))
+
+
+def evaluate(job, results):
+    """The job's checksum and the tasks' latencies; ValueError when a task failed or
+    was done other than once."""
+    if sorted(r.task for r in results) != list(range(job.tasks)):
+        raise ValueError("the strategy returned %d results for %d tasks" % (
+            len(results), job.tasks))
+    checksum, latency = 0, []
+    for r in sorted(results):
+        if r.error:
+            raise ValueError("task %d failed: %s" % (r.task, r.error))
+        checksum = workloads.fold(checksum, r.task, r.checksum)
+        latency.append((r.end_ns - r.start_ns) / 1e9)
+    latency.sort()
+    return checksum, quantile(latency, 0.5), quantile(latency, 0.99)
+
+
+def measure(run, job, workers, bind):
+    before = usage()
+    start = time.monotonic_ns()
+    results = run(job, workers, bind)
+    wall = (time.monotonic_ns() - start) / 1e9
+    return wall, usage_delta(before, usage()), results
+
+
+def job_from(argv):
+    workload, _, _, tasks, size = argv[:5]
+    kind, _, task = argv[8].partition(":")
+    env = os.environ
+    return strategies.Job(workload, int(tasks), int(size), env.get("PARBENCH_FILE_DIR"),
+                          int(env.get("PARBENCH_FILE_COUNT", "0")),
+                          env.get("PARBENCH_HTTP_URL"),
+                          env.get("PARBENCH_HTTP_PATH_PER_TASK") == "1",
+                          (kind, int(task)) if task else ("none", -1))
+
+
+def main(argv):
+    startup = startup_seconds()
+    if len(argv) != 9:
+        send_error(0, "internal error: cell.py takes 9 arguments, not %d" % len(argv))
+    job, strategy = job_from(argv), argv[1]
+    workers, warmup, reps = int(argv[2]), int(argv[5]), int(argv[6])
+    if argv[7] == "1":
+        send_error(0, "the py-* strategies do not read with --direct (O_DIRECT)")
+    if job.workload not in workloads.WORKLOADS or strategy not in strategies.STRATEGIES:
+        send_error(0, "internal error: no Python version of %s or %s" % (job.workload, strategy))
+    bind = parse_bind(os.environ.get("PARBENCH_BIND", ""))
+    logical = [int(pu) for pu in os.environ.get("PARBENCH_PU_LOGICAL", "").split(",") if pu]
+    for i in range(warmup + reps):
+        rep = max(0, i - warmup)
+        try:
+            wall, use, results = measure(strategies.STRATEGIES[strategy], job, workers, bind)
+            checksum, p50, p99 = evaluate(job, results)
+        except Exception as e:
+            send_error(rep, strategies.describe(e))
+        if i >= warmup:
+            send("S %d %.9f %.6f %.6f %d %d %d %.9f %.9f %.9f nan %d %d %d %s" % (
+                rep, wall, use["user"], use["sys"], use["rss"], use["vcsw"], use["ivcsw"],
+                p50, p99, startup, use["minflt"], use["majflt"], checksum,
+                format_cpus(results, logical)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

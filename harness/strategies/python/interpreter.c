@@ -1,0 +1,327 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cell/cell.h"
+#include "machine/pin.h"
+#include "strategies/python/interpreter.h"
+#include "runtime/run.h"
+
+/* What the probe prints, a line each; the imports are those of harness/strategies/python/. */
+static const char probe_script[] =
+	"import sys\n"
+	"if sys.version_info < (3, 9):\n"
+	"    sys.exit('it is Python %d.%d; the py-* strategies need 3.9 or later'"
+	" % sys.version_info[:2])\n"
+	"import asyncio, concurrent.futures, http.client, multiprocessing, resource, threading\n"
+	"print(sys.executable)\n"
+	"print('%d.%d.%d' % sys.version_info[:3])\n"
+	"print(sys.implementation.name)\n"
+	"print(int(getattr(sys, '_is_gil_enabled', lambda: True)()))\n";
+
+int pb_python_find(char *path, size_t len)
+{
+	const char *env = getenv("PATH");
+	char *dirs = strdup(env ? env : "/usr/local/bin:/usr/bin:/bin");
+	char *save = NULL;
+	int rc = -1;
+
+	for (char *dir = strtok_r(dirs, ":", &save); dirs && dir && rc; dir = strtok_r(NULL, ":", &save)) {
+		snprintf(path, len, "%s/python3", *dir ? dir : ".");
+		if (access(path, X_OK) == 0)
+			rc = 0;
+	}
+	free(dirs);
+	return rc;
+}
+
+/* Reads the child's output until EOF or the deadline: bytes read, or -1 on timeout. */
+static ssize_t read_until_eof(int fd, char *buf, size_t cap, double seconds)
+{
+	int64_t deadline = pb_now_ns() + (int64_t)(seconds * 1e9);
+	size_t used = 0;
+
+	for (;;) {
+		int64_t left_ms = (deadline - pb_now_ns()) / 1000000;
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		int ready;
+
+		if (left_ms <= 0)
+			return -1;
+		ready = poll(&p, 1, (int)left_ms);
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready <= 0)
+			return -1;
+		n = read(fd, buf + used, cap - 1 - used);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			break;
+		used += (size_t)n;
+		if (used == cap - 1)
+			break;
+	}
+	buf[used] = '\0';
+	return (ssize_t)used;
+}
+
+/* The last non-empty line of text (an exception's message), cut to fit why. */
+static void last_line(const char *text, char *why, size_t whylen)
+{
+	const char *end = text + strlen(text), *start;
+
+	while (end > text && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	start = end;
+	while (start > text && start[-1] != '\n')
+		start--;
+	snprintf(why, whylen, "%.*s", (int)(end - start), start);
+}
+
+static int parse_probe(struct pb_python *py, char *out, char *why, size_t whylen)
+{
+	char *save = NULL;
+	char *exe = strtok_r(out, "\n", &save), *version = strtok_r(NULL, "\n", &save);
+	char *impl = strtok_r(NULL, "\n", &save), *gil = strtok_r(NULL, "\n", &save);
+
+	if (!exe || !version || !impl || !gil || strtok_r(NULL, "\n", &save)) {
+		snprintf(why, whylen, "it does not answer as Python 3 does");
+		return -1;
+	}
+	snprintf(py->executable, sizeof(py->executable), "%s", exe);
+	snprintf(py->version, sizeof(py->version), "%s", version);
+	snprintf(py->implementation, sizeof(py->implementation), "%s", impl);
+	py->gil = strcmp(gil, "0") != 0;
+	return 0;
+}
+
+/*
+ * A pipe (close-on-exec) and a fork: the pid (0 in the child), or -1 with
+ * errno and nothing left open.
+ */
+static pid_t fork_with_pipe(int fds[2])
+{
+	pid_t pid;
+	int err;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -1;
+	if ((pid = fork()) < 0) {
+		err = errno;
+		close(fds[0]);
+		close(fds[1]);
+		errno = err;
+	}
+	return pid;
+}
+
+int pb_python_probe(struct pb_python *py, char *why, size_t whylen)
+{
+	char out[2 * PATH_MAX + 256];
+	int fds[2], status;
+	ssize_t got;
+	pid_t pid;
+
+	if (access(py->path, X_OK) < 0) {
+		snprintf(why, whylen, "cannot run it: %s", strerror(errno));
+		return -1;
+	}
+	if ((pid = fork_with_pipe(fds)) < 0) {
+		snprintf(why, whylen, "cannot start it: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+
+		/* Nothing to read: a shim that waits on stdin must not hang the probe. */
+		if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(fds[1], STDOUT_FILENO) < 0 ||
+		    dup2(fds[1], STDERR_FILENO) < 0)
+			_exit(127);
+		execl(py->path, py->path, "-c", probe_script, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	got = read_until_eof(fds[0], out, sizeof(out), PB_PYTHON_PROBE_S);
+	close(fds[0]);
+	if (got < 0)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (got < 0) {
+		snprintf(why, whylen, "it did not answer within %.0f s", PB_PYTHON_PROBE_S);
+		return -1;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && !*out)
+			snprintf(why, whylen, "cannot run it");
+		else
+			last_line(*out ? out : "it failed", why, whylen);
+		return -1;
+	}
+	return parse_probe(py, out, why, whylen);
+}
+
+/* The script a cell runs: harness/strategies/python/cell.py beside the program's sources, or NULL. */
+static const char *cell_script(void)
+{
+	/* Beside the program (./parbench), or two levels up (.build/asan/parbench). */
+	static const char *const relative[] = { "harness/strategies/python/cell.py",
+						 "../../harness/strategies/python/cell.py" };
+	static char path[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(relative) / sizeof(relative[0]); i++)
+		if (pb_beside_self(relative[i], path, sizeof(path)) == 0 && access(path, R_OK) == 0)
+			return path;
+	return NULL;
+}
+
+/* Exit status of cell.py after it sent an error line itself. */
+#define PY_SENT_ERROR 10
+
+/* Sets the environment variable `name` to what print() prints: 0, or -1. */
+static int export_text(const char *name, void (*print)(FILE *, const struct pb_run *),
+		       const struct pb_run *run)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int rc;
+
+	if (!f)
+		return -1;
+	print(f, run);
+	fclose(f);
+	rc = setenv(name, text, 1);
+	free(text);
+	return rc;
+}
+
+/* "0,1;2": per worker, the OS numbers of the PUs it is bound to; "" when not pinned. */
+static void write_binding(FILE *f, const struct pb_run *run)
+{
+	for (unsigned w = 0; run->bind && w < run->workers; w++) {
+		unsigned os;
+		const char *sep = "";
+
+		fputs(w ? ";" : "", f);
+		hwloc_bitmap_foreach_begin(os, run->bind[w]) {
+			fprintf(f, "%s%u", sep, os);
+			sep = ",";
+		} hwloc_bitmap_foreach_end();
+	}
+}
+
+/* "0,2,1,3": the OS numbers of the PUs in logical order, for the cpus column. */
+static void write_logical(FILE *f, const struct pb_run *run)
+{
+	unsigned pus = pb_topology_pus(run->topology);
+
+	for (unsigned i = 0; i < pus; i++) {
+		hwloc_obj_t pu = hwloc_get_obj_by_type(run->topology, HWLOC_OBJ_PU, i);
+
+		fprintf(f, "%s%u", i ? "," : "", pu ? pu->os_index : i);
+	}
+}
+
+/* Reads fd to its end, keeping at least the last (cap - 1) / 2 bytes in buf. */
+static void read_tail(int fd, char *buf, size_t cap)
+{
+	size_t used = 0;
+
+	for (;;) {
+		ssize_t n;
+
+		if (used == cap - 1) {	/* full: keep the newer half */
+			memmove(buf, buf + used / 2, used - used / 2);
+			used -= used / 2;
+		}
+		n = read(fd, buf + used, cap - 1 - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		used += (size_t)n;
+	}
+	buf[used] = '\0';
+}
+
+static void exec_python(const struct pb_cell_args *args, const struct pb_fault *fault,
+			const char *script, int err_fd)
+{
+	char workers[16], tasks[24], size[24], warmup[16], reps[16], fault_text[48] = "";
+
+	snprintf(workers, sizeof(workers), "%u", args->workers);
+	snprintf(tasks, sizeof(tasks), "%llu", (unsigned long long)args->tasks);
+	snprintf(size, sizeof(size), "%llu", (unsigned long long)args->size);
+	snprintf(warmup, sizeof(warmup), "%u", args->warmup);
+	snprintf(reps, sizeof(reps), "%u", args->reps);
+	if (fault->kind != PB_FAULT_NONE)
+		snprintf(fault_text, sizeof(fault_text), "%s:%llu", pb_fault_kind_name(fault->kind),
+			 (unsigned long long)fault->task);
+	dup2(err_fd, STDERR_FILENO);
+	fcntl(PB_CELL_FD, F_SETFD, 0);	/* the interpreter sends the samples itself */
+	pb_cell_stamp_exec();
+	execl(args->python, args->python, script, args->workload, args->strategy, workers, tasks,
+	      size, warmup, reps, args->io.direct ? "1" : "0", fault_text, (char *)NULL);
+	dprintf(STDERR_FILENO, "cannot start %s: %s\n", args->python, strerror(errno));
+	_exit(127);
+}
+
+/* Why the interpreter ended as it did, with its last words on stderr. */
+static int python_status(int status, const char *err, char *why, size_t whylen)
+{
+	char last[512] = "";
+	int used;
+
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == PY_SENT_ERROR)
+		return 1;
+	if (WIFSIGNALED(status))
+		used = snprintf(why, whylen, "the Python interpreter was killed by signal %d (%s)",
+				WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		used = snprintf(why, whylen, "the Python interpreter exited with status %d",
+				WEXITSTATUS(status));
+	last_line(err, last, sizeof(last));
+	if (*last && used > 0 && (size_t)used < whylen)
+		snprintf(why + used, whylen - (size_t)used, ": %s", last);
+	return -1;
+}
+
+int pb_python_run_cell(const struct pb_cell_args *args, const struct pb_run *run, char *why,
+		       size_t whylen)
+{
+	const char *script = cell_script();
+	char err[8192];
+	int fds[2], status;
+	pid_t pid;
+
+	if (!script) {
+		snprintf(why, whylen, "cannot find harness/strategies/python/cell.py beside the program");
+		return -1;
+	}
+	if (export_text("PARBENCH_BIND", write_binding, run) ||
+	    export_text("PARBENCH_PU_LOGICAL", write_logical, run) ||
+	    (pid = fork_with_pipe(fds)) < 0) {
+		snprintf(why, whylen, "cannot start the Python interpreter: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0)
+		exec_python(args, &run->fault, script, fds[1]);
+	close(fds[1]);
+	read_tail(fds[0], err, sizeof(err));
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return python_status(status, err, why, whylen);
+}

@@ -1,0 +1,239 @@
+"""The articles' methods of running tasks concurrently, each as they teach it.
+
+A strategy is `function(job, workers, bind)`: it does every task of the job
+once with `workers` workers and returns a list of Result, one per task.
+Everything a user of the method pays (starting threads or processes, handing
+out tasks, collecting results) happens inside it: cell.py times the call.
+Worker i binds itself to the PUs bind[i] (bind is empty when not pinned) and
+notes the PU it runs on at its start and after each task.
+"""
+import asyncio
+import concurrent.futures
+import ctypes
+import multiprocessing
+import os
+import queue
+import threading
+import time
+from collections import namedtuple
+
+import workloads
+
+Job = namedtuple("Job", "workload tasks size file_dir file_count http_url http_per_task fault")
+Result = namedtuple("Result", "task checksum start_ns end_ns worker cpu_start cpu_end error")
+
+# fork, as the C strategies fork and as Linux's default was before Python 3.14: the workers
+# stay children of the interpreter, so their CPU time and memory are in RUSAGE_CHILDREN.
+MP = multiprocessing.get_context("fork")
+
+_worker = threading.local()     # the index and first PU of the worker this thread is
+_job = None                     # the job, in a pool's worker process
+# glibc's sched_getcpu: 0.2 us, where reading /proc/thread-self/stat takes 20 us a task.
+current_cpu = ctypes.CDLL(None, use_errno=True).sched_getcpu
+
+
+def begin_worker(index, bind):
+    """Binds this thread; a failure is kept, and every task of the worker reports it, as C's
+    bind_errno does, rather than killing a pool's worker over and over."""
+    _worker.index, _worker.error = index, None
+    try:
+        if bind:
+            os.sched_setaffinity(0, bind[index % len(bind)])
+    except OSError as e:
+        _worker.error = "worker %d could not bind to its PU: %s" % (index, describe(e))
+    _worker.cpu_start = current_cpu()
+
+
+def inject_fault(job, task):
+    """PARBENCH_FAULT's crash and hang, as harness/runtime/run.c does them (tests only)."""
+    kind, target = job.fault
+    if task != target:
+        return
+    if kind == "crash":
+        os.kill(os.getpid(), 11)
+    elif kind == "hang":
+        threading.Event().wait()
+
+
+def finish(job, task, checksum, start, error):
+    if job.fault == ("checksum", task):
+        checksum ^= 0x5555555555555555
+    return Result(task, checksum, start, time.monotonic_ns(), _worker.index,
+                  _worker.cpu_start, current_cpu(), error)
+
+
+def describe(error):
+    return "%s: %s" % (type(error).__name__, error) if str(error) else type(error).__name__
+
+
+def do_task(job, task):
+    inject_fault(job, task)
+    start = time.monotonic_ns()
+    try:
+        checksum, error = workloads.WORKLOADS[job.workload][0](job, task), _worker.error
+    except Exception as e:          # the task failed: its result says why
+        checksum, error = 0, describe(e)
+    return finish(job, task, checksum, start, error)
+
+
+async def do_task_async(job, task, session):
+    inject_fault(job, task)
+    start = time.monotonic_ns()
+    function, coroutine = workloads.WORKLOADS[job.workload]
+    try:
+        if coroutine:
+            checksum = await coroutine(job, task, session)
+        else:                       # CPU work has no waits: it runs in the loop
+            checksum = function(job, task)
+        error = _worker.error
+    except Exception as e:
+        checksum, error = 0, describe(e)
+    return finish(job, task, checksum, start, error)
+
+
+# ---- one thread ----
+
+def py_seq(job, workers, bind):
+    begin_worker(0, bind)
+    return [do_task(job, task) for task in range(job.tasks)]
+
+
+# ---- threads ----
+
+def py_threads_per_task(job, workers, bind):
+    """threading.Thread per task, at most `workers` alive: a finished thread hands its
+    slot back, and the next task's thread starts in it once the old one is joined."""
+    results = [None] * job.tasks
+    free = queue.Queue()
+    threads = [None] * workers
+
+    def one_task(slot, task):
+        try:
+            begin_worker(slot, bind)
+            results[task] = do_task(job, task)
+        finally:
+            free.put(slot)
+
+    for slot in range(workers):
+        free.put(slot)
+    for task in range(job.tasks):
+        slot = free.get()
+        if threads[slot]:
+            threads[slot].join()
+        threads[slot] = threading.Thread(target=one_task, args=(slot, task))
+        threads[slot].start()
+    for thread in threads:
+        if thread:
+            thread.join()
+    return results
+
+
+def py_threadpool(job, workers, bind):
+    counter, lock = iter(range(workers)), threading.Lock()
+
+    def begin():
+        with lock:
+            index = next(counter)
+        begin_worker(index, bind)
+
+    with concurrent.futures.ThreadPoolExecutor(workers, initializer=begin) as pool:
+        return list(pool.map(lambda task: do_task(job, task), range(job.tasks)))
+
+
+# ---- processes ----
+
+def begin_process(job, counter, bind):
+    """A pool's worker process: takes the job and the next worker index."""
+    global _job
+    _job = job
+    with counter.get_lock():
+        index = counter.value
+        counter.value += 1
+    begin_worker(index, bind)
+
+
+def task_in_process(task):
+    return do_task(_job, task)
+
+
+def py_pool(job, workers, bind):
+    counter = MP.Value("i", 0)
+    with MP.Pool(workers, begin_process, (job, counter, bind)) as pool:
+        return pool.map(task_in_process, range(job.tasks))
+
+
+def py_processpool(job, workers, bind):
+    counter = MP.Value("i", 0)
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=MP, initializer=begin_process,
+                                                initargs=(job, counter, bind)) as pool:
+        return list(pool.map(task_in_process, range(job.tasks)))
+
+
+def one_task_process(job, slot, task, bind, results):
+    begin_worker(slot, bind)
+    results.put(do_task(job, task))
+
+
+def next_result(results, processes):
+    """The next result; a task process that died without one is an error, not a hang."""
+    while True:
+        try:
+            return results.get(timeout=0.1)
+        except queue.Empty:
+            for slot, process in processes.items():
+                if process.exitcode not in (None, 0):
+                    raise RuntimeError("task process in slot %d exited with %s" % (
+                        slot, "signal %d" % -process.exitcode if process.exitcode < 0
+                        else "status %d" % process.exitcode))
+
+
+def py_process_per_task(job, workers, bind):
+    """multiprocessing.Process per task, at most `workers` alive, results on a Queue."""
+    results, processes, done = MP.Queue(), {}, []
+    for task in range(job.tasks):
+        if len(processes) < workers:
+            slot = len(processes)
+        else:
+            done.append(next_result(results, processes))
+            slot = done[-1].worker
+            processes.pop(slot).join()
+        processes[slot] = MP.Process(target=one_task_process,
+                                     args=(job, slot, task, bind, results))
+        processes[slot].start()
+    while processes:
+        done.append(next_result(results, processes))
+        processes.pop(done[-1].worker).join()
+    return done
+
+
+# ---- an event loop ----
+
+async def gather(job, workers):
+    in_flight = asyncio.Semaphore(workers)
+    session = workloads.AsyncPool()
+
+    async def one_task(task):
+        async with in_flight:
+            return await do_task_async(job, task, session)
+
+    try:
+        return await asyncio.gather(*(one_task(task) for task in range(job.tasks)))
+    finally:
+        session.close()
+
+
+def py_asyncio(job, workers, bind):
+    """asyncio.gather over every task, `workers` of them in flight (a Semaphore)."""
+    begin_worker(0, bind)
+    return asyncio.run(gather(job, workers))
+
+
+STRATEGIES = {
+    "py-seq": py_seq,
+    "py-threads-per-task": py_threads_per_task,
+    "py-threadpool": py_threadpool,
+    "py-process-per-task": py_process_per_task,
+    "py-pool": py_pool,
+    "py-processpool": py_processpool,
+    "py-asyncio": py_asyncio,
+}
