@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,38 @@
  */
 #define CHUNK (64 * 1024)
 #define DIRECT_ALIGN 4096		/* O_DIRECT's buffer and length alignment */
+
+struct file_options {
+	const char *dir;		/* where its files go; NULL: a new temporary directory */
+	bool direct;			/* read with O_DIRECT */
+};
+
+/* Its files go there: it must be a directory we may write. */
+static int check_dir(const char *dir, char *why, size_t whylen)
+{
+	struct stat st;
+
+	if (stat(dir, &st) < 0)
+		snprintf(why, whylen, "%s", strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		snprintf(why, whylen, "not a directory");
+	else if (access(dir, W_OK | X_OK) < 0)
+		snprintf(why, whylen, "%s", strerror(errno));
+	else
+		return 0;
+	return -1;
+}
+
+static const struct pb_option file_options[] = {
+	{ .name = "dir", .type = PB_OPTION_TEXT, .metavar = "DIR", .check = check_dir,
+	  .offset = offsetof(struct file_options, dir),
+	  .help = "where its files go (default: a new temporary directory, removed afterwards)",
+	  .allowed = "an existing, writable directory" },
+	{ .name = "direct", .type = PB_OPTION_FLAG,
+	  .offset = offsetof(struct file_options, direct),
+	  .help = "read with O_DIRECT, past the page cache" },
+	{ 0 },
+};
 
 struct files {
 	char dir[4096];
@@ -149,7 +182,8 @@ static int check_direct(struct pb_job *job, const struct files *f)
 
 static int files_setup(struct pb_job *job)
 {
-	const char *base = job->io.dir ? job->io.dir : getenv("TMPDIR");
+	const struct file_options *o = job->options;
+	const char *base = o->dir ? o->dir : getenv("TMPDIR");
 	struct files *f = calloc(1, sizeof(*f));
 	int rc = 0;
 
@@ -162,11 +196,11 @@ static int files_setup(struct pb_job *job)
 		return rc;
 	}
 	f->count = job->tasks < PB_FILES ? job->tasks : PB_FILES;
-	f->flags = O_RDONLY | O_CLOEXEC | (job->io.direct ? O_DIRECT : 0);
+	f->flags = O_RDONLY | O_CLOEXEC | (o->direct ? O_DIRECT : 0);
 	for (uint64_t i = 0; i < f->count && rc == 0; i++)
-		if ((rc = write_file(f, i, job->size, job->io.direct)) < 0)
+		if ((rc = write_file(f, i, job->size, o->direct)) < 0)
 			remove_files(f, i + 1);
-	if (rc == 0 && job->io.direct && (rc = check_direct(job, f)) < 0)
+	if (rc == 0 && o->direct && (rc = check_direct(job, f)) < 0)
 		remove_files(f, f->count);
 	if (rc < 0) {
 		free(f);
@@ -189,7 +223,8 @@ static int files_export_env(const struct pb_job *job)
 	char count[24];
 
 	snprintf(count, sizeof(count), "%llu", (unsigned long long)f->count);
-	if (setenv("PARBENCH_FILE_DIR", f->dir, 1) || setenv("PARBENCH_FILE_COUNT", count, 1))
+	if (setenv("PARBENCH_FILE_DIR", f->dir, 1) || setenv("PARBENCH_FILE_COUNT", count, 1) ||
+	    setenv("PARBENCH_FILE_DIRECT", (f->flags & O_DIRECT) ? "1" : "0", 1))
 		return -errno;
 	return 0;
 }
@@ -320,5 +355,8 @@ const struct pb_workload pb_workload_io_file = {
 	.resume_task = file_resume,
 	.python = true,
 	.export_env = files_export_env,
+	.options = file_options,
+	.options_size = sizeof(struct file_options),
+	.scratch_option = "dir",
 	.start_task_reads = file_start_reads,
 };

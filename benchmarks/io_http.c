@@ -22,6 +22,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 #include "http/http.h"
+#include "http/url_probe.h"
 #include "workload.h"
 
 #define REQUEST_MAX 128			/* a request to the built-in server */
@@ -40,6 +42,46 @@ struct conn_pool {
 	int *idle;			/* connected fds, the most recently used last */
 	size_t n, cap;
 };
+
+struct http_options {
+	double delay_s;			/* the built-in server's delay before each answer */
+	const char *url;		/* fetch from this server instead; NULL: the built-in one */
+};
+
+static int check_url(const char *url, char *why, size_t whylen)
+{
+	struct pb_http_target target;
+
+	return pb_http_parse_url(url, &target, why, whylen) < 0 ? -1 : 0;
+}
+
+static const struct pb_option http_options[] = {
+	{ .name = "delay", .type = PB_OPTION_SECONDS, .metavar = "SEC", .def = "0.02",
+	  .min = 0, .max = PB_HTTP_MAX_DELAY_S, .offset = offsetof(struct http_options, delay_s),
+	  .help = "the built-in server's delay before each answer" },
+	{ .name = "url", .type = PB_OPTION_TEXT, .metavar = "URL", .check = check_url,
+	  .offset = offsetof(struct http_options, url),
+	  .help = "fetch http://HOST[:PORT]/PATH from that server instead of the built-in one",
+	  .allowed = "http://HOST[:PORT][/PATH]" },
+	{ 0 },
+};
+
+/* With --url, its server must answer before the run, not fail the cells later. */
+static int http_ready(const void *options, char *why, size_t whylen)
+{
+	const struct http_options *o = options;
+	struct pb_http_target target;
+	char reason[512];
+
+	if (!o->url)
+		return 0;
+	pb_http_parse_url(o->url, &target, reason, sizeof(reason));	/* checked already */
+	if (pb_url_probe(&target, reason, sizeof(reason)) == 0)
+		return 0;
+	snprintf(why, whylen, "--url '%s': %s; allowed: the URL of an HTTP server that answers",
+		 o->url, reason);
+	return -1;
+}
 
 struct http_job {
 	struct pb_http_server_proc server;	/* pid 0 with --url */
@@ -146,7 +188,8 @@ static void http_free(struct http_job *hj)
 
 static int use_builtin_server(struct pb_job *job, struct http_job *hj)
 {
-	struct pb_http_server_config cfg = { .delay_s = job->io.delay_s, .size = job->size };
+	const struct http_options *o = job->options;
+	struct pb_http_server_config cfg = { .delay_s = o->delay_s, .size = job->size };
 	struct sockaddr_in *sin = (struct sockaddr_in *)&hj->addr;
 
 	if (pb_http_server_spawn(&cfg, &hj->server, job->error, sizeof(job->error)) < 0)
@@ -192,14 +235,14 @@ static int find_address(struct pb_job *job, struct http_job *hj,
 	return -err;
 }
 
-static int use_url(struct pb_job *job, struct http_job *hj)
+static int use_url(struct pb_job *job, struct http_job *hj, const char *url)
 {
 	struct pb_http_target target;
 	char why[128];
 	int rc, len;
 
-	if (pb_http_parse_url(job->io.url, &target, why, sizeof(why)) < 0) {
-		snprintf(job->error, sizeof(job->error), "--url '%.300s': %s", job->io.url, why);
+	if (pb_http_parse_url(url, &target, why, sizeof(why)) < 0) {
+		snprintf(job->error, sizeof(job->error), "--url '%.300s': %s", url, why);
 		return -EINVAL;
 	}
 	if ((rc = find_address(job, hj, &target)) < 0)
@@ -216,6 +259,7 @@ static int use_url(struct pb_job *job, struct http_job *hj)
 
 static int http_setup(struct pb_job *job)
 {
+	const struct http_options *o = job->options;
 	struct http_job *hj = calloc(1, sizeof(*hj));
 	int rc;
 
@@ -223,7 +267,7 @@ static int http_setup(struct pb_job *job)
 		return -ENOMEM;
 	pthread_mutex_init(&hj->pool.lock, NULL);
 	atomic_init(&hj->pool.owner, getpid());
-	rc = job->io.url ? use_url(job, hj) : use_builtin_server(job, hj);
+	rc = o->url ? use_url(job, hj, o->url) : use_builtin_server(job, hj);
 	if (rc < 0) {
 		http_free(hj);
 		return rc;
@@ -344,12 +388,13 @@ static int exchange(int fd, const char *request, size_t len, struct pb_http_read
 /* The Python version asks the same server: --url as it is, or /<task> of the built-in one. */
 static int http_export_env(const struct pb_job *job)
 {
+	const struct http_options *o = job->options;
 	const struct http_job *hj = job->state;
 	char url[64];
 
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u/", hj->server.port);
-	if (setenv("PARBENCH_HTTP_URL", job->io.url ? job->io.url : url, 1) ||
-	    setenv("PARBENCH_HTTP_PATH_PER_TASK", job->io.url ? "0" : "1", 1))
+	if (setenv("PARBENCH_HTTP_URL", o->url ? o->url : url, 1) ||
+	    setenv("PARBENCH_HTTP_PATH_PER_TASK", o->url ? "0" : "1", 1))
 		return -errno;
 	return 0;
 }
@@ -518,4 +563,7 @@ const struct pb_workload pb_workload_io_http = {
 	.resume_task = http_resume,
 	.python = true,
 	.export_env = http_export_env,
+	.options = http_options,
+	.options_size = sizeof(struct http_options),
+	.ready = http_ready,
 };

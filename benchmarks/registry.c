@@ -64,6 +64,10 @@ const char *pb_workload_check(const struct pb_workload *w)
 		return "it has start_task without resume_task, or the other way round";
 	if (w->start_task_reads && !w->start_task)
 		return "it has start_task_reads without start_task";
+	if (!w->options != !w->options_size)
+		return "it has options without their size, or a size without options";
+	if (w->scratch_option && !pb_option_find(w->options, w->scratch_option))
+		return "its scratch_option is not one of its options";
 	return NULL;
 }
 

@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/option.h"
+
 enum pb_kind {
 	PB_KIND_CPU,
 	PB_KIND_MEM,
@@ -108,21 +110,30 @@ struct pb_workload {
 	 */
 	bool python;
 	int (*export_env)(const struct pb_job *job);
-};
 
-/* The I/O workloads' parameters, from `parbench run`'s options. */
-struct pb_io_params {
-	const char *dir;		/* io.file: where its files go; NULL: a new temporary directory */
-	int direct;			/* io.file: read with O_DIRECT */
-	double delay_s;			/* io.http: the built-in server's delay before each answer */
-	const char *url;		/* io.http: fetch from this server instead; NULL: the built-in one */
+	/* Its options (NULL: none) and the size of the struct job->options points at. */
+	const struct pb_option *options;
+	size_t options_size;
+	/*
+	 * Optional: the name of its option that says where its files go.  The
+	 * run makes a directory of its own there (or in TMPDIR when the option
+	 * is not given), gives that to every cell instead, and removes it at
+	 * the end, so that a killed cell's files do not stay behind.
+	 */
+	const char *scratch_option;
+	/*
+	 * Optional: checked once before the run when the workload is in the
+	 * plan (a server named by an option answers): 0, or -1 with the whole
+	 * error line in why, refused as bad input.
+	 */
+	int (*ready)(const void *options, char *why, size_t whylen);
 };
 
 struct pb_job {
 	const struct pb_workload *workload;
 	uint64_t tasks;
 	uint64_t size;
-	struct pb_io_params io;
+	const void *options;		/* the workload's own, filled from its option table */
 	void *state;			/* owned by the workload's setup/teardown */
 	char error[512];		/* a failed setup's reason, when errno says too little */
 };

@@ -98,6 +98,7 @@ struct pb_http_server_config {
 };
 
 #define PB_HTTP_IDLE_S 10.0
+#define PB_HTTP_MAX_DELAY_S 60.0	/* the most a server waits before it answers */
 
 struct pb_http_server;
 

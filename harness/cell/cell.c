@@ -12,58 +12,49 @@
 #include "cell/cell.h"
 #include "cell/counters.h"
 #include "machine/pin.h"
-#include "strategies/python/interpreter.h"
 #include "runtime/run.h"
 #include "cell/sample.h"
 #include "stats/stats.h"
 #include "strategies/strategy.h"
 
-enum { ARG_WORKLOAD = 2, ARG_STRATEGY, ARG_WORKERS, ARG_PIN, ARG_TASKS, ARG_SIZE,
-       ARG_WARMUP, ARG_REPS, ARG_LOOPS, ARG_DIR, ARG_DIRECT, ARG_DELAY, ARG_URL, ARG_PYTHON,
-       ARG_HOSTFILE, ARG_COUNTED_REP, ARG_COUNT };
+/* "NAME=VALUE", malloc'd. */
+static char *pair(const char *name, const char *value)
+{
+	char *text;
 
-static char *number_text(uint64_t n)
+	return asprintf(&text, "%s=%s", name, value) < 0 ? NULL : text;
+}
+
+static char *number_pair(const char *name, uint64_t n)
 {
 	char text[24];
 
 	snprintf(text, sizeof(text), "%" PRIu64, n);
-	return strdup(text);
-}
-
-/* Exact enough to give back the same double: %.17g. */
-static char *seconds_text(double seconds)
-{
-	char text[32];
-
-	snprintf(text, sizeof(text), "%.17g", seconds);
-	return strdup(text);
+	return pair(name, text);
 }
 
 char **pb_cell_argv(const char *self, const struct pb_cell_args *args)
 {
-	char **argv = calloc(ARG_COUNT + 1, sizeof(*argv));
+	enum { FIXED = 11 };	/* self, __cell, and the nine fields */
+	size_t n = FIXED + args->settings.n;
+	char **argv = calloc(n + 1, sizeof(*argv));
 
 	if (!argv)
 		return NULL;
 	argv[0] = strdup(self);
 	argv[1] = strdup("__cell");
-	argv[ARG_WORKLOAD] = strdup(args->workload);
-	argv[ARG_STRATEGY] = strdup(args->strategy);
-	argv[ARG_WORKERS] = number_text(args->workers);
-	argv[ARG_PIN] = strdup(args->pin);
-	argv[ARG_TASKS] = number_text(args->tasks);
-	argv[ARG_SIZE] = number_text(args->size);
-	argv[ARG_WARMUP] = number_text(args->warmup);
-	argv[ARG_REPS] = number_text(args->reps);
-	argv[ARG_LOOPS] = number_text(args->loops);
-	argv[ARG_DIR] = strdup(args->io.dir ? args->io.dir : "");
-	argv[ARG_DIRECT] = number_text((uint64_t)args->io.direct);
-	argv[ARG_DELAY] = seconds_text(args->io.delay_s);
-	argv[ARG_URL] = strdup(args->io.url ? args->io.url : "");
-	argv[ARG_PYTHON] = strdup(args->python ? args->python : "");
-	argv[ARG_HOSTFILE] = strdup(args->hostfile ? args->hostfile : "");
-	argv[ARG_COUNTED_REP] = number_text(args->counted_rep);
-	for (int i = 0; i < ARG_COUNT; i++)
+	argv[2] = pair("workload", args->workload);
+	argv[3] = pair("strategy", args->strategy);
+	argv[4] = number_pair("workers", args->workers);
+	argv[5] = pair("pin", args->pin);
+	argv[6] = number_pair("tasks", args->tasks);
+	argv[7] = number_pair("size", args->size);
+	argv[8] = number_pair("warmup", args->warmup);
+	argv[9] = number_pair("reps", args->reps);
+	argv[10] = number_pair("counted_rep", args->counted_rep);
+	for (size_t i = 0; i < args->settings.n; i++)
+		argv[FIXED + i] = pair(args->settings.v[i].option->name, args->settings.v[i].value);
+	for (size_t i = 0; i < n; i++)
 		if (!argv[i]) {
 			pb_cell_argv_free(argv);
 			return NULL;
@@ -73,8 +64,8 @@ char **pb_cell_argv(const char *self, const struct pb_cell_args *args)
 
 void pb_cell_argv_free(char **argv)
 {
-	for (int i = 0; i < ARG_COUNT; i++)
-		free(argv[i]);
+	for (char **arg = argv; *arg; arg++)
+		free(*arg);
 	free(argv);
 }
 
@@ -283,12 +274,12 @@ static int count_once(const struct pb_strategy *strategy, struct pb_run *run)
 }
 
 static int run_reps(const struct pb_cell_args *args, const struct pb_strategy *strategy,
-		    struct pb_run *run)
+		    struct pb_run *run, double startup_s)
 {
 	char why[512];
 
 	for (unsigned i = 0; i < args->warmup + args->reps; i++) {
-		struct pb_sample sample = { .startup_s = args->startup_s, .work_s = NAN };
+		struct pb_sample sample = { .startup_s = startup_s, .work_s = NAN };
 		unsigned rep = i < args->warmup ? 0 : i - args->warmup;
 
 		if (measure(strategy, run, &sample, why, sizeof(why)))
@@ -303,30 +294,42 @@ static int run_reps(const struct pb_cell_args *args, const struct pb_strategy *s
 	return args->counted_rep ? count_once(strategy, run) : 0;
 }
 
-/* A py-* strategy: the interpreter does the repetitions and sends their lines itself. */
-static int run_python(const struct pb_cell_args *args, const struct pb_run *run)
+/* A strategy that runs in another program: it does the repetitions and sends their lines. */
+static int run_elsewhere(const struct pb_cell_args *args, const struct pb_strategy *strategy,
+			 struct pb_run *run, double startup_s)
 {
-	const struct pb_job *job = run->job;
+	const struct pb_reps reps = { .strategy = strategy->name, .warmup = args->warmup,
+				      .reps = args->reps, .startup_s = startup_s };
 	char why[1024];
-	int rc = -1;
+	int rc = strategy->run_cell(run, &reps, why, sizeof(why));
 
-	if (!args->python)
-		return send_error(0, "internal error: a Python strategy without an interpreter");
-	if (job->workload->export_env && (rc = job->workload->export_env(job)) < 0) {
-		snprintf(why, sizeof(why), "cannot pass %s's setup to Python: %s",
-			 job->workload->name, strerror(-rc));
-		return send_error(0, why);
-	}
-	rc = pb_python_run_cell(args, run, why, sizeof(why));
 	return rc < 0 ? send_error(0, why) : rc;
+}
+
+/*
+ * The workload's and strategy's own options, from their defaults and the
+ * cell's settings (the supervisor checked them: a failure is a bug or
+ * memory): 0, or -1 with why.
+ */
+static int fill_options(const struct pb_cell_args *args, const struct pb_workload *workload,
+			const struct pb_strategy *strategy, void **workload_options,
+			void **strategy_options, char *why, size_t whylen)
+{
+	*workload_options = pb_options_new(workload->options, workload->options_size,
+					   &args->settings, why, whylen);
+	if (workload->options && !*workload_options)
+		return -1;
+	*strategy_options = pb_options_new(strategy->options, strategy->options_size,
+					   &args->settings, why, whylen);
+	return strategy->options && !*strategy_options ? -1 : 0;
 }
 
 static int run_cell(const struct pb_cell_args *args, const struct pb_workload *workload,
 		    const struct pb_strategy *strategy, hwloc_topology_t topology,
-		    const struct pb_fault *fault)
+		    const struct pb_fault *fault, double startup_s)
 {
-	struct pb_job job = { .workload = workload, .tasks = args->tasks, .size = args->size,
-			      .io = args->io };
+	struct pb_job job = { .workload = workload, .tasks = args->tasks, .size = args->size };
+	void *workload_options = NULL, *strategy_options = NULL;
 	hwloc_cpuset_t *bind = NULL;
 	struct pb_pin pin;
 	struct pb_run run;
@@ -342,6 +345,12 @@ static int run_cell(const struct pb_cell_args *args, const struct pb_workload *w
 			return send_error(0, "out of memory for the workers' cpusets");
 		}
 	}
+	if (fill_options(args, workload, strategy, &workload_options, &strategy_options, why,
+			 sizeof(why))) {
+		rc = send_error(0, why);
+		goto out_pin;
+	}
+	job.options = workload_options;
 	if (workload->setup && (rc = workload->setup(&job)) < 0) {
 		if (job.error[0])
 			snprintf(why, sizeof(why), "setup of %s failed: %s", workload->name, job.error);
@@ -356,16 +365,18 @@ static int run_cell(const struct pb_cell_args *args, const struct pb_workload *w
 		rc = send_error(0, why);
 		goto out_setup;
 	}
-	run.loops = args->loops;
+	run.options = strategy_options;
 	run.pin = &pin;
-	run.hostfile = args->hostfile;
 	run.fault = *fault;
-	rc = strategy->python ? run_python(args, &run) : run_reps(args, strategy, &run);
+	rc = strategy->run_cell ? run_elsewhere(args, strategy, &run, startup_s)
+				: run_reps(args, strategy, &run, startup_s);
 	pb_run_destroy(&run);
 out_setup:
 	if (workload->teardown)
 		workload->teardown(&job);
 out_pin:
+	free(workload_options);
+	free(strategy_options);
 	pb_pin_cpusets_free(bind, args->workers);
 	pb_pin_free(&pin);
 	return rc;
@@ -381,47 +392,85 @@ void pb_raise_fd_limit(void)
 	}
 }
 
-static int parse_count(const char *text, uint64_t *out)
+/* "NAME=VALUE": NAME into name (len bytes), VALUE's start; false without a '='. */
+static bool split_pair(const char *arg, char *name, size_t len, const char **value)
 {
-	char why[128];
+	const char *eq = strchr(arg, '=');
 
-	return pb_parse_u64(text, 0, UINT64_MAX, out, why, sizeof(why));
+	if (!eq || (size_t)(eq - arg) >= len)
+		return false;
+	snprintf(name, len, "%.*s", (int)(eq - arg), arg);
+	*value = eq + 1;
+	return true;
 }
 
-/* The supervisor made these arguments: a bad one is a bug. */
-static int parse_args(int argc, char **argv, struct pb_cell_args *args)
+static bool count_field(const char *value, uint64_t max, uint64_t *out)
 {
-	uint64_t workers, tasks, size, warmup, reps, loops, direct, counted_rep;
-	double delay;
 	char why[128];
 
-	if (argc != ARG_COUNT || parse_count(argv[ARG_WORKERS], &workers) ||
-	    parse_count(argv[ARG_TASKS], &tasks) || parse_count(argv[ARG_SIZE], &size) ||
-	    parse_count(argv[ARG_WARMUP], &warmup) || parse_count(argv[ARG_REPS], &reps) ||
-	    parse_count(argv[ARG_LOOPS], &loops) || parse_count(argv[ARG_DIRECT], &direct) ||
-	    parse_count(argv[ARG_COUNTED_REP], &counted_rep) ||
-	    pb_parse_seconds(argv[ARG_DELAY], 0.0, 1e9, &delay, why, sizeof(why)))
+	return pb_parse_u64(value, 0, max, out, why, sizeof(why)) == 0;
+}
+
+/* One of the fields every cell has: true when name is one and its value is good. */
+static bool parse_field(const char *name, const char *value, struct pb_cell_args *args)
+{
+	uint64_t n;
+
+	if (!strcmp(name, "workload"))
+		args->workload = value;
+	else if (!strcmp(name, "strategy"))
+		args->strategy = value;
+	else if (!strcmp(name, "pin"))
+		args->pin = value;
+	else if (!strcmp(name, "tasks"))
+		return count_field(value, UINT64_MAX, &args->tasks);
+	else if (!strcmp(name, "size"))
+		return count_field(value, UINT64_MAX, &args->size);
+	else if (!count_field(value, UINT32_MAX, &n))
+		return false;
+	else if (!strcmp(name, "workers"))
+		args->workers = (unsigned)n;
+	else if (!strcmp(name, "warmup"))
+		args->warmup = (unsigned)n;
+	else if (!strcmp(name, "reps"))
+		args->reps = (unsigned)n;
+	else if (!strcmp(name, "counted_rep"))
+		args->counted_rep = n != 0;
+	else
+		return false;
+	return true;
+}
+
+/*
+ * The supervisor made these arguments: a bad one is a bug.  The fields
+ * first, then the options of the workload and strategy they name.
+ */
+static int parse_args(int argc, char **argv, struct pb_cell_args *args,
+		      const struct pb_workload **workload, const struct pb_strategy **strategy)
+{
+	const char *value;
+	char name[64];
+	int i = 2;
+
+	*args = (struct pb_cell_args){ 0 };
+	for (; i < argc && split_pair(argv[i], name, sizeof(name), &value) &&
+	       parse_field(name, value, args); i++)
+		;
+	if (!args->workload || !args->strategy || !args->pin || !args->workers || !args->tasks ||
+	    !(*workload = pb_workload_find(args->workload)) ||
+	    !(*strategy = pb_strategy_find(args->strategy)))
 		return -1;
-	*args = (struct pb_cell_args){
-		.workload = argv[ARG_WORKLOAD],
-		.strategy = argv[ARG_STRATEGY],
-		.workers = (unsigned)workers,
-		.pin = argv[ARG_PIN],
-		.tasks = tasks,
-		.size = size,
-		.warmup = (unsigned)warmup,
-		.reps = (unsigned)reps,
-		.loops = (unsigned)loops,
-		.io = {
-			.dir = *argv[ARG_DIR] ? argv[ARG_DIR] : NULL,
-			.direct = direct != 0,
-			.delay_s = delay,
-			.url = *argv[ARG_URL] ? argv[ARG_URL] : NULL,
-		},
-		.python = *argv[ARG_PYTHON] ? argv[ARG_PYTHON] : NULL,
-		.hostfile = *argv[ARG_HOSTFILE] ? argv[ARG_HOSTFILE] : NULL,
-		.counted_rep = counted_rep != 0,
-	};
+	for (; i < argc; i++) {
+		const struct pb_option *o;
+
+		if (!split_pair(argv[i], name, sizeof(name), &value))
+			return -1;
+		o = pb_option_find((*workload)->options, name);
+		if (!o && !(o = pb_option_find((*strategy)->options, name)))
+			return -1;
+		if (pb_settings_put(&args->settings, o, value))
+			return -1;
+	}
 	return 0;
 }
 
@@ -437,22 +486,21 @@ int pb_cell_main(int argc, char **argv)
 
 	double startup_s = pb_cell_startup_s();
 
-	if (parse_args(argc, argv, &args))
+	if (parse_args(argc, argv, &args, &workload, &strategy)) {
+		pb_settings_free(&args.settings);
 		return send_error(0, "internal error: malformed cell arguments");
+	}
 	/* The supervisor's pipe is the cell's: a program it starts (mpirun) gets none. */
 	fcntl(PB_CELL_FD, F_SETFD, FD_CLOEXEC);
-	args.startup_s = startup_s;
-	workload = pb_workload_find(args.workload);
-	strategy = pb_strategy_find(args.strategy);
-	if (!workload || !strategy || args.workers == 0 || args.tasks == 0)
-		return send_error(0, "internal error: unknown workload or strategy");
 	/* The tests' fault injection (README, "Fault injection"); a typo there is no pass. */
-	if (pb_fault_parse(getenv("PARBENCH_FAULT"), args.strategy, &fault, why, sizeof(why)))
+	if (pb_fault_parse(getenv("PARBENCH_FAULT"), args.strategy, &fault, why, sizeof(why)) ||
+	    pb_topology_load(&topology, why, sizeof(why))) {
+		pb_settings_free(&args.settings);
 		return send_error(0, why);
-	if (pb_topology_load(&topology, why, sizeof(why)))
-		return send_error(0, why);
+	}
 	pb_raise_fd_limit();
-	rc = run_cell(&args, workload, strategy, topology, &fault);
+	rc = run_cell(&args, workload, strategy, topology, &fault, startup_s);
 	hwloc_topology_destroy(topology);
+	pb_settings_free(&args.settings);
 	return rc;
 }

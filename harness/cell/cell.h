@@ -14,10 +14,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/option.h"
 #include "workload.h"
 
 #define PB_CELL_FD 3
 
+/*
+ * What a cell runs.  Its argv is `parbench __cell NAME=VALUE...`: these
+ * fields, then the options of its workload and strategy that were given.
+ */
 struct pb_cell_args {
 	const char *workload;
 	const char *strategy;
@@ -27,12 +32,8 @@ struct pb_cell_args {
 	uint64_t size;
 	unsigned warmup;
 	unsigned reps;
-	unsigned loops;
-	struct pb_io_params io;
-	const char *python;		/* a py-* strategy's interpreter, or NULL */
-	const char *hostfile;		/* mpi: mpirun's --hostfile, or NULL */
 	bool counted_rep;		/* one more repetition, untimed, with counters open */
-	double startup_s;		/* not an argument: measured by the cell */
+	struct pb_settings settings;	/* the workload's and strategy's options */
 };
 
 /*

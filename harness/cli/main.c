@@ -7,7 +7,7 @@
 #include "cli/compare.h"
 #include "http/http.h"
 #include "machine/pin.h"
-#include "strategies/python/interpreter.h"
+#include "cli/plugins.h"
 #include "strategies/strategy.h"
 #include "supervisor/supervisor.h"
 #include "util/version.h"
@@ -56,45 +56,17 @@ static int simple_command_args(const char *command, const char *help, int argc, 
 	return 2;
 }
 
-static int check_registries(void)
+/* The notes of the strategies' families (the interpreter of the Python ones), once each. */
+static void describe_families(void)
 {
-	int bad = 0;
-
-	for (const struct pb_workload *const *w = pb_workloads; *w; w++) {
-		const char *why = pb_workload_check(*w);
-
-		if (why) {
-			fprintf(stderr, "parbench: workload '%s' is malformed: %s\n",
-				(*w)->name ? (*w)->name : "?", why);
-			bad = 1;
-		}
-	}
 	for (const struct pb_strategy *const *s = pb_strategies; *s; s++) {
-		const char *why = pb_strategy_check(*s);
+		bool seen = false;
 
-		if (why) {
-			fprintf(stderr, "parbench: strategy '%s' is malformed: %s\n",
-				(*s)->name ? (*s)->name : "?", why);
-			bad = 1;
-		}
+		for (const struct pb_strategy *const *t = pb_strategies; t < s && !seen; t++)
+			seen = (*t)->describe == (*s)->describe;
+		if ((*s)->describe && !seen)
+			(*s)->describe(stdout);
 	}
-	return bad;
-}
-
-/* Which interpreter the py-* strategies would run in. */
-static void print_python(void)
-{
-	struct pb_python py = { 0 };
-	char why[512];
-
-	if (pb_python_find(py.path, sizeof(py.path)))
-		puts("  (py-*: no python3 on PATH; `parbench run --python PATH` names one)");
-	else if (pb_python_probe(&py, why, sizeof(why)))
-		printf("  (py-*: python3 on PATH, %s, cannot run them: %s)\n", py.path, why);
-	else
-		printf("  (py-*: run by python3 on PATH, %s: %s %s, %s; --python PATH "
-		       "chooses another)\n", py.path, py.implementation, py.version,
-		       py.gil ? "with the GIL" : "without the GIL");
 }
 
 static int list_main(int argc, char **argv)
@@ -113,7 +85,7 @@ static int list_main(int argc, char **argv)
 		       (unsigned long long)(*w)->default_size, (*w)->size_unit);
 	puts("\nstrategies:");
 	for (const struct pb_strategy *const *s = pb_strategies; *s; s++) {
-		const char *why = pb_strategy_unavailable(*s);
+		const char *why = pb_strategy_unavailable(*s, NULL);
 
 		printf("  %-20s %s\n", (*s)->name, (*s)->summary);
 		if ((*s)->by_name_only)
@@ -121,13 +93,13 @@ static int list_main(int argc, char **argv)
 		if (why)
 			printf("  %-20s unavailable here: %s\n", "", why);
 	}
-	print_python();
+	describe_families();
 	puts("\npin policies (--pin):\n"
 	     "  none                 the OS places the workers\n"
 	     "  compact              worker i on PU i (wrapping)\n"
 	     "  scatter              workers spread over packages and cores (hwloc_distrib)\n"
 	     "  pu:LIST              worker i on the i-th PU of LIST, such as pu:0-3,6");
-	return check_registries();
+	return 0;
 }
 
 static int topo_main(int argc, char **argv)
@@ -152,6 +124,9 @@ static int topo_main(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* A malformed plugin is a bug: refuse every command until it is fixed. */
+	if (pb_plugins_check())
+		return 1;
 	if (argc < 2) {
 		fputs(main_help, stderr);
 		return 2;

@@ -1,9 +1,8 @@
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
-#include <stdbool.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,35 +10,45 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "http/http.h"
 #include "cli/options.h"
-#include "http/url_probe.h"
+#include "cli/plugins.h"
 #include "stats/verdict.h"
 #include "util/version.h"
 
-static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* What parsing needs beside the options: where an error line goes. */
+struct parser {
+	struct pb_options *opts;
+	unsigned pus;
+	const char *workloads;		/* -w as given, resolved after every option is read */
+	const char *strategies;		/* -s as given */
+	const char *leftover;		/* the first argument that is no option, or NULL */
+	char *why;
+	size_t whylen;
+};
 
-static void usage_error(const char *fmt, ...)
+static int bad(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Writes the error line and returns -1. */
+static int bad(struct parser *p, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("parbench run: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(p->why, p->whylen, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
+	return -1;
 }
 
-void pb_default_workers(unsigned pus, struct pb_list *out)
+int pb_default_workers(unsigned pus, struct pb_list *out)
 {
 	*out = (struct pb_list){ .v = calloc(40, sizeof(uint64_t)) };
 	if (!out->v)
-		usage_error("out of memory");
+		return -ENOMEM;
 	for (uint64_t n = 1; n < pus; n *= 2)
 		out->v[out->n++] = n;
 	out->v[out->n++] = pus;
 	out->v[out->n++] = 2 * (uint64_t)pus;
+	return 0;
 }
 
 static void format_list(const struct pb_list *list, char *buf, size_t len)
@@ -55,11 +64,12 @@ static void format_list(const struct pb_list *list, char *buf, size_t len)
 static void print_help(unsigned pus)
 {
 	struct pb_list workers;
-	char defaults[128];
+	char defaults[128] = "?";
 
-	pb_default_workers(pus, &workers);
-	format_list(&workers, defaults, sizeof(defaults));
-	pb_list_free(&workers);
+	if (pb_default_workers(pus, &workers) == 0) {
+		format_list(&workers, defaults, sizeof(defaults));
+		pb_list_free(&workers);
+	}
 	printf("usage: parbench run [options]\n"
 	       "\n"
 	       "Runs every chosen workload under every chosen strategy and worker count,\n"
@@ -69,9 +79,10 @@ static void print_help(unsigned pus)
 	       "  -w, --workload LIST  workloads or kinds (cpu, mem, io), comma-separated,\n"
 	       "                       or all (default: all)\n"
 	       "  -s, --strategy LIST  strategies, comma-separated; all: every C strategy\n"
-	       "                       but mpi and mpi-static, which run only by name;\n"
-	       "                       py-all: every Python one (default: all); seq\n"
-	       "                       always runs (see --baseline), py-seq with py-*\n"
+	       "                       but those that run only by name (parbench list);\n"
+	       "                       py-all: every Python one (default: all); the\n"
+	       "                       baseline always runs (see --baseline), and the\n"
+	       "                       Python one with Python strategies\n"
 	       "  -n, --workers LIST   worker counts such as 1,2,4 or 1-8, 1 to %d\n"
 	       "                       (default: powers of two up to the PUs, the PUs,\n"
 	       "                       and twice the PUs; here %s)\n"
@@ -106,72 +117,70 @@ static void print_help(unsigned pus)
 	       "                       every cell checked against the workload's first\n"
 	       "                       cell (for I/O plans where seq would take hours)\n"
 	       "                       (default: seq)\n"
-	       "      --loops N        event-loop threads of the evloop strategies, sharing\n"
-	       "                       the tasks in flight, 1 to %d (default: 1)\n"
-	       "      --delay SEC      io.http: the built-in server's delay before each\n"
-	       "                       answer, 0 to %.0f (default: 0.02)\n"
-	       "      --url URL        io.http: fetch http://HOST[:PORT]/PATH from that\n"
-	       "                       server instead of the built-in one\n"
-	       "      --dir DIR        io.file: where its files go (default: a new\n"
-	       "                       temporary directory, removed afterwards)\n"
-	       "      --direct         io.file: read with O_DIRECT, past the page cache\n"
-	       "      --hostfile FILE  mpi, mpi-static: the hosts mpirun starts the ranks on\n"
-	       "                       (default: this machine)\n"
 	       "      --equivalence PCT  the margin within which two strategies' times are\n"
 	       "                       called equivalent, in percent (default: 2)\n"
 	       "      --export-json FILE      the summary as JSON, too\n"
 	       "      --export-markdown FILE  the summary as a Markdown table, too\n"
-	       "      --python PATH    the interpreter of the py-* strategies (default:\n"
-	       "                       python3 on PATH; without one they are skipped)\n"
 	       "  -v, --verbose        at the end, every cell whose times varied by more than\n"
 	       "                       5%%, not only the worst three\n"
 	       "  -h, --help           this help\n"
-	       "  -V, --version        the version\n"
-	       "\n"
-	       "`parbench list` names the workloads, strategies and pin policies;\n"
-	       "`parbench topo` shows the PUs that --pin pu:LIST refers to.\n",
+	       "  -V, --version        the version\n",
 	       PB_MAX_WORKERS, defaults, PB_MAX_TASKS, PB_MAX_REPS, PB_AUTO_MIN_REPS,
-	       PB_AUTO_CI_WIDTH * 100, PB_DEFAULT_MAX_TIME_S, PB_MAX_LOOPS, PB_MAX_DELAY_S);
+	       PB_AUTO_CI_WIDTH * 100, PB_DEFAULT_MAX_TIME_S);
+	pb_plugins_help(stdout);
+	puts("\n`parbench list` names the workloads, strategies and pin policies;\n"
+	     "`parbench topo` shows the PUs that --pin pu:LIST refers to.");
+}
+
+void *pb_options_of_strategy(const struct pb_options *opts, const struct pb_strategy *s)
+{
+	char why[512];
+
+	/* The settings were checked when given: a failure here is out of memory. */
+	return pb_options_new(s->options, s->options_size, &opts->settings, why, sizeof(why));
+}
+
+/* NULL when s can run here with the options given, else why not. */
+static const char *strategy_unavailable(const struct pb_options *opts, const struct pb_strategy *s)
+{
+	void *values = pb_options_of_strategy(opts, s);
+	const char *why = pb_strategy_unavailable(s, values);
+
+	free(values);
+	return why;
 }
 
 /* Resolves a -w or -s argument against a NULL-terminated registry. */
-static size_t resolve_names(const char *option, const char *text, const char *groups,
-			    const void *const *registry, const char *(*name_of)(const void *),
-			    const void ***out)
+static int resolve_names(struct parser *p, const char *option, const char *text,
+			 const char *groups, const void *const *registry,
+			 const char *(*name_of)(const void *), const void ***out, size_t *count)
 {
 	struct pb_names names;
-	char why[128], allowed[1024];
-	size_t count = 0, used = 0;
+	char why[128], allowed[1024] = "";
+	size_t used = 0;
 
-	allowed[0] = '\0';
-	for (const void *const *item = registry; *item; item++, count++)
+	for (const void *const *item = registry; *item; item++)
 		used += (size_t)snprintf(allowed + used, sizeof(allowed) - used, ", %s",
 					 name_of(*item));
-	if (strcmp(text, "all") == 0) {
-		*out = calloc(count, sizeof(**out));
-		if (!*out)
-			usage_error("out of memory");
-		memcpy(*out, registry, count * sizeof(**out));
-		return count;
-	}
 	if (pb_parse_names(text, &names, why, sizeof(why)))
-		usage_error("%s '%s': %s; allowed: %s%s", option, text, why, groups, allowed);
+		return bad(p, "%s '%s': %s; allowed: %s%s", option, text, why, groups, allowed);
 	*out = calloc(names.n, sizeof(**out));
-	if (!*out)
-		usage_error("out of memory");
-	for (size_t i = 0; i < names.n; i++) {
+	for (size_t i = 0; *out && i < names.n; i++) {
 		const void *const *item = registry;
 
 		while (*item && strcmp(name_of(*item), names.v[i]) != 0)
 			item++;
-		if (!*item)
-			usage_error("%s '%s': '%s' is unknown; allowed: %s%s", option, text,
-				    names.v[i], groups, allowed);
+		if (!*item) {
+			bad(p, "%s '%s': '%s' is unknown; allowed: %s%s", option, text, names.v[i],
+			    groups, allowed);
+			pb_names_free(&names);
+			return -1;
+		}
 		(*out)[i] = *item;
 	}
-	count = names.n;
+	*count = names.n;
 	pb_names_free(&names);
-	return count;
+	return *out ? 0 : bad(p, "out of memory");
 }
 
 static const char *workload_name(const void *w)
@@ -184,13 +193,25 @@ static const char *strategy_name(const void *s)
 	return ((const struct pb_strategy *)s)->name;
 }
 
+/* Removes the empty names a group with no members left: "a,,b," is "a,b". */
+static void drop_empty_names(char *list)
+{
+	char *to = list;
+
+	for (const char *from = list; *from; from++)
+		if (*from != ',' || (to != list && from[1] && from[1] != ','))
+			*to++ = *from;
+	*to = '\0';
+}
+
 /*
  * Replaces the group names in a comma-separated list by their members:
  * expand(name, out) writes a group's members to out (comma-separated) and
  * returns true, or returns false for a plain name.  NULL when the text
  * names no group (or memory ran out).
  */
-static char *expand_groups(const char *text, bool (*expand)(const char *name, FILE *out))
+static char *expand_groups(const struct pb_options *opts, const char *text,
+			   bool (*expand)(const struct pb_options *opts, const char *name, FILE *out))
 {
 	char *copy, *save = NULL, *out = NULL;
 	size_t len = 0;
@@ -208,7 +229,7 @@ static char *expand_groups(const char *text, bool (*expand)(const char *name, FI
 	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		if (ftell(f))
 			fputc(',', f);
-		if (expand(name, f))
+		if (expand(opts, name, f))
 			any = true;
 		else
 			fputs(name, f);
@@ -219,65 +240,126 @@ static char *expand_groups(const char *text, bool (*expand)(const char *name, FI
 		free(out);
 		return NULL;
 	}
+	drop_empty_names(out);
 	return out;
 }
 
-/* A kind (cpu, mem, io) stands for its workloads: "io,cpu.sumsq". */
-static bool expand_kind(const char *name, FILE *out)
+/* A kind (cpu, mem, io) stands for its workloads: "io,cpu.sumsq"; all for every one. */
+static bool expand_kind(const struct pb_options *opts, const char *name, FILE *out)
 {
-	const enum pb_kind kinds[] = { PB_KIND_CPU, PB_KIND_MEM, PB_KIND_IO };
-	bool first = true;
+	bool all = strcmp(name, "all") == 0, first = true, kind = all;
 
-	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-		if (strcmp(name, pb_kind_name(kinds[k])) != 0)
+	(void)opts;
+	for (const struct pb_workload *const *w = pb_workloads; *w; w++) {
+		if (!all && strcmp(name, pb_kind_name((*w)->kind)) != 0)
 			continue;
-		for (const struct pb_workload *const *w = pb_workloads; *w; w++)
-			if ((*w)->kind == kinds[k]) {
-				fprintf(out, "%s%s", first ? "" : ",", (*w)->name);
-				first = false;
-			}
-		return true;
+		fprintf(out, "%s%s", first ? "" : ",", (*w)->name);
+		first = false;
+		kind = true;
 	}
-	return false;
+	return kind;
+}
+
+/* Notes the strategies a group skips, one line per reason. */
+static void note_skipped(const struct pb_strategy **skipped, const char **whys, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool first = true;
+
+		for (size_t j = 0; j < i && first; j++)
+			first = strcmp(whys[j], whys[i]) != 0;
+		if (!first)
+			continue;
+		fprintf(stderr, "parbench run: skipping %s", skipped[i]->name);
+		for (size_t j = i + 1; j < n; j++)
+			if (strcmp(whys[j], whys[i]) == 0)
+				fprintf(stderr, ", %s", skipped[j]->name);
+		fprintf(stderr, ": %s\n", whys[i]);
+	}
 }
 
 /*
  * all: every C strategy that can run here (skipping the others with a
  * note) but those that run only by name; py-all: every Python strategy.
  */
-static bool expand_strategy_group(const char *name, FILE *out)
+static bool expand_strategy_group(const struct pb_options *opts, const char *name, FILE *out)
 {
 	bool python = strcmp(name, "py-all") == 0, first = true;
+	const struct pb_strategy *skipped[64];
+	const char *whys[64];
+	size_t nskipped = 0;
 
 	if (!python && strcmp(name, "all") != 0)
 		return false;
 	for (const struct pb_strategy *const *s = pb_strategies; *s; s++) {
-		const char *why = pb_strategy_unavailable(*s);
+		const char *why;
 
 		if ((*s)->python != python || (*s)->by_name_only)
 			continue;
-		if (why) {
-			fprintf(stderr, "parbench run: skipping %s: %s\n", (*s)->name, why);
+		if ((why = strategy_unavailable(opts, *s))) {
+			if (nskipped < sizeof(skipped) / sizeof(skipped[0])) {
+				skipped[nskipped] = *s;
+				whys[nskipped++] = why;
+			}
 			continue;
 		}
 		fprintf(out, "%s%s", first ? "" : ",", (*s)->name);
 		first = false;
 	}
+	note_skipped(skipped, whys, nskipped);
 	return true;
 }
 
 /* A strategy named on its own that cannot run here is refused (groups skipped it). */
-static void check_available(const char *text, const struct pb_options *opts)
+static int check_available(struct parser *p)
 {
-	for (size_t i = 0; i < opts->nstrategies; i++) {
-		const struct pb_strategy *s = opts->strategies[i];
-		const char *why = pb_strategy_unavailable(s);
+	for (size_t i = 0; i < p->opts->nstrategies; i++) {
+		const struct pb_strategy *s = p->opts->strategies[i];
+		const char *why = strategy_unavailable(p->opts, s);
 
 		if (why)
-			usage_error("--strategy '%s': %s is unavailable here: %s; allowed: the "
-				    "strategies `parbench list` does not mark unavailable",
-				    text, s->name, why);
+			return bad(p, "--strategy '%s': %s is unavailable here: %s; allowed: the "
+				   "strategies `parbench list` does not mark unavailable",
+				   p->strategies, s->name, why);
 	}
+	return 0;
+}
+
+static int resolve_workloads(struct parser *p)
+{
+	char *names = expand_groups(p->opts, p->workloads, expand_kind);
+	int rc = resolve_names(p, "--workload", names ? names : p->workloads, "all, cpu, mem, io",
+			       (const void *const *)pb_workloads, workload_name,
+			       (const void ***)&p->opts->workloads, &p->opts->nworkloads);
+
+	free(names);
+	return rc;
+}
+
+static int resolve_strategies(struct parser *p)
+{
+	char *names = expand_groups(p->opts, p->strategies, expand_strategy_group);
+	int rc;
+
+	if (names && !*names) {		/* groups whose members all were skipped */
+		free(names);
+		p->opts->strategies = calloc(1, sizeof(*p->opts->strategies));
+		return p->opts->strategies ? 0 : bad(p, "out of memory");
+	}
+	rc = resolve_names(p, "--strategy", names ? names : p->strategies, "all, py-all",
+			   (const void *const *)pb_strategies, strategy_name,
+			   (const void ***)&p->opts->strategies, &p->opts->nstrategies);
+	free(names);
+	return rc ? rc : check_available(p);
+}
+
+/* The baseline of Python strategies (python = true) or of the C ones. */
+static const struct pb_strategy *baseline_of(bool python)
+{
+	for (const struct pb_strategy *const *s = pb_strategies; *s; s++)
+		if ((*s)->baseline && (*s)->python == python)
+			return *s;
+	return NULL;
 }
 
 static bool wants_python(const struct pb_options *opts)
@@ -289,70 +371,31 @@ static bool wants_python(const struct pb_options *opts)
 }
 
 /*
- * seq goes first, whether asked for or not: every other cell needs it; with
- * Python strategies, py-seq next, the base of their speedups.
+ * The baseline goes first, whether asked for or not: every other cell needs
+ * it; with Python strategies, theirs next, the base of their speedups.
  */
-static void put_baselines_first(struct pb_options *opts)
+static int put_baselines_first(struct parser *p)
 {
-	const struct pb_strategy *seq = pb_strategy_find("seq");
-	const struct pb_strategy *py_seq = pb_strategy_find("py-seq");
-	const struct pb_strategy **list;
+	struct pb_options *opts = p->opts;
+	const struct pb_strategy *base = baseline_of(false), *py_base = baseline_of(true);
+	const struct pb_strategy **list = calloc(opts->nstrategies + 2, sizeof(*list));
 	size_t n = 0;
 
-	list = calloc(opts->nstrategies + 2, sizeof(*list));
 	if (!list)
-		usage_error("out of memory");
-	list[n++] = seq;
+		return bad(p, "out of memory");
+	list[n++] = base;
 	if (wants_python(opts))
-		list[n++] = py_seq;
+		list[n++] = py_base;
 	for (size_t i = 0; i < opts->nstrategies; i++)
-		if (opts->strategies[i] != seq && opts->strategies[i] != py_seq)
+		if (opts->strategies[i] != base && opts->strategies[i] != py_base)
 			list[n++] = opts->strategies[i];
 	free(opts->strategies);
 	opts->strategies = list;
 	opts->nstrategies = n;
+	return 0;
 }
 
-/* Without an interpreter the Python strategies are left out, with a note. */
-static void skip_python(struct pb_options *opts, const char *why)
-{
-	size_t n = 0;
-
-	fprintf(stderr, "parbench run: skipping the py-* strategies: %s\n", why);
-	for (size_t i = 0; i < opts->nstrategies; i++)
-		if (!opts->strategies[i]->python)
-			opts->strategies[n++] = opts->strategies[i];
-	opts->nstrategies = n;
-	opts->python.path[0] = '\0';
-}
-
-/*
- * --python must name a working interpreter (bad input otherwise); without
- * it, python3 on PATH runs the py-* strategies, and without that they are
- * skipped.
- */
-static void resolve_python(struct pb_options *opts)
-{
-	bool named = opts->python.path[0] != '\0';
-	char why[512], note[PATH_MAX + 600];
-
-	if (!named && !wants_python(opts))
-		return;
-	if (!named && pb_python_find(opts->python.path, sizeof(opts->python.path))) {
-		skip_python(opts, "no python3 on PATH; --python PATH names an interpreter");
-		return;
-	}
-	if (pb_python_probe(&opts->python, why, sizeof(why)) == 0)
-		return;
-	if (named)
-		usage_error("--python '%s': %s; allowed: a Python 3.9 or later interpreter",
-			    opts->python.path, why);
-	snprintf(note, sizeof(note), "python3 on PATH (%s): %s; --python PATH names another",
-		 opts->python.path, why);
-	skip_python(opts, note);
-}
-
-/* The workloads without a Python version have no py-* cells: say so. */
+/* The workloads without a Python version have no Python cells: say so. */
 static void note_python_workloads(const struct pb_options *opts)
 {
 	bool any = false;
@@ -369,60 +412,68 @@ static void note_python_workloads(const struct pb_options *opts)
 		fputs(": they have no Python version\n", stderr);
 }
 
-static uint64_t number_option(const char *option, const char *text, uint64_t lo, uint64_t hi)
+/* Each workload in the plan that checks its options before the run (a server that answers). */
+static int check_workloads_ready(struct parser *p)
 {
-	uint64_t value;
-	char why[128];
+	for (size_t i = 0; i < p->opts->nworkloads; i++) {
+		const struct pb_workload *w = p->opts->workloads[i];
+		char reason[512];
+		void *values;
+		int rc;
 
-	if (pb_parse_u64(text, lo, hi, &value, why, sizeof(why)))
-		usage_error("%s '%s': %s; allowed: a whole number from %llu to %llu", option,
-			    text, why, (unsigned long long)lo, (unsigned long long)hi);
-	return value;
+		if (!w->ready)
+			continue;
+		values = pb_options_new(w->options, w->options_size, &p->opts->settings, reason,
+					sizeof(reason));
+		rc = w->ready(values, p->why, p->whylen);
+		free(values);
+		if (rc)
+			return -1;
+	}
+	return 0;
 }
 
-static void check_url(const char *url)
+static int number_option(struct parser *p, const char *option, const char *text, uint64_t lo,
+			 uint64_t hi, uint64_t *value)
 {
-	struct pb_http_target target;
 	char why[128];
 
-	if (pb_http_parse_url(url, &target, why, sizeof(why)))
-		usage_error("--url '%s': %s; allowed: http://HOST[:PORT][/PATH]", url, why);
+	if (pb_parse_u64(text, lo, hi, value, why, sizeof(why)))
+		return bad(p, "%s '%s': %s; allowed: a whole number from %llu to %llu", option,
+			   text, why, (unsigned long long)lo, (unsigned long long)hi);
+	return 0;
 }
 
-/* When io.http will fetch --url: its server must answer now, not fail the cells later. */
-static void probe_url(const struct pb_options *opts)
+static int seconds_option(struct parser *p, const char *option, const char *text, double lo,
+			  double hi, double *value)
 {
-	struct pb_http_target target;
-	char why[512];
-	bool fetched = false;
+	char why[128];
 
-	for (size_t i = 0; i < opts->nworkloads; i++)
-		fetched = fetched || strcmp(opts->workloads[i]->name, "io.http") == 0;
-	if (!opts->io.url || !fetched)
-		return;
-	pb_http_parse_url(opts->io.url, &target, why, sizeof(why));	/* checked already */
-	if (pb_url_probe(&target, why, sizeof(why)))
-		usage_error("--url '%s': %s; allowed: the URL of an HTTP server that answers",
-			    opts->io.url, why);
+	if (pb_parse_seconds(text, lo, hi, value, why, sizeof(why)))
+		return bad(p, "%s '%s': %s; allowed: seconds from %g to %g", option, text, why, lo,
+			   hi);
+	return 0;
 }
 
 /* An export goes to a new or existing file, in a directory we may write. */
-static void check_export(const char *option, const char *path)
+static int check_export(struct parser *p, const char *option, const char *path)
 {
 	char *copy = strdup(path);
 	const char *dir;
 	struct stat st;
+	int rc = 0;
 
 	if (!copy)
-		usage_error("out of memory");
-	if (!*path || path[strlen(path) - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
-		usage_error("%s '%s' is not a file name; allowed: a file in a writable directory",
-			    option, path);
+		return bad(p, "out of memory");
 	dir = strrchr(copy, '/') ? dirname(copy) : ".";
-	if (access(dir, W_OK | X_OK) < 0)
-		usage_error("%s '%s': directory '%s': %s; allowed: a file in a writable directory",
-			    option, path, dir, strerror(errno));
+	if (!*path || path[strlen(path) - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+		rc = bad(p, "%s '%s' is not a file name; allowed: a file in a writable directory",
+			 option, path);
+	else if (access(dir, W_OK | X_OK) < 0)
+		rc = bad(p, "%s '%s': directory '%s': %s; allowed: a file in a writable directory",
+			 option, path, dir, strerror(errno));
 	free(copy);
+	return rc;
 }
 
 /* The same policy, however written: pu:0-1 is pu:0,1. */
@@ -432,46 +483,55 @@ static bool same_pin(const struct pb_pin *a, const struct pb_pin *b)
 	       (!a->pus.n || !memcmp(a->pus.v, b->pus.v, a->pus.n * sizeof(*a->pus.v)));
 }
 
-static void add_pin(const char *arg, unsigned pus, struct pb_options *opts)
+static int add_pin(struct parser *p, const char *arg)
 {
+	struct pb_options *opts = p->opts;
 	struct pb_pin pin, *grown;
 	char why[128];
 
-	if (pb_pin_parse(arg, pus, &pin, why, sizeof(why)))
-		usage_error("--pin '%s': %s; allowed: none, compact, scatter, or pu:LIST "
-			    "of PUs 0 to %u (see parbench topo)", arg, why, pus - 1);
+	if (pb_pin_parse(arg, p->pus, &pin, why, sizeof(why)))
+		return bad(p, "--pin '%s': %s; allowed: none, compact, scatter, or pu:LIST "
+			   "of PUs 0 to %u (see parbench topo)", arg, why, p->pus - 1);
 	for (size_t i = 0; i < opts->npins; i++)
-		if (same_pin(&opts->pins[i], &pin))
-			usage_error("--pin '%s' is given twice (as '%s'); allowed: each policy once",
-				    arg, opts->pins[i].spec);
-	if (opts->npins == PB_MAX_PINS)
-		usage_error("--pin '%s': more than %d policies; allowed: %d at most", arg,
-			    PB_MAX_PINS, PB_MAX_PINS);
+		if (same_pin(&opts->pins[i], &pin)) {
+			pb_pin_free(&pin);
+			return bad(p, "--pin '%s' is given twice (as '%s'); allowed: each policy "
+				   "once", arg, opts->pins[i].spec);
+		}
+	if (opts->npins == PB_MAX_PINS) {
+		pb_pin_free(&pin);
+		return bad(p, "--pin '%s': more than %d policies; allowed: %d at most", arg,
+			   PB_MAX_PINS, PB_MAX_PINS);
+	}
 	grown = realloc(opts->pins, (opts->npins + 1) * sizeof(*grown));
-	if (!grown)
-		usage_error("out of memory");
+	if (!grown) {
+		pb_pin_free(&pin);
+		return bad(p, "out of memory");
+	}
 	opts->pins = grown;
 	opts->pins[opts->npins++] = pin;
+	return 0;
 }
 
-static void parse_reps(const char *arg, struct pb_options *opts)
+static int parse_reps(struct parser *p, const char *arg)
 {
 	uint64_t reps;
 	char why[128];
 
-	opts->reps_auto = strcmp(arg, "auto") == 0;
-	if (opts->reps_auto) {
-		opts->reps = PB_AUTO_MIN_REPS;
-		return;
+	p->opts->reps_auto = strcmp(arg, "auto") == 0;
+	if (p->opts->reps_auto) {
+		p->opts->reps = PB_AUTO_MIN_REPS;
+		return 0;
 	}
 	if (pb_parse_u64(arg, 1, PB_MAX_REPS, &reps, why, sizeof(why)))
-		usage_error("--reps '%s': %s; allowed: a whole number from 1 to %d, or auto", arg,
-			    why, PB_MAX_REPS);
-	opts->reps = (unsigned)reps;
+		return bad(p, "--reps '%s': %s; allowed: a whole number from 1 to %d, or auto", arg,
+			   why, PB_MAX_REPS);
+	p->opts->reps = (unsigned)reps;
+	return 0;
 }
 
 /* "2" or "2%": percent, above 0 and at most 50. */
-static void parse_equivalence(const char *arg, struct pb_options *opts)
+static int parse_equivalence(struct parser *p, const char *arg)
 {
 	size_t len = strlen(arg);
 	char number[32], why[128] = "not above 0";
@@ -485,40 +545,44 @@ static void parse_equivalence(const char *arg, struct pb_options *opts)
 	if (len >= sizeof(number) ||
 	    pb_parse_seconds(number, 0.0, PB_MAX_EQUIVALENCE_PCT, &pct, why, sizeof(why)) ||
 	    pct <= 0.0)
-		usage_error("--equivalence '%s': %s; allowed: a percentage above 0 and at most %.0f, "
-			    "such as 2 or 2%%", arg, why, PB_MAX_EQUIVALENCE_PCT);
-	opts->equivalence = pct / 100.0;
+		return bad(p, "--equivalence '%s': %s; allowed: a percentage above 0 and at most "
+			   "%.0f, such as 2 or 2%%", arg, why, PB_MAX_EQUIVALENCE_PCT);
+	p->opts->equivalence = pct / 100.0;
+	return 0;
 }
 
-/* io.file writes its files there: it must be a directory we may write. */
-static void check_dir(const char *dir)
+static int parse_order(struct parser *p, const char *arg)
 {
-	struct stat st;
-
-	if (stat(dir, &st) < 0)
-		usage_error("--dir '%s': %s; allowed: an existing, writable directory", dir,
-			    strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		usage_error("--dir '%s' is not a directory; allowed: an existing, writable "
-			    "directory", dir);
-	if (access(dir, W_OK | X_OK) < 0)
-		usage_error("--dir '%s': %s; allowed: an existing, writable directory", dir,
-			    strerror(errno));
+	if (strcmp(arg, "interleaved") == 0)
+		p->opts->order = PB_ORDER_INTERLEAVED;
+	else if (strcmp(arg, "sequential") == 0)
+		p->opts->order = PB_ORDER_SEQUENTIAL;
+	else
+		return bad(p, "--order '%s' is unknown; allowed: interleaved, sequential", arg);
+	return 0;
 }
 
-/* mpirun reads it, in every mpi cell: it must be a file we can read now. */
-static void check_hostfile(const char *path)
+/* seq (the C baseline's name) or none. */
+static int parse_baseline(struct parser *p, const char *arg)
 {
-	struct stat st;
-	int fd = open(path, O_RDONLY);
+	const char *base = baseline_of(false)->name;
 
-	if (fd < 0)
-		usage_error("--hostfile '%s': %s; allowed: a readable file of hosts, one a line "
-			    "(HOST slots=N)", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-		usage_error("--hostfile '%s' is not a file; allowed: a readable file of hosts, "
-			    "one a line (HOST slots=N)", path);
-	close(fd);
+	if (strcmp(arg, base) != 0 && strcmp(arg, "none") != 0)
+		return bad(p, "--baseline '%s' is unknown; allowed: %s, none", arg, base);
+	p->opts->baseline = strcmp(arg, base) == 0;
+	return 0;
+}
+
+/* A workload's or strategy's option: checked now, handed to the cells as it is. */
+static int parse_plugin_option(struct parser *p, const struct pb_plugin_option *po,
+			       const char *arg)
+{
+	const char *value = arg ? arg : "";
+
+	if (pb_option_validate(po->option, value, po->values_size, p->why, p->whylen))
+		return -1;
+	return pb_settings_put(&p->opts->settings, po->option, value) ? bad(p, "out of memory")
+								       : 0;
 }
 
 enum {
@@ -532,21 +596,15 @@ enum {
 	OPT_ORDER,
 	OPT_SEED,
 	OPT_BASELINE,
-	OPT_LOOPS,
-	OPT_DELAY,
-	OPT_URL,
-	OPT_DIR,
-	OPT_DIRECT,
-	OPT_HOSTFILE,
 	OPT_MAX_TIME,
 	OPT_EXPORT_JSON,
 	OPT_EXPORT_MARKDOWN,
-	OPT_PYTHON,
 	OPT_EQUIVALENCE,
 	OPT_BUDGET,
+	OPT_PLUGIN,		/* OPT_PLUGIN + i: the i-th of pb_plugin_options() */
 };
 
-static const struct option long_options[] = {
+static const struct option harness_options[] = {
 	{ "workload", required_argument, NULL, 'w' },
 	{ "strategy", required_argument, NULL, 's' },
 	{ "workers", required_argument, NULL, 'n' },
@@ -560,166 +618,193 @@ static const struct option long_options[] = {
 	{ "order", required_argument, NULL, OPT_ORDER },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
-	{ "loops", required_argument, NULL, OPT_LOOPS },
-	{ "delay", required_argument, NULL, OPT_DELAY },
-	{ "url", required_argument, NULL, OPT_URL },
-	{ "dir", required_argument, NULL, OPT_DIR },
-	{ "direct", no_argument, NULL, OPT_DIRECT },
-	{ "hostfile", required_argument, NULL, OPT_HOSTFILE },
 	{ "max-time", required_argument, NULL, OPT_MAX_TIME },
 	{ "export-json", required_argument, NULL, OPT_EXPORT_JSON },
 	{ "export-markdown", required_argument, NULL, OPT_EXPORT_MARKDOWN },
-	{ "python", required_argument, NULL, OPT_PYTHON },
 	{ "equivalence", required_argument, NULL, OPT_EQUIVALENCE },
 	{ "budget", required_argument, NULL, OPT_BUDGET },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
 };
 
-static void parse_one(int opt, const char *arg, unsigned pus, struct pb_options *opts)
+#define NHARNESS (sizeof(harness_options) / sizeof(harness_options[0]))
+
+bool pb_options_is_harness(const char *name)
+{
+	for (size_t i = 0; i < NHARNESS; i++)
+		if (strcmp(harness_options[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* getopt's table: the harness's own options, then every plugin option; malloc'd. */
+static struct option *all_long_options(void)
+{
+	size_t n;
+	const struct pb_plugin_option *plugin = pb_plugin_options(&n);
+	struct option *all = calloc(NHARNESS + n + 1, sizeof(*all));
+
+	if (!all)
+		return NULL;
+	memcpy(all, harness_options, sizeof(harness_options));
+	for (size_t i = 0; i < n; i++)
+		all[NHARNESS + i] = (struct option){
+			plugin[i].option->name,
+			plugin[i].option->type == PB_OPTION_FLAG ? no_argument : required_argument,
+			NULL, OPT_PLUGIN + (int)i,
+		};
+	return all;
+}
+
+static int parse_list_option(struct parser *p, const char *option, const char *arg,
+			     uint64_t hi, const char *example, struct pb_list *list)
 {
 	char why[128];
 
-	switch (opt) {
-	case 'w': {
-		char *names = expand_groups(arg, expand_kind);
-
-		free(opts->workloads);
-		opts->nworkloads = resolve_names("--workload", names ? names : arg, "all, cpu, mem, io",
-						 (const void *const *)pb_workloads, workload_name,
-						 (const void ***)&opts->workloads);
-		free(names);
-		break;
-	}
-	case 's': {
-		char *names = expand_groups(arg, expand_strategy_group);
-
-		free(opts->strategies);
-		opts->nstrategies = resolve_names("--strategy", names ? names : arg, "all, py-all",
-						  (const void *const *)pb_strategies, strategy_name,
-						  (const void ***)&opts->strategies);
-		check_available(arg, opts);
-		free(names);
-		break;
-	}
-	case 'n':
-		pb_list_free(&opts->workers);
-		if (pb_parse_list(arg, 1, PB_MAX_WORKERS, &opts->workers, why, sizeof(why)))
-			usage_error("--workers '%s': %s; allowed: whole numbers from 1 to %d, "
-				    "as a list such as 1,2,4 or 1-8", arg, why, PB_MAX_WORKERS);
-		break;
-	case OPT_PIN:
-		add_pin(arg, pus, opts);
-		break;
-	case OPT_TASKS:
-		opts->tasks = number_option("--tasks", arg, 1, PB_MAX_TASKS);
-		break;
-	case OPT_SIZE:
-		pb_list_free(&opts->sizes);
-		if (pb_parse_list(arg, 1, PB_MAX_SIZE, &opts->sizes, why, sizeof(why)))
-			usage_error("--size '%s': %s; allowed: whole numbers from 1 to %llu, as a "
-				    "list such as 1000,100000", arg, why,
-				    (unsigned long long)PB_MAX_SIZE);
-		break;
-	case OPT_REPS:
-		parse_reps(arg, opts);
-		break;
-	case OPT_MAX_TIME:
-		if (pb_parse_seconds(arg, 0.001, PB_MAX_TIMEOUT_S, &opts->max_time_s, why,
-				     sizeof(why)))
-			usage_error("--max-time '%s': %s; allowed: seconds from 0.001 to %.0f",
-				    arg, why, PB_MAX_TIMEOUT_S);
-		break;
-	case OPT_EXPORT_JSON:
-		check_export("--export-json", arg);
-		opts->export_json = arg;
-		break;
-	case OPT_EXPORT_MARKDOWN:
-		check_export("--export-markdown", arg);
-		opts->export_markdown = arg;
-		break;
-	case OPT_PYTHON:
-		if (!*arg || strlen(arg) >= sizeof(opts->python.path))
-			usage_error("--python '%s': %s; allowed: the path of a Python 3.9 or later "
-				    "interpreter", arg, *arg ? "too long" : "empty");
-		snprintf(opts->python.path, sizeof(opts->python.path), "%s", arg);
-		break;
-	case OPT_EQUIVALENCE:
-		parse_equivalence(arg, opts);
-		break;
-	case OPT_BUDGET:
-		if (pb_parse_seconds(arg, 1.0, PB_MAX_TIMEOUT_S, &opts->budget_s, why, sizeof(why)))
-			usage_error("--budget '%s': %s; allowed: seconds from 1 to %.0f", arg, why,
-				    PB_MAX_TIMEOUT_S);
-		break;
-	case 'v':
-		opts->verbose = true;
-		break;
-	case OPT_WARMUP:
-		opts->warmup = (unsigned)number_option("--warmup", arg, 0, PB_MAX_WARMUP);
-		break;
-	case OPT_TIMEOUT:
-		if (pb_parse_seconds(arg, 0.001, PB_MAX_TIMEOUT_S, &opts->timeout_s, why,
-				     sizeof(why)))
-			usage_error("--timeout '%s': %s; allowed: seconds from 0.001 to %.0f",
-				    arg, why, PB_MAX_TIMEOUT_S);
-		break;
-	case OPT_ORDER:
-		if (strcmp(arg, "interleaved") == 0)
-			opts->order = PB_ORDER_INTERLEAVED;
-		else if (strcmp(arg, "sequential") == 0)
-			opts->order = PB_ORDER_SEQUENTIAL;
-		else
-			usage_error("--order '%s' is unknown; allowed: interleaved, sequential", arg);
-		break;
-	case OPT_SEED:
-		opts->seed = number_option("--seed", arg, 0, INT64_MAX);
-		break;
-	case OPT_OUT:
-		if (!*arg)
-			usage_error("--out '': allowed: a directory path");
-		opts->out_dir = arg;
-		break;
-	case OPT_BASELINE:
-		if (strcmp(arg, "seq") == 0 || strcmp(arg, "none") == 0)
-			opts->baseline = strcmp(arg, "seq") == 0;
-		else
-			usage_error("--baseline '%s' is unknown; allowed: seq, none", arg);
-		break;
-	case OPT_LOOPS:
-		opts->loops = (unsigned)number_option("--loops", arg, 1, PB_MAX_LOOPS);
-		break;
-	case OPT_DELAY:
-		if (pb_parse_seconds(arg, 0.0, PB_MAX_DELAY_S, &opts->io.delay_s, why,
-				     sizeof(why)))
-			usage_error("--delay '%s': %s; allowed: seconds from 0 to %.0f", arg, why,
-				    PB_MAX_DELAY_S);
-		break;
-	case OPT_URL:
-		check_url(arg);
-		opts->io.url = arg;
-		break;
-	case OPT_DIR:
-		check_dir(arg);
-		opts->io.dir = arg;
-		break;
-	case OPT_DIRECT:
-		opts->io.direct = 1;
-		break;
-	case OPT_HOSTFILE:
-		check_hostfile(arg);
-		opts->hostfile = arg;
-		break;
-	}
+	pb_list_free(list);
+	if (pb_parse_list(arg, 1, hi, list, why, sizeof(why)))
+		return bad(p, "%s '%s': %s; allowed: whole numbers from 1 to %llu, as a list such "
+			   "as %s", option, arg, why, (unsigned long long)hi, example);
+	return 0;
 }
 
-void pb_options_parse(int argc, char **argv, hwloc_topology_t topology,
-		      struct pb_options *opts)
+static int parse_one(struct parser *p, int opt, const char *arg)
 {
-	unsigned pus = pb_topology_pus(topology);
-	int opt;
+	struct pb_options *opts = p->opts;
+	uint64_t n;
+	size_t nplugin;
+
+	switch (opt) {
+	case 'w':
+		p->workloads = arg;
+		return 0;
+	case 's':
+		p->strategies = arg;
+		return 0;
+	case 'n':
+		return parse_list_option(p, "--workers", arg, PB_MAX_WORKERS, "1,2,4 or 1-8",
+					 &opts->workers);
+	case OPT_PIN:
+		return add_pin(p, arg);
+	case OPT_TASKS:
+		return number_option(p, "--tasks", arg, 1, PB_MAX_TASKS, &opts->tasks);
+	case OPT_SIZE:
+		return parse_list_option(p, "--size", arg, PB_MAX_SIZE, "1000,100000",
+					 &opts->sizes);
+	case OPT_REPS:
+		return parse_reps(p, arg);
+	case OPT_MAX_TIME:
+		return seconds_option(p, "--max-time", arg, 0.001, PB_MAX_TIMEOUT_S,
+				      &opts->max_time_s);
+	case OPT_EXPORT_JSON:
+		opts->export_json = arg;
+		return check_export(p, "--export-json", arg);
+	case OPT_EXPORT_MARKDOWN:
+		opts->export_markdown = arg;
+		return check_export(p, "--export-markdown", arg);
+	case OPT_EQUIVALENCE:
+		return parse_equivalence(p, arg);
+	case OPT_BUDGET:
+		return seconds_option(p, "--budget", arg, 1.0, PB_MAX_TIMEOUT_S, &opts->budget_s);
+	case 'v':
+		opts->verbose = true;
+		return 0;
+	case OPT_WARMUP:
+		if (number_option(p, "--warmup", arg, 0, PB_MAX_WARMUP, &n))
+			return -1;
+		opts->warmup = (unsigned)n;
+		return 0;
+	case OPT_TIMEOUT:
+		return seconds_option(p, "--timeout", arg, 0.001, PB_MAX_TIMEOUT_S,
+				      &opts->timeout_s);
+	case OPT_ORDER:
+		return parse_order(p, arg);
+	case OPT_SEED:
+		return number_option(p, "--seed", arg, 0, INT64_MAX, &opts->seed);
+	case OPT_OUT:
+		opts->out_dir = arg;
+		return *arg ? 0 : bad(p, "--out '': allowed: a directory path");
+	case OPT_BASELINE:
+		return parse_baseline(p, arg);
+	}
+	return parse_plugin_option(p, &pb_plugin_options(&nplugin)[opt - OPT_PLUGIN], arg);
+}
+
+/* Reads every option: 0, 1 after --help or --version, or -1 on bad input. */
+static int read_options(struct parser *p, int argc, char **argv)
+{
+	struct option *long_options = all_long_options();
+	int opt, rc = 0;
+
+	if (!long_options)
+		return bad(p, "out of memory");
+	opterr = 0;
+	while (rc == 0 && (opt = getopt_long(argc, argv, ":w:s:n:hvV", long_options, NULL)) != -1) {
+		if (opt == 'h') {
+			print_help(p->pus);
+			rc = 1;
+		} else if (opt == 'V') {
+			puts("parbench " PB_VERSION);
+			rc = 1;
+		} else if (opt == ':') {
+			rc = bad(p, "%s needs a value; see parbench run --help", argv[optind - 1]);
+		} else if (opt == '?' && optopt) {
+			rc = bad(p, "'-%c' is not an option; see parbench run --help", optopt);
+		} else if (opt == '?') {
+			rc = bad(p, "'%s' is not an option; see parbench run --help",
+				 argv[optind - 1]);
+		} else {
+			rc = parse_one(p, opt, optarg);
+		}
+	}
+	free(long_options);
+	p->leftover = optind < argc ? argv[optind] : NULL;
+	return rc;
+}
+
+/* The checks between options, once all are read. */
+static int check_together(struct parser *p)
+{
+	struct pb_options *opts = p->opts;
+
+	if (opts->max_time_s && !opts->reps_auto)
+		return bad(p, "--max-time '%g' needs --reps auto; allowed: --max-time with "
+			   "--reps auto", opts->max_time_s);
+	if (!opts->max_time_s)
+		opts->max_time_s = PB_DEFAULT_MAX_TIME_S;
+	if (opts->budget_s && opts->reps_auto)
+		return bad(p, "--budget '%g' with --reps auto; allowed: one of them: auto decides "
+			   "the repetitions by the intervals, --budget by the time", opts->budget_s);
+	if (opts->export_json && opts->export_markdown &&
+	    strcmp(opts->export_json, opts->export_markdown) == 0)
+		return bad(p, "--export-markdown '%s' is also --export-json's file; allowed: two "
+			   "different files", opts->export_markdown);
+	return 0;
+}
+
+/* What was not given: the default workers, compact; the baselines first. */
+static int fill_defaults(struct parser *p)
+{
+	struct pb_options *opts = p->opts;
+
+	if (!opts->workers.n && pb_default_workers(p->pus, &opts->workers))
+		return bad(p, "out of memory");
+	if (!opts->npins && add_pin(p, "compact"))
+		return -1;
+	if (opts->baseline && put_baselines_first(p))
+		return -1;
+	note_python_workloads(opts);
+	return check_workloads_ready(p);
+}
+
+int pb_options_parse(int argc, char **argv, hwloc_topology_t topology,
+		     struct pb_options *opts, char *why, size_t whylen)
+{
+	struct parser p = { .opts = opts, .pus = pb_topology_pus(topology),
+			    .workloads = "all", .strategies = "all", .why = why,
+			    .whylen = whylen };
+	int rc;
 
 	*opts = (struct pb_options){
 		.reps = 5,
@@ -728,56 +813,19 @@ void pb_options_parse(int argc, char **argv, hwloc_topology_t topology,
 		.out_dir = "results",
 		.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32),
 		.baseline = true,
-		.loops = 1,
-		.io.delay_s = 0.02,
 		.equivalence = PB_DEFAULT_EQUIVALENCE,
 	};
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":w:s:n:hvV", long_options, NULL)) != -1) {
-		if (opt == 'h') {
-			print_help(pus);
-			exit(0);
-		}
-		if (opt == 'V') {
-			puts("parbench " PB_VERSION);
-			exit(0);
-		}
-		if (opt == ':')
-			usage_error("%s needs a value; see parbench run --help", argv[optind - 1]);
-		if (opt == '?' && optopt)
-			usage_error("'-%c' is not an option; see parbench run --help", optopt);
-		if (opt == '?')
-			usage_error("'%s' is not an option; see parbench run --help",
-				    argv[optind - 1]);
-		parse_one(opt, optarg, pus, opts);
-	}
-	if (optind < argc)
-		usage_error("'%s' is not an option; see parbench run --help", argv[optind]);
-	if (opts->max_time_s && !opts->reps_auto)
-		usage_error("--max-time '%g' needs --reps auto; allowed: --max-time with --reps auto",
-			    opts->max_time_s);
-	if (!opts->max_time_s)
-		opts->max_time_s = PB_DEFAULT_MAX_TIME_S;
-	if (opts->budget_s && opts->reps_auto)
-		usage_error("--budget '%g' with --reps auto; allowed: one of them: auto decides the "
-			    "repetitions by the intervals, --budget by the time", opts->budget_s);
-	if (opts->export_json && opts->export_markdown &&
-	    strcmp(opts->export_json, opts->export_markdown) == 0)
-		usage_error("--export-markdown '%s' is also --export-json's file; allowed: two "
-			    "different files", opts->export_markdown);
-	if (!opts->workloads)
-		parse_one('w', "all", pus, opts);
-	if (!opts->strategies)
-		parse_one('s', "all", pus, opts);
-	if (!opts->workers.n)
-		pb_default_workers(pus, &opts->workers);
-	if (!opts->npins)
-		add_pin("compact", pus, opts);
-	resolve_python(opts);
-	if (opts->baseline)
-		put_baselines_first(opts);
-	note_python_workloads(opts);
-	probe_url(opts);
+	rc = read_options(&p, argc, argv);
+	/* The names first: `-w --out DIR` is a bad -w more than a stray DIR. */
+	if (rc == 0)
+		rc = resolve_workloads(&p) || resolve_strategies(&p) ? -1 : 0;
+	if (rc == 0 && p.leftover)
+		rc = bad(&p, "'%s' is not an option; see parbench run --help", p.leftover);
+	if (rc == 0)
+		rc = check_together(&p);
+	if (rc == 0)
+		rc = fill_defaults(&p);
+	return rc;
 }
 
 void pb_options_free(struct pb_options *opts)
@@ -789,4 +837,5 @@ void pb_options_free(struct pb_options *opts)
 	for (size_t i = 0; i < opts->npins; i++)
 		pb_pin_free(&opts->pins[i]);
 	free(opts->pins);
+	pb_settings_free(&opts->settings);
 }

@@ -9,8 +9,8 @@
 #include "workload.h"
 #include "util/parse.h"
 #include "machine/pin.h"
-#include "strategies/python/interpreter.h"
 #include "strategies/strategy.h"
+#include "util/option.h"
 
 #define PB_MAX_WORKERS 10000
 #define PB_MAX_TASKS 10000000
@@ -18,8 +18,6 @@
 #define PB_MAX_REPS 1000
 #define PB_MAX_WARMUP 100
 #define PB_MAX_TIMEOUT_S 86400.0
-#define PB_MAX_LOOPS 256
-#define PB_MAX_DELAY_S 60.0
 #define PB_MAX_PINS 8
 #define PB_AUTO_MIN_REPS 5
 #define PB_AUTO_CI_WIDTH 0.02		/* --reps auto: CI half-width / median */
@@ -50,27 +48,30 @@ struct pb_options {
 	double timeout_s;
 	const char *out_dir;
 	bool baseline;			/* seq runs first, for speedup and the reference */
-	unsigned loops;			/* event-loop threads of the evloop strategies */
-	struct pb_io_params io;		/* --dir, --direct, --delay, --url */
-	const char *hostfile;		/* mpi: mpirun's --hostfile, or NULL */
 	const char *export_json;	/* the summary as JSON, or NULL */
 	const char *export_markdown;	/* the summary as a Markdown table, or NULL */
 	double equivalence;		/* the verdicts' margin: +-this fraction is "equivalent" */
 	double budget_s;		/* --budget: the run's time, its plan fitted into it; 0: none */
 	bool verbose;			/* every noisy cell at the end, not the worst three */
-	struct pb_python python;	/* of the py-* strategies; path empty: none runs */
+	struct pb_settings settings;	/* the workloads' and strategies' options given */
 };
 
 /*
- * Parses `parbench run`'s arguments (argv[0] is "run").  On bad input it
- * prints one line naming the value and what is allowed, and exits 2; it
- * prints the help and exits 0 for --help.
+ * Parses `parbench run`'s arguments (argv[0] is "run"): 0; 1 after it
+ * printed the help or the version; or -1 on bad input, with one line in why
+ * that names the value and what is allowed.
  */
-void pb_options_parse(int argc, char **argv, hwloc_topology_t topology,
-		      struct pb_options *opts);
+int pb_options_parse(int argc, char **argv, hwloc_topology_t topology,
+		     struct pb_options *opts, char *why, size_t whylen);
 void pb_options_free(struct pb_options *opts);
 
-/* Powers of two up to the PUs, the PUs, and twice the PUs. */
-void pb_default_workers(unsigned pus, struct pb_list *out);
+/* Powers of two up to the PUs, the PUs, and twice the PUs: 0 or -ENOMEM. */
+int pb_default_workers(unsigned pus, struct pb_list *out);
+
+/* Whether `parbench run` has an option of that name itself (a plugin's may not). */
+bool pb_options_is_harness(const char *name);
+
+/* The strategy's own options filled from opts->settings, malloc'd; NULL when it has none. */
+void *pb_options_of_strategy(const struct pb_options *opts, const struct pb_strategy *s);
 
 #endif

@@ -87,11 +87,11 @@ static int parse_option(int opt, const char *arg, struct pb_http_server_config *
 			"from 0 to 65535\n", arg, why);
 		return 2;
 	case OPT_DELAY:
-		if (pb_parse_seconds(arg, 0.0, PB_MAX_DELAY_S, &cfg->delay_s, why,
+		if (pb_parse_seconds(arg, 0.0, PB_HTTP_MAX_DELAY_S, &cfg->delay_s, why,
 				     sizeof(why)) == 0)
 			return 0;
 		fprintf(stderr, "parbench serve: --delay '%s': %s; allowed: seconds from 0 "
-			"to %.0f\n", arg, why, PB_MAX_DELAY_S);
+			"to %.0f\n", arg, why, PB_HTTP_MAX_DELAY_S);
 		return 2;
 	case OPT_SIZE:
 		if (pb_parse_u64(arg, 0, PB_MAX_SIZE, &cfg->size, why, sizeof(why)) == 0)

@@ -12,6 +12,7 @@
 #include "machine/env.h"
 #include "report/meta.h"
 #include "report/output.h"
+#include "strategies/strategy.h"
 #include "util/version.h"
 
 /* The Makefile passes the flags and revision it builds with. */
@@ -161,6 +162,17 @@ static json_t *optional_number(uint64_t v)
 	return v ? json_integer((json_int_t)v) : json_null();
 }
 
+/* The options given to the workloads and strategies, as given. */
+static json_t *settings_json(const struct pb_settings *settings)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; i < settings->n; i++)
+		json_object_set_new(o, settings->v[i].option->name,
+				    json_string(settings->v[i].value));
+	return o;
+}
+
 static json_t *plan_json(const struct pb_options *o)
 {
 	json_t *workloads = json_array(), *strategies = json_array(), *workers = json_array();
@@ -177,7 +189,7 @@ static json_t *plan_json(const struct pb_options *o)
 	for (size_t i = 0; i < o->sizes.n; i++)	/* empty: each workload's own */
 		json_array_append_new(sizes, json_integer((json_int_t)o->sizes.v[i]));
 	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:f, s:i, s:s, s:I, s:f, s:o, "
-			 "s:f}",
+			 "s:f, s:o}",
 			 "workloads", workloads, "strategies", strategies,
 			 "workers", workers, "pin", pins,
 			 "tasks", optional_number(o->tasks), "size", sizes,
@@ -187,7 +199,7 @@ static json_t *plan_json(const struct pb_options *o)
 			 "order", o->order == PB_ORDER_INTERLEAVED ? "interleaved" : "sequential",
 			 "seed", (json_int_t)o->seed, "timeout_s", o->timeout_s,
 			 "budget_s", o->budget_s ? json_real(o->budget_s) : json_null(),
-			 "equivalence", o->equivalence);
+			 "equivalence", o->equivalence, "options", settings_json(&o->settings));
 }
 
 /* The warning lines, without their "parbench: warning: ". */
@@ -210,14 +222,33 @@ static json_t *warnings_json(const char *text)
 	return lines;
 }
 
-/* The interpreter of the py-* strategies, or null when none runs. */
-static json_t *python_json(const struct pb_python *py)
+/* The plan's first strategy with this add_meta hook, or NULL. */
+static const struct pb_strategy *planned_with(const struct pb_options *o,
+					      void (*add_meta)(const void *, json_t *))
 {
-	if (!py->path[0])
-		return json_null();
-	return json_pack("{s:s, s:s, s:s, s:s, s:b}", "path", py->path,
-			 "executable", py->executable, "version", py->version,
-			 "implementation", py->implementation, "gil", py->gil);
+	for (size_t i = 0; i < o->nstrategies; i++)
+		if (o->strategies[i]->add_meta == add_meta)
+			return o->strategies[i];
+	return NULL;
+}
+
+/* What each family of strategies records about the program it runs in (the interpreter). */
+static void add_strategies_meta(const struct pb_options *o, json_t *meta)
+{
+	for (const struct pb_strategy *const *s = pb_strategies; *s; s++) {
+		const struct pb_strategy *planned;
+		void *values;
+		bool seen = false;
+
+		for (const struct pb_strategy *const *t = pb_strategies; t < s && !seen; t++)
+			seen = (*t)->add_meta == (*s)->add_meta;
+		if (!(*s)->add_meta || seen)
+			continue;
+		planned = planned_with(o, (*s)->add_meta);
+		values = planned ? pb_options_of_strategy(o, planned) : NULL;
+		(*s)->add_meta(planned ? values : NULL, meta);
+		free(values);
+	}
 }
 
 /*
@@ -241,12 +272,12 @@ static json_t *counters_json(const struct pb_counters *c)
 
 static json_t *meta_json(const struct pb_meta *m)
 {
-	json_t *command = json_array();
+	json_t *command = json_array(), *meta;
 
 	for (int i = 0; i < m->argc; i++)
 		json_array_append_new(command, json_string(m->argv[i]));
-	return json_pack("{s:s, s:o, s:s, s:o, s:s, s:o, s:o, s:{s:o, s:o}, s:o, s:o, s:o, s:o, s:o, "
-			 "s:o, s:o}",
+	meta = json_pack("{s:s, s:o, s:s, s:o, s:s, s:o, s:o, s:{s:o, s:o}, s:o, s:o, s:o, s:o, s:o, "
+			 "s:o}",
 			 "run_id", m->run_id, "command", command, "start", m->start,
 			 "end", m->end[0] ? json_string(m->end) : json_null(),
 			 "status", m->status, "warnings", warnings_json(m->warnings),
@@ -255,8 +286,10 @@ static json_t *meta_json(const struct pb_meta *m)
 			 "end", load_json(&m->load_end),
 			 "machine", machine_json(m),
 			 "os", os_json(), "build", build_json(), "openmp_env", openmp_env_json(),
-			 "plan", plan_json(m->opts), "python", python_json(&m->opts->python),
-			 "counters", counters_json(m->counters));
+			 "plan", plan_json(m->opts), "counters", counters_json(m->counters));
+	if (meta)
+		add_strategies_meta(m->opts, meta);
+	return meta;
 }
 
 static int fill_meta(FILE *f, const void *arg)

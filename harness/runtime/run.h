@@ -57,14 +57,21 @@ struct pb_fault {
 
 struct pb_pin;
 
+/* A cell's repetitions, for a strategy that runs them itself (run_cell). */
+struct pb_reps {
+	const char *strategy;		/* its name */
+	unsigned warmup;
+	unsigned reps;
+	double startup_s;		/* the cell process's start-up, for its lines */
+};
+
 struct pb_run {
 	const struct pb_job *job;
 	unsigned workers;
-	unsigned loops;			/* event-loop threads; 0 counts as 1 */
+	const void *options;		/* the strategy's own, filled from its option table */
 	hwloc_topology_t topology;
 	hwloc_cpuset_t *bind;		/* one per worker, or NULL: not pinned */
 	const struct pb_pin *pin;	/* the policy of bind, for a launcher that binds; or NULL */
-	const char *hostfile;		/* mpi: the hosts mpirun starts ranks on; NULL: this one */
 	double work_s;			/* set by a strategy that tells the work from its launch; NAN */
 	struct pb_shared *shared;	/* MAP_SHARED: forked workers write it too */
 	size_t shared_bytes;

@@ -45,9 +45,9 @@ const struct pb_strategy *pb_strategy_find(const char *name)
 	return NULL;
 }
 
-const char *pb_strategy_unavailable(const struct pb_strategy *s)
+const char *pb_strategy_unavailable(const struct pb_strategy *s, const void *options)
 {
-	return s->unavailable ? s->unavailable() : NULL;
+	return s->unavailable ? s->unavailable(options) : NULL;
 }
 
 const char *pb_strategy_check(const struct pb_strategy *s)
@@ -56,9 +56,12 @@ const char *pb_strategy_check(const struct pb_strategy *s)
 		return "it has no name";
 	if (!s->summary)
 		return "it has no summary";
-	if (!s->run && !s->python)
-		return "it has no run hook";
-	if (s->run && s->python)
-		return "a Python strategy has no run hook: the interpreter runs it";
+	if (!s->run == !s->run_cell)
+		return "it needs one of run and run_cell, not both";
+	if (!s->options != !s->options_size)
+		return "it has options without their size, or a size without options";
+	for (const struct pb_strategy *const *t = pb_strategies; *t && *t != s; t++)
+		if (s->baseline && (*t)->baseline && (*t)->python == s->python)
+			return "a second baseline of its kind";
 	return NULL;
 }

@@ -14,4 +14,5 @@ const struct pb_strategy pb_strategy_seq = {
 	.name = "seq",
 	.summary = "one thread, tasks in order: the baseline of every speedup",
 	.run = seq_run,
+	.baseline = true,
 };

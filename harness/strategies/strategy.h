@@ -10,25 +10,43 @@
  *
  * Adding a strategy is one file in harness/strategies/ that defines a
  * `struct pb_strategy` as its last thing, plus one line in PB_STRATEGIES
- * (harness/strategies/registry.c).
+ * (harness/strategies/registry.c).  Its options are a table in that file
+ * (harness/util/option.h); what sets it apart (a baseline, a program of
+ * its own) is a flag or a hook here, so nothing outside the file names it.
  *
- * A Python strategy (python = true) has no run hook: its cell starts the
- * interpreter on harness/strategies/python/cell.py, which runs the strategy of that
- * name (harness/strategies/python/strategies.py) and times it itself.
+ * A strategy that runs in another program (the Python ones) has a
+ * run_cell hook instead of run: it does the cell's repetitions and sends
+ * their lines itself.
  */
 #ifndef PARBENCH_STRATEGY_H
 #define PARBENCH_STRATEGY_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "runtime/run.h"
+#include "util/option.h"
+
+struct json_t;
 
 struct pb_strategy {
 	const char *name;
 	const char *summary;
 	int (*run)(struct pb_run *run);
-	bool event_loop;		/* runs run->loops loop threads: --loops applies */
-	bool python;			/* runs in the Python interpreter, not in C */
+	/*
+	 * Instead of run, for a strategy that runs in another program: does
+	 * the warm-up and measured repetitions of the cell and sends their
+	 * lines to PB_CELL_FD itself.  0 when it ran, 1 when it sent an error
+	 * line, or -1 with why.
+	 */
+	int (*run_cell)(struct pb_run *run, const struct pb_reps *reps, char *why, size_t whylen);
+	bool event_loop;		/* runs loop threads that keep tasks in flight */
+	bool python;			/* runs the workloads' Python versions, not the C ones */
+	/*
+	 * The baseline of its kind (C or Python): runs first, and the others'
+	 * speedups are against it.
+	 */
+	bool baseline;
 	/*
 	 * Left out of `-s all`, run only when named: its launch (mpirun's,
 	 * 0.1-0.4 s a repetition) would weigh on every default plan.
@@ -39,15 +57,28 @@ struct pb_strategy {
 	 * library, refused by the kernel): `parbench list` shows it, `-s all`
 	 * skips the strategy with a note and naming it is refused.  May be NULL.
 	 */
-	const char *(*unavailable)(void);
+	const char *(*unavailable)(const void *options);
+
+	/* Its options (NULL: none) and the size of the struct run->options points at. */
+	const struct pb_option *options;
+	size_t options_size;
+
+	/*
+	 * Optional, shared by a family of strategies (called once per
+	 * function): describe() writes a note under the strategies in
+	 * `parbench list`; add_meta() adds what meta.json records about the
+	 * program they run in, options NULL when none of them is in the plan.
+	 */
+	void (*describe)(FILE *out);
+	void (*add_meta)(const void *options, struct json_t *meta);
 };
 
 extern const struct pb_strategy *const pb_strategies[];
 
 const struct pb_strategy *pb_strategy_find(const char *name);
 
-/* NULL when s can run here, else why not. */
-const char *pb_strategy_unavailable(const struct pb_strategy *s);
+/* NULL when s can run here with these options (NULL: the defaults), else why not. */
+const char *pb_strategy_unavailable(const struct pb_strategy *s, const void *options);
 
 /* NULL when the strategy is well formed, else what is wrong with it. */
 const char *pb_strategy_check(const struct pb_strategy *s);

@@ -9,10 +9,23 @@
 #include "supervisor/plan.h"
 #include "stats/stats.h"
 
-/* seq, and py-seq for the Python strategies: one cell each, one worker, the first pin. */
+/* The baselines (of the C and the Python strategies): one cell each, one worker, the first pin. */
 static bool is_base(const struct pb_options *opts, size_t s)
 {
-	return opts->baseline && (s == 0 || opts->strategies[s] == pb_strategy_find("py-seq"));
+	return opts->baseline && opts->strategies[s]->baseline;
+}
+
+/*
+ * raw.csv's loops column: the value of a strategy's --loops (the event
+ * loops' threads), or 0 for one without it.
+ */
+static unsigned loops_of(const struct pb_options *opts, const struct pb_strategy *strategy)
+{
+	const struct pb_option *o = pb_option_find(strategy->options, "loops");
+	const struct pb_setting *given = pb_settings_get(&opts->settings, "loops");
+	const char *text = !o ? NULL : given ? given->value : o->def;
+
+	return text ? (unsigned)strtoul(text, NULL, 10) : 0;
 }
 
 /*
@@ -49,7 +62,7 @@ static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *op
 				cells[n] = proto;
 				cells[n].strategy = strategy;
 				cells[n].pin = &opts->pins[p];
-				cells[n].loops = strategy->event_loop ? opts->loops : 0;
+				cells[n].loops = loops_of(opts, strategy);
 				cells[n].workers = is_base(opts, s) ? 1 : (unsigned)opts->workers.v[k];
 				if (strategy->python && opts->baseline) {
 					py_base = py_base ? py_base : &cells[n];

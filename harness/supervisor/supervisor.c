@@ -61,11 +61,12 @@ static const char *show_warnings(void)
 }
 
 /*
- * io.file's files go into a directory of the run's own under --dir (or
- * $TMPDIR), which is emptied after every cell and removed at the end: a cell
- * killed by a signal or by --timeout never runs its workload's teardown.
+ * A workload that writes files (scratch_option) writes them into a
+ * directory of the run's own under that option's directory (or $TMPDIR),
+ * which is emptied after every cell and removed at the end: a cell killed by
+ * a signal or by --timeout never runs its workload's teardown.
  */
-static char scratch[4096];		/* "" when the plan has no io.file cell */
+static char scratch[4096];		/* "" when no workload of the plan writes files */
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -81,19 +82,24 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 
 static void scratch_open(const struct pb_plan *plan, const struct pb_options *opts)
 {
-	const char *base = opts->io.dir ? opts->io.dir : getenv("TMPDIR");
+	for (size_t c = 0; c < plan->ncells; c++) {
+		const struct pb_workload *w = plan->cells[c].workload;
+		const struct pb_setting *dir;
+		const char *base;
 
-	for (size_t c = 0; c < plan->ncells; c++)
-		if (!strcmp(plan->cells[c].workload->name, "io.file")) {
-			snprintf(scratch, sizeof(scratch), "%s/parbench-XXXXXX", base ? base : "/tmp");
-			if (!mkdtemp(scratch)) {
-				pb_env_warn(warning_stream(), "cannot make a directory in %s (%s): a "
-					    "killed io.file cell will leave its files there",
-					    base ? base : "/tmp", strerror(errno));
-				scratch[0] = '\0';
-			}
-			return;
+		if (!w->scratch_option)
+			continue;
+		dir = pb_settings_get(&opts->settings, w->scratch_option);
+		base = dir ? dir->value : getenv("TMPDIR");
+		snprintf(scratch, sizeof(scratch), "%s/parbench-XXXXXX", base ? base : "/tmp");
+		if (!mkdtemp(scratch)) {
+			pb_env_warn(warning_stream(), "cannot make a directory in %s (%s): a killed "
+				    "%s cell will leave its files there", base ? base : "/tmp",
+				    strerror(errno), w->name);
+			scratch[0] = '\0';
 		}
+		return;
+	}
 }
 
 static void scratch_empty(void)
@@ -150,8 +156,31 @@ struct cell_process {
 	bool sent_error;
 };
 
-static int start_cell(struct cell_process *p, const struct pb_cell *cell, unsigned reps,
-		      const struct pb_options *opts)
+/*
+ * The options given that the cell's workload or strategy declares; a
+ * workload's files go into the run's scratch directory.  0 or -ENOMEM.
+ */
+static int cell_settings(const struct pb_cell *cell, const struct pb_options *opts,
+			 struct pb_settings *out)
+{
+	const struct pb_workload *w = cell->workload;
+
+	*out = (struct pb_settings){ 0 };
+	for (size_t i = 0; i < opts->settings.n; i++) {
+		const struct pb_setting *s = &opts->settings.v[i];
+
+		if ((pb_option_find(w->options, s->option->name) ||
+		     pb_option_find(cell->strategy->options, s->option->name)) &&
+		    pb_settings_put(out, s->option, s->value))
+			return -ENOMEM;
+	}
+	if (w->scratch_option && scratch[0])
+		return pb_settings_put(out, pb_option_find(w->options, w->scratch_option), scratch);
+	return 0;
+}
+
+/* The cell's argv: `parbench __cell NAME=VALUE...`, or NULL. */
+static char **cell_argv(const struct pb_cell *cell, unsigned reps, const struct pb_options *opts)
 {
 	struct pb_cell_args args = {
 		.workload = cell->workload->name,
@@ -162,16 +191,21 @@ static int start_cell(struct cell_process *p, const struct pb_cell *cell, unsign
 		.size = cell->size,
 		.warmup = opts->warmup,
 		.reps = reps,
-		.loops = cell->loops,
-		.io = opts->io,
-		.python = cell->strategy->python ? opts->python.path : NULL,
-		.hostfile = opts->hostfile,
-		/* Once per cell, on its first visit; a py-* cell's interpreter does its repetitions. */
-		.counted_rep = cell->nsamples == 0 && !cell->strategy->python,
+		/* Once per cell, on its first visit; not where another program does the repetitions. */
+		.counted_rep = cell->nsamples == 0 && !cell->strategy->run_cell,
 	};
-	if (scratch[0])
-		args.io.dir = scratch;
-	char **argv = pb_cell_argv("parbench", &args);
+	char **argv = NULL;
+
+	if (cell_settings(cell, opts, &args.settings) == 0)
+		argv = pb_cell_argv("parbench", &args);
+	pb_settings_free(&args.settings);
+	return argv;
+}
+
+static int start_cell(struct cell_process *p, const struct pb_cell *cell, unsigned reps,
+		      const struct pb_options *opts)
+{
+	char **argv = cell_argv(cell, reps, opts);
 	pid_t supervisor = getpid();
 	int fds[2];
 
@@ -798,7 +832,13 @@ int pb_run_main(int argc, char **argv, int full_argc, char **full_argv)
 		fprintf(stderr, "parbench run: %s\n", why);
 		return 1;
 	}
-	pb_options_parse(argc, argv, topology, &opts);
+	rc = pb_options_parse(argc, argv, topology, &opts, why, sizeof(why));
+	if (rc) {
+		if (rc < 0)
+			fprintf(stderr, "parbench run: %s\n", why);
+		rc = rc < 0 ? 2 : 0;
+		goto out_options;
+	}
 	if (pb_plan_build(&opts, topology, &plan)) {
 		fputs("parbench run: out of memory\n", stderr);
 		rc = 1;

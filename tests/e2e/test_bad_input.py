@@ -52,7 +52,7 @@ BAD_RUN_OPTIONS = [
     (["--dir", "/nonexistent/dir"], "/nonexistent/dir"),
     (["--dir", "/etc/hostname"], "/etc/hostname"),
     (["--hostfile", "/nonexistent/hosts"], "/nonexistent/hosts"),
-    (["--hostfile", "/tmp"], "'/tmp' is not a file"),
+    (["--hostfile", "/tmp"], "'/tmp': not a file"),
     (["--baseline", "fastest"], "fastest"),
     (["--pin", "none", "--pin", "none"], "'none' is given twice"),
     (["--size", "5,5"], "5,5"),

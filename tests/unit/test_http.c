@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "job.h"
 #include "workload.h"
 #include "http/http.h"
 #include "strategies/strategy.h"
@@ -297,7 +298,8 @@ static uint64_t expected_checksum(const char *path, size_t size)
 Test(io_http, tasks_get_their_own_bodies, TIMEOUT)
 {
 	const struct pb_workload *w = pb_workload_find("io.http");
-	struct pb_job job = { .workload = w, .tasks = 8, .size = 100003 };
+	struct pb_job job = { .workload = w, .tasks = 8, .size = 100003,
+			      .options = job_options(w, NULL, NULL) };
 	int err;
 
 	cr_assert_not_null(w);
@@ -396,7 +398,8 @@ Test(io_http, a_dropped_pooled_connection_is_retried_once, TIMEOUT)
 	start_dropping_server(&server, &thread);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u/x", server.port);
 	{
-		struct pb_job job = { .workload = w, .tasks = 4, .size = 1, .io.url = url };
+		struct pb_job job = { .workload = w, .tasks = 4, .size = 1,
+				      .options = job_options(w, "url", url) };
 
 		cr_assert_eq(w->setup(&job), 0, "%s", job.error);
 		for (uint64_t task = 0; task < job.tasks; task++) {
@@ -429,7 +432,8 @@ Test(io_http, refused_connections_fail_the_task, TIMEOUT)
 	start_dropping_server(&server, &thread);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u/", server.port);
 	{
-		struct pb_job job = { .workload = w, .tasks = 1, .size = 1, .io.url = url };
+		struct pb_job job = { .workload = w, .tasks = 1, .size = 1,
+				      .options = job_options(w, "url", url) };
 
 		cr_assert_eq(w->setup(&job), 0, "%s", job.error);
 		shutdown(server.fd, SHUT_RDWR);		/* nobody listens any more */
@@ -466,7 +470,8 @@ static uint64_t run_job(const struct pb_strategy *s, const struct pb_job *job, u
 Test(io_http, every_strategy_matches_seq, TIMEOUT)
 {
 	const struct pb_workload *w = pb_workload_find("io.http");
-	struct pb_job job = { .workload = w, .tasks = 24, .size = 3000 };
+	struct pb_job job = { .workload = w, .tasks = 24, .size = 3000,
+			      .options = job_options(w, NULL, NULL) };
 	uint64_t want;
 
 	cr_assert_eq(w->setup(&job), 0, "%s", job.error);

@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 
+#include "job.h"
 #include "strategies/strategy.h"
 
 /* A strategy that deadlocks fails its test instead of hanging the suite. */
@@ -57,9 +58,9 @@ static bool compared(const struct pb_strategy *s)
 {
 	const char *why;
 
-	if (s == pb_strategy_find("seq") || s->python || s->by_name_only)
+	if (s == pb_strategy_find("seq") || !s->run || s->by_name_only)
 		return false;
-	why = pb_strategy_unavailable(s);
+	why = pb_strategy_unavailable(s, NULL);
 	if (why)
 		cr_log_info("%s skipped: %s", s->name, why);
 	return !why;
@@ -69,7 +70,8 @@ static bool compared(const struct pb_strategy *s)
 static void all_match_seq(const char *workload, uint64_t tasks, uint64_t size)
 {
 	const struct pb_workload *w = pb_workload_find(workload);
-	struct pb_job job = { .workload = w, .tasks = tasks, .size = size };
+	struct pb_job job = { .workload = w, .tasks = tasks, .size = size,
+			      .options = job_options(w, NULL, NULL) };
 	uint64_t want;
 
 	cr_assert_not_null(w);
@@ -108,7 +110,8 @@ Test(strategies, registry, TIMEOUT)
 Test(strategies, seq_checksum_is_the_fold_of_run_task, TIMEOUT)
 {
 	const struct pb_workload *w = pb_workload_find("cpu.nop");
-	struct pb_job job = { .workload = w, .tasks = 50, .size = 1 };
+	struct pb_job job = { .workload = w, .tasks = 50, .size = 1,
+			      .options = job_options(w, NULL, NULL) };
 	uint64_t want = 0;
 
 	for (uint64_t t = 0; t < job.tasks; t++)
@@ -140,7 +143,8 @@ Test(strategies, file_matches_seq, TIMEOUT)
 Test(strategies, more_workers_than_tasks, TIMEOUT)
 {
 	const struct pb_workload *w = pb_workload_find("cpu.sumsq");
-	struct pb_job job = { .workload = w, .tasks = 2, .size = 100 };
+	struct pb_job job = { .workload = w, .tasks = 2, .size = 100,
+			      .options = job_options(w, NULL, NULL) };
 	uint64_t want = run_job(pb_strategy_find("seq"), &job, 1);
 
 	for (const struct pb_strategy *const *s = pb_strategies; *s; s++) {
@@ -153,7 +157,8 @@ Test(strategies, more_workers_than_tasks, TIMEOUT)
 Test(strategies, run_can_be_repeated_after_reset, TIMEOUT)
 {
 	const struct pb_workload *w = pb_workload_find("cpu.nop");
-	struct pb_job job = { .workload = w, .tasks = 20, .size = 1 };
+	struct pb_job job = { .workload = w, .tasks = 20, .size = 1,
+			      .options = job_options(w, NULL, NULL) };
 	const struct pb_strategy *s = pb_strategy_find("pthreads");
 	struct pb_run run;
 
@@ -211,8 +216,8 @@ static void assert_every_task_fails(const char *strategy, const struct pb_job *j
 	struct pb_run run;
 
 	cr_assert_not_null(s);
-	if (pb_strategy_unavailable(s)) {
-		cr_log_info("%s skipped: %s", strategy, pb_strategy_unavailable(s));
+	if (pb_strategy_unavailable(s, NULL)) {
+		cr_log_info("%s skipped: %s", strategy, pb_strategy_unavailable(s, NULL));
 		return;
 	}
 	cr_assert_eq(pb_run_init(&run, job, 2, NULL, NULL), 0);
@@ -236,7 +241,8 @@ Test(strategies, a_wait_that_cannot_be_done_fails_its_task, TIMEOUT)
 		.start_task = bad_fd_poll,
 		.resume_task = bad_fd_resume,
 	};
-	struct pb_job job = { .workload = &w, .tasks = 5, .size = 1 };
+	struct pb_job job = { .workload = &w, .tasks = 5, .size = 1,
+			      .options = job_options(&w, NULL, NULL) };
 
 	assert_every_task_fails("evloop-epoll", &job, EBADF);
 	assert_every_task_fails("evloop-uv", &job, EBADF);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "job.h"
 #include "workload.h"
 #include "leaks.h"
 
@@ -132,7 +133,8 @@ static uint64_t sumsq_closed(uint64_t first, uint64_t size)
 static void sumsq_is_closed_form(uint64_t task, uint64_t size)
 {
 	const struct pb_workload *w = find("cpu.sumsq");
-	struct pb_job job = { .workload = w, .tasks = task + 1, .size = size };
+	struct pb_job job = { .workload = w, .tasks = task + 1, .size = size,
+			      .options = job_options(w, NULL, NULL) };
 	uint64_t got = w->run_task(&job, task);
 	uint64_t want = sumsq_closed(task * size, size);
 
@@ -176,7 +178,8 @@ Test(cpu_sumsq, closed_form_check)
 Test(cpu_nop, returns_the_task_number)
 {
 	const struct pb_workload *w = find("cpu.nop");
-	struct pb_job job = { .workload = w, .tasks = 100, .size = 1 };
+	struct pb_job job = { .workload = w, .tasks = 100, .size = 1,
+			      .options = job_options(w, NULL, NULL) };
 
 	cr_assert_eq(w->run_task(&job, 0), 0);
 	cr_assert_eq(w->run_task(&job, 1), 1);
@@ -192,7 +195,8 @@ static double *triad_a(const struct pb_job *job)
 Test(mem_triad, task_writes_its_slice)
 {
 	const struct pb_workload *w = find("mem.triad");
-	struct pb_job job = { .workload = w, .tasks = 4, .size = 10 };
+	struct pb_job job = { .workload = w, .tasks = 4, .size = 10,
+			      .options = job_options(w, NULL, NULL) };
 	uint64_t first, second, want = 0;
 	double *a;
 
@@ -224,7 +228,8 @@ Test(mem_triad, task_writes_its_slice)
 Test(mem_triad, tasks_differ)
 {
 	const struct pb_workload *w = find("mem.triad");
-	struct pb_job job = { .workload = w, .tasks = 3, .size = 8 };
+	struct pb_job job = { .workload = w, .tasks = 3, .size = 8,
+			      .options = job_options(w, NULL, NULL) };
 
 	cr_assert_eq(w->setup(&job), 0);
 	cr_assert_neq(w->run_task(&job, 0), w->run_task(&job, 1));
@@ -235,7 +240,8 @@ Test(mem_triad, tasks_differ)
 Test(mem_triad, setup_refuses_empty_arrays)
 {
 	const struct pb_workload *w = find("mem.triad");
-	struct pb_job job = { .workload = w, .tasks = 0, .size = 8 };
+	struct pb_job job = { .workload = w, .tasks = 0, .size = 8,
+			      .options = job_options(w, NULL, NULL) };
 
 	cr_assert_lt(w->setup(&job), 0);
 	cr_assert_null(job.state);
@@ -244,7 +250,8 @@ Test(mem_triad, setup_refuses_empty_arrays)
 Test(cpu_mandel, deterministic)
 {
 	const struct pb_workload *w = find("cpu.mandel");
-	struct pb_job job = { .workload = w, .tasks = 64, .size = 64 };
+	struct pb_job job = { .workload = w, .tasks = 64, .size = 64,
+			      .options = job_options(w, NULL, NULL) };
 
 	for (uint64_t row = 0; row < 64; row += 9)
 		cr_assert_eq(w->run_task(&job, row), w->run_task(&job, row), "row %llu",
@@ -254,7 +261,8 @@ Test(cpu_mandel, deterministic)
 Test(cpu_mandel, rows_differ)
 {
 	const struct pb_workload *w = find("cpu.mandel");
-	struct pb_job job = { .workload = w, .tasks = 64, .size = 64 };
+	struct pb_job job = { .workload = w, .tasks = 64, .size = 64,
+			      .options = job_options(w, NULL, NULL) };
 	uint64_t axis = w->run_task(&job, 0);
 
 	cr_assert_neq(axis, w->run_task(&job, 1));
@@ -295,7 +303,8 @@ Test(io_file, reads_form_matches_run_task)
 
 	/* One read and the end of the file; several reads of 64 KiB and a short one. */
 	for (uint64_t size = 10001; size < 300000; size += 190000) {
-		struct pb_job job = { .workload = w, .tasks = 3, .size = size };
+		struct pb_job job = { .workload = w, .tasks = 3, .size = size,
+			      .options = job_options(w, NULL, NULL) };
 
 		cr_assert_eq(w->setup(&job), 0);
 		for (uint64_t task = 0; task < job.tasks; task++) {
@@ -319,7 +328,8 @@ Test(io_file, reads_form_matches_run_task)
 Test(io_file, a_failed_read_fails_the_task_and_releases_its_file)
 {
 	const struct pb_workload *w = find("io.file");
-	struct pb_job job = { .workload = w, .tasks = 1, .size = 200000 };
+	struct pb_job job = { .workload = w, .tasks = 1, .size = 200000,
+			      .options = job_options(w, NULL, NULL) };
 	struct pb_step step;
 	int fd;
 

@@ -319,4 +319,5 @@ const struct pb_strategy pb_strategy_evloop_epoll = {
 		   "helper threads for file reads",
 	.run = evloop_epoll_run,
 	.event_loop = true,
+	PB_EVLOOP_OPTIONS,
 };

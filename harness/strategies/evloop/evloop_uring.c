@@ -228,13 +228,14 @@ static int evloop_uring_run(struct pb_run *run)
 }
 
 /* Whether this process may create a ring, asked once. */
-static const char *evloop_uring_unavailable(void)
+static const char *evloop_uring_unavailable(const void *options)
 {
 	static char why[128];
 	static bool asked;
 	struct io_uring ring;
 	int rc;
 
+	(void)options;
 	if (!asked) {
 		asked = true;
 		rc = io_uring_queue_init(2, &ring, 0);
@@ -249,8 +250,9 @@ static const char *evloop_uring_unavailable(void)
 
 #else
 
-static const char *evloop_uring_unavailable(void)
+static const char *evloop_uring_unavailable(const void *options)
 {
+	(void)options;
 	return "built without liburing: install liburing-dev (bash scripts/install-deps.sh) "
 	       "and rebuild";
 }
@@ -258,7 +260,7 @@ static const char *evloop_uring_unavailable(void)
 /* Never called: `parbench run` refuses an unavailable strategy. */
 static int evloop_uring_run(struct pb_run *run)
 {
-	return pb_fail(run, "%s", evloop_uring_unavailable());
+	return pb_fail(run, "%s", evloop_uring_unavailable(NULL));
 }
 
 #endif
@@ -269,5 +271,6 @@ const struct pb_strategy pb_strategy_evloop_uring = {
 		   "on the ring, no helper threads",
 	.run = evloop_uring_run,
 	.event_loop = true,
+	PB_EVLOOP_OPTIONS,
 	.unavailable = evloop_uring_unavailable,
 };

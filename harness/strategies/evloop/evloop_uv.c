@@ -318,6 +318,7 @@ const struct pb_strategy pb_strategy_evloop_uv = {
 		   "the pool for file reads",
 	.run = evloop_uv_run,
 	.event_loop = true,
+	PB_EVLOOP_OPTIONS,
 };
 
 const struct pb_strategy pb_strategy_evloop_uv_pool = {
@@ -326,4 +327,5 @@ const struct pb_strategy pb_strategy_evloop_uv_pool = {
 		   "(run_in_executor)",
 	.run = evloop_uv_pool_run,
 	.event_loop = true,
+	PB_EVLOOP_OPTIONS,
 };

@@ -3,9 +3,17 @@
 
 #include "strategies/evloop/loop.h"
 
+const struct pb_option pb_evloop_options[] = {
+	{ .name = "loops", .type = PB_OPTION_UINT, .metavar = "N", .def = "1", .min = 1, .max = 256,
+	  .offset = offsetof(struct pb_evloop_options, loops),
+	  .help = "event-loop threads, sharing the tasks in flight" },
+	{ 0 },
+};
+
 unsigned pb_loop_threads(const struct pb_run *run)
 {
-	unsigned loops = run->loops ? run->loops : 1;
+	const struct pb_evloop_options *o = run->options;
+	unsigned loops = o ? o->loops : 1;
 
 	return loops < run->workers ? loops : run->workers;
 }

@@ -11,6 +11,16 @@
 
 #include "runtime/run.h"
 
+/* The event loops' options: one table, shared by every evloop strategy. */
+struct pb_evloop_options {
+	unsigned loops;			/* loop threads sharing the tasks in flight */
+};
+
+extern const struct pb_option pb_evloop_options[];
+
+#define PB_EVLOOP_OPTIONS .options = pb_evloop_options, \
+	.options_size = sizeof(struct pb_evloop_options)
+
 /* How many loop threads run: --loops, at most one per task in flight. */
 unsigned pb_loop_threads(const struct pb_run *run);
 

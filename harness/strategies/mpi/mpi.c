@@ -11,10 +11,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,11 +38,44 @@ static int rank_program(char *path, size_t len)
 	return pb_beside_self(PB_MPI_RANK_PROGRAM, path, len);
 }
 
-static const char *mpi_unavailable(void)
+/* The mpi strategies' options. */
+struct mpi_options {
+	const char *hostfile;		/* the hosts mpirun starts ranks on; NULL: this one */
+};
+
+/* mpirun reads it in every cell: it must be a file we can read now. */
+static int check_hostfile(const char *path, char *why, size_t whylen)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0) {
+		snprintf(why, whylen, "%s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(why, whylen, "not a file");
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static const struct pb_option mpi_options[] = {
+	{ .name = "hostfile", .type = PB_OPTION_TEXT, .metavar = "FILE",
+	  .offset = offsetof(struct mpi_options, hostfile), .check = check_hostfile,
+	  .help = "the hosts mpirun starts the ranks on (default: this machine)",
+	  .allowed = "a readable file of hosts, one a line (HOST slots=N)" },
+	{ 0 },
+};
+
+static const char *mpi_unavailable(const void *options)
 {
 	static char why[PATH_MAX + 128];
 	char path[PATH_MAX];
 
+	(void)options;
 	if (!*mpirun)
 		return "built without Open MPI (mpicc not found): install libopenmpi-dev "
 		       "openmpi-bin (bash scripts/install-deps.sh) and rebuild";
@@ -104,6 +139,7 @@ static const char *add_binding(struct args *a, const struct pb_pin *pin)
 static void make_args(struct args *a, const struct pb_run *run, const char *strategy,
 		      const char *rank)
 {
+	const struct mpi_options *o = run->options;
 	const char *bind;
 
 	snprintf(a->ranks, sizeof(a->ranks), "%u", run->workers);
@@ -115,9 +151,9 @@ static void make_args(struct args *a, const struct pb_run *run, const char *stra
 	add(a, a->ranks);
 	/* Always: more ranks than PUs (or than a host file's slots) are the user's choice. */
 	add(a, "--oversubscribe");
-	if (run->hostfile) {
+	if (o->hostfile) {
 		add(a, "--hostfile");
-		add(a, run->hostfile);
+		add(a, o->hostfile);
 	}
 	if (getenv("PARBENCH_FAULT")) {
 		add(a, "-x");
@@ -363,6 +399,8 @@ const struct pb_strategy pb_strategy_mpi = {
 	.run = mpi_dynamic_run,
 	.unavailable = mpi_unavailable,
 	.by_name_only = true,
+	.options = mpi_options,
+	.options_size = sizeof(struct mpi_options),
 };
 
 const struct pb_strategy pb_strategy_mpi_static = {
@@ -371,4 +409,6 @@ const struct pb_strategy pb_strategy_mpi_static = {
 	.run = mpi_static_run,
 	.unavailable = mpi_unavailable,
 	.by_name_only = true,
+	.options = mpi_options,
+	.options_size = sizeof(struct mpi_options),
 };

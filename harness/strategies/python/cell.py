@@ -3,10 +3,10 @@
 The C cell process has set the workload up (io.file's files, io.http's
 server), and starts this script as
 
-    python cell.py WORKLOAD STRATEGY WORKERS TASKS SIZE WARMUP REPS DIRECT FAULT
+    python cell.py WORKLOAD STRATEGY WORKERS TASKS SIZE WARMUP REPS FAULT
 
 with PARBENCH_BIND, PARBENCH_PU_LOGICAL, PARBENCH_EXEC_NS and the workload's
-PARBENCH_* variables in its environment.  It runs the warm-up and measured
+PARBENCH_* variables (PARBENCH_FILE_DIRECT among them) in its environment.  It runs the warm-up and measured
 repetitions, timing each inside the interpreter, and sends one line per
 measured repetition to file descriptor 3 (harness/cell/sample.h), or one error
 line and exits with status SENT_ERROR.
@@ -116,7 +116,7 @@ def measure(run, job, workers, bind):
 
 def job_from(argv):
     workload, _, _, tasks, size = argv[:5]
-    kind, _, task = argv[8].partition(":")
+    kind, _, task = argv[7].partition(":")
     env = os.environ
     return strategies.Job(workload, int(tasks), int(size), env.get("PARBENCH_FILE_DIR"),
                           int(env.get("PARBENCH_FILE_COUNT", "0")),
@@ -127,11 +127,11 @@ def job_from(argv):
 
 def main(argv):
     startup = startup_seconds()
-    if len(argv) != 9:
-        send_error(0, "internal error: cell.py takes 9 arguments, not %d" % len(argv))
+    if len(argv) != 8:
+        send_error(0, "internal error: cell.py takes 8 arguments, not %d" % len(argv))
     job, strategy = job_from(argv), argv[1]
     workers, warmup, reps = int(argv[2]), int(argv[5]), int(argv[6])
-    if argv[7] == "1":
+    if os.environ.get("PARBENCH_FILE_DIRECT") == "1":
         send_error(0, "the py-* strategies do not read with --direct (O_DIRECT)")
     if job.workload not in workloads.WORKLOADS or strategy not in strategies.STRATEGIES:
         send_error(0, "internal error: no Python version of %s or %s" % (job.workload, strategy))

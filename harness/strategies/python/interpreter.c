@@ -254,25 +254,26 @@ static void read_tail(int fd, char *buf, size_t cap)
 	buf[used] = '\0';
 }
 
-static void exec_python(const struct pb_cell_args *args, const struct pb_fault *fault,
-			const char *script, int err_fd)
+static void exec_python(const char *python, const struct pb_run *run,
+			const struct pb_reps *r, const char *script, int err_fd)
 {
 	char workers[16], tasks[24], size[24], warmup[16], reps[16], fault_text[48] = "";
+	const struct pb_fault *fault = &run->fault;
 
-	snprintf(workers, sizeof(workers), "%u", args->workers);
-	snprintf(tasks, sizeof(tasks), "%llu", (unsigned long long)args->tasks);
-	snprintf(size, sizeof(size), "%llu", (unsigned long long)args->size);
-	snprintf(warmup, sizeof(warmup), "%u", args->warmup);
-	snprintf(reps, sizeof(reps), "%u", args->reps);
+	snprintf(workers, sizeof(workers), "%u", run->workers);
+	snprintf(tasks, sizeof(tasks), "%llu", (unsigned long long)run->job->tasks);
+	snprintf(size, sizeof(size), "%llu", (unsigned long long)run->job->size);
+	snprintf(warmup, sizeof(warmup), "%u", r->warmup);
+	snprintf(reps, sizeof(reps), "%u", r->reps);
 	if (fault->kind != PB_FAULT_NONE)
 		snprintf(fault_text, sizeof(fault_text), "%s:%llu", pb_fault_kind_name(fault->kind),
 			 (unsigned long long)fault->task);
 	dup2(err_fd, STDERR_FILENO);
 	fcntl(PB_CELL_FD, F_SETFD, 0);	/* the interpreter sends the samples itself */
 	pb_cell_stamp_exec();
-	execl(args->python, args->python, script, args->workload, args->strategy, workers, tasks,
-	      size, warmup, reps, args->io.direct ? "1" : "0", fault_text, (char *)NULL);
-	dprintf(STDERR_FILENO, "cannot start %s: %s\n", args->python, strerror(errno));
+	execl(python, python, script, run->job->workload->name, r->strategy, workers, tasks,
+	      size, warmup, reps, fault_text, (char *)NULL);
+	dprintf(STDERR_FILENO, "cannot start %s: %s\n", python, strerror(errno));
 	_exit(127);
 }
 
@@ -298,8 +299,8 @@ static int python_status(int status, const char *err, char *why, size_t whylen)
 	return -1;
 }
 
-int pb_python_run_cell(const struct pb_cell_args *args, const struct pb_run *run, char *why,
-		       size_t whylen)
+int pb_python_run_cell(const char *python, const struct pb_run *run, const struct pb_reps *reps,
+		       char *why, size_t whylen)
 {
 	const char *script = cell_script();
 	char err[8192];
@@ -317,7 +318,7 @@ int pb_python_run_cell(const struct pb_cell_args *args, const struct pb_run *run
 		return -1;
 	}
 	if (pid == 0)
-		exec_python(args, &run->fault, script, fds[1]);
+		exec_python(python, run, reps, script, fds[1]);
 	close(fds[1]);
 	read_tail(fds[0], err, sizeof(err));
 	close(fds[0]);

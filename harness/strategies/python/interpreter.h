@@ -28,19 +28,19 @@ int pb_python_find(char *path, size_t len);
  */
 int pb_python_probe(struct pb_python *py, char *why, size_t whylen);
 
-struct pb_cell_args;
+struct pb_reps;
 struct pb_run;
 
 /*
  * In the cell process of a py-* strategy, after the workload's setup:
- * starts args->python on harness/strategies/python/cell.py, which does the warm-up and
+ * starts python on harness/strategies/python/cell.py, which does the warm-up and
  * measured repetitions and sends their lines to PB_CELL_FD itself, and
  * waits for it.  The workers' PUs go to it in PARBENCH_BIND, the PUs'
  * logical numbers in PARBENCH_PU_LOGICAL.  Returns 0 when it ran, 1 when
  * it sent an error line, or -1 with why (it could not start, crashed, or
  * raised an exception: its last line of stderr).
  */
-int pb_python_run_cell(const struct pb_cell_args *args, const struct pb_run *run, char *why,
-		       size_t whylen);
+int pb_python_run_cell(const char *python, const struct pb_run *run, const struct pb_reps *reps,
+		       char *why, size_t whylen);
 
 #endif

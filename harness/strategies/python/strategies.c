@@ -1,48 +1,173 @@
 /*
  * The articles' Python methods, run by the interpreter on the same
- * workloads (harness/strategies/python/strategies.py does the work; the cell starts
- * it, harness/strategies/python/interpreter.c).  Their speedup is against py-seq.
+ * workloads (harness/strategies/python/strategies.py does the work; the
+ * cell starts it, harness/strategies/python/interpreter.c).  Their speedup
+ * is against py-seq.  They share one option, --python, and one interpreter.
  */
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strategies/python/interpreter.h"
 #include "strategies/strategy.h"
+
+struct python_options {
+	const char *python;		/* the interpreter; NULL: python3 on PATH */
+};
+
+/* --python must name a working interpreter: refused as bad input otherwise. */
+static int check_python(const char *path, char *why, size_t whylen)
+{
+	struct pb_python py = { 0 };
+
+	if (strlen(path) >= sizeof(py.path)) {
+		snprintf(why, whylen, "too long");
+		return -1;
+	}
+	snprintf(py.path, sizeof(py.path), "%s", path);
+	return pb_python_probe(&py, why, whylen);
+}
+
+static const struct pb_option python_options[] = {
+	{ .name = "python", .type = PB_OPTION_TEXT, .metavar = "PATH", .check = check_python,
+	  .offset = offsetof(struct python_options, python),
+	  .help = "the interpreter of the py-* strategies (default: python3 on PATH; "
+		  "without one they are skipped)",
+	  .allowed = "a Python 3.9 or later interpreter" },
+	{ 0 },
+};
+
+/*
+ * The interpreter the options name, or python3 on PATH, probed once per
+ * path: NULL when it can run the strategies, else why not.
+ */
+static const char *interpreter(const struct python_options *o, struct pb_python *py)
+{
+	static struct pb_python probed;
+	static char why[PATH_MAX + 600];
+	char reason[512];
+
+	*py = (struct pb_python){ 0 };
+	if (o && o->python)
+		snprintf(py->path, sizeof(py->path), "%s", o->python);
+	else if (pb_python_find(py->path, sizeof(py->path)))
+		return "no python3 on PATH; --python PATH names an interpreter";
+	if (strcmp(probed.path, py->path) != 0) {
+		probed = *py;
+		why[0] = '\0';
+		if (pb_python_probe(&probed, reason, sizeof(reason)))
+			snprintf(why, sizeof(why), "%s (%s): %s; --python PATH names another",
+				 o && o->python ? "--python" : "python3 on PATH", py->path, reason);
+	}
+	*py = probed;
+	return why[0] ? why : NULL;
+}
+
+static const char *python_unavailable(const void *options)
+{
+	struct pb_python py;
+
+	return interpreter(options, &py);
+}
+
+static int python_run_cell(struct pb_run *run, const struct pb_reps *reps, char *why,
+			   size_t whylen)
+{
+	const struct pb_job *job = run->job;
+	const struct python_options *o = run->options;
+	struct pb_python py = { 0 };
+	int rc;
+
+	if (job->workload->export_env && (rc = job->workload->export_env(job)) < 0) {
+		snprintf(why, whylen, "cannot pass %s's setup to Python: %s", job->workload->name,
+			 strerror(-rc));
+		return -1;
+	}
+	/* The supervisor probed it; the cell only finds it again. */
+	if (o->python)
+		snprintf(py.path, sizeof(py.path), "%s", o->python);
+	else if (pb_python_find(py.path, sizeof(py.path))) {
+		snprintf(why, whylen, "no python3 on PATH");
+		return -1;
+	}
+	return pb_python_run_cell(py.path, run, reps, why, whylen);
+}
+
+static void python_describe(FILE *out)
+{
+	struct pb_python py;
+	const char *why = interpreter(NULL, &py);
+
+	if (why)
+		fprintf(out, "  (py-*: %s)\n", why);
+	else
+		fprintf(out, "  (py-*: run by python3 on PATH, %s: %s %s, %s; --python PATH "
+			"chooses another)\n", py.path, py.implementation, py.version,
+			py.gil ? "with the GIL" : "without the GIL");
+}
+
+/* meta.json's "python": the interpreter of the run's py-* cells, or null. */
+static void python_add_meta(const void *options, json_t *meta)
+{
+	struct pb_python py;
+
+	if (!options || interpreter(options, &py)) {
+		json_object_set_new(meta, "python", json_null());
+		return;
+	}
+	json_object_set_new(meta, "python",
+			    json_pack("{s:s, s:s, s:s, s:s, s:b}", "path", py.path,
+				      "executable", py.executable, "version", py.version,
+				      "implementation", py.implementation, "gil", py.gil));
+}
+
+#define PYTHON_STRATEGY .run_cell = python_run_cell, .python = true, \
+	.unavailable = python_unavailable, .options = python_options, \
+	.options_size = sizeof(struct python_options), .describe = python_describe, \
+	.add_meta = python_add_meta
 
 const struct pb_strategy pb_strategy_py_seq = {
 	.name = "py-seq",
 	.summary = "Python, one thread, tasks in order: the baseline of the py-* speedups",
-	.python = true,
+	.baseline = true,
+	PYTHON_STRATEGY,
 };
 
 const struct pb_strategy pb_strategy_py_threads_per_task = {
 	.name = "py-threads-per-task",
 	.summary = "Python, a threading.Thread per task, at most N alive at once",
-	.python = true,
+	PYTHON_STRATEGY,
 };
 
 const struct pb_strategy pb_strategy_py_threadpool = {
 	.name = "py-threadpool",
 	.summary = "Python, concurrent.futures.ThreadPoolExecutor(N).map",
-	.python = true,
+	PYTHON_STRATEGY,
 };
 
 const struct pb_strategy pb_strategy_py_process_per_task = {
 	.name = "py-process-per-task",
 	.summary = "Python, a multiprocessing.Process per task, at most N alive at once",
-	.python = true,
+	PYTHON_STRATEGY,
 };
 
 const struct pb_strategy pb_strategy_py_pool = {
 	.name = "py-pool",
 	.summary = "Python, multiprocessing.Pool(N).map",
-	.python = true,
+	PYTHON_STRATEGY,
 };
 
 const struct pb_strategy pb_strategy_py_processpool = {
 	.name = "py-processpool",
 	.summary = "Python, concurrent.futures.ProcessPoolExecutor(N).map",
-	.python = true,
+	PYTHON_STRATEGY,
 };
 
 const struct pb_strategy pb_strategy_py_asyncio = {
 	.name = "py-asyncio",
 	.summary = "Python, asyncio.gather with N tasks in flight (asyncio streams for io.http)",
-	.python = true,
+	PYTHON_STRATEGY,
 };
