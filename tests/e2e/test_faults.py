@@ -1,5 +1,5 @@
 """The three fault paths, for every strategy: a task that crashes, hangs or returns a wrong
-checksum (PARBENCH_FAULT, README "Fault injection (for tests)") costs its cell one error row
+checksum (PARBENCH_FAULT, docs/testing.md, "Fault injection") costs its cell one error row
 saying what happened; the other cells run; the exit status is 1; no process and no io.file
 file of the run is left."""
 import os

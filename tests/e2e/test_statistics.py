@@ -11,8 +11,8 @@ def number(text):
 
 
 def median_ci(walls, level=0.95):
-    """The order-statistic interval of the median (README): x(k) and x(n+1-k) with the
-    largest k whose binomial coverage is at least `level`, else min and max."""
+    """The order-statistic interval of the median (docs/output.md, summary.csv): x(k) and
+    x(n+1-k) with the largest k whose binomial coverage is at least `level`, else min and max."""
     v, n = sorted(walls), len(walls)
     below, k = 0.5 ** n, 1      # P(Binomial(n, 1/2) < k)
     while k < (n + 1) // 2:
