@@ -22,6 +22,7 @@ static uint64_t run_job(const struct pb_strategy *s, const struct pb_job *job, u
 	uint64_t sum = 0;
 
 	cr_assert_eq(pb_run_init(&run, job, workers, NULL, NULL), 0);
+	run.options = strategy_options(s);
 	pb_run_reset(&run);
 	cr_assert_eq(s->run(&run), 0, "%s with %u workers: %s", s->name, workers, run.error);
 	cr_assert_str_eq(run.error, "");
@@ -164,6 +165,7 @@ Test(strategies, run_can_be_repeated_after_reset, TIMEOUT)
 
 	cr_assert_not_null(s);
 	cr_assert_eq(pb_run_init(&run, &job, 2, NULL, NULL), 0);
+	run.options = strategy_options(s);
 	for (int rep = 0; rep < 3; rep++) {
 		pb_run_reset(&run);
 		cr_assert_eq(run.shared->tasks[5].end_ns, 0);
@@ -221,6 +223,7 @@ static void assert_every_task_fails(const char *strategy, const struct pb_job *j
 		return;
 	}
 	cr_assert_eq(pb_run_init(&run, job, 2, NULL, NULL), 0);
+	run.options = strategy_options(s);
 	pb_run_reset(&run);
 	s->run(&run);		/* which may also fail the run, as the epoll loop does */
 	for (uint64_t t = 0; t < job->tasks; t++) {

@@ -13,7 +13,7 @@ const struct pb_option pb_evloop_options[] = {
 unsigned pb_loop_threads(const struct pb_run *run)
 {
 	const struct pb_evloop_options *o = run->options;
-	unsigned loops = o ? o->loops : 1;
+	unsigned loops = o->loops;
 
 	return loops < run->workers ? loops : run->workers;
 }
