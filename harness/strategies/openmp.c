@@ -7,8 +7,21 @@
  * measured ones reuse them.
  */
 #include <omp.h>
+#include <stddef.h>
 
 #include "strategies/strategy.h"
+
+/* openmp-dynamic's option: how many tasks a thread takes at a time. */
+struct openmp_dynamic_options {
+	unsigned chunk;
+};
+
+static const struct pb_option openmp_dynamic_options[] = {
+	{ .name = "chunk", .type = PB_OPTION_UINT, .metavar = "N", .def = "1", .min = 1,
+	  .max = 1000000, .offset = offsetof(struct openmp_dynamic_options, chunk),
+	  .help = "tasks a thread takes at a time: schedule(dynamic,N)" },
+	{ 0 },
+};
 
 static int openmp_run(struct pb_run *run, omp_sched_t schedule, int chunk)
 {
@@ -43,7 +56,9 @@ static int openmp_static_run(struct pb_run *run)
 
 static int openmp_dynamic_run(struct pb_run *run)
 {
-	return openmp_run(run, omp_sched_dynamic, 1);
+	const struct openmp_dynamic_options *o = run->options;
+
+	return openmp_run(run, omp_sched_dynamic, (int)o->chunk);
 }
 
 static int openmp_guided_run(struct pb_run *run)
@@ -59,8 +74,10 @@ const struct pb_strategy pb_strategy_openmp_static = {
 
 const struct pb_strategy pb_strategy_openmp_dynamic = {
 	.name = "openmp-dynamic",
-	.summary = "OpenMP parallel for, schedule(dynamic,1): one task at a time",
+	.summary = "OpenMP parallel for, schedule(dynamic,N): N tasks at a time (--chunk, 1)",
 	.run = openmp_dynamic_run,
+	.options = openmp_dynamic_options,
+	.options_size = sizeof(struct openmp_dynamic_options),
 };
 
 const struct pb_strategy pb_strategy_openmp_guided = {
