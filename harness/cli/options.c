@@ -12,7 +12,9 @@
 
 #include "cli/options.h"
 #include "cli/plugins.h"
+#include "cli/selection.h"
 #include "stats/verdict.h"
+#include "util/error.h"
 #include "util/version.h"
 
 /* What parsing needs beside the options: where an error line goes. */
@@ -25,19 +27,6 @@ struct parser {
 	char *why;
 	size_t whylen;
 };
-
-static int bad(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Writes the error line and returns -1. */
-static int bad(struct parser *p, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(p->why, p->whylen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 int pb_default_workers(unsigned pus, struct pb_list *out)
 {
@@ -141,306 +130,13 @@ void *pb_options_of_strategy(const struct pb_options *opts, const struct pb_stra
 	return pb_options_new(s->options, s->options_size, &opts->settings, why, sizeof(why));
 }
 
-/* NULL when s can run here with the options given, else why not. */
-static const char *strategy_unavailable(const struct pb_options *opts, const struct pb_strategy *s)
-{
-	void *values = pb_options_of_strategy(opts, s);
-	const char *why = pb_strategy_unavailable(s, values);
-
-	free(values);
-	return why;
-}
-
-/* Resolves a -w or -s argument against a NULL-terminated registry. */
-static int resolve_names(struct parser *p, const char *option, const char *text,
-			 const char *groups, const void *const *registry,
-			 const char *(*name_of)(const void *), const void ***out, size_t *count)
-{
-	struct pb_names names;
-	char why[128], allowed[1024] = "";
-	size_t used = 0;
-
-	for (const void *const *item = registry; *item; item++)
-		used += (size_t)snprintf(allowed + used, sizeof(allowed) - used, ", %s",
-					 name_of(*item));
-	if (pb_parse_names(text, &names, why, sizeof(why)))
-		return bad(p, "%s '%s': %s; allowed: %s%s", option, text, why, groups, allowed);
-	*out = calloc(names.n, sizeof(**out));
-	for (size_t i = 0; *out && i < names.n; i++) {
-		const void *const *item = registry;
-
-		while (*item && strcmp(name_of(*item), names.v[i]) != 0)
-			item++;
-		if (!*item) {
-			bad(p, "%s '%s': '%s' is unknown; allowed: %s%s", option, text, names.v[i],
-			    groups, allowed);
-			pb_names_free(&names);
-			return -1;
-		}
-		(*out)[i] = *item;
-	}
-	*count = names.n;
-	pb_names_free(&names);
-	return *out ? 0 : bad(p, "out of memory");
-}
-
-static const char *workload_name(const void *w)
-{
-	return ((const struct pb_workload *)w)->name;
-}
-
-static const char *strategy_name(const void *s)
-{
-	return ((const struct pb_strategy *)s)->name;
-}
-
-/* Removes the empty names a group with no members left: "a,,b," is "a,b". */
-static void drop_empty_names(char *list)
-{
-	char *to = list;
-
-	for (const char *from = list; *from; from++)
-		if (*from != ',' || (to != list && from[1] && from[1] != ','))
-			*to++ = *from;
-	*to = '\0';
-}
-
-/*
- * Replaces the group names in a comma-separated list by their members:
- * expand(name, out) writes a group's members to out (comma-separated) and
- * returns true, or returns false for a plain name.  NULL when the text
- * names no group (or memory ran out).
- */
-static char *expand_groups(const struct pb_options *opts, const char *text,
-			   bool (*expand)(const struct pb_options *opts, const char *name, FILE *out))
-{
-	char *copy, *save = NULL, *out = NULL;
-	size_t len = 0;
-	bool any = false;
-	FILE *f;
-
-	/* Empty names are left for resolve_names() to refuse. */
-	if (!*text || text[0] == ',' || text[strlen(text) - 1] == ',' || strstr(text, ",,"))
-		return NULL;
-	copy = strdup(text);
-	if (!copy || !(f = open_memstream(&out, &len))) {
-		free(copy);
-		return NULL;
-	}
-	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-		if (ftell(f))
-			fputc(',', f);
-		if (expand(opts, name, f))
-			any = true;
-		else
-			fputs(name, f);
-	}
-	fclose(f);
-	free(copy);
-	if (!any) {
-		free(out);
-		return NULL;
-	}
-	drop_empty_names(out);
-	return out;
-}
-
-/* A kind (cpu, mem, io) stands for its workloads: "io,cpu.sumsq"; all for every one. */
-static bool expand_kind(const struct pb_options *opts, const char *name, FILE *out)
-{
-	bool all = strcmp(name, "all") == 0, first = true, kind = all;
-
-	(void)opts;
-	for (const struct pb_workload *const *w = pb_workloads; *w; w++) {
-		if (!all && strcmp(name, pb_kind_name((*w)->kind)) != 0)
-			continue;
-		fprintf(out, "%s%s", first ? "" : ",", (*w)->name);
-		first = false;
-		kind = true;
-	}
-	return kind;
-}
-
-/* Notes the strategies a group skips, one line per reason. */
-static void note_skipped(const struct pb_strategy **skipped, const char **whys, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		bool first = true;
-
-		for (size_t j = 0; j < i && first; j++)
-			first = strcmp(whys[j], whys[i]) != 0;
-		if (!first)
-			continue;
-		fprintf(stderr, "parbench run: skipping %s", skipped[i]->name);
-		for (size_t j = i + 1; j < n; j++)
-			if (strcmp(whys[j], whys[i]) == 0)
-				fprintf(stderr, ", %s", skipped[j]->name);
-		fprintf(stderr, ": %s\n", whys[i]);
-	}
-}
-
-/*
- * all: every C strategy that can run here (skipping the others with a
- * note) but those that run only by name; py-all: every Python strategy.
- */
-static bool expand_strategy_group(const struct pb_options *opts, const char *name, FILE *out)
-{
-	bool python = strcmp(name, "py-all") == 0, first = true;
-	const struct pb_strategy *skipped[64];
-	const char *whys[64];
-	size_t nskipped = 0;
-
-	if (!python && strcmp(name, "all") != 0)
-		return false;
-	for (const struct pb_strategy *const *s = pb_strategies; *s; s++) {
-		const char *why;
-
-		if ((*s)->python != python || (*s)->by_name_only)
-			continue;
-		if ((why = strategy_unavailable(opts, *s))) {
-			if (nskipped < sizeof(skipped) / sizeof(skipped[0])) {
-				skipped[nskipped] = *s;
-				whys[nskipped++] = why;
-			}
-			continue;
-		}
-		fprintf(out, "%s%s", first ? "" : ",", (*s)->name);
-		first = false;
-	}
-	note_skipped(skipped, whys, nskipped);
-	return true;
-}
-
-/* A strategy named on its own that cannot run here is refused (groups skipped it). */
-static int check_available(struct parser *p)
-{
-	for (size_t i = 0; i < p->opts->nstrategies; i++) {
-		const struct pb_strategy *s = p->opts->strategies[i];
-		const char *why = strategy_unavailable(p->opts, s);
-
-		if (why)
-			return bad(p, "--strategy '%s': %s is unavailable here: %s; allowed: the "
-				   "strategies `parbench list` does not mark unavailable",
-				   p->strategies, s->name, why);
-	}
-	return 0;
-}
-
-static int resolve_workloads(struct parser *p)
-{
-	char *names = expand_groups(p->opts, p->workloads, expand_kind);
-	int rc = resolve_names(p, "--workload", names ? names : p->workloads, "all, cpu, mem, io",
-			       (const void *const *)pb_workloads, workload_name,
-			       (const void ***)&p->opts->workloads, &p->opts->nworkloads);
-
-	free(names);
-	return rc;
-}
-
-static int resolve_strategies(struct parser *p)
-{
-	char *names = expand_groups(p->opts, p->strategies, expand_strategy_group);
-	int rc;
-
-	if (names && !*names) {		/* groups whose members all were skipped */
-		free(names);
-		p->opts->strategies = calloc(1, sizeof(*p->opts->strategies));
-		return p->opts->strategies ? 0 : bad(p, "out of memory");
-	}
-	rc = resolve_names(p, "--strategy", names ? names : p->strategies, "all, py-all",
-			   (const void *const *)pb_strategies, strategy_name,
-			   (const void ***)&p->opts->strategies, &p->opts->nstrategies);
-	free(names);
-	return rc ? rc : check_available(p);
-}
-
-/* The baseline of Python strategies (python = true) or of the C ones. */
-static const struct pb_strategy *baseline_of(bool python)
-{
-	for (const struct pb_strategy *const *s = pb_strategies; *s; s++)
-		if ((*s)->baseline && (*s)->python == python)
-			return *s;
-	return NULL;
-}
-
-static bool wants_python(const struct pb_options *opts)
-{
-	for (size_t i = 0; i < opts->nstrategies; i++)
-		if (opts->strategies[i]->python)
-			return true;
-	return false;
-}
-
-/*
- * The baseline goes first, whether asked for or not: every other cell needs
- * it; with Python strategies, theirs next, the base of their speedups.
- */
-static int put_baselines_first(struct parser *p)
-{
-	struct pb_options *opts = p->opts;
-	const struct pb_strategy *base = baseline_of(false), *py_base = baseline_of(true);
-	const struct pb_strategy **list = calloc(opts->nstrategies + 2, sizeof(*list));
-	size_t n = 0;
-
-	if (!list)
-		return bad(p, "out of memory");
-	list[n++] = base;
-	if (wants_python(opts))
-		list[n++] = py_base;
-	for (size_t i = 0; i < opts->nstrategies; i++)
-		if (opts->strategies[i] != base && opts->strategies[i] != py_base)
-			list[n++] = opts->strategies[i];
-	free(opts->strategies);
-	opts->strategies = list;
-	opts->nstrategies = n;
-	return 0;
-}
-
-/* The workloads without a Python version have no Python cells: say so. */
-static void note_python_workloads(const struct pb_options *opts)
-{
-	bool any = false;
-
-	if (!wants_python(opts))
-		return;
-	for (size_t i = 0; i < opts->nworkloads; i++)
-		if (!opts->workloads[i]->python) {
-			fprintf(stderr, "%s%s", any ? ", " : "parbench run: the py-* strategies skip ",
-				opts->workloads[i]->name);
-			any = true;
-		}
-	if (any)
-		fputs(": they have no Python version\n", stderr);
-}
-
-/* Each workload in the plan that checks its options before the run (a server that answers). */
-static int check_workloads_ready(struct parser *p)
-{
-	for (size_t i = 0; i < p->opts->nworkloads; i++) {
-		const struct pb_workload *w = p->opts->workloads[i];
-		char reason[512];
-		void *values;
-		int rc;
-
-		if (!w->ready)
-			continue;
-		values = pb_options_new(w->options, w->options_size, &p->opts->settings, reason,
-					sizeof(reason));
-		rc = w->ready(values, p->why, p->whylen);
-		free(values);
-		if (rc)
-			return -1;
-	}
-	return 0;
-}
-
 static int number_option(struct parser *p, const char *option, const char *text, uint64_t lo,
 			 uint64_t hi, uint64_t *value)
 {
 	char why[128];
 
 	if (pb_parse_u64(text, lo, hi, value, why, sizeof(why)))
-		return bad(p, "%s '%s': %s; allowed: a whole number from %llu to %llu", option,
+		return pb_error(p->why, p->whylen, "%s '%s': %s; allowed: a whole number from %llu to %llu", option,
 			   text, why, (unsigned long long)lo, (unsigned long long)hi);
 	return 0;
 }
@@ -451,7 +147,7 @@ static int seconds_option(struct parser *p, const char *option, const char *text
 	char why[128];
 
 	if (pb_parse_seconds(text, lo, hi, value, why, sizeof(why)))
-		return bad(p, "%s '%s': %s; allowed: seconds from %g to %g", option, text, why, lo,
+		return pb_error(p->why, p->whylen, "%s '%s': %s; allowed: seconds from %g to %g", option, text, why, lo,
 			   hi);
 	return 0;
 }
@@ -465,13 +161,13 @@ static int check_export(struct parser *p, const char *option, const char *path)
 	int rc = 0;
 
 	if (!copy)
-		return bad(p, "out of memory");
+		return pb_error(p->why, p->whylen, "out of memory");
 	dir = strrchr(copy, '/') ? dirname(copy) : ".";
 	if (!*path || path[strlen(path) - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
-		rc = bad(p, "%s '%s' is not a file name; allowed: a file in a writable directory",
+		rc = pb_error(p->why, p->whylen, "%s '%s' is not a file name; allowed: a file in a writable directory",
 			 option, path);
 	else if (access(dir, W_OK | X_OK) < 0)
-		rc = bad(p, "%s '%s': directory '%s': %s; allowed: a file in a writable directory",
+		rc = pb_error(p->why, p->whylen, "%s '%s': directory '%s': %s; allowed: a file in a writable directory",
 			 option, path, dir, strerror(errno));
 	free(copy);
 	return rc;
@@ -491,23 +187,23 @@ static int add_pin(struct parser *p, const char *arg)
 	char why[128];
 
 	if (pb_pin_parse(arg, p->pus, &pin, why, sizeof(why)))
-		return bad(p, "--pin '%s': %s; allowed: none, compact, scatter, or pu:LIST "
+		return pb_error(p->why, p->whylen, "--pin '%s': %s; allowed: none, compact, scatter, or pu:LIST "
 			   "of PUs 0 to %u (see parbench topo)", arg, why, p->pus - 1);
 	for (size_t i = 0; i < opts->npins; i++)
 		if (same_pin(&opts->pins[i], &pin)) {
 			pb_pin_free(&pin);
-			return bad(p, "--pin '%s' is given twice (as '%s'); allowed: each policy "
+			return pb_error(p->why, p->whylen, "--pin '%s' is given twice (as '%s'); allowed: each policy "
 				   "once", arg, opts->pins[i].spec);
 		}
 	if (opts->npins == PB_MAX_PINS) {
 		pb_pin_free(&pin);
-		return bad(p, "--pin '%s': more than %d policies; allowed: %d at most", arg,
+		return pb_error(p->why, p->whylen, "--pin '%s': more than %d policies; allowed: %d at most", arg,
 			   PB_MAX_PINS, PB_MAX_PINS);
 	}
 	grown = realloc(opts->pins, (opts->npins + 1) * sizeof(*grown));
 	if (!grown) {
 		pb_pin_free(&pin);
-		return bad(p, "out of memory");
+		return pb_error(p->why, p->whylen, "out of memory");
 	}
 	opts->pins = grown;
 	opts->pins[opts->npins++] = pin;
@@ -525,7 +221,7 @@ static int parse_reps(struct parser *p, const char *arg)
 		return 0;
 	}
 	if (pb_parse_u64(arg, 1, PB_MAX_REPS, &reps, why, sizeof(why)))
-		return bad(p, "--reps '%s': %s; allowed: a whole number from 1 to %d, or auto", arg,
+		return pb_error(p->why, p->whylen, "--reps '%s': %s; allowed: a whole number from 1 to %d, or auto", arg,
 			   why, PB_MAX_REPS);
 	p->opts->reps = (unsigned)reps;
 	return 0;
@@ -546,7 +242,7 @@ static int parse_equivalence(struct parser *p, const char *arg)
 	if (len >= sizeof(number) ||
 	    pb_parse_seconds(number, 0.0, PB_MAX_EQUIVALENCE_PCT, &pct, why, sizeof(why)) ||
 	    pct <= 0.0)
-		return bad(p, "--equivalence '%s': %s; allowed: a percentage above 0 and at most "
+		return pb_error(p->why, p->whylen, "--equivalence '%s': %s; allowed: a percentage above 0 and at most "
 			   "%.0f, such as 2 or 2%%", arg, why, PB_MAX_EQUIVALENCE_PCT);
 	p->opts->equivalence = pct / 100.0;
 	return 0;
@@ -559,17 +255,17 @@ static int parse_order(struct parser *p, const char *arg)
 	else if (strcmp(arg, "sequential") == 0)
 		p->opts->order = PB_ORDER_SEQUENTIAL;
 	else
-		return bad(p, "--order '%s' is unknown; allowed: interleaved, sequential", arg);
+		return pb_error(p->why, p->whylen, "--order '%s' is unknown; allowed: interleaved, sequential", arg);
 	return 0;
 }
 
 /* seq (the C baseline's name) or none. */
 static int parse_baseline(struct parser *p, const char *arg)
 {
-	const char *base = baseline_of(false)->name;
+	const char *base = pb_select_baseline(false)->name;
 
 	if (strcmp(arg, base) != 0 && strcmp(arg, "none") != 0)
-		return bad(p, "--baseline '%s' is unknown; allowed: %s, none", arg, base);
+		return pb_error(p->why, p->whylen, "--baseline '%s' is unknown; allowed: %s, none", arg, base);
 	p->opts->baseline = strcmp(arg, base) == 0;
 	return 0;
 }
@@ -582,7 +278,7 @@ static int parse_plugin_option(struct parser *p, const struct pb_plugin_option *
 
 	if (pb_option_validate(po->option, value, po->values_size, p->why, p->whylen))
 		return -1;
-	return pb_settings_put(&p->opts->settings, po->option, value) ? bad(p, "out of memory")
+	return pb_settings_put(&p->opts->settings, po->option, value) ? pb_error(p->why, p->whylen, "out of memory")
 								       : 0;
 }
 
@@ -665,7 +361,7 @@ static int parse_list_option(struct parser *p, const char *option, const char *a
 
 	pb_list_free(list);
 	if (pb_parse_list(arg, 1, hi, list, why, sizeof(why)))
-		return bad(p, "%s '%s': %s; allowed: whole numbers from 1 to %llu, as a list such "
+		return pb_error(p->why, p->whylen, "%s '%s': %s; allowed: whole numbers from 1 to %llu, as a list such "
 			   "as %s", option, arg, why, (unsigned long long)hi, example);
 	return 0;
 }
@@ -725,7 +421,7 @@ static int parse_one(struct parser *p, int opt, const char *arg)
 		return number_option(p, "--seed", arg, 0, INT64_MAX, &opts->seed);
 	case OPT_OUT:
 		opts->out_dir = arg;
-		return *arg ? 0 : bad(p, "--out '': allowed: a directory path");
+		return *arg ? 0 : pb_error(p->why, p->whylen, "--out '': allowed: a directory path");
 	case OPT_BASELINE:
 		return parse_baseline(p, arg);
 	}
@@ -739,7 +435,7 @@ static int read_options(struct parser *p, int argc, char **argv)
 	int opt, rc = 0;
 
 	if (!long_options)
-		return bad(p, "out of memory");
+		return pb_error(p->why, p->whylen, "out of memory");
 	opterr = 0;
 	while (rc == 0 && (opt = getopt_long(argc, argv, ":w:s:n:hvV", long_options, NULL)) != -1) {
 		if (opt == 'h') {
@@ -749,11 +445,11 @@ static int read_options(struct parser *p, int argc, char **argv)
 			puts("parbench " PB_VERSION);
 			rc = 1;
 		} else if (opt == ':') {
-			rc = bad(p, "%s needs a value; see parbench run --help", argv[optind - 1]);
+			rc = pb_error(p->why, p->whylen, "%s needs a value; see parbench run --help", argv[optind - 1]);
 		} else if (opt == '?' && optopt) {
-			rc = bad(p, "'-%c' is not an option; see parbench run --help", optopt);
+			rc = pb_error(p->why, p->whylen, "'-%c' is not an option; see parbench run --help", optopt);
 		} else if (opt == '?') {
-			rc = bad(p, "'%s' is not an option; see parbench run --help",
+			rc = pb_error(p->why, p->whylen, "'%s' is not an option; see parbench run --help",
 				 argv[optind - 1]);
 		} else {
 			rc = parse_one(p, opt, optarg);
@@ -770,16 +466,16 @@ static int check_together(struct parser *p)
 	struct pb_options *opts = p->opts;
 
 	if (opts->max_time_s && !opts->reps_auto)
-		return bad(p, "--max-time '%g' needs --reps auto; allowed: --max-time with "
+		return pb_error(p->why, p->whylen, "--max-time '%g' needs --reps auto; allowed: --max-time with "
 			   "--reps auto", opts->max_time_s);
 	if (!opts->max_time_s)
 		opts->max_time_s = PB_DEFAULT_MAX_TIME_S;
 	if (opts->budget_s && opts->reps_auto)
-		return bad(p, "--budget '%g' with --reps auto; allowed: one of them: auto decides "
+		return pb_error(p->why, p->whylen, "--budget '%g' with --reps auto; allowed: one of them: auto decides "
 			   "the repetitions by the intervals, --budget by the time", opts->budget_s);
 	if (opts->export_json && opts->export_markdown &&
 	    strcmp(opts->export_json, opts->export_markdown) == 0)
-		return bad(p, "--export-markdown '%s' is also --export-json's file; allowed: two "
+		return pb_error(p->why, p->whylen, "--export-markdown '%s' is also --export-json's file; allowed: two "
 			   "different files", opts->export_markdown);
 	return 0;
 }
@@ -790,13 +486,13 @@ static int fill_defaults(struct parser *p)
 	struct pb_options *opts = p->opts;
 
 	if (!opts->workers.n && pb_default_workers(p->pus, &opts->workers))
-		return bad(p, "out of memory");
+		return pb_error(p->why, p->whylen, "out of memory");
 	if (!opts->npins && add_pin(p, "compact"))
 		return -1;
-	if (opts->baseline && put_baselines_first(p))
+	if (opts->baseline && pb_select_baselines_first(opts, p->why, p->whylen))
 		return -1;
-	note_python_workloads(opts);
-	return check_workloads_ready(p);
+	pb_select_note_python(opts);
+	return pb_select_check_ready(opts, p->why, p->whylen);
 }
 
 int pb_options_parse(int argc, char **argv, hwloc_topology_t topology,
@@ -819,9 +515,10 @@ int pb_options_parse(int argc, char **argv, hwloc_topology_t topology,
 	rc = read_options(&p, argc, argv);
 	/* The names first: `-w --out DIR` is a bad -w more than a stray DIR. */
 	if (rc == 0)
-		rc = resolve_workloads(&p) || resolve_strategies(&p) ? -1 : 0;
+		rc = pb_select_workloads(opts, p.workloads, why, whylen) ||
+		     pb_select_strategies(opts, p.strategies, why, whylen) ? -1 : 0;
 	if (rc == 0 && p.leftover)
-		rc = bad(&p, "'%s' is not an option; see parbench run --help", p.leftover);
+		rc = pb_error(p.why, p.whylen, "'%s' is not an option; see parbench run --help", p.leftover);
 	if (rc == 0)
 		rc = check_together(&p);
 	if (rc == 0)
