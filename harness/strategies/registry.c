@@ -60,6 +60,8 @@ const char *pb_strategy_check(const struct pb_strategy *s)
 		return "it needs one of run and run_cell, not both";
 	if (!s->options != !s->options_size)
 		return "it has options without their size, or a size without options";
+	if (s->counterpart && !pb_strategy_find(s->counterpart))
+		return "its counterpart is not a strategy";
 	for (const struct pb_strategy *const *t = pb_strategies; *t && *t != s; t++)
 		if (s->baseline && (*t)->baseline && (*t)->python == s->python)
 			return "a second baseline of its kind";

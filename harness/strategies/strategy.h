@@ -47,6 +47,8 @@ struct pb_strategy {
 	 * speedups are against it.
 	 */
 	bool baseline;
+	/* The C strategy that does what this one does (a Python method's), for the report; or NULL. */
+	const char *counterpart;
 	/*
 	 * Left out of `-s all`, run only when named: its launch (mpirun's,
 	 * 0.1-0.4 s a repetition) would weigh on every default plan.

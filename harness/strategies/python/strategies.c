@@ -131,6 +131,7 @@ static void python_add_meta(const void *options, json_t *meta)
 
 const struct pb_strategy pb_strategy_py_seq = {
 	.name = "py-seq",
+	.counterpart = "seq",
 	.summary = "Python, one thread, tasks in order: the baseline of the py-* speedups",
 	.baseline = true,
 	PYTHON_STRATEGY,
@@ -138,36 +139,42 @@ const struct pb_strategy pb_strategy_py_seq = {
 
 const struct pb_strategy pb_strategy_py_threads_per_task = {
 	.name = "py-threads-per-task",
+	.counterpart = "pthreads-per-task",
 	.summary = "Python, a threading.Thread per task, at most N alive at once",
 	PYTHON_STRATEGY,
 };
 
 const struct pb_strategy pb_strategy_py_threadpool = {
 	.name = "py-threadpool",
+	.counterpart = "pthreads",
 	.summary = "Python, concurrent.futures.ThreadPoolExecutor(N).map",
 	PYTHON_STRATEGY,
 };
 
 const struct pb_strategy pb_strategy_py_process_per_task = {
 	.name = "py-process-per-task",
+	.counterpart = "fork-per-task",
 	.summary = "Python, a multiprocessing.Process per task, at most N alive at once",
 	PYTHON_STRATEGY,
 };
 
 const struct pb_strategy pb_strategy_py_pool = {
 	.name = "py-pool",
+	.counterpart = "fork",
 	.summary = "Python, multiprocessing.Pool(N).map",
 	PYTHON_STRATEGY,
 };
 
 const struct pb_strategy pb_strategy_py_processpool = {
 	.name = "py-processpool",
+	.counterpart = "fork",
 	.summary = "Python, concurrent.futures.ProcessPoolExecutor(N).map",
 	PYTHON_STRATEGY,
 };
 
 const struct pb_strategy pb_strategy_py_asyncio = {
 	.name = "py-asyncio",
+	.counterpart = "evloop-epoll",
 	.summary = "Python, asyncio.gather with N tasks in flight (asyncio streams for io.http)",
 	PYTHON_STRATEGY,
 };
