@@ -286,13 +286,25 @@ PYTHON_INTRO = (
     "as long the Python method takes, with its 95% interval, as verdicts.csv has it: where one "
     "of the two leads its group (verdicts.csv compares each strategy with the leader only).</p>")
 
-TABLES_INTRO = (
-    "<p>Every cell of summary.csv. Bold: each strategy's best cell (lowest median); green: the "
-    "lowest median of the workload. Median with its distribution-free 95% interval (min to max "
-    "with 5 or fewer repetitions); speedup and efficiency with their 95% intervals; cv = sd / "
-    "mean; outliers beyond 3 scaled MADs, counted and kept; per task = median / tasks. For "
-    "cpu.nop, whose tasks are empty, the cost per task above seq (summary.csv's task_cost_s) "
-    "with its 95% interval instead of speedup, efficiency, per task and Karp-Flatt.</p>")
+# The summary.csv columns whose meaning the tables' intro gives: schema.json's help.
+EXPLAINED = ("wall_ci95_lo_s", "speedup_ci95_lo", "cv", "outliers", "cpu_util", "karp_flatt",
+             "task_cost_s")
+
+
+def tables_intro(runs):
+    """What the tables show, and each column's meaning as the run's schema.json has it."""
+    text = ("<p>Every cell of summary.csv. Bold: each strategy's best cell (lowest median); "
+            "green: the lowest median of the workload. Median, speedup and efficiency with "
+            "their 95% intervals; per task = median / tasks. For cpu.nop, whose tasks are "
+            "empty, the cost per task above seq (task_cost_s) with its 95% interval instead of "
+            "speedup, efficiency, per task and Karp-Flatt.</p>")
+    schema = next((r.schema for r in runs if r.schema.known), None)
+    if schema is None:
+        return text + ("<p>The run has no schema.json, which would say what each column "
+                       "means: parbench's documentation does.</p>")
+    items = [f"<li><code>{name}</code>: {e(schema.help('summary.csv', name))}</li>"
+             for name in EXPLAINED if schema.help("summary.csv", name)]
+    return text + (f"<ul>{''.join(items)}</ul>" if items else "")
 
 
 def plots_html(fig, plots, palette):
@@ -307,8 +319,8 @@ def plots_html(fig, plots, palette):
     return "\n".join(out)
 
 
-def tables_html(groups):
-    out = [TABLES_INTRO]
+def tables_html(runs, groups):
+    out = [tables_intro(runs)]
     for g in groups:
         out.append(f'<h3 id="{e(slug("table-" + g.run.id + "-" + g.label))}">{e(g.label)}: '
                    f"{e(g.work)} (run {e(g.run.id)})</h3>")
@@ -345,7 +357,7 @@ def build(runs, palette):
         "claims": ("The articles' claims", claims_html(claims, fig)),
         "python": ("C against Python", PYTHON_INTRO + "\n" + "\n".join(python)),
         "plots": ("Plots", plots_html(fig, plots, palette)),
-        "tables": ("Summary tables", tables_html(groups)),
+        "tables": ("Summary tables", tables_html(runs, groups)),
     }
     if not time_went:
         del sections["time"]

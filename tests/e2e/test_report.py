@@ -469,6 +469,8 @@ class ReportTest(unittest.TestCase, FindingsAgree):
                       f"{e(schema['workloads']['cpu.sumsq']['summary'])}</td>"
                       "<td>sums of squares</td>", page)
         self.assertNotIn("has no schema.json", page)
+        outliers = next(c for c in schema["files"]["summary.csv"] if c["name"] == "outliers")
+        self.assertIn(f"<li><code>outliers</code>: {e(outliers['help'])}</li>", page)
         tables = page.split('id="tables"')[1]
         self.assertEqual(tables.count("<th>GB/s</th>"), 2)          # cpu.sumsq's two sizes
         # The tasks of 8 bytes a unit: what the cell moved over its median.
@@ -482,6 +484,7 @@ class ReportTest(unittest.TestCase, FindingsAgree):
         page = self.report_of("no-schema", lambda d: (d / "schema.json").unlink(missing_ok=True))
         self.assertIn("has no schema.json", page)
         self.assertIn("<td>unknown</td>", page)
+        self.assertIn("no schema.json, which would say what each column means", page)
         self.assertNotIn("<th>GB/s</th>", page)
         self.assertEqual(len(findings(page)), 4)
         self.assert_findings_agree(findings(page), self.f.runs[0])
