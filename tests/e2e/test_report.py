@@ -431,9 +431,12 @@ class ReportTest(unittest.TestCase, FindingsAgree):
         whys = [synthetic(row)["why"] for rows in groups.values() for row in rows
                 if synthetic(row)["why"]]
         self.assertTrue(whys)
+        # Claim 6 quotes the why of an inline loop that shows a speedup: apart from the claims,
+        # each is in the findings and under the figure.
+        claims = page[page.index('<h2 id="claims">'):]
+        claims = claims[:claims.index("<h2 id=", 1)]
         for why in whys:
-            # In the findings and under the figure.
-            self.assertEqual(page.count(e(why)), 2, why)
+            self.assertEqual(page.count(e(why)) - claims.count(e(why)), 2, why)
         for name, fill in (("time-empty", lambda row: {}), ("time-absent", None)):
             page = self.report_of(name, lambda d: write_time_columns(d, fill))
             self.assertNotIn('id="time"', page)
