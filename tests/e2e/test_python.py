@@ -9,7 +9,7 @@ import sys
 import tempfile
 import unittest
 
-from helpers import PARBENCH, SMALL, ParbenchTest, parbench, ratio_ci
+from helpers import PARBENCH, SMALL, ParbenchTest, parbench, ratio_ci, read_csv
 
 PY_STRATEGIES = ["py-seq", "py-threads-per-task", "py-threadpool", "py-process-per-task",
                  "py-pool", "py-processpool", "py-asyncio"]
@@ -114,14 +114,28 @@ class PythonReportTest(ParbenchTest):
             if row["ok"] == "1" and (row["strategy"] not in best or float(
                     row["wall_median_s"]) < float(best[row["strategy"]]["wall_median_s"])):
                 best[row["strategy"]] = row
+        # The run's one group: each strategy's contender.
+        verdicts = {k["strategy"]: k for k in read_csv(run.dir / "verdicts.csv")[1]}
         for py, c in (("py-seq", "seq"), ("py-threadpool", "pthreads"), ("py-pool", "fork")):
             with self.subTest(strategy=py):
-                times = float(best[py]["wall_median_s"]) / float(best[c]["wall_median_s"])
                 row = re.search(rf"<tr><td>{py} \((\d+) workers?\)</td>.*?</tr>", section)
                 self.assertIsNotNone(row, section)
                 self.assertEqual(row.group(1), best[py]["workers"])
                 self.assertIn(f"<td>{c} ({best[c]['workers']} worker", row.group(0))
-                self.assertIn(f">{times:.1f}x<", row.group(0))
+                # Python's time over C's with its interval, as verdicts.csv has it: where one
+                # of the two leads, the other's ratio to it; else none.
+                shown = re.findall(r'<td class="n">([^<]*)</td>', row.group(0))[2]
+                if verdicts[c]["role"] == "leader":
+                    want = [float(verdicts[py][k]) for k in ("ratio", "ratio_lo", "ratio_hi")]
+                elif verdicts[py]["role"] == "leader":
+                    want = [1 / float(verdicts[c][k]) for k in ("ratio", "ratio_hi", "ratio_lo")]
+                else:
+                    self.assertEqual(shown, "-")
+                    continue
+                got = [float(x) for x in re.findall(r"\d[\d.e+-]*", shown)]
+                self.assertEqual(len(got), 3, shown)
+                for g, w in zip(got, want):
+                    self.assertAlmostEqual(g, w, delta=max(0.005, 0.005 * w))  # shown rounded
 
 
 class PythonInterpreterTest(ParbenchTest):
