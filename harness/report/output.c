@@ -131,7 +131,7 @@ static void fill_header(FILE *f, const void *table)
 	pb_table_header(f, table);
 }
 
-/* Creates dir/name with its header: 0 or -errno. */
+/* Creates dir/name with its header, or nothing: 0 or -errno. */
 static int open_rows(struct pb_rows_file *rows, const struct pb_output *out,
 		     const struct pb_table *table)
 {
@@ -143,6 +143,11 @@ static int open_rows(struct pb_rows_file *rows, const struct pb_output *out,
 	rows->end = 0;
 	rows->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	rc = rows->fd < 0 ? -errno : append(rows, fill_header, table);
+	if (rc && rows->fd >= 0) {
+		close(rows->fd);
+		rows->fd = -1;
+		unlink(path);
+	}
 	free(path);
 	return rc;
 }
