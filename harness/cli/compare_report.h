@@ -47,7 +47,6 @@ struct report {
 	bool any_loops;
 };
 
-/* Room for element n of an array of `size` bytes each; the array, or NULL. */
 /* The report as a console table (md false) or as GitHub Markdown. */
 void pb_compare_print_text(FILE *f, const struct report *rep, bool md);
 void pb_compare_print_csv(FILE *f, const struct report *rep);

@@ -271,23 +271,23 @@ static void contender_why(FILE *f, const struct row *r, size_t offset)
 
 /* ---- the files' writers, by the schema's columns ------------------------------ */
 
-#define CELL_KEY(file)                                    \
-	[file##run_id] = { cell_run_id },                 \
-	[file##workload] = { cell_workload },             \
-	[file##kind] = { cell_kind },                     \
-	[file##strategy] = { cell_strategy },             \
-	[file##workers] = { cell_workers },               \
-	[file##pin] = { cell_pin },                       \
-	[file##tasks] = { cell_tasks },                   \
-	[file##size] = { cell_size },                     \
-	[file##loops] = { cell_loops }
-#define SAMPLE(write, name) { write, offsetof(struct pb_sample, name) }
-#define SUMMARY(name) { summary_number, offsetof(struct pb_summary, name) }
-#define CONTENDER(name) { contender_number, offsetof(struct pb_contender, name) }
+#define CELL_KEY(file)                                  \
+	[file##run_id] = { .write = cell_run_id },      \
+	[file##workload] = { .write = cell_workload },  \
+	[file##kind] = { .write = cell_kind },          \
+	[file##strategy] = { .write = cell_strategy },  \
+	[file##workers] = { .write = cell_workers },    \
+	[file##pin] = { .write = cell_pin },            \
+	[file##tasks] = { .write = cell_tasks },        \
+	[file##size] = { .write = cell_size },          \
+	[file##loops] = { .write = cell_loops }
+#define SAMPLE(writer, name) { .write = writer, .offset = offsetof(struct pb_sample, name) }
+#define SUMMARY(name) { .write = summary_number, .offset = offsetof(struct pb_summary, name) }
+#define CONTENDER(name) { .write = contender_number, .offset = offsetof(struct pb_contender, name) }
 
 static const struct column_writer raw_writers[PB_RAW_NCOLUMNS] = {
 	CELL_KEY(PB_RAW_),
-	[PB_RAW_rep] = { raw_rep },
+	[PB_RAW_rep] = { .write = raw_rep },
 	[PB_RAW_wall_s] = SAMPLE(sample_ns, wall_s),
 	[PB_RAW_user_s] = SAMPLE(sample_us, user_s),
 	[PB_RAW_sys_s] = SAMPLE(sample_us, sys_s),
@@ -296,20 +296,20 @@ static const struct column_writer raw_writers[PB_RAW_NCOLUMNS] = {
 	[PB_RAW_ivcsw] = SAMPLE(sample_count, ivcsw),
 	[PB_RAW_lat_p50_s] = SAMPLE(sample_ns, lat_p50_s),
 	[PB_RAW_lat_p99_s] = SAMPLE(sample_ns, lat_p99_s),
-	[PB_RAW_checksum] = { raw_checksum },
-	[PB_RAW_ok] = { raw_ok },
-	[PB_RAW_cpus] = { raw_cpus },
-	[PB_RAW_error] = { raw_error },
+	[PB_RAW_checksum] = { .write = raw_checksum },
+	[PB_RAW_ok] = { .write = raw_ok },
+	[PB_RAW_cpus] = { .write = raw_cpus },
+	[PB_RAW_error] = { .write = raw_error },
 	[PB_RAW_startup_s] = SAMPLE(sample_number, startup_s),
 	[PB_RAW_work_s] = SAMPLE(sample_number, work_s),
 	[PB_RAW_minflt] = SAMPLE(sample_count, minflt),
 	[PB_RAW_majflt] = SAMPLE(sample_count, majflt),
-	[PB_RAW_cut] = { raw_cut },
+	[PB_RAW_cut] = { .write = raw_cut },
 };
 
 static const struct column_writer summary_writers[PB_SUMMARY_NCOLUMNS] = {
 	CELL_KEY(PB_SUMMARY_),
-	[PB_SUMMARY_reps] = { summary_reps },
+	[PB_SUMMARY_reps] = { .write = summary_reps },
 	[PB_SUMMARY_wall_median_s] = SUMMARY(median),
 	[PB_SUMMARY_wall_mean_s] = SUMMARY(mean),
 	[PB_SUMMARY_wall_sd_s] = SUMMARY(sd),
@@ -323,8 +323,8 @@ static const struct column_writer summary_writers[PB_SUMMARY_NCOLUMNS] = {
 	[PB_SUMMARY_cpu_util] = SUMMARY(cpu_util),
 	[PB_SUMMARY_lat_p50_s] = SUMMARY(lat_p50),
 	[PB_SUMMARY_lat_p99_s] = SUMMARY(lat_p99),
-	[PB_SUMMARY_ok] = { summary_ok },
-	[PB_SUMMARY_outliers] = { summary_outliers },
+	[PB_SUMMARY_ok] = { .write = summary_ok },
+	[PB_SUMMARY_outliers] = { .write = summary_outliers },
 	[PB_SUMMARY_speedup_ci95_lo] = SUMMARY(speedup_lo),
 	[PB_SUMMARY_speedup_ci95_hi] = SUMMARY(speedup_hi),
 	[PB_SUMMARY_efficiency_ci95_lo] = SUMMARY(efficiency_lo),
@@ -340,7 +340,7 @@ static const struct column_writer summary_writers[PB_SUMMARY_NCOLUMNS] = {
 	[PB_SUMMARY_ivcsw_median] = SUMMARY(ivcsw),
 	[PB_SUMMARY_minflt_median] = SUMMARY(minflt),
 	[PB_SUMMARY_majflt_median] = SUMMARY(majflt),
-	[PB_SUMMARY_pus] = { summary_pus },
+	[PB_SUMMARY_pus] = { .write = summary_pus },
 	[PB_SUMMARY_pu_util] = SUMMARY(pu_util),
 	[PB_SUMMARY_task_clock_s] = SUMMARY(task_clock),
 	[PB_SUMMARY_context_switches] = SUMMARY(context_switches),
@@ -350,17 +350,17 @@ static const struct column_writer summary_writers[PB_SUMMARY_NCOLUMNS] = {
 	[PB_SUMMARY_task_cost_s] = SUMMARY(task_cost),
 	[PB_SUMMARY_task_cost_ci95_lo_s] = SUMMARY(task_cost_lo),
 	[PB_SUMMARY_task_cost_ci95_hi_s] = SUMMARY(task_cost_hi),
-	[PB_SUMMARY_cut] = { summary_cut },
+	[PB_SUMMARY_cut] = { .write = summary_cut },
 };
 
 static const struct column_writer verdict_writers[PB_VERDICT_NCOLUMNS] = {
 	CELL_KEY(PB_VERDICT_),
-	[PB_VERDICT_verdict] = { verdict_kind },
-	[PB_VERDICT_alpha] = { verdict_alpha },
-	[PB_VERDICT_margin] = { verdict_margin },
-	[PB_VERDICT_reps_to_decide] = { verdict_reps_to_decide },
-	[PB_VERDICT_rank] = { verdict_rank },
-	[PB_VERDICT_role] = { verdict_role },
+	[PB_VERDICT_verdict] = { .write = verdict_kind },
+	[PB_VERDICT_alpha] = { .write = verdict_alpha },
+	[PB_VERDICT_margin] = { .write = verdict_margin },
+	[PB_VERDICT_reps_to_decide] = { .write = verdict_reps_to_decide },
+	[PB_VERDICT_rank] = { .write = verdict_rank },
+	[PB_VERDICT_role] = { .write = verdict_role },
 	[PB_VERDICT_wall_median_s] = SUMMARY(median),
 	[PB_VERDICT_ratio] = CONTENDER(ratio),
 	[PB_VERDICT_ratio_lo] = CONTENDER(lo),
@@ -369,14 +369,14 @@ static const struct column_writer verdict_writers[PB_VERDICT_NCOLUMNS] = {
 	[PB_VERDICT_equivalence_hi] = CONTENDER(eq_hi),
 	[PB_VERDICT_p_slower] = CONTENDER(p_slower),
 	[PB_VERDICT_p] = CONTENDER(p),
-	[PB_VERDICT_contender_reps_to_decide] = { contender_reps_to_decide },
-	[PB_VERDICT_decide_by] = { contender_decide_by },
-	[PB_VERDICT_pus] = { summary_pus },
+	[PB_VERDICT_contender_reps_to_decide] = { .write = contender_reps_to_decide },
+	[PB_VERDICT_decide_by] = { .write = contender_decide_by },
+	[PB_VERDICT_pus] = { .write = summary_pus },
 	[PB_VERDICT_ideal_s] = CONTENDER(ideal_s),
 	[PB_VERDICT_extra_user_s] = CONTENDER(extra_user_s),
 	[PB_VERDICT_extra_sys_s] = CONTENDER(extra_sys_s),
 	[PB_VERDICT_idle_s] = CONTENDER(idle_s),
-	[PB_VERDICT_why] = { contender_why },
+	[PB_VERDICT_why] = { .write = contender_why },
 };
 
 static const struct {

@@ -33,7 +33,7 @@
 	X(wall_s, NUMBER, "s", "wall time of the strategy's run (CLOCK_MONOTONIC)") \
 	X(user_s, NUMBER, "s", "user CPU time of the cell and its reaped worker processes") \
 	X(sys_s, NUMBER, "s", "system CPU time of the cell and its reaped worker processes") \
-	X(max_rss_kb, INTEGER, "KiB", "peak resident set of the cell, or of its largest worker process") \
+	X(max_rss_kb, INTEGER, "KiB", "peak resident set of the cell, or its largest worker process") \
 	X(vcsw, INTEGER, NULL, "voluntary context switches during the run") \
 	X(ivcsw, INTEGER, NULL, "involuntary context switches during the run") \
 	X(lat_p50_s, NUMBER, "s", "median of the tasks' own durations, start to done") \
@@ -43,11 +43,11 @@
 	X(cpus, TEXT, NULL, "per worker, the PUs it was seen on: workers by ';', PUs by '+'") \
 	X(error, TEXT, NULL, "why the repetition failed; empty when it did not") \
 	X(loops, INTEGER, NULL, "loop threads of an evloop-* cell; empty for other strategies") \
-	X(startup_s, NUMBER, "s", "start-up of the process that timed the repetition, not in wall_s") \
-	X(work_s, NUMBER, "s", "the work alone, for strategies that tell it from their launch (mpi)") \
+	X(startup_s, NUMBER, "s", "start-up of the process that timed it, not in wall_s") \
+	X(work_s, NUMBER, "s", "the work alone, where the strategy tells it from its launch") \
 	X(minflt, INTEGER, NULL, "minor page faults during the run") \
 	X(majflt, INTEGER, NULL, "major page faults (with I/O) during the run") \
-	X(cut, TEXT, NULL, "on a row of its own after a cell's last repetition: why --budget cut it")
+	X(cut, TEXT, NULL, "on a row after a cell's last repetition: why --budget cut it")
 
 #define PB_SUMMARY_COLUMNS(X) \
 	PB_CELL_COLUMNS(X) \
@@ -60,20 +60,20 @@
 	X(wall_min_s, NUMBER, "s", "fastest wall_s") \
 	X(wall_max_s, NUMBER, "s", "slowest wall_s") \
 	X(cv, NUMBER, NULL, "sd / mean") \
-	X(speedup, NUMBER, NULL, "seq's time over this cell's (Hodges-Lehmann); empty with --baseline none") \
+	X(speedup, NUMBER, NULL, "seq's time over the cell's (Hodges-Lehmann); empty: --baseline none") \
 	X(efficiency, NUMBER, NULL, "speedup / workers") \
 	X(cpu_util, NUMBER, NULL, "median of (user + sys) / wall: PUs kept busy") \
 	X(lat_p50_s, NUMBER, "s", "median over the repetitions of lat_p50_s") \
 	X(lat_p99_s, NUMBER, "s", "median over the repetitions of lat_p99_s") \
 	X(ok, BOOLEAN, NULL, "1 when every repetition ran and matched") \
 	X(loops, INTEGER, NULL, "loop threads of an evloop-* cell; empty for other strategies") \
-	X(outliers, INTEGER, NULL, "repetitions outside median +/- 3 scaled MADs, counted and kept") \
+	X(outliers, INTEGER, NULL, "repetitions beyond median +/- 3 scaled MADs, kept") \
 	X(speedup_ci95_lo, NUMBER, NULL, "the speedup's 95% interval (Mann-Whitney U): low end") \
 	X(speedup_ci95_hi, NUMBER, NULL, "the speedup's 95% interval: high end") \
 	X(efficiency_ci95_lo, NUMBER, NULL, "the speedup's interval over workers: low end") \
 	X(efficiency_ci95_hi, NUMBER, NULL, "the speedup's interval over workers: high end") \
 	X(karp_flatt, NUMBER, NULL, "Karp and Flatt's serial fraction, for more than one worker") \
-	X(crossover_size, NUMBER, NULL, "the task size above which the cell beats seq, in the workload's size_unit") \
+	X(crossover_size, NUMBER, NULL, "the task size from which the cell beats seq, in size_unit") \
 	X(startup_median_s, NUMBER, "s", "median of startup_s") \
 	X(work_median_s, NUMBER, "s", "median of work_s") \
 	X(speedup_vs_seq, NUMBER, NULL, "seq's time over this cell's, also for py-* cells") \
@@ -104,7 +104,7 @@
 	X(verdict, TEXT, NULL, "the group's answer: winner, equivalent, undecided or alone") \
 	X(alpha, NUMBER, NULL, "the level of the group's tests") \
 	X(margin, NUMBER, NULL, "the equivalence margin, as a ratio above 1") \
-	X(reps_to_decide, NUMBER, NULL, "repetitions a cell that would likely decide the group; inf: none would") \
+	X(reps_to_decide, NUMBER, NULL, "repetitions a cell likely to decide it; inf: none would") \
 	X(rank, INTEGER, NULL, "the contender's place, fastest first, from 1") \
 	X(strategy, TEXT, NULL, "the contender's strategy") \
 	X(workers, INTEGER, NULL, "the workers of its best cell") \
@@ -119,7 +119,7 @@
 	X(equivalence_hi, NUMBER, NULL, "the ratio's interval at 1 - 2 alpha: high end") \
 	X(p_slower, NUMBER, NULL, "one-sided Mann-Whitney U p that the leader is faster") \
 	X(p, NUMBER, NULL, "two-sided Mann-Whitney U p") \
-	X(contender_reps_to_decide, NUMBER, NULL, "for a tied one: repetitions that would likely decide it; inf: none would") \
+	X(contender_reps_to_decide, NUMBER, NULL, "tied: repetitions likely to decide it; inf: none would") \
 	X(decide_by, TEXT, NULL, "for a tied one: difference or equivalence") \
 	X(pus, INTEGER, NULL, "the PUs its best cell was given") \
 	X(ideal_s, NUMBER, "s", "the base's CPU time over pus") \
