@@ -2,7 +2,7 @@
 # Draws a run's plots with gnuplot, each as PNG and SVG:
 #   per cpu or mem workload  <workload>-speedup, <workload>-efficiency
 #   per io workload          <workload>-wall, <workload>-latency
-#   with cpu.nop             cost-per-task
+#   with an overhead workload (cpu.nop)  cost-per-task
 #   with several sizes       <workload>-granularity
 #   always                   overview (best speedup, workloads x strategies)
 #
@@ -10,7 +10,9 @@
 #
 # RESULTS_DIR is a run directory (results/<run-id>, or results/latest);
 # the plots go to PLOTS_DIR, by default plots/<run-id>.  It reads only
-# summary.csv and meta.json, and leaves out cells whose ok is not 1.
+# summary.csv, meta.json and schema.json (each workload's size unit, and
+# which workload's time is what a strategy costs), and leaves out cells
+# whose ok is not 1.
 #
 # With several pin policies or task sizes, every plot but the granularity
 # one uses each workload's first pin policy and first task size (those of
@@ -42,6 +44,26 @@ machine = json.load(open(sys.argv[1])).get("machine") or {}
 for key in ("cpu_model", "pus"):
     print("" if machine.get(key) is None else machine[key])
 ' "$run/meta.json"
+}
+
+# schema.json's workloads: their size units, and the overhead workloads
+# (cpu.nop), drawn as a cost per task.  A run from before parbench wrote
+# schema.json gets generic units and no cost plot.
+declare -A unit_of=() overhead=()
+read_schema() {
+	local workload unit cost
+	if [[ ! -f $run/schema.json ]]; then
+		echo "plot: no schema.json in '$run' (an older run): generic size units, no cost plot" >&2
+		return 0
+	fi
+	while IFS=$'\t' read -r workload unit cost; do
+		unit_of[$workload]=$unit
+		((cost == 0)) || overhead[$workload]=1
+	done < <(python3 -c '
+import json, sys
+for name, w in json.load(open(sys.argv[1]))["workloads"].items():
+    print(name, w["size_unit"], int(w["overhead"]), sep="\t")
+' "$run/schema.json")
 }
 
 # palette.tsv: strategy<TAB>colour; its row also picks the point type, so
@@ -155,16 +177,7 @@ series() {
 
 # Units of a task's size, by workload, for the granularity plot's x axis.
 size_unit() {
-	case $1 in
-	cpu.sumsq) echo "iterations per task" ;;
-	cpu.mandel) echo "pixels per task" ;;
-	mem.triad) echo "doubles per task" ;;
-	cpu.nop) echo "unused: every task is empty" ;;
-	io.sleep) echo "microseconds of waiting per task" ;;
-	io.file) echo "bytes per file" ;;
-	io.http) echo "bytes of body per task" ;;
-	*) echo "units of work per task" ;;
-	esac
+	echo "${unit_of[$1]:-units of work per task}"
 }
 
 # ---------------------------------------------------------------- drawing
@@ -301,13 +314,14 @@ latency_plot() {
 	GNUPLOT
 }
 
-# cpu.nop: what a task costs each strategy above seq (summary.csv's
-# task_cost_s; py-* above py-seq) with its 95% interval, at the strategy's
-# cell with the lowest median, cheapest first.  A strategy with several
+# An overhead workload (cpu.nop): what a task costs each strategy above
+# seq (summary.csv's task_cost_s; py-* above py-seq) with its 95%
+# interval, at the strategy's cell with the lowest median, cheapest
+# first.  A strategy with several
 # workers can cost less than seq, so the y axis is asinh-scaled: linear
 # within the smallest cost's decade of 0, logarithmic beyond, either sign.
 cost_plot() {
-	local data=$tmp/cost.dat setup=$tmp/cost.gp strategy workers clauses=() tics=() i=0
+	local workload=$1 data=$tmp/cost.dat setup=$tmp/cost.gp strategy workers clauses=() tics=() i=0
 	: >"$data"
 	: >"$setup"
 	while read -r strategy workers; do
@@ -318,7 +332,7 @@ cost_plot() {
 		[[ $strategy != py-* || $strategy == py-seq ]] || workers+=", above py-seq"
 		tics+=("'$strategy, $workers' $i")
 		i=$((i + 1))
-	done < <(summary_awk -v data="$data" -v setup="$setup" '
+	done < <(summary_awk -v data="$data" -v setup="$setup" -v w="$workload" '
 		# Four figures in a unit that suits, as the report and the console table.
 		function duration(s,   a) {
 			a = s < 0 ? -s : s
@@ -336,7 +350,7 @@ cost_plot() {
 			if (x < low) low = x
 			if (x > high) high = x
 		}
-		v("workload") == "cpu.nop" && v("first") == 1 && v("task_cost_s") != "" {
+		v("workload") == w && v("first") == 1 && v("task_cost_s") != "" {
 			s = v("strategy"); m = v("wall_median_s") + 0
 			if ((s in median) && m >= median[s]) next
 			if (!(s in median)) name[++n] = s
@@ -367,11 +381,11 @@ cost_plot() {
 			printf "set yrange [%.9g:%.9g]\n", 3 * low, 3 * high > setup
 			print "set ytics (" tics ")" > setup
 		}')
-	((i > 0)) || { skip "cost-per-task" "no successful cpu.nop cells with a task cost"; return 0; }
+	((i > 0)) || { skip "cost-per-task" "no successful $workload cells with a task cost"; return 0; }
 	clauses+=("'$data' using 1:(\$2 < 0 ? NaN : \$4):5 with labels offset 0, 0.8 notitle")
 	clauses+=("'$data' using 1:(\$2 < 0 ? \$3 : NaN):5 with labels offset 0, -0.8 notitle")
 	draw cost-per-task <<-GNUPLOT
-		$(title "cpu.nop: cost per task above seq (py-*: py-seq), cheapest first, at each strategy's fastest worker count (error bars: 95% interval)")
+		$(title "$workload: cost per task above seq (py-*: py-seq), cheapest first, at each strategy's fastest worker count (error bars: 95% interval)")
 		set xlabel 'strategy, workers'
 		set ylabel 'cost per task above seq (asinh scale: linear near 0, log beyond)'
 		$(cat "$setup")
@@ -463,19 +477,21 @@ cpu_model=$(sed -n 1p <<<"$meta")
 pus=$(sed -n 2p <<<"$meta")
 machine="${cpu_model:-unknown CPU}, ${pus:-?} PUs"
 read_palette
+read_schema
 summary_tsv
 
-# workload kind sizes, in the order of summary.csv.
+# workload kind sizes, in the order of summary.csv; the cost per task of
+# the first overhead workload.
+cost_of=
 while read -r workload kind sizes; do
 	case $kind in
 	io) wall_plot "$workload"; latency_plot "$workload" ;;
 	*) speedup_plot "$workload"; efficiency_plot "$workload" ;;
 	esac
 	((sizes < 2)) || granularity_plot "$workload"
+	[[ -n $cost_of || -z ${overhead[$workload]:-} ]] || cost_of=$workload
 done < <(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 	!seen[$c["workload"]]++ { print $c["workload"], $c["kind"], $c["sizes"] }' "$tmp/summary.tsv")
-if grep -q $'^[^\t]*\tcpu\.nop\t' "$tmp/summary.tsv"; then
-	cost_plot
-fi
+[[ -z $cost_of ]] || cost_plot "$cost_of"
 overview_plot
 exit "$failed"

@@ -4,32 +4,29 @@
  * rows.  A cell is called faster or slower only when two tests agree: the
  * Mann-Whitney U test on the repetitions, its p-values adjusted for the
  * number of cells (Benjamini-Hochberg), and the interval of the ratio of
- * the times (Hodges-Lehmann, the interval that inverts that test).  Timings on a drifting machine are noisy, a table of 100
- * cells at 5% each would call 5 of them changed by chance alone, and a
- * verdict that cries wolf is worse than none.
+ * the times (Hodges-Lehmann, the interval that inverts that test).
+ * Timings on a drifting machine are noisy, a table of 100 cells at 5% each
+ * would call 5 of them changed by chance alone, and a verdict that cries
+ * wolf is worse than none.  The formats are in compare_format.c.
  */
 #include <errno.h>
 #include <float.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <math.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "workload.h"
 #include "cli/compare.h"
-#include "report/export.h"
-#include "report/output.h"
+#include "cli/compare_report.h"
+#include "report/csv_read.h"
+#include "report/schema.h"
 #include "util/parse.h"
 #include "stats/stats.h"
 #include "strategies/strategy.h"
 #include "util/version.h"
 
-#define ALPHA 0.05		/* of the test, and 1 - the ratio interval's level */
 #define ALLOWED_RUN "allowed: a run directory with parbench's raw.csv, such as results/latest"
 #define ALLOWED_CSV "allowed: a raw.csv written by parbench run"
 
@@ -50,64 +47,31 @@ static const char compare_help[] =
 	"  -h, --help         this help\n"
 	"  -V, --version      the version\n";
 
-/* raw.csv's columns, as output.c writes them. */
-enum raw_column {
-	COL_RUN_ID, COL_WORKLOAD, COL_KIND, COL_STRATEGY, COL_WORKERS, COL_PIN, COL_TASKS,
-	COL_SIZE, COL_REP, COL_WALL_S, COL_USER_S, COL_SYS_S, COL_MAX_RSS_KB, COL_VCSW,
-	COL_IVCSW, COL_LAT_P50_S, COL_LAT_P99_S, COL_CHECKSUM, COL_OK, COL_CPUS, COL_ERROR,
-	COL_LOOPS, NCOLUMNS
-};
-
-static const char *const raw_columns[NCOLUMNS] = {
-	"run_id", "workload", "kind", "strategy", "workers", "pin", "tasks", "size", "rep",
-	"wall_s", "user_s", "sys_s", "max_rss_kb", "vcsw", "ivcsw", "lat_p50_s", "lat_p99_s",
-	"checksum", "ok", "cpus", "error", "loops",
-};
-
 #define MAX_FIELDS 64		/* of a raw.csv record */
 
 enum format { FORMAT_TABLE, FORMAT_CSV, FORMAT_MD, FORMAT_JSON };
 
 static const char *const format_names[] = { "table", "csv", "md", "json" };
 
-struct cell {
-	const char *workload, *strategy, *pin;	/* into the run's text */
-	uint64_t workers, tasks, size, loops;	/* loops: 0 when not an event loop */
-	double *wall;				/* of the ok rows; sorted once loaded */
-	size_t nok, wall_cap, nrows;
+/* Where the columns compare reads are in raw.csv, by their names in report/schema.h. */
+struct raw_index {
+	int run_id, workload, strategy, workers, pin, tasks, size, ok, wall_s, loops;
+	int oldest;			/* columns of the oldest raw.csv read: up to error */
 };
 
-struct run {
-	const char *path;			/* as given */
-	const char *run_id;			/* of its first row */
-	char *text;				/* raw.csv, split into fields in place */
-	struct cell *cells;
-	size_t ncells, cells_cap;
-};
+static struct raw_index raw_index(void)
+{
+	const struct pb_table *t = &pb_raw_table;
 
-enum verdict {
-	FASTER, SLOWER, UNCHANGED, ONLY_A, ONLY_B, NONE_A, NONE_B, NONE_AB, NVERDICTS
-};
-
-static const char *const verdict_names[NVERDICTS] = {
-	"faster", "slower", "no significant change", "only in A", "only in B",
-	"no ok repetitions in A", "no ok repetitions in B", "no ok repetitions in A and B",
-};
-
-struct row {
-	const struct cell *a, *b;		/* NULL in the run without it */
-	double median_a, median_b, ratio, lo, hi, coverage, p;
-	double q;				/* p adjusted over the cells compared */
-	enum verdict verdict;
-};
-
-struct report {
-	const struct run *a, *b;
-	struct row *rows;
-	size_t nrows;
-	size_t count[NVERDICTS];
-	bool any_loops;
-};
+	return (struct raw_index){
+		.run_id = pb_table_find(t, "run_id"), .workload = pb_table_find(t, "workload"),
+		.strategy = pb_table_find(t, "strategy"), .workers = pb_table_find(t, "workers"),
+		.pin = pb_table_find(t, "pin"), .tasks = pb_table_find(t, "tasks"),
+		.size = pb_table_find(t, "size"), .ok = pb_table_find(t, "ok"),
+		.wall_s = pb_table_find(t, "wall_s"), .loops = pb_table_find(t, "loops"),
+		.oldest = pb_table_find(t, "error") + 1,
+	};
+}
 
 /* Room for element n of an array of `size` bytes each; the array, or NULL. */
 static void *grow(void *v, size_t *cap, size_t n, size_t size)
@@ -123,96 +87,26 @@ static void *grow(void *v, size_t *cap, size_t n, size_t size)
 	return v;
 }
 
-/* ---- raw.csv ---------------------------------------------------------- */
-
-struct csv {
-	char *pos, *end;
-	size_t line;				/* where pos is, from 1 */
-};
-
 /*
- * The next field, unquoted in place ("" in a quoted field is one quote) and
- * NUL-terminated; a field is never longer than its text, so it fits.
- * *last is set at the end of a record.  0, or -1 when malformed.
+ * raw.csv's header, up to error at least: a run from before --loops lacks
+ * loops, and columns a newer parbench appends are ignored.
  */
-static int csv_field(struct csv *c, char **field, bool *last)
+static bool is_raw_header(char **fields, int n, const struct raw_index *ix)
 {
-	char *r = c->pos, *w = c->pos;
-
-	*field = w;
-	if (r < c->end && *r == '"') {
-		for (r++;; r++) {
-			if (r == c->end)
-				return -1;
-			if (*r == '"' && (r + 1 == c->end || r[1] != '"')) {
-				r++;
-				break;
-			}
-			if (*r == '"')
-				r++;
-			else if (*r == '\n')
-				c->line++;
-			*w++ = *r;
-		}
-	} else {
-		while (r < c->end && !strchr(",\"\r\n", *r))
-			*w++ = *r++;
-	}
-	*last = true;
-	if (r < c->end && *r == ',') {
-		*last = false;
-		r++;
-	} else if (r < c->end && *r == '\n') {
-		c->line++;
-		r++;
-	} else if (r + 1 < c->end && r[0] == '\r' && r[1] == '\n') {
-		c->line++;
-		r += 2;
-	} else if (r < c->end) {
-		return -1;		/* a stray quote or carriage return */
-	}
-	*w = '\0';
-	c->pos = r;
-	return 0;
-}
-
-/* Up to max fields of the next record; their number, 0 at the end, or -1. */
-static int csv_record(struct csv *c, char **fields, int max)
-{
-	bool last = false;
-	int n = 0;
-
-	if (c->pos == c->end)
-		return 0;
-	while (!last) {
-		if (n == max || csv_field(c, &fields[n], &last))
-			return -1;
-		n++;
-	}
-	return n;
-}
-
-/*
- * The contract's columns, then loops (which runs from before --loops lack);
- * columns added after those are ignored.
- */
-static bool is_raw_header(char **fields, int n)
-{
-	if (n < COL_LOOPS)
+	if (n < ix->oldest)
 		return false;
-	for (int i = 0; i < n && i < NCOLUMNS; i++)
-		if (strcmp(fields[i], raw_columns[i]))
+	for (int i = 0; i < n && i < (int)pb_raw_table.n; i++)
+		if (strcmp(fields[i], pb_raw_table.columns[i].name))
 			return false;
 	return true;
 }
 
-/* The whole file, NUL-terminated.  0, 1 on a system error, or 2 with why. */
+/* DIR/raw.csv's text.  0, 1 on a system error, or 2 with why. */
 static int read_raw(const char *dir, char **text, size_t *len, char *why, size_t whylen)
 {
 	struct stat st;
-	size_t cap = 0, n = 0, got;
-	char *buf = NULL, *path;
-	FILE *f;
+	char *path;
+	int rc;
 
 	if (stat(dir, &st) < 0) {
 		snprintf(why, whylen, "'%s': %s; " ALLOWED_RUN, dir, strerror(errno));
@@ -226,45 +120,17 @@ static int read_raw(const char *dir, char **text, size_t *len, char *why, size_t
 		snprintf(why, whylen, "out of memory");
 		return 1;
 	}
-	f = fopen(path, "r");
+	rc = pb_csv_load(path, text, len);
 	free(path);
-	if (!f) {
-		if (errno == ENOENT)
-			snprintf(why, whylen, "'%s' has no raw.csv; " ALLOWED_RUN, dir);
-		else
-			snprintf(why, whylen, "'%s/raw.csv': %s; " ALLOWED_RUN, dir,
-				 strerror(errno));
-		return 2;
+	if (rc == -ENOMEM) {
+		snprintf(why, whylen, "out of memory");
+		return 1;
 	}
-	for (;;) {
-		if (cap - n < 65536) {
-			char *more = realloc(buf, 2 * cap + 65536);
-
-			cap = 2 * cap + 65536;
-			if (!more) {
-				free(buf);
-				fclose(f);
-				snprintf(why, whylen, "out of memory");
-				return 1;
-			}
-			buf = more;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);	/* one byte for the NUL */
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		snprintf(why, whylen, "'%s/raw.csv': cannot read it; " ALLOWED_RUN, dir);
-		free(buf);
-		fclose(f);
-		return 2;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*text = buf;
-	*len = n;
-	return 0;
+	if (rc == -ENOENT)
+		snprintf(why, whylen, "'%s' has no raw.csv; " ALLOWED_RUN, dir);
+	else if (rc)
+		snprintf(why, whylen, "'%s/raw.csv': %s; " ALLOWED_RUN, dir, strerror(-rc));
+	return rc ? 2 : 0;
 }
 
 static bool same_key(const struct cell *x, const struct cell *y)
@@ -297,60 +163,61 @@ static struct cell *cell_of(struct run *run, const struct cell *key)
 	return &cells[run->ncells++];
 }
 
-static int parse_count(char **f, enum raw_column col, uint64_t *out, char *why, size_t whylen)
+static int parse_count(char **f, int col, uint64_t *out, char *why, size_t whylen)
 {
 	char reason[128];
 
 	if (pb_parse_u64(f[col], 0, UINT64_MAX, out, reason, sizeof(reason)) == 0)
 		return 0;
-	snprintf(why, whylen, "%s: %s", raw_columns[col], reason);
+	snprintf(why, whylen, "%s: %s", pb_raw_table.columns[col].name, reason);
 	return -1;
 }
 
 /* The key and wall time of a row; 0, or -1 with why. */
-static int parse_row(char **f, int n, struct cell *key, bool *ok, double *wall,
-		     char *why, size_t whylen)
+static int parse_row(char **f, int n, const struct raw_index *ix, struct cell *key, bool *ok,
+		     double *wall, char *why, size_t whylen)
 {
 	char reason[128];
 
 	*key = (struct cell){
-		.workload = f[COL_WORKLOAD], .strategy = f[COL_STRATEGY], .pin = f[COL_PIN],
+		.workload = f[ix->workload], .strategy = f[ix->strategy], .pin = f[ix->pin],
 	};
 	if (!*key->workload || !*key->strategy) {
 		snprintf(why, whylen, "no workload or strategy");
 		return -1;
 	}
-	if (parse_count(f, COL_WORKERS, &key->workers, why, whylen) ||
-	    parse_count(f, COL_TASKS, &key->tasks, why, whylen) ||
-	    parse_count(f, COL_SIZE, &key->size, why, whylen) ||
-	    (n > COL_LOOPS && *f[COL_LOOPS] &&
-	     parse_count(f, COL_LOOPS, &key->loops, why, whylen)))
+	if (parse_count(f, ix->workers, &key->workers, why, whylen) ||
+	    parse_count(f, ix->tasks, &key->tasks, why, whylen) ||
+	    parse_count(f, ix->size, &key->size, why, whylen) ||
+	    (n > ix->loops && *f[ix->loops] &&
+	     parse_count(f, ix->loops, &key->loops, why, whylen)))
 		return -1;
-	if (strcmp(f[COL_OK], "0") && strcmp(f[COL_OK], "1")) {
-		snprintf(why, whylen, "ok: '%s' is neither 0 nor 1", f[COL_OK]);
+	if (strcmp(f[ix->ok], "0") && strcmp(f[ix->ok], "1")) {
+		snprintf(why, whylen, "ok: '%s' is neither 0 nor 1", f[ix->ok]);
 		return -1;
 	}
-	*ok = f[COL_OK][0] == '1';
-	if (*ok && pb_parse_seconds(f[COL_WALL_S], 0.0, DBL_MAX, wall, reason, sizeof(reason))) {
+	*ok = f[ix->ok][0] == '1';
+	if (*ok && pb_parse_seconds(f[ix->wall_s], 0.0, DBL_MAX, wall, reason, sizeof(reason))) {
 		snprintf(why, whylen, "wall_s: %s", reason);
 		return -1;
 	}
 	return 0;
 }
 
-static int add_row(struct run *run, char **f, int n, char *why, size_t whylen)
+static int add_row(struct run *run, char **f, int n, const struct raw_index *ix, char *why,
+		   size_t whylen)
 {
 	struct cell key, *cell;
 	double wall = 0.0, *walls;
 	bool ok;
 
-	if (parse_row(f, n, &key, &ok, &wall, why, whylen))
+	if (parse_row(f, n, ix, &key, &ok, &wall, why, whylen))
 		return 2;
 	cell = cell_of(run, &key);
 	if (!cell)
 		goto oom;
 	if (!run->run_id)
-		run->run_id = f[COL_RUN_ID];
+		run->run_id = f[ix->run_id];
 	cell->nrows++;
 	if (!ok)
 		return 0;
@@ -376,8 +243,9 @@ static void run_free(struct run *run)
 /* A run's cells from DIR/raw.csv.  0, 1 on a system error, or 2 with why. */
 static int run_load(struct run *run, const char *dir, char *why, size_t whylen)
 {
+	const struct raw_index ix = raw_index();
 	char *fields[MAX_FIELDS], where[256];
-	struct csv c = { .line = 1 };
+	struct pb_csv c;
 	size_t len, line;
 	int n, ncols, rc;
 
@@ -385,10 +253,9 @@ static int run_load(struct run *run, const char *dir, char *why, size_t whylen)
 	rc = read_raw(dir, &run->text, &len, why, whylen);
 	if (rc)
 		return rc;
-	c.pos = run->text;
-	c.end = run->text + len;
-	n = csv_record(&c, fields, MAX_FIELDS);
-	if (n <= 0 || !is_raw_header(fields, n)) {
+	pb_csv_init(&c, run->text, len);
+	n = pb_csv_record(&c, fields, MAX_FIELDS);
+	if (n <= 0 || !is_raw_header(fields, n, &ix)) {
 		snprintf(why, whylen, "'%s/raw.csv': its first line is not raw.csv's header "
 			 "(run_id,workload,...); " ALLOWED_CSV, dir);
 		return 2;
@@ -396,7 +263,7 @@ static int run_load(struct run *run, const char *dir, char *why, size_t whylen)
 	ncols = n;
 	for (;;) {
 		line = c.line;
-		n = csv_record(&c, fields, ncols);
+		n = pb_csv_record(&c, fields, ncols);
 		if (n == 0)
 			break;
 		if (n == 1 && !*fields[0])	/* a blank line */
@@ -405,7 +272,7 @@ static int run_load(struct run *run, const char *dir, char *why, size_t whylen)
 			snprintf(where, sizeof(where), "not %d fields", ncols);
 			rc = 2;
 		} else {
-			rc = add_row(run, fields, n, where, sizeof(where));
+			rc = add_row(run, fields, n, &ix, where, sizeof(where));
 		}
 		if (rc) {
 			snprintf(why, whylen, "'%s/raw.csv' line %zu: %s; " ALLOWED_CSV, dir, line,
@@ -550,347 +417,6 @@ static int report_build(struct report *rep, const struct run *a, const struct ru
 	return 0;
 }
 
-/* ---- output -------------------------------------------------------------- */
-
-/* Seconds to four significant digits, without an exponent. */
-static void fmt_seconds(char *buf, size_t len, double s)
-{
-	int decimals = 3;
-
-	if (!isfinite(s)) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	if (s > 0.0)
-		decimals = 3 - (int)floor(log10(s));
-	decimals = decimals < 0 ? 0 : decimals > 12 ? 12 : decimals;
-	snprintf(buf, len, "%.*f", decimals, s);
-}
-
-static void fmt_p(char *buf, size_t len, double p)
-{
-	snprintf(buf, len, p < 1e-4 ? "%.1e" : "%.4f", p);
-}
-
-enum column {
-	C_WORKLOAD, C_JOB, C_STRATEGY, C_WORKERS, C_LOOPS, C_PIN, C_MEDIAN_A, C_MEDIAN_B,
-	C_RATIO, C_INTERVAL, C_P, C_Q, C_VERDICT, NCOLS
-};
-
-static const struct {
-	const char *title;
-	bool right;
-} columns[NCOLS] = {
-	[C_WORKLOAD] = { "workload", false },
-	[C_JOB] = { "tasks x size", true },
-	[C_STRATEGY] = { "strategy", false },
-	[C_WORKERS] = { "workers", true },
-	[C_LOOPS] = { "loops", true },
-	[C_PIN] = { "pin", false },
-	[C_MEDIAN_A] = { "median A s", true },
-	[C_MEDIAN_B] = { "median B s", true },
-	[C_RATIO] = { "B/A", true },
-	[C_INTERVAL] = { "95% interval", false },
-	[C_P] = { "p", true },
-	[C_Q] = { "q", true },
-	[C_VERDICT] = { "verdict", false },
-};
-
-#define FIELD 256		/* a pu:LIST can be long */
-
-/* Too few repetitions for a 95% interval: it is min to max, or close. */
-static bool short_interval(const struct row *r)
-{
-	return r->coverage < 1.0 - ALPHA - 1e-9;
-}
-
-/* The fewest repetitions a side that give the ratio a 95% interval. */
-static size_t reps_for_interval(void)
-{
-	double v[16], ratio, lo, hi;
-	size_t n = 1;
-
-	for (size_t i = 0; i < 16; i++)
-		v[i] = 1.0 + (double)i;
-	while (n < 16 && pb_ratio_ci(v, n, v, n, 1.0 - ALPHA, &ratio, &lo, &hi) < 1.0 - ALPHA - 1e-9)
-		n++;
-	return n;
-}
-
-static void row_texts(const struct row *r, char t[NCOLS][FIELD])
-{
-	const struct cell *c = r->a;
-
-	snprintf(t[C_WORKLOAD], FIELD, "%s", c->workload);
-	snprintf(t[C_JOB], FIELD, "%llu x %llu", (unsigned long long)c->tasks,
-		 (unsigned long long)c->size);
-	snprintf(t[C_STRATEGY], FIELD, "%s", c->strategy);
-	snprintf(t[C_WORKERS], FIELD, "%llu", (unsigned long long)c->workers);
-	snprintf(t[C_LOOPS], FIELD, c->loops ? "%llu" : "-", (unsigned long long)c->loops);
-	snprintf(t[C_PIN], FIELD, "%s", c->pin);
-	fmt_seconds(t[C_MEDIAN_A], FIELD, r->median_a);
-	fmt_seconds(t[C_MEDIAN_B], FIELD, r->median_b);
-	snprintf(t[C_RATIO], FIELD, "%.3f", r->ratio);
-	snprintf(t[C_INTERVAL], FIELD, "[%.3f, %.3f]%s", r->lo, r->hi,
-		 short_interval(r) ? "*" : "");
-	fmt_p(t[C_P], FIELD, r->p);
-	fmt_p(t[C_Q], FIELD, r->q);
-	snprintf(t[C_VERDICT], FIELD, "%s", verdict_names[r->verdict]);
-}
-
-static bool compared(const struct row *r)
-{
-	return r->verdict == FASTER || r->verdict == SLOWER || r->verdict == UNCHANGED;
-}
-
-static void print_line(FILE *f, char t[NCOLS][FIELD], const int *width, bool show_loops,
-		       bool md)
-{
-	const char *sep = md ? " | " : "  ";
-
-	fputs(md ? "| " : "  ", f);
-	for (int i = 0; i < NCOLS; i++) {
-		/* No trailing blanks on the console. */
-		int w = i == C_VERDICT && !md ? 0 : width[i];
-
-		if (i != C_LOOPS || show_loops)
-			fprintf(f, "%s%*s", i ? sep : "", columns[i].right ? w : -w, t[i]);
-	}
-	fputs(md ? " |\n" : "\n", f);
-}
-
-/* The compared cells, aligned: a console table, or a GitHub one. */
-static void print_compared(FILE *f, const struct report *rep, bool md)
-{
-	char t[NCOLS][FIELD];
-	int width[NCOLS];
-
-	for (int i = 0; i < NCOLS; i++)
-		width[i] = (int)strlen(columns[i].title);
-	for (size_t i = 0; i < rep->nrows; i++) {
-		if (!compared(&rep->rows[i]))
-			continue;
-		row_texts(&rep->rows[i], t);
-		for (int j = 0; j < NCOLS; j++)
-			if ((int)strlen(t[j]) > width[j])
-				width[j] = (int)strlen(t[j]);
-	}
-	for (int i = 0; i < NCOLS; i++)
-		snprintf(t[i], FIELD, "%s", columns[i].title);
-	print_line(f, t, width, rep->any_loops, md);
-	if (md) {
-		fputc('|', f);
-		for (int i = 0; i < NCOLS; i++)
-			if (i != C_LOOPS || rep->any_loops)
-				fprintf(f, "%s|", columns[i].right ? "---:" : "---");
-		fputc('\n', f);
-	}
-	for (size_t i = 0; i < rep->nrows; i++) {
-		if (!compared(&rep->rows[i]))
-			continue;
-		row_texts(&rep->rows[i], t);
-		print_line(f, t, width, rep->any_loops, md);
-	}
-}
-
-static void describe(FILE *f, const struct cell *c)
-{
-	fprintf(f, "%s, %llu tasks x %llu, %s, %llu workers", c->workload,
-		(unsigned long long)c->tasks, (unsigned long long)c->size, c->strategy,
-		(unsigned long long)c->workers);
-	if (c->loops)
-		fprintf(f, ", %llu loops", (unsigned long long)c->loops);
-	fprintf(f, ", pin %s", c->pin);
-}
-
-#define BIT(v) (1u << (v))
-#define NONE_ANY (BIT(NONE_A) | BIT(NONE_B) | BIT(NONE_AB))
-
-/* The cells with one of these verdicts, under a title. */
-static void print_uncompared(FILE *f, const struct report *rep, const char *title,
-			     unsigned verdicts, bool md)
-{
-	bool titled = false;
-
-	for (size_t i = 0; i < rep->nrows; i++) {
-		const struct row *r = &rep->rows[i];
-
-		if (!(verdicts & BIT(r->verdict)))
-			continue;
-		if (!titled)
-			fprintf(f, md ? "\n**%s**\n\n" : "\n%s\n", title);
-		titled = true;
-		fputs(md ? "- " : "  ", f);
-		describe(f, r->a ? r->a : r->b);
-		if (r->a && r->b)
-			fprintf(f, ": A %zu of %zu ok, B %zu of %zu ok", r->a->nok, r->a->nrows,
-				r->b->nok, r->b->nrows);
-		fputc('\n', f);
-	}
-}
-
-static void print_counts(FILE *f, const struct report *rep)
-{
-	fprintf(f, "%zu faster, %zu slower, %zu unchanged; %zu only in A, %zu only in B, "
-		"%zu without ok repetitions\n", rep->count[FASTER], rep->count[SLOWER],
-		rep->count[UNCHANGED], rep->count[ONLY_A], rep->count[ONLY_B],
-		rep->count[NONE_A] + rep->count[NONE_B] + rep->count[NONE_AB]);
-}
-
-static bool any_compared(const struct report *rep)
-{
-	return rep->count[FASTER] + rep->count[SLOWER] + rep->count[UNCHANGED] > 0;
-}
-
-static size_t compared_count(const struct report *rep)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < rep->nrows; i++)
-		n += compared(&rep->rows[i]);
-	return n;
-}
-
-static bool any_short_interval(const struct report *rep)
-{
-	for (size_t i = 0; i < rep->nrows; i++)
-		if (compared(&rep->rows[i]) && short_interval(&rep->rows[i]))
-			return true;
-	return false;
-}
-
-static void print_run(FILE *f, const char *name, const struct run *run, const char *end,
-		      bool md)
-{
-	fprintf(f, md ? "**%s**: `%s`" : "%s: %s", name, run->path);
-	if (*run->run_id)
-		fprintf(f, md ? " (run `%s`)" : " (run %s)", run->run_id);
-	else
-		fputs(" (no rows)", f);
-	fprintf(f, "%s\n", end);
-}
-
-static void print_text(FILE *f, const struct report *rep, bool md)
-{
-	print_run(f, "A", rep->a, md ? "  " : "", md);
-	print_run(f, "B", rep->b, "", md);
-	fprintf(f, "%sA cell is faster or slower (B/A below or above 1) only when the two-sided "
-		"Mann-Whitney U\ntest's p, adjusted for the %zu cells compared (q, "
-		"Benjamini-Hochberg), is below 0.05\nand the 95%% interval of B/A excludes 1.\n\n",
-		md ? "\n" : "", compared_count(rep));
-	if (any_compared(rep))
-		print_compared(f, rep, md);
-	else
-		fputs("no cell has ok repetitions in both runs\n", f);
-	if (any_short_interval(rep))
-		fprintf(f, "%s too few repetitions for a 95%% interval: it covers less; "
-			"use --reps %zu or more\n", md ? "\n\\*" : "*", reps_for_interval());
-	fputc('\n', f);
-	print_counts(f, rep);
-	print_uncompared(f, rep, "only in A:", BIT(ONLY_A), md);
-	print_uncompared(f, rep, "only in B:", BIT(ONLY_B), md);
-	print_uncompared(f, rep, "no ok repetitions:", NONE_ANY, md);
-}
-
-static void csv_count(FILE *f, const struct cell *c)
-{
-	if (c)
-		fprintf(f, ",%zu", c->nok);
-	else
-		fputc(',', f);
-}
-
-static void print_csv(FILE *f, const struct report *rep)
-{
-	fputs("workload,strategy,workers,pin,tasks,size,loops,ok_reps_a,ok_reps_b,median_a_s,"
-	      "median_b_s,ratio,ratio_lo,ratio_hi,coverage,p,q,verdict\n", f);
-	for (size_t i = 0; i < rep->nrows; i++) {
-		const struct row *r = &rep->rows[i];
-		const struct cell *c = r->a ? r->a : r->b;
-
-		pb_csv_text(f, c->workload);
-		fputc(',', f);
-		pb_csv_text(f, c->strategy);
-		fprintf(f, ",%llu,", (unsigned long long)c->workers);
-		pb_csv_text(f, c->pin);
-		fprintf(f, ",%llu,%llu,", (unsigned long long)c->tasks,
-			(unsigned long long)c->size);
-		if (c->loops)
-			fprintf(f, "%llu", (unsigned long long)c->loops);
-		csv_count(f, r->a);
-		csv_count(f, r->b);
-		pb_csv_number(f, r->median_a);
-		pb_csv_number(f, r->median_b);
-		pb_csv_number(f, r->ratio);
-		pb_csv_number(f, r->lo);
-		pb_csv_number(f, r->hi);
-		pb_csv_number(f, r->coverage);
-		pb_csv_number(f, r->p);
-		pb_csv_number(f, r->q);
-		fprintf(f, ",%s\n", verdict_names[r->verdict]);
-	}
-}
-
-static json_t *json_count(const struct cell *c)
-{
-	return c ? json_integer((json_int_t)c->nok) : json_null();
-}
-
-static json_t *row_json(const struct row *r)
-{
-	const struct cell *c = r->a ? r->a : r->b;
-
-	return json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
-			 "s:o, s:o, s:o, s:o, s:s}",
-			 "workload", c->workload, "strategy", c->strategy,
-			 "workers", (json_int_t)c->workers, "pin", c->pin,
-			 "tasks", (json_int_t)c->tasks, "size", (json_int_t)c->size,
-			 "loops", c->loops ? json_integer((json_int_t)c->loops) : json_null(),
-			 "ok_reps_a", json_count(r->a), "ok_reps_b", json_count(r->b),
-			 "median_a_s", pb_json_number(r->median_a),
-			 "median_b_s", pb_json_number(r->median_b),
-			 "ratio", pb_json_number(r->ratio), "ratio_lo", pb_json_number(r->lo),
-			 "ratio_hi", pb_json_number(r->hi), "coverage", pb_json_number(r->coverage),
-			 "p", pb_json_number(r->p), "q", pb_json_number(r->q),
-			 "verdict", verdict_names[r->verdict]);
-}
-
-static int print_json(FILE *f, const struct report *rep)
-{
-	json_t *cells = json_array(), *doc;
-	int rc;
-
-	for (size_t i = 0; i < rep->nrows; i++) {
-		json_t *row = row_json(&rep->rows[i]);
-
-		/* jansson refuses a name that is not UTF-8: fail rather than drop the row. */
-		if (!row || json_array_append_new(cells, row)) {
-			json_decref(cells);
-			errno = EILSEQ;
-			return -1;
-		}
-	}
-	doc = json_pack("{s:{s:s, s:s}, s:{s:s, s:s}, s:f, s:f, s:{s:I, s:I, s:I, s:I, s:I, "
-			"s:I}, s:o}",
-			"a", "path", rep->a->path, "run_id", rep->a->run_id,
-			"b", "path", rep->b->path, "run_id", rep->b->run_id,
-			"alpha", ALPHA, "level", 1.0 - ALPHA,
-			"counts", "faster", (json_int_t)rep->count[FASTER],
-			"slower", (json_int_t)rep->count[SLOWER],
-			"unchanged", (json_int_t)rep->count[UNCHANGED],
-			"only_in_a", (json_int_t)rep->count[ONLY_A],
-			"only_in_b", (json_int_t)rep->count[ONLY_B],
-			"no_ok_repetitions", (json_int_t)(rep->count[NONE_A] + rep->count[NONE_B] +
-							  rep->count[NONE_AB]),
-			"cells", cells);
-	rc = doc ? json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-						JSON_REAL_PRECISION(10)) : -1;
-	if (rc == 0)
-		fputc('\n', f);
-	json_decref(doc);
-	return rc;
-}
-
 /* ---- the command ----------------------------------------------------------- */
 
 enum { OPT_FORMAT = 256 };
@@ -967,11 +493,11 @@ static int compare(const struct run *a, const struct run *b, enum format format)
 		return 1;
 	}
 	if (format == FORMAT_CSV)
-		print_csv(stdout, &rep);
+		pb_compare_print_csv(stdout, &rep);
 	else if (format == FORMAT_JSON)
-		rc = print_json(stdout, &rep);
+		rc = pb_compare_print_json(stdout, &rep);
 	else
-		print_text(stdout, &rep, format == FORMAT_MD);
+		pb_compare_print_text(stdout, &rep, format == FORMAT_MD);
 	free(rep.rows);
 	if (rc || fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "parbench compare: cannot write the output: %s\n", strerror(errno));

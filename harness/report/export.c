@@ -4,6 +4,11 @@
 
 #include "report/export.h"
 #include "report/output.h"
+#include "report/schema.h"
+
+/* The name of a CSV column as a key: renaming the column in the schema renames it here. */
+#define SUMMARY_KEY(column) (pb_summary_table.columns[PB_SUMMARY_##column].name)
+#define VERDICT_KEY(column) (pb_verdict_table.columns[PB_VERDICT_##column].name)
 
 struct export_args {
 	const char *run_id;
@@ -33,37 +38,37 @@ static json_t *cell_json(const struct pb_cell *c)
 				 "loops", c->loops ? json_integer(c->loops) : json_null(),
 				 "reps", (json_int_t)s->reps, "ok", s->ok);
 
-	json_object_set_new(cell, "wall_median_s", pb_json_number(s->median));
+	json_object_set_new(cell, SUMMARY_KEY(wall_median_s), pb_json_number(s->median));
 	json_object_set_new(cell, "wall_ci95_s", interval(s->ci_lo, s->ci_hi));
-	json_object_set_new(cell, "wall_mean_s", pb_json_number(s->mean));
-	json_object_set_new(cell, "wall_sd_s", pb_json_number(s->sd));
-	json_object_set_new(cell, "wall_min_s", pb_json_number(s->min));
-	json_object_set_new(cell, "wall_max_s", pb_json_number(s->max));
-	json_object_set_new(cell, "cv", pb_json_number(s->cv));
-	json_object_set_new(cell, "outliers", json_integer((json_int_t)s->outliers));
-	json_object_set_new(cell, "speedup", pb_json_number(s->speedup));
+	json_object_set_new(cell, SUMMARY_KEY(wall_mean_s), pb_json_number(s->mean));
+	json_object_set_new(cell, SUMMARY_KEY(wall_sd_s), pb_json_number(s->sd));
+	json_object_set_new(cell, SUMMARY_KEY(wall_min_s), pb_json_number(s->min));
+	json_object_set_new(cell, SUMMARY_KEY(wall_max_s), pb_json_number(s->max));
+	json_object_set_new(cell, SUMMARY_KEY(cv), pb_json_number(s->cv));
+	json_object_set_new(cell, SUMMARY_KEY(outliers), json_integer((json_int_t)s->outliers));
+	json_object_set_new(cell, SUMMARY_KEY(speedup), pb_json_number(s->speedup));
 	json_object_set_new(cell, "speedup_ci95", interval(s->speedup_lo, s->speedup_hi));
-	json_object_set_new(cell, "efficiency", pb_json_number(s->efficiency));
+	json_object_set_new(cell, SUMMARY_KEY(efficiency), pb_json_number(s->efficiency));
 	json_object_set_new(cell, "efficiency_ci95", interval(s->efficiency_lo, s->efficiency_hi));
-	json_object_set_new(cell, "karp_flatt", pb_json_number(s->karp_flatt));
-	json_object_set_new(cell, "crossover_size", pb_json_number(s->crossover));
-	json_object_set_new(cell, "cpu_util", pb_json_number(s->cpu_util));
-	json_object_set_new(cell, "lat_p50_s", pb_json_number(s->lat_p50));
-	json_object_set_new(cell, "lat_p99_s", pb_json_number(s->lat_p99));
-	json_object_set_new(cell, "user_median_s", pb_json_number(s->user));
-	json_object_set_new(cell, "sys_median_s", pb_json_number(s->sys));
-	json_object_set_new(cell, "vcsw_median", pb_json_number(s->vcsw));
-	json_object_set_new(cell, "ivcsw_median", pb_json_number(s->ivcsw));
-	json_object_set_new(cell, "minflt_median", pb_json_number(s->minflt));
-	json_object_set_new(cell, "majflt_median", pb_json_number(s->majflt));
-	json_object_set_new(cell, "pus", json_integer(s->pus));
-	json_object_set_new(cell, "pu_util", pb_json_number(s->pu_util));
-	json_object_set_new(cell, "task_clock_s", pb_json_number(s->task_clock));
-	json_object_set_new(cell, "context_switches", pb_json_number(s->context_switches));
-	json_object_set_new(cell, "migrations", pb_json_number(s->migrations));
-	json_object_set_new(cell, "cycles", pb_json_number(s->cycles));
-	json_object_set_new(cell, "instructions", pb_json_number(s->instructions));
-	json_object_set_new(cell, "task_cost_s", pb_json_number(s->task_cost));
+	json_object_set_new(cell, SUMMARY_KEY(karp_flatt), pb_json_number(s->karp_flatt));
+	json_object_set_new(cell, SUMMARY_KEY(crossover_size), pb_json_number(s->crossover));
+	json_object_set_new(cell, SUMMARY_KEY(cpu_util), pb_json_number(s->cpu_util));
+	json_object_set_new(cell, SUMMARY_KEY(lat_p50_s), pb_json_number(s->lat_p50));
+	json_object_set_new(cell, SUMMARY_KEY(lat_p99_s), pb_json_number(s->lat_p99));
+	json_object_set_new(cell, SUMMARY_KEY(user_median_s), pb_json_number(s->user));
+	json_object_set_new(cell, SUMMARY_KEY(sys_median_s), pb_json_number(s->sys));
+	json_object_set_new(cell, SUMMARY_KEY(vcsw_median), pb_json_number(s->vcsw));
+	json_object_set_new(cell, SUMMARY_KEY(ivcsw_median), pb_json_number(s->ivcsw));
+	json_object_set_new(cell, SUMMARY_KEY(minflt_median), pb_json_number(s->minflt));
+	json_object_set_new(cell, SUMMARY_KEY(majflt_median), pb_json_number(s->majflt));
+	json_object_set_new(cell, SUMMARY_KEY(pus), json_integer(s->pus));
+	json_object_set_new(cell, SUMMARY_KEY(pu_util), pb_json_number(s->pu_util));
+	json_object_set_new(cell, SUMMARY_KEY(task_clock_s), pb_json_number(s->task_clock));
+	json_object_set_new(cell, SUMMARY_KEY(context_switches), pb_json_number(s->context_switches));
+	json_object_set_new(cell, SUMMARY_KEY(migrations), pb_json_number(s->migrations));
+	json_object_set_new(cell, SUMMARY_KEY(cycles), pb_json_number(s->cycles));
+	json_object_set_new(cell, SUMMARY_KEY(instructions), pb_json_number(s->instructions));
+	json_object_set_new(cell, SUMMARY_KEY(task_cost_s), pb_json_number(s->task_cost));
 	json_object_set_new(cell, "task_cost_ci95_s", interval(s->task_cost_lo, s->task_cost_hi));
 	return cell;
 }
@@ -82,20 +87,20 @@ static json_t *contender_json(const struct pb_contender *k)
 			      "role", pb_role_name(k->role), "wall_median_s",
 			      pb_json_number(k->cell->summary.median));
 
-	json_object_set_new(c, "ratio", pb_json_number(k->ratio));
+	json_object_set_new(c, VERDICT_KEY(ratio), pb_json_number(k->ratio));
 	json_object_set_new(c, "ratio_interval", interval(k->lo, k->hi));
 	json_object_set_new(c, "equivalence_interval", interval(k->eq_lo, k->eq_hi));
-	json_object_set_new(c, "p_slower", pb_json_number(k->p_slower));
-	json_object_set_new(c, "p", pb_json_number(k->p));
+	json_object_set_new(c, VERDICT_KEY(p_slower), pb_json_number(k->p_slower));
+	json_object_set_new(c, VERDICT_KEY(p), pb_json_number(k->p));
 	json_object_set_new(c, "reps_to_decide", reps_json(k->reps_to_decide));
-	json_object_set_new(c, "decide_by", isnan(k->reps_to_decide) ? json_null() :
+	json_object_set_new(c, VERDICT_KEY(decide_by), isnan(k->reps_to_decide) ? json_null() :
 			    json_string(k->decide_by_equivalence ? "equivalence" : "difference"));
-	json_object_set_new(c, "pus", json_integer(k->cell->summary.pus));
-	json_object_set_new(c, "ideal_s", pb_json_number(k->ideal_s));
-	json_object_set_new(c, "extra_user_s", pb_json_number(k->extra_user_s));
-	json_object_set_new(c, "extra_sys_s", pb_json_number(k->extra_sys_s));
-	json_object_set_new(c, "idle_s", pb_json_number(k->idle_s));
-	json_object_set_new(c, "why", k->why[0] ? json_string(k->why) : json_null());
+	json_object_set_new(c, VERDICT_KEY(pus), json_integer(k->cell->summary.pus));
+	json_object_set_new(c, VERDICT_KEY(ideal_s), pb_json_number(k->ideal_s));
+	json_object_set_new(c, VERDICT_KEY(extra_user_s), pb_json_number(k->extra_user_s));
+	json_object_set_new(c, VERDICT_KEY(extra_sys_s), pb_json_number(k->extra_sys_s));
+	json_object_set_new(c, VERDICT_KEY(idle_s), pb_json_number(k->idle_s));
+	json_object_set_new(c, VERDICT_KEY(why), k->why[0] ? json_string(k->why) : json_null());
 	return c;
 }
 

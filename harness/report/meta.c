@@ -323,11 +323,11 @@ static int fill_topology(FILE *f, const void *arg)
 static const char *export_topology(const struct pb_meta *m)
 {
 	char *path = pb_path(m->dir, "topology.xml");
-	int rc = path ? pb_write_atomically(path, fill_topology, m->topology) : -1;
+	int rc = path ? pb_write_atomically(path, fill_topology, m->topology) : -ENOMEM;
 
 	if (rc)
 		fprintf(stderr, "parbench: cannot write %s/topology.xml: %s\n", m->dir,
-			strerror(errno));
+			strerror(-rc));
 	free(path);
 	return rc ? NULL : "topology.xml";
 }
@@ -352,7 +352,7 @@ int pb_meta_write(struct pb_meta *meta)
 	int rc;
 
 	take_snapshots(meta);
-	rc = path ? pb_write_atomically(path, fill_meta, meta) : -1;
+	rc = path ? pb_write_atomically(path, fill_meta, meta) : -ENOMEM;
 	free(path);
 	return rc;
 }

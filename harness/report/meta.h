@@ -34,7 +34,7 @@ struct pb_meta {
 void pb_meta_now(char *buf, size_t len);
 
 /*
- * Writes dir/meta.json atomically: 0 or -1.  Its first call, as the run
+ * Writes dir/meta.json atomically: 0 or -errno.  Its first call, as the run
  * starts, also notes the load average and exports the topology to
  * dir/topology.xml; its first call with end set notes the load average
  * again.

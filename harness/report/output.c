@@ -1,6 +1,7 @@
 #include <errno.h>
-#include <inttypes.h>
+#include <fcntl.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -8,26 +9,8 @@
 #include <unistd.h>
 
 #include "report/output.h"
-
-static const char raw_header[] =
-	"run_id,workload,kind,strategy,workers,pin,tasks,size,rep,wall_s,user_s,sys_s,"
-	"max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error,loops,startup_s,work_s,"
-	"minflt,majflt,cut\n";
-
-static const char summary_header[] =
-	"run_id,workload,kind,strategy,workers,pin,tasks,size,reps,wall_median_s,wall_mean_s,"
-	"wall_sd_s,wall_ci95_lo_s,wall_ci95_hi_s,wall_min_s,wall_max_s,cv,speedup,efficiency,"
-	"cpu_util,lat_p50_s,lat_p99_s,ok,loops,outliers,speedup_ci95_lo,speedup_ci95_hi,"
-	"efficiency_ci95_lo,efficiency_ci95_hi,karp_flatt,crossover_size,startup_median_s,"
-	"work_median_s,speedup_vs_seq,user_median_s,sys_median_s,vcsw_median,ivcsw_median,"
-	"minflt_median,majflt_median,pus,pu_util,task_clock_s,context_switches,migrations,cycles,"
-	"instructions,task_cost_s,task_cost_ci95_lo_s,task_cost_ci95_hi_s,cut\n";
-
-static const char verdicts_header[] =
-	"run_id,workload,kind,tasks,size,verdict,alpha,margin,reps_to_decide,rank,strategy,workers,"
-	"pin,loops,role,wall_median_s,ratio,ratio_lo,ratio_hi,equivalence_lo,equivalence_hi,"
-	"p_slower,p,contender_reps_to_decide,decide_by,pus,ideal_s,extra_user_s,extra_sys_s,idle_s,"
-	"why\n";
+#include "report/output_columns.h"
+#include "report/schema.h"
 
 char *pb_path(const char *dir, const char *name)
 {
@@ -56,27 +39,10 @@ void pb_csv_text(FILE *f, const char *text)
 void pb_csv_number(FILE *f, double v)
 {
 	if (isfinite(v))
-		fprintf(f, ",%.9g", v);
-	else
-		fputc(',', f);
+		fprintf(f, "%.9g", v);
 }
 
-static void cell_key(FILE *f, const struct pb_output *out, const struct pb_cell *cell)
-{
-	fprintf(f, "%s,%s,%s,%s,%u,", out->run_id, cell->workload->name,
-		pb_kind_name(cell->workload->kind), cell->strategy->name, cell->workers);
-	pb_csv_text(f, cell->pin->spec);
-	fprintf(f, ",%" PRIu64 ",%" PRIu64, cell->tasks, cell->size);
-}
-
-/* The loop threads of an event-loop cell, empty for others. */
-static void cell_loops(FILE *f, const struct pb_cell *cell)
-{
-	if (cell->loops)
-		fprintf(f, ",%u", cell->loops);
-	else
-		fputc(',', f);
-}
+/* ---- the run directory ------------------------------------------------------ */
 
 static int make_run_dir(struct pb_output *out, const char *base, char *why, size_t whylen)
 {
@@ -110,12 +76,89 @@ static int make_run_dir(struct pb_output *out, const char *base, char *why, size
 	return -1;
 }
 
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Appends what `fill` writes to a rows file in one piece, and takes back
+ * what got written of it when it fails.  A file removed from under the run
+ * takes every write and keeps none: that is an error too.  0 or -errno.
+ */
+static int append(struct pb_rows_file *rows, void (*fill)(FILE *, const void *), const void *arg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	struct stat st;
+	int rc;
+
+	if (!m)
+		return -errno;
+	fill(m, arg);
+	if (fclose(m)) {
+		free(buf);
+		return -ENOMEM;
+	}
+	rc = write_all(rows->fd, buf, len);
+	free(buf);
+	if (rc == 0 && fstat(rows->fd, &st) < 0)
+		rc = -errno;
+	else if (rc == 0 && st.st_nlink == 0)
+		rc = -ENOENT;
+	if (rc) {
+		if (ftruncate(rows->fd, rows->end) == 0)
+			lseek(rows->fd, rows->end, SEEK_SET);
+		return rc;
+	}
+	rows->end += (off_t)len;
+	return 0;
+}
+
+static void fill_header(FILE *f, const void *table)
+{
+	pb_table_header(f, table);
+}
+
+/* Creates dir/name with its header, or nothing: 0 or -errno. */
+static int open_rows(struct pb_rows_file *rows, const struct pb_output *out,
+		     const struct pb_table *table)
+{
+	char *path = pb_path(out->dir, table->file);
+	int rc;
+
+	if (!path)
+		return -ENOMEM;
+	rows->end = 0;
+	rows->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	rc = rows->fd < 0 ? -errno : append(rows, fill_header, table);
+	if (rc && rows->fd >= 0) {
+		close(rows->fd);
+		rows->fd = -1;
+		unlink(path);
+	}
+	free(path);
+	return rc;
+}
+
 int pb_output_open(struct pb_output *out, const char *base, char *why, size_t whylen)
 {
 	struct stat st;
-	char *raw;
+	const char *file = pb_raw_table.file;
+	int rc;
 
-	*out = (struct pb_output){ 0 };
+	*out = (struct pb_output){ .raw.fd = -1, .control.fd = -1 };
 	if (mkdir(base, 0777) < 0 && errno != EEXIST) {
 		snprintf(why, whylen, "--out '%s': cannot create it: %s; allowed: a writable "
 			 "directory, or a new one in an existing directory", base, strerror(errno));
@@ -128,11 +171,13 @@ int pb_output_open(struct pb_output *out, const char *base, char *why, size_t wh
 	}
 	if (make_run_dir(out, base, why, whylen))
 		return -1;
-	raw = pb_path(out->dir, "raw.csv");
-	out->raw = raw ? fopen(raw, "wx") : NULL;
-	free(raw);
-	if (!out->raw || fputs(raw_header, out->raw) < 0 || fflush(out->raw)) {
-		snprintf(why, whylen, "cannot write %s/raw.csv: %s", out->dir, strerror(errno));
+	rc = open_rows(&out->raw, out, &pb_raw_table);
+	if (rc == 0) {
+		file = "schema.json";
+		rc = pb_schema_write(out->dir);
+	}
+	if (rc) {
+		snprintf(why, whylen, "cannot write %s/%s: %s", out->dir, file, strerror(-rc));
 		pb_output_close(out);
 		return -1;
 	}
@@ -141,75 +186,68 @@ int pb_output_open(struct pb_output *out, const char *base, char *why, size_t wh
 
 void pb_output_close(struct pb_output *out)
 {
-	if (out->raw)
-		fclose(out->raw);
-	if (out->control)
-		fclose(out->control);
+	if (out->raw.fd >= 0)
+		close(out->raw.fd);
+	if (out->control.fd >= 0)
+		close(out->control.fd);
 	free(out->run_id);
 	free(out->dir);
-	*out = (struct pb_output){ 0 };
+	*out = (struct pb_output){ .raw.fd = -1, .control.fd = -1 };
 }
 
-/* The file a cell's rows go to: raw.csv, or control.csv (made on first use). */
-static FILE *rows_file(struct pb_output *out, const struct pb_cell *cell)
+const char *pb_output_rows_file(const struct pb_cell *cell)
 {
-	char *path;
-
-	if (!cell->control)
-		return out->raw;
-	if (!out->control && (path = pb_path(out->dir, "control.csv"))) {
-		out->control = fopen(path, "wx");
-		if (out->control)
-			fputs(raw_header, out->control);
-		free(path);
-	}
-	return out->control;
+	return cell->control ? pb_control_table.file : pb_raw_table.file;
 }
 
-void pb_output_raw_row(struct pb_output *out, const struct pb_cell *cell,
-		       const struct pb_sample *s)
-{
-	FILE *f = rows_file(out, cell);
-	bool ran = !(s->error && !s->cpus);	/* a row without cpus never ran: no figures */
+struct raw_row {
+	const struct pb_output *out;
+	const struct pb_cell *cell;
+	const struct pb_sample *sample;
+};
 
-	if (!f)
-		return;
-	cell_key(f, out, cell);
-	fprintf(f, ",%u", s->rep);
-	if (!ran) {
-		fputs(",,,,,,,,,,0,,", f);
-	} else {
-		fprintf(f, ",%.9f,%.6f,%.6f,%ld,%ld,%ld,%.9f,%.9f,%" PRIu64 ",%d,", s->wall_s,
-			s->user_s, s->sys_s, s->max_rss_kb, s->vcsw, s->ivcsw, s->lat_p50_s,
-			s->lat_p99_s, s->checksum, s->ok);
-		pb_csv_text(f, s->cpus);
-		fputc(',', f);
-	}
-	pb_csv_text(f, s->error);
-	cell_loops(f, cell);
-	pb_csv_number(f, s->startup_s);
-	pb_csv_number(f, s->work_s);
-	if (ran)
-		fprintf(f, ",%ld,%ld", s->minflt, s->majflt);
-	else
-		fputs(",,", f);
-	fputs(",\n", f);
-	fflush(f);
+static void fill_raw_row(FILE *f, const void *arg)
+{
+	const struct raw_row *r = arg;
+
+	pb_write_raw_row(f, r->out, r->cell, r->sample);
 }
 
-void pb_output_cut_row(struct pb_output *out, const struct pb_cell *cell)
+/* A row in the cell's rows file, control.csv made on its first. */
+static int rows_row(struct pb_output *out, const struct pb_cell *cell,
+		    const struct pb_sample *sample)
 {
-	FILE *f = rows_file(out, cell);
+	struct pb_rows_file *rows = cell->control ? &out->control : &out->raw;
+	struct raw_row r = { out, cell, sample };
+	int rc;
 
-	if (!f)
-		return;
-	cell_key(f, out, cell);
-	fprintf(f, ",%zu,,,,,,,,,,0,,", cell->nsamples);
-	cell_loops(f, cell);
-	fputs(",,,,,", f);
-	pb_csv_text(f, cell->cut);
-	fputc('\n', f);
-	fflush(f);
+	if (rows->fd < 0 && (rc = open_rows(rows, out, &pb_control_table)))
+		return rc;
+	return append(rows, fill_raw_row, &r);
+}
+
+int pb_output_raw_row(struct pb_output *out, const struct pb_cell *cell,
+		      const struct pb_sample *sample)
+{
+	return rows_row(out, cell, sample);
+}
+
+int pb_output_cut_row(struct pb_output *out, const struct pb_cell *cell)
+{
+	return rows_row(out, cell, NULL);
+}
+
+/* ---- the files written at the end --------------------------------------------- */
+
+/* Writes the run directory's file through pb_write_atomically: 0 or -errno. */
+static int write_run_file(const struct pb_output *out, const struct pb_table *table,
+			  int (*fill)(FILE *, const void *), const void *arg)
+{
+	char *path = pb_path(out->dir, table->file);
+	int rc = path ? pb_write_atomically(path, fill, arg) : -ENOMEM;
+
+	free(path);
+	return rc;
 }
 
 struct summary_args {
@@ -217,88 +255,20 @@ struct summary_args {
 	const struct pb_plan *plan;
 };
 
-/* What the kernel counted: getrusage's medians, then the counted repetition's. */
-static void summary_usage(FILE *f, const struct pb_summary *s)
-{
-	pb_csv_number(f, s->user);
-	pb_csv_number(f, s->sys);
-	pb_csv_number(f, s->vcsw);
-	pb_csv_number(f, s->ivcsw);
-	pb_csv_number(f, s->minflt);
-	pb_csv_number(f, s->majflt);
-	fprintf(f, ",%u", s->pus);
-	pb_csv_number(f, s->pu_util);
-	pb_csv_number(f, s->task_clock);
-	pb_csv_number(f, s->context_switches);
-	pb_csv_number(f, s->migrations);
-	pb_csv_number(f, s->cycles);
-	pb_csv_number(f, s->instructions);
-}
-
 static int fill_summary(FILE *f, const void *arg)
 {
-	const struct pb_output *out = ((const struct summary_args *)arg)->out;
-	const struct pb_plan *plan = ((const struct summary_args *)arg)->plan;
+	const struct summary_args *a = arg;
 
-	fputs(summary_header, f);
-	for (size_t c = 0; c < plan->ncells; c++) {
-		const struct pb_cell *cell = &plan->cells[c];
-		const struct pb_summary *s = &cell->summary;
-
-		cell_key(f, out, cell);
-		fprintf(f, ",%zu", s->reps);
-		pb_csv_number(f, s->median);
-		pb_csv_number(f, s->mean);
-		pb_csv_number(f, s->sd);
-		pb_csv_number(f, s->ci_lo);
-		pb_csv_number(f, s->ci_hi);
-		pb_csv_number(f, s->min);
-		pb_csv_number(f, s->max);
-		pb_csv_number(f, s->cv);
-		pb_csv_number(f, s->speedup);
-		pb_csv_number(f, s->efficiency);
-		pb_csv_number(f, s->cpu_util);
-		pb_csv_number(f, s->lat_p50);
-		pb_csv_number(f, s->lat_p99);
-		fprintf(f, ",%d", s->ok);
-		cell_loops(f, cell);
-		fprintf(f, ",%zu", s->outliers);
-		pb_csv_number(f, s->speedup_lo);
-		pb_csv_number(f, s->speedup_hi);
-		pb_csv_number(f, s->efficiency_lo);
-		pb_csv_number(f, s->efficiency_hi);
-		pb_csv_number(f, s->karp_flatt);
-		pb_csv_number(f, s->crossover);
-		pb_csv_number(f, s->startup);
-		pb_csv_number(f, s->work);
-		pb_csv_number(f, s->speedup_seq);
-		summary_usage(f, s);
-		pb_csv_number(f, s->task_cost);
-		pb_csv_number(f, s->task_cost_lo);
-		pb_csv_number(f, s->task_cost_hi);
-		fputc(',', f);
-		pb_csv_text(f, cell->cut);
-		fputc('\n', f);
-	}
-	return 0;
-}
-
-/* Writes the run directory's file `name` through pb_write_atomically: 0 or -1. */
-static int write_run_file(const struct pb_output *out, const char *name,
-			  int (*fill)(FILE *, const void *), const void *arg)
-{
-	char *path = pb_path(out->dir, name);
-	int rc = path ? pb_write_atomically(path, fill, arg) : -1;
-
-	free(path);
-	return rc;
+	pb_table_header(f, &pb_summary_table);
+	pb_write_summary_rows(f, a->out, a->plan);
+	return ferror(f) ? -1 : 0;
 }
 
 int pb_output_summary(const struct pb_output *out, const struct pb_plan *plan)
 {
 	struct summary_args args = { out, plan };
 
-	return write_run_file(out, "summary.csv", fill_summary, &args);
+	return write_run_file(out, &pb_summary_table, fill_summary, &args);
 }
 
 struct verdicts_args {
@@ -306,59 +276,12 @@ struct verdicts_args {
 	const struct pb_verdicts *verdicts;
 };
 
-/* Repetitions that would decide: none (NAN) when decided, "inf" when none would. */
-static void csv_reps(FILE *f, double reps)
-{
-	if (isinf(reps))
-		fputs(",inf", f);
-	else
-		pb_csv_number(f, reps);
-}
-
-/* One contender of a verdict: its cell, role and comparison with the leader. */
-static void verdict_row(FILE *f, const struct pb_output *out, const struct pb_verdicts *all,
-			const struct pb_verdict *v, size_t rank)
-{
-	const struct pb_contender *k = &v->contenders[rank];
-	const struct pb_cell *c = k->cell;
-
-	fprintf(f, "%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%s", out->run_id, c->workload->name,
-		pb_kind_name(c->workload->kind), c->tasks, c->size, pb_verdict_kind_name(v->kind));
-	pb_csv_number(f, v->alpha);
-	pb_csv_number(f, all->margin);
-	csv_reps(f, v->reps_to_decide);
-	fprintf(f, ",%zu,%s,%u,", rank + 1, c->strategy->name, c->workers);
-	pb_csv_text(f, c->pin->spec);
-	cell_loops(f, c);
-	fprintf(f, ",%s", pb_role_name(k->role));
-	pb_csv_number(f, c->summary.median);
-	pb_csv_number(f, k->ratio);
-	pb_csv_number(f, k->lo);
-	pb_csv_number(f, k->hi);
-	pb_csv_number(f, k->eq_lo);
-	pb_csv_number(f, k->eq_hi);
-	pb_csv_number(f, k->p_slower);
-	pb_csv_number(f, k->p);
-	csv_reps(f, k->reps_to_decide);
-	fprintf(f, ",%s,%u", isnan(k->reps_to_decide) ? "" : k->decide_by_equivalence ?
-		"equivalence" : "difference", c->summary.pus);
-	pb_csv_number(f, k->ideal_s);
-	pb_csv_number(f, k->extra_user_s);
-	pb_csv_number(f, k->extra_sys_s);
-	pb_csv_number(f, k->idle_s);
-	fputc(',', f);
-	pb_csv_text(f, k->why);
-	fputc('\n', f);
-}
-
 static int fill_verdicts(FILE *f, const void *arg)
 {
 	const struct verdicts_args *a = arg;
 
-	fputs(verdicts_header, f);
-	for (size_t i = 0; i < a->verdicts->n; i++)
-		for (size_t rank = 0; rank < a->verdicts->v[i].n; rank++)
-			verdict_row(f, a->out, a->verdicts, &a->verdicts->v[i], rank);
+	pb_table_header(f, &pb_verdict_table);
+	pb_write_verdict_rows(f, a->out, a->verdicts);
 	return ferror(f) ? -1 : 0;
 }
 
@@ -366,27 +289,30 @@ int pb_output_verdicts(const struct pb_output *out, const struct pb_verdicts *ve
 {
 	struct verdicts_args args = { out, verdicts };
 
-	return write_run_file(out, "verdicts.csv", fill_verdicts, &args);
+	return write_run_file(out, &pb_verdict_table, fill_verdicts, &args);
 }
 
 int pb_write_atomically(const char *path, int (*fill)(FILE *, const void *), const void *arg)
 {
 	char *tmp;
 	FILE *f;
-	int rc;
+	int rc = 0;
 
 	if (asprintf(&tmp, "%s.tmp", path) < 0)
-		return -1;
+		return -ENOMEM;
 	f = fopen(tmp, "w");
 	if (!f) {
+		rc = -errno;
 		free(tmp);
-		return -1;
+		return rc;
 	}
-	rc = fill(f, arg);
-	if (fclose(f) != 0)
-		rc = -1;
-	if (rc == 0)
-		rc = rename(tmp, path);
+	errno = 0;
+	if (fill(f, arg) || ferror(f))
+		rc = errno ? -errno : -EIO;
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = -errno;
 	if (rc)
 		unlink(tmp);
 	free(tmp);

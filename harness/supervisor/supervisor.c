@@ -34,6 +34,22 @@
 
 static volatile sig_atomic_t stop_signal;
 
+/* A results file could not be written: the run stops measuring and exits 1. */
+static bool write_failed;
+
+/* Says which file (in dir, or as given with dir NULL) could not be written, and why. */
+static void write_failure(const char *dir, const char *file, int rc)
+{
+	fprintf(stderr, "parbench: cannot write %s%s%s: %s\n", dir ? dir : "", dir ? "/" : "",
+		file, strerror(-rc));
+	write_failed = true;
+}
+
+static bool stopping(void)
+{
+	return stop_signal || write_failed;
+}
+
 /*
  * The run's warnings: written to a log that meta.json keeps, then shown on
  * stderr.  Without the log (out of memory) they go to stderr alone.
@@ -248,15 +264,20 @@ static struct pb_sample error_sample(const char *fmt, ...)
 	return s;
 }
 
-/* Repetitions are numbered per cell, across all of its processes. */
-static void record(struct pb_output *out, struct pb_cell *cell, struct pb_sample *s)
+/* Repetitions are numbered per cell, across all of its processes.  0 or -errno. */
+static int record(struct pb_output *out, struct pb_cell *cell, struct pb_sample *s)
 {
+	int rc;
+
 	s->rep = (unsigned)cell->nsamples;
 	pb_cell_add(cell, s);
-	pb_output_raw_row(out, cell, &cell->samples[cell->nsamples - 1]);
+	rc = pb_output_raw_row(out, cell, &cell->samples[cell->nsamples - 1]);
+	if (rc)
+		write_failure(out->dir, pb_output_rows_file(cell), rc);
+	return rc;
 }
 
-/* Takes every complete line out of the buffer: 0, or -1 on a malformed one. */
+/* Takes every complete line out of the buffer: 0, or -1 on a malformed one or a failed write. */
 static int take_lines(struct cell_process *p, struct pb_output *out, struct pb_cell *cell)
 {
 	char *line = p->buf, *newline;
@@ -273,7 +294,8 @@ static int take_lines(struct cell_process *p, struct pb_output *out, struct pb_c
 			return -1;
 		} else {
 			p->sent_error = p->sent_error || s.error;
-			record(out, cell, &s);
+			if (record(out, cell, &s))
+				return -1;
 		}
 		line = newline + 1;
 	}
@@ -564,7 +586,7 @@ static bool visit_if_needed(struct visitor *v, struct pb_cell *cell)
 	unsigned reps;
 
 	fit_budget(v);
-	if (cell_done(cell, v->opts) || stop_signal)
+	if (cell_done(cell, v->opts) || stopping())
 		return false;
 	/* Sequential: the rest of its repetitions at once, but --reps auto's one by one. */
 	reps = v->opts->order == PB_ORDER_SEQUENTIAL && cell->nsamples < cell->planned ?
@@ -576,7 +598,7 @@ static bool visit_if_needed(struct visitor *v, struct pb_cell *cell)
 /* All repetitions of one cell, then the next. */
 static void visit_in_sequence(struct visitor *v)
 {
-	for (size_t c = 0; c < v->n && !stop_signal; c++)
+	for (size_t c = 0; c < v->n && !stopping(); c++)
 		while (visit_if_needed(v, v->cells[c]))
 			;
 }
@@ -605,12 +627,12 @@ static void visit_interleaved(struct visitor *v)
 		fputs("parbench: out of memory\n", stderr);
 		return;
 	}
-	while (any && !stop_signal) {
+	while (any && !stopping()) {
 		size_t n = v->n;
 
 		shuffle(order, n, &rng);
 		any = false;
-		for (size_t i = 0; i < n && !stop_signal; i++)
+		for (size_t i = 0; i < n && !stopping(); i++)
 			any = visit_if_needed(v, v->cells[order[i]]) || any;
 	}
 	free(order);
@@ -622,7 +644,7 @@ static void visit_interleaved(struct visitor *v)
  */
 static void visit_baselines(struct visitor *v)
 {
-	for (size_t c = 0; c < v->plan->ncells && !stop_signal; c++) {
+	for (size_t c = 0; c < v->plan->ncells && !stopping(); c++) {
 		struct pb_cell *cell = &v->plan->cells[c];
 
 		if (cell->baseline == cell && !cell->visits && cell->planned)
@@ -722,7 +744,7 @@ static void visit_cells(struct pb_plan *plan, const struct pb_options *opts,
 		visit_in_sequence(&v);
 	else
 		visit_interleaved(&v);
-	if (opts->budget_s && !stop_signal && want_decisions(&v)) {
+	if (opts->budget_s && !stopping() && want_decisions(&v)) {
 		v.second_look = true;
 		if (opts->order == PB_ORDER_SEQUENTIAL)
 			visit_in_sequence(&v);
@@ -736,11 +758,13 @@ static void visit_cells(struct pb_plan *plan, const struct pb_options *opts,
 /* The cells --budget cut: a row each in raw.csv (control.csv), after their repetitions. */
 static void write_cuts(struct pb_plan *plan, struct pb_output *out)
 {
-	for (size_t c = 0; c < plan->ncells; c++)
-		if (plan->cells[c].cut[0])
-			pb_output_cut_row(out, &plan->cells[c]);
-	if (plan->control && plan->control->cut[0])
-		pb_output_cut_row(out, plan->control);
+	for (size_t c = 0; c <= plan->ncells && !write_failed; c++) {
+		struct pb_cell *cell = c < plan->ncells ? &plan->cells[c] : plan->control;
+		int rc = cell && cell->cut[0] ? pb_output_cut_row(out, cell) : 0;
+
+		if (rc)
+			write_failure(out->dir, pb_output_rows_file(cell), rc);
+	}
 }
 
 static size_t count_failed(const struct pb_plan *plan)
@@ -763,6 +787,7 @@ static int conclude(struct pb_plan *plan, const struct pb_options *opts, struct 
 	struct pb_verdicts verdicts;
 	struct pb_noise noise;
 	size_t failed;
+	int rc;
 
 	pb_plan_summarize(plan);
 	if (pb_verdicts_judge(plan, opts->equivalence, &verdicts) ||
@@ -770,25 +795,24 @@ static int conclude(struct pb_plan *plan, const struct pb_options *opts, struct 
 		fputs("parbench: out of memory for the verdicts\n", stderr);
 		return 1;
 	}
-	if (pb_output_summary(out, plan))
-		fprintf(stderr, "parbench: cannot write %s/summary.csv: %s\n", out->dir,
-			strerror(errno));
-	if (pb_output_verdicts(out, &verdicts))
-		fprintf(stderr, "parbench: cannot write %s/verdicts.csv: %s\n", out->dir,
-			strerror(errno));
-	if (opts->export_json && pb_export_json(opts->export_json, out->run_id, plan, &verdicts))
-		fprintf(stderr, "parbench: cannot write %s: %s\n", opts->export_json,
-			strerror(errno));
-	if (opts->export_markdown && pb_export_markdown(opts->export_markdown, out->run_id, plan))
-		fprintf(stderr, "parbench: cannot write %s: %s\n", opts->export_markdown,
-			strerror(errno));
+	if ((rc = pb_output_summary(out, plan)))
+		write_failure(out->dir, "summary.csv", rc);
+	if ((rc = pb_output_verdicts(out, &verdicts)))
+		write_failure(out->dir, "verdicts.csv", rc);
+	if (opts->export_json &&
+	    (rc = pb_export_json(opts->export_json, out->run_id, plan, &verdicts)))
+		write_failure(NULL, opts->export_json, rc);
+	if (opts->export_markdown &&
+	    (rc = pb_export_markdown(opts->export_markdown, out->run_id, plan)))
+		write_failure(NULL, opts->export_markdown, rc);
 	pb_meta_now(meta->end, sizeof(meta->end));
 	meta->status = stop_signal ? (stop_signal == SIGINT ? "interrupted by SIGINT"
 							  : "interrupted by SIGTERM")
-				   : "completed";
+				   : write_failed ? "error" : "completed";
 	meta->warnings = show_warnings();
 	meta->noise = &noise;
-	pb_meta_write(meta);
+	if ((rc = pb_meta_write(meta)))
+		write_failure(out->dir, "meta.json", rc);
 	pb_output_link_latest(out, opts->out_dir);
 	pb_table_print(stdout, plan, &verdicts);
 	pb_verdicts_free(&verdicts);
@@ -803,7 +827,20 @@ static int conclude(struct pb_plan *plan, const struct pb_options *opts, struct 
 			"says why\n", failed);
 	if (stop_signal)
 		return 128 + stop_signal;
-	return failed ? 1 : 0;
+	return failed || write_failed ? 1 : 0;
+}
+
+/*
+ * A run stopped by a write that failed: meta.json says so if it still can
+ * be written (its failure would only repeat why), and what was written stays.
+ */
+static int stop_on_write_failure(struct pb_meta *meta)
+{
+	pb_meta_now(meta->end, sizeof(meta->end));
+	meta->status = "error";
+	meta->warnings = show_warnings();
+	pb_meta_write(meta);
+	return 1;
 }
 
 static int run_plan(struct pb_plan *plan, const struct pb_options *opts, struct pb_output *out,
@@ -814,7 +851,7 @@ static int run_plan(struct pb_plan *plan, const struct pb_options *opts, struct 
 	visit_cells(plan, opts, out);
 	scratch_close();
 	write_cuts(plan, out);
-	return conclude(plan, opts, out, meta);
+	return write_failed ? stop_on_write_failure(meta) : conclude(plan, opts, out, meta);
 }
 
 int pb_run_main(int argc, char **argv, int full_argc, char **full_argv)
@@ -863,8 +900,9 @@ int pb_run_main(int argc, char **argv, int full_argc, char **full_argv)
 				 .status = "running", .warnings = show_warnings(),
 				 .counters = &counters };
 	pb_meta_now(meta.start, sizeof(meta.start));
-	pb_meta_write(&meta);
-	rc = run_plan(&plan, &opts, &out, &meta);
+	if ((rc = pb_meta_write(&meta)))
+		write_failure(out.dir, "meta.json", rc);
+	rc = rc ? 1 : run_plan(&plan, &opts, &out, &meta);
 	pb_output_close(&out);
 	if (warnings.f)
 		fclose(warnings.f);

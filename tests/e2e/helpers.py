@@ -1,5 +1,6 @@
 """Shared helpers of the end-to-end tests: run the built parbench, read a run's output."""
 import csv
+import functools
 import json
 import math
 import os
@@ -10,19 +11,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PARBENCH = os.environ.get("PARBENCH", str(ROOT / "parbench"))
-
-RAW_COLUMNS = (
-    "run_id,workload,kind,strategy,workers,pin,tasks,size,rep,wall_s,user_s,sys_s,"
-    "max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error,loops,startup_s,work_s,"
-    "minflt,majflt,cut").split(",")
-SUMMARY_COLUMNS = (
-    "run_id,workload,kind,strategy,workers,pin,tasks,size,reps,wall_median_s,wall_mean_s,"
-    "wall_sd_s,wall_ci95_lo_s,wall_ci95_hi_s,wall_min_s,wall_max_s,cv,speedup,efficiency,"
-    "cpu_util,lat_p50_s,lat_p99_s,ok,loops,outliers,speedup_ci95_lo,speedup_ci95_hi,"
-    "efficiency_ci95_lo,efficiency_ci95_hi,karp_flatt,crossover_size,startup_median_s,"
-    "work_median_s,speedup_vs_seq,user_median_s,sys_median_s,vcsw_median,ivcsw_median,"
-    "minflt_median,majflt_median,pus,pu_util,task_clock_s,context_switches,migrations,cycles,"
-    "instructions,task_cost_s,task_cost_ci95_lo_s,task_cost_ci95_hi_s,cut").split(",")
 
 # Small jobs, so that every strategy runs every workload in well under a second.
 SMALL = {
@@ -111,6 +99,24 @@ def cell_processes(tag):
     return pids
 
 
+@functools.lru_cache(maxsize=None)
+def schema():
+    """schema.json as parbench writes it into every run directory (its CSV files' columns, the
+    workloads and the strategies), from one tiny run, for tests that write CSV files of their
+    own."""
+    with tempfile.TemporaryDirectory(prefix="parbench-schema-") as out:
+        result = parbench("run", "-w", "cpu.nop", "-s", "seq", "--tasks", "1", "--reps", "1",
+                          "--warmup", "0", "--out", out)
+        if result.returncode != 0:
+            raise RuntimeError(f"a run for schema.json failed: {result.stderr}")
+        return json.loads((Path(out) / "latest" / "schema.json").read_text())
+
+
+def columns(file, schema_doc=None):
+    """The column names of one of a run's CSV files ("raw.csv"), in order, from schema.json."""
+    return [c["name"] for c in (schema_doc or schema())["files"][file]]
+
+
 def read_csv(path):
     with open(path, newline="") as f:
         reader = csv.reader(f)
@@ -126,6 +132,11 @@ class Run:
         self.raw_header, self.raw = read_csv(self.dir / "raw.csv")
         self.summary_header, self.summary = read_csv(self.dir / "summary.csv")
         self.meta = json.loads((self.dir / "meta.json").read_text())
+        self.schema = json.loads((self.dir / "schema.json").read_text())
+
+    def columns(self, file):
+        """The columns of one of this run's CSV files, from its schema.json."""
+        return columns(file, self.schema)
 
 
 class ParbenchTest(unittest.TestCase):

@@ -8,7 +8,7 @@ import re
 import unittest
 from pathlib import Path
 
-from helpers import RAW_COLUMNS, ParbenchTest, parbench
+from helpers import ParbenchTest, columns, parbench
 
 REPS = 10
 
@@ -23,16 +23,16 @@ def raw_row(run_id, workload, strategy, workers, rep, wall, ok=1, pin="compact",
         "lat_p99_s": "0.002", "checksum": "42", "ok": ok, "cpus": "0;1", "error": error,
         "loops": loops, "startup_s": "0.002", "work_s": "", "minflt": "120", "majflt": "0", "cut": "",
     }
-    return [values[c] for c in RAW_COLUMNS]
+    return [values.get(c, "") for c in columns("raw.csv")]
 
 
-def write_run(directory, rows, columns=len(RAW_COLUMNS)):
-    """A run directory with raw.csv's first `columns` columns (fewer: an older parbench's)."""
+def write_run(directory, rows, ncolumns=None):
+    """A run directory with raw.csv's first `ncolumns` columns (fewer: an older parbench's)."""
     os.makedirs(directory)
     with open(Path(directory) / "raw.csv", "w", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(RAW_COLUMNS[:columns])
-        writer.writerows(row[:columns] for row in rows)
+        writer.writerow(columns("raw.csv")[:ncolumns])
+        writer.writerows(row[:ncolumns] for row in rows)
     return str(directory)
 
 
@@ -189,7 +189,7 @@ class SyntheticCompareTest(ParbenchTest):
 class OlderRawCsvTest(ParbenchTest):
     def test_runs_from_before_the_fault_columns(self):
         rows = [raw_row("A", "cpu.nop", "seq", 1, rep, 0.1 + rep / 1e4) for rep in range(3)]
-        old = write_run(Path(self.out) / "old", rows, RAW_COLUMNS.index("minflt"))
+        old = write_run(Path(self.out) / "old", rows, columns("raw.csv").index("minflt"))
         new = write_run(Path(self.out) / "new", rows)
         for a, b in ((old, new), (new, old)):
             result = parbench("compare", "--format", "csv", a, b)
@@ -221,7 +221,7 @@ class BadCompareInputTest(ParbenchTest):
         missing = str(Path(self.out) / "missing")
         empty = str(Path(self.out) / "empty")
         os.makedirs(empty)
-        header = ",".join(RAW_COLUMNS) + "\n"
+        header = ",".join(columns("raw.csv")) + "\n"
         row = ",".join(map(str, raw_row("A", "cpu.nop", "seq", 1, 0, 0.1)))
         cases = [
             ([missing, self.good], missing),

@@ -1,9 +1,16 @@
-"""raw.csv, summary.csv and meta.json follow the output contract."""
+"""raw.csv, summary.csv, verdicts.csv, schema.json and meta.json follow the output contract."""
 import math
 import os
 import unittest
 
-from helpers import RAW_COLUMNS, SUMMARY_COLUMNS, ParbenchTest, ratio_ci
+from helpers import ParbenchTest, parbench, read_csv, ratio_ci, strategy_notes
+
+# The output contract's columns (../shared/DESIGN.md), which lead raw.csv and summary.csv.
+CONTRACT_RAW = ("run_id,workload,kind,strategy,workers,pin,tasks,size,rep,wall_s,user_s,sys_s,"
+                "max_rss_kb,vcsw,ivcsw,lat_p50_s,lat_p99_s,checksum,ok,cpus,error").split(",")
+CONTRACT_SUMMARY = ("run_id,workload,kind,strategy,workers,pin,tasks,size,reps,wall_median_s,"
+                    "wall_mean_s,wall_sd_s,wall_ci95_lo_s,wall_ci95_hi_s,wall_min_s,wall_max_s,"
+                    "cv,speedup,efficiency,cpu_util,lat_p50_s,lat_p99_s,ok").split(",")
 
 
 class OutputTest(ParbenchTest):
@@ -13,8 +20,48 @@ class OutputTest(ParbenchTest):
                                "--tasks", "8", "--size", "10000", "--reps", "3", "--warmup", "1")
 
     def test_columns(self):
-        self.assertEqual(self.run.raw_header, RAW_COLUMNS)
-        self.assertEqual(self.run.summary_header, SUMMARY_COLUMNS)
+        """Every file's header is schema.json's list, led by the contract's columns."""
+        self.assertEqual(self.run.raw_header, self.run.columns("raw.csv"))
+        self.assertEqual(self.run.summary_header, self.run.columns("summary.csv"))
+        self.assertEqual(read_csv(self.run.dir / "verdicts.csv")[0],
+                         self.run.columns("verdicts.csv"))
+        self.assertEqual(self.run.columns("control.csv"), self.run.columns("raw.csv"))
+        self.assertEqual(self.run.raw_header[:len(CONTRACT_RAW)], CONTRACT_RAW)
+        self.assertEqual(self.run.summary_header[:len(CONTRACT_SUMMARY)], CONTRACT_SUMMARY)
+
+    def test_values_have_their_columns_types(self):
+        """Each field of raw.csv, summary.csv and verdicts.csv is empty or of the type
+        schema.json gives its column."""
+        parse = {"integer": int, "number": float, "text": str,
+                 "boolean": lambda v: {"0": 0, "1": 1}[v]}
+        for file in ("raw.csv", "summary.csv", "verdicts.csv"):
+            header, rows = read_csv(self.run.dir / file)
+            types = {c["name"]: c["type"] for c in self.run.schema["files"][file]}
+            for row in rows:
+                for name, value in row.items():
+                    if value != "":
+                        with self.subTest(file=file, column=name, value=value):
+                            parse[types[name]](value)
+
+    def test_schema_describes_every_workload_and_strategy(self):
+        schema = self.run.schema
+        self.assertEqual(schema["version"], 1)
+        self.assertEqual(set(schema), {"version", "files", "workloads", "strategies"})
+        listed = parbench("list").stdout
+        workloads = [line.split()[0] for line in
+                     listed.split("\nstrategies:\n", 1)[0].splitlines()[1:]
+                     if line.startswith("  ") and line[2] != " "]
+        self.assertEqual(list(schema["workloads"]), workloads)
+        self.assertEqual(list(schema["strategies"]), list(strategy_notes()))
+        self.assertEqual(schema["workloads"]["cpu.sumsq"]["size_unit"], "iterations")
+        self.assertEqual(schema["workloads"]["cpu.nop"]["overhead"], True)
+        self.assertEqual(schema["strategies"]["evloop-epoll"]["event_loop"], True)
+        self.assertEqual(schema["strategies"]["py-seq"]["python"], True)
+        for file in ("raw.csv", "summary.csv", "verdicts.csv"):
+            for column in schema["files"][file]:
+                self.assertEqual(set(column), {"name", "type", "unit", "help"})
+                self.assertIn(column["type"], ("text", "integer", "number", "boolean"))
+                self.assertTrue(column["help"])
 
     def test_one_raw_row_per_repetition_and_one_summary_row_per_cell(self):
         cells = 2 * (1 + 2 * 2)  # workloads x (seq + strategies x worker counts)

@@ -1,4 +1,5 @@
 """scripts/plot.sh draws every plot of a run, each as a complete PNG and SVG."""
+import json
 import re
 import struct
 import subprocess
@@ -76,6 +77,31 @@ class PlotTest(ParbenchTest):
         self.assertIn(f"{machine['cpu_model'] or 'unknown CPU'}, {machine['pus']} PUs", text)
         self.assertIn("openmp-static", text)
         self.assertEqual(self.cost_labels(plots / "cost-per-task.svg"), self.ranked_costs(run))
+        text = "".join(ET.parse(plots / "cpu.sumsq-granularity.svg").getroot().itertext())
+        unit = run.schema["workloads"]["cpu.sumsq"]["size_unit"]
+        self.assertIn(f"task size ({unit}, log scale)", text)
+
+    def test_units_and_the_cost_workload_come_from_schema_json(self):
+        """The granularity plot's unit is the run's schema.json's, and its overhead workload
+        gets the cost plot."""
+        run = self.run_ok("-w", "cpu.nop", "-s", "seq,pthreads", "-n", "1", "--tasks", "20",
+                          "--size", "1,10", "--reps", "1", "--warmup", "0")
+        schema = dict(run.schema)
+        schema["workloads"]["cpu.nop"]["size_unit"] = "widgets (schema.json)"
+        (run.dir / "schema.json").write_text(json.dumps(schema))
+        plots = Path(self.out) / "plots"
+        result = subprocess.run(["bash", str(ROOT / "scripts/plot.sh"), str(run.dir), str(plots)],
+                                capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        text = "".join(ET.parse(plots / "cpu.nop-granularity.svg").getroot().itertext())
+        self.assertIn("task size (widgets (schema.json), log scale)", text)
+        self.assertTrue((plots / "cost-per-task.svg").exists())
+        schema["workloads"]["cpu.nop"]["overhead"] = False
+        (run.dir / "schema.json").write_text(json.dumps(schema))
+        result = subprocess.run(["bash", str(ROOT / "scripts/plot.sh"), str(run.dir),
+                                 str(plots / "again")], capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertFalse((plots / "again" / "cost-per-task.svg").exists())
 
     @staticmethod
     def ranked_costs(run):
