@@ -188,6 +188,20 @@ static void summary_outliers(FILE *f, const struct row *r, size_t offset)
 	fprintf(f, "%zu", r->cell->summary.outliers);
 }
 
+static void summary_counterpart(FILE *f, const struct row *r, size_t offset)
+{
+	(void)offset;
+	if (r->cell->summary.counterpart)
+		pb_csv_text(f, r->cell->summary.counterpart->strategy->name);
+}
+
+static void summary_counterpart_workers(FILE *f, const struct row *r, size_t offset)
+{
+	(void)offset;
+	if (r->cell->summary.counterpart)
+		fprintf(f, "%u", r->cell->summary.counterpart->workers);
+}
+
 static void summary_pus(FILE *f, const struct row *r, size_t offset)
 {
 	(void)offset;
@@ -348,6 +362,11 @@ static const struct column_writer summary_writers[PB_SUMMARY_NCOLUMNS] = {
 	[PB_SUMMARY_cycles] = SUMMARY(cycles),
 	[PB_SUMMARY_instructions] = SUMMARY(instructions),
 	[PB_SUMMARY_task_cost_s] = SUMMARY(task_cost),
+	[PB_SUMMARY_counterpart] = { .write = summary_counterpart },
+	[PB_SUMMARY_counterpart_workers] = { .write = summary_counterpart_workers },
+	[PB_SUMMARY_counterpart_ratio] = SUMMARY(counterpart_ratio),
+	[PB_SUMMARY_counterpart_ratio_ci95_lo] = SUMMARY(counterpart_lo),
+	[PB_SUMMARY_counterpart_ratio_ci95_hi] = SUMMARY(counterpart_hi),
 	[PB_SUMMARY_task_cost_ci95_lo_s] = SUMMARY(task_cost_lo),
 	[PB_SUMMARY_task_cost_ci95_hi_s] = SUMMARY(task_cost_hi),
 	[PB_SUMMARY_cut] = { .write = summary_cut },

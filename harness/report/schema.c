@@ -82,9 +82,11 @@ static json_t *strategies_json(void)
 
 	for (const struct pb_strategy *const *s = pb_strategies; *s; s++)
 		json_object_set_new(strategies, (*s)->name,
-				    json_pack("{s:s, s:b, s:b, s:b}", "summary", (*s)->summary,
+				    json_pack("{s:s, s:b, s:b, s:b, s:b, s:s?}", "summary", (*s)->summary,
 					      "python", (*s)->python, "event_loop", (*s)->event_loop,
-					      "by_name_only", (*s)->by_name_only));
+					      "by_name_only", (*s)->by_name_only,
+					      "baseline", (*s)->baseline,
+					      "counterpart", (*s)->counterpart));
 	return strategies;
 }
 

@@ -458,12 +458,49 @@ static void series_crossover(struct pb_plan *plan, size_t first, bool *done)
 	free(speedup);
 }
 
+/* The ok cell of strategy s with the lowest median in cell's group, or NULL. */
+static const struct pb_cell *best_in_group(const struct pb_plan *plan, const struct pb_cell *cell,
+					   const struct pb_strategy *s)
+{
+	const struct pb_cell *best = NULL;
+
+	for (const struct pb_cell *c = cell->baseline; c < pb_group_end(plan, cell->baseline); c++)
+		if (c->strategy == s && c->summary.reps &&
+		    (!best || c->summary.median < best->summary.median))
+			best = c;
+	return best;
+}
+
+/* A cell's time over its strategy's counterpart's best cell, with its interval. */
+static void summarize_counterpart(const struct pb_plan *plan, struct pb_cell *cell)
+{
+	struct pb_summary *sum = &cell->summary;
+	const struct pb_strategy *s = cell->strategy->counterpart ?
+		pb_strategy_find(cell->strategy->counterpart) : NULL;
+	double *a, *b;
+	size_t na, nb;
+
+	sum->counterpart = NULL;
+	sum->counterpart_ratio = sum->counterpart_lo = sum->counterpart_hi = NAN;
+	if (!s || !(sum->counterpart = best_in_group(plan, cell, s)) || !sum->reps)
+		return;
+	a = pb_cell_walls(cell, &na);
+	b = pb_cell_walls(sum->counterpart, &nb);
+	if (a && b)
+		pb_ratio_ci(a, na, b, nb, 0.95, &sum->counterpart_ratio, &sum->counterpart_lo,
+			    &sum->counterpart_hi);
+	free(a);
+	free(b);
+}
+
 void pb_plan_summarize(struct pb_plan *plan)
 {
 	bool *done = calloc(plan->ncells, sizeof(*done));
 
 	for (size_t c = 0; c < plan->ncells; c++)
 		pb_cell_summarize(&plan->cells[c]);
+	for (size_t c = 0; c < plan->ncells; c++)
+		summarize_counterpart(plan, &plan->cells[c]);
 	for (size_t c = 0; done && c < plan->ncells; c++)
 		if (!done[c])
 			series_crossover(plan, c, done);

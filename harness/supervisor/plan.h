@@ -34,6 +34,13 @@ struct pb_summary {
 	double pu_util;			/* median of (user + sys) / (wall x pus) */
 	/* From the counted repetition; NAN where it did not run or a counter is absent. */
 	double task_clock, context_switches, migrations, cycles, instructions;
+	/*
+	 * For a strategy with a counterpart (a Python method's C strategy): the
+	 * counterpart's best cell in the group, and this cell's time over its
+	 * with a 95% interval; NULL and NAN otherwise.
+	 */
+	const struct pb_cell *counterpart;
+	double counterpart_ratio, counterpart_lo, counterpart_hi;
 };
 
 struct pb_cell {

@@ -8,8 +8,9 @@ def is_python(c):
 
 
 def base_of(c):
-    """The strategy a cell's speedup and task cost are against: py-* cells have py-seq."""
-    return "py-seq" if is_python(c) else "seq"
+    """The strategy a cell's speedup and task cost are against: the baseline of its kind
+    (py-seq for the py-* cells), as its run's schema.json says."""
+    return c["run"].schema.baseline(is_python(c))
 
 
 class Group:
@@ -25,7 +26,8 @@ class Group:
         self.run, self.workload, self.kind = first["run"], first["workload"], first["kind"]
         self.tasks, self.size = first["tasks"], first["size"]
         self.unit = self.run.schema.size_unit(self.workload)
-        self.seq = next((c for c in cells if c["strategy"] == "seq"), None)
+        base = self.run.schema.baseline(False)
+        self.seq = next((c for c in cells if c["strategy"] == base), None)
         self.bests = []             # per strategy, its ok cell with the lowest median
         for c in cells:
             if not c["reps"] or c["wall_median_s"] is None:

@@ -85,6 +85,20 @@ class Schema:
         """Memory traffic per size unit, for GB/s; None where none or not known."""
         return self.workload(workload).get("bytes_per_unit") or None
 
+    def counterparts(self):
+        """{Python strategy: the C strategy that does the same}, as the strategies declare it;
+        empty for a run without schema.json."""
+        return {name: s["counterpart"] for name, s in self.strategies.items()
+                if s.get("counterpart")}
+
+    def baseline(self, python):
+        """The baseline of the Python strategies (python) or of the C ones; for a run made
+        before schema.json, the names parbench gave them then."""
+        if not self.known:
+            return "py-seq" if python else "seq"
+        return next((name for name, s in self.strategies.items()
+                     if s.get("baseline") and bool(s.get("python")) == python), None)
+
     def is_python(self, strategy):
         """Whether the strategy runs in the Python interpreter; without a schema, by the py-*
         prefix `parbench list` gives them."""

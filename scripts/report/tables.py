@@ -87,23 +87,12 @@ def table_html(group):
             "</table></div>")
 
 
-# Each article's method in Python, and the C strategy that does the same.
-PY_COUNTERPART = {
-    "py-seq": "seq",
-    "py-threads-per-task": "pthreads-per-task",
-    "py-threadpool": "pthreads",
-    "py-process-per-task": "fork-per-task",
-    "py-pool": "fork",
-    "py-processpool": "fork",
-    "py-asyncio": "evloop-epoll",
-}
-
-
 def python_html(group):
     """The group's py-* strategies against their C counterparts, best cell against best cell,
     or None when the group has no py-* cell."""
     rows = []
-    for py, c_name in PY_COUNTERPART.items():
+    # Each article's method in Python, and the C strategy that does the same.
+    for py, c_name in group.run.schema.counterparts().items():
         p, c = group.best(py), group.best(c_name)
         if p is None:
             continue
