@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "workload.h"
-#include "http/http.h"
+#include "http/parse.h"
+#include "http/server.h"
+#include "http/url.h"
 #include "strategies/strategy.h"
 #include "leaks.h"
 
