@@ -62,8 +62,6 @@ const char *pb_workload_check(const struct pb_workload *w)
 		return "it has setup without teardown, or teardown without setup";
 	if ((w->start_task == NULL) != (w->resume_task == NULL))
 		return "it has start_task without resume_task, or the other way round";
-	if (w->start_task_reads && !w->start_task)
-		return "it has start_task_reads without start_task";
 	return NULL;
 }
 
