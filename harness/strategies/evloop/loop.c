@@ -157,11 +157,12 @@ static int run_until_idle(struct pb_loop *loop)
 	return 0;
 }
 
-static void free_loop(struct pb_loop *loop, char *states)
+static void free_loop(struct pb_loop *loop, char *slots, char *states)
 {
-	pb_timer_heap_free(&loop->timers);
+	if (loop)
+		pb_timer_heap_free(&loop->timers);
 	free(states);
-	free(loop->slots);
+	free(slots);
 	free(loop);
 }
 
@@ -170,19 +171,15 @@ static int run_one_loop(struct pb_run *run, unsigned index, const struct pb_loop
 	size_t state_size = run->job->workload->task_state_size;
 	unsigned nslots = loop_share(run, index);
 	struct pb_loop *loop = calloc(1, ops->loop_size);
+	char *slots = calloc(nslots, ops->slot_size);
 	char *states = calloc(nslots, state_size ? state_size : 1);
 	int rc;
 
-	if (loop)
-		loop->slots = calloc(nslots, ops->slot_size);
-	if (!loop || !loop->slots || !states) {
-		if (loop)
-			free_loop(loop, states);
-		else
-			free(states);
+	if (!loop || !slots || !states) {
+		free_loop(loop, slots, states);
 		return pb_fail(run, "loop %u: out of memory for %u task slots", index, nslots);
 	}
-	*loop = (struct pb_loop){ .run = run, .ops = ops, .index = index, .slots = loop->slots,
+	*loop = (struct pb_loop){ .run = run, .ops = ops, .index = index, .slots = slots,
 				  .nslots = nslots };
 	for (unsigned i = 0; i < nslots; i++)
 		*pb_loop_slot(loop, i) = (struct pb_loop_slot){ .loop = loop,
@@ -193,7 +190,7 @@ static int run_one_loop(struct pb_run *run, unsigned index, const struct pb_loop
 		if (ops->close(loop) < 0)
 			rc = -1;
 	}
-	free_loop(loop, states);
+	free_loop(loop, slots, states);
 	return rc;
 }
 

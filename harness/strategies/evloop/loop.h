@@ -52,9 +52,9 @@ struct pb_loop_ops {
 	const char *who;		/* "the ring": who could not set up a wait */
 	size_t loop_size, slot_size;	/* of the backend's structs */
 
-	/* After the slots are allocated: 0, or -1 after pb_fail(). */
+	/* After the slots are allocated: 0, or -1 after pb_fail(), having freed what it made. */
 	int (*open)(struct pb_loop *loop);
-	/* Frees what open() made, also after a failed open(): 0, or -1 after pb_fail(). */
+	/* After the tasks, once open() has succeeded: 0, or -1 after pb_fail(). */
 	int (*close)(struct pb_loop *loop);
 
 	/* PB_WAIT_READABLE or PB_WAIT_WRITABLE on fd. */
