@@ -1,6 +1,6 @@
 /*
  * io.http: each task does one HTTP/1.1 GET and checksums the body.  By
- * default setup forks parbench's own server (benchmarks/http/http.c) on loopback,
+ * default setup forks parbench's own server (benchmarks/http/server.h) on loopback,
  * which answers after --delay with a body of --size bytes that depends on
  * the path, and task i asks for /i, so a response given to the wrong task
  * changes the checksum.  With --url every task fetches that URL.

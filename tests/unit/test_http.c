@@ -1,5 +1,5 @@
 /*
- * benchmarks/http/http.c and io.http: URLs, the response reader on canned bytes,
+ * benchmarks/http and io.http: URLs, the response reader on canned bytes,
  * the body's content, and the workload against its own server and against
  * a server that drops kept-alive connections.
  */
