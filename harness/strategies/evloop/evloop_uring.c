@@ -36,7 +36,10 @@ struct uring_loop {
 	struct io_uring ring;
 };
 
-/* A free SQ entry for the slot's request, submitting a full SQ: NULL when it cannot. */
+/*
+ * A free SQ entry for the slot's request, submitting a full SQ: NULL when it
+ * cannot.  The caller sets its data after the prep, which may clear it.
+ */
 static struct io_uring_sqe *sqe_for(struct pb_loop_slot *slot, int *err)
 {
 	struct io_uring *ring = &((struct uring_loop *)slot->loop)->ring;
@@ -48,7 +51,6 @@ static struct io_uring_sqe *sqe_for(struct pb_loop_slot *slot, int *err)
 			*err = rc < 0 ? rc : -EAGAIN;
 			return NULL;
 		}
-	io_uring_sqe_set_data(sqe, slot);
 	return sqe;
 }
 
@@ -65,6 +67,7 @@ static int uring_timer(struct pb_loop_slot *base, int64_t ns)
 	slot->deadline = (struct __kernel_timespec){ .tv_sec = deadline / 1000000000,
 						     .tv_nsec = deadline % 1000000000 };
 	io_uring_prep_timeout(sqe, &slot->deadline, 0, IORING_TIMEOUT_ABS);
+	io_uring_sqe_set_data(sqe, base);
 	return 0;
 }
 
@@ -76,6 +79,7 @@ static int uring_watch(struct pb_loop_slot *base, int fd, enum pb_wait wait)
 	if (!(sqe = sqe_for(base, &err)))
 		return err;
 	io_uring_prep_poll_add(sqe, fd, wait == PB_WAIT_READABLE ? POLLIN : POLLOUT);
+	io_uring_sqe_set_data(sqe, base);
 	return 0;
 }
 
@@ -87,6 +91,7 @@ static int uring_read(struct pb_loop_slot *base, int fd, struct pb_read *read)
 	if (!(sqe = sqe_for(base, &err)))
 		return err;
 	io_uring_prep_read(sqe, fd, read->buf, (unsigned)read->len, read->offset);
+	io_uring_sqe_set_data(sqe, base);
 	((struct uring_slot *)base)->read = read;
 	return 0;
 }
