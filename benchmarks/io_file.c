@@ -9,11 +9,11 @@
  * with O_DIRECT, past the cache, where the file system allows it (tmpfs,
  * for one, may not: setup says so and the cell fails).
  *
- * Regular files are always "ready" to epoll, so the non-blocking form hands
- * the whole read to a helper thread (PB_WAIT_BLOCKING), as libuv's fs
- * requests do with its thread pool.  A loop that reads files itself
- * (io_uring) takes the reads form instead: the loop thread opens the file,
- * the loop does each read (PB_WAIT_READ), and the task checksums what came.
+ * A task opens its file, asks for one read (PB_WAIT_READ) of up to CHUNK
+ * bytes at a time until the end of the file, and checksums what came.  The
+ * loops carry out each read: io_uring on the ring, epoll on its helper
+ * threads and libuv on its thread pool, as libuv's fs requests do (a
+ * regular file is always "ready" to epoll); the blocking form preads.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -107,9 +107,8 @@ static void sums_add(struct sums *s, const unsigned char *bytes, size_t len)
 }
 
 struct file_task {
-	uint64_t task;
-	int fd;				/* the reads form: open between its steps */
-	struct pb_read read;		/* the reads form: read.buf is its buffer */
+	int fd;				/* open between its steps */
+	struct pb_read read;		/* read.buf is its buffer */
 	struct sums sums;
 };
 
@@ -254,51 +253,15 @@ static uint64_t sums_checksum(const struct sums *s)
 	return pb_mix64(s->a) ^ s->b;
 }
 
-static uint64_t file_read(const struct pb_job *job, uint64_t task)
+static struct pb_step next_read(struct file_task *t)
 {
-	size_t cap = read_size(job);
-	struct sums sums = { 0, 0 };
-	unsigned char *buf;
-	ssize_t got;
-	int fd, err = 0;
-
-	if (posix_memalign((void **)&buf, DIRECT_ALIGN, cap))
-		return pb_task_fail(ENOMEM);
-	fd = open_file(job, task);
-	if (fd < 0) {
-		free(buf);
-		return pb_task_fail(-fd);
-	}
-	while ((got = read(fd, buf, cap)) > 0)
-		sums_add(&sums, buf, (size_t)got);
-	if (got < 0)
-		err = errno;
-	close(fd);
-	free(buf);
-	if (err)
-		return pb_task_fail(err);
-	return sums_checksum(&sums);
+	return (struct pb_step){ .wait = PB_WAIT_READ, .fd = t->fd, .read = &t->read };
 }
 
 static struct pb_step file_start(const struct pb_job *job, uint64_t task, void *state)
 {
 	struct file_task *t = state;
 
-	(void)job;
-	t->task = task;
-	return (struct pb_step){ .wait = PB_WAIT_BLOCKING };
-}
-
-static struct pb_step next_read(struct file_task *t)
-{
-	return (struct pb_step){ .wait = PB_WAIT_READ, .fd = t->fd, .read = &t->read };
-}
-
-static struct pb_step file_start_reads(const struct pb_job *job, uint64_t task, void *state)
-{
-	struct file_task *t = state;
-
-	t->task = task;
 	t->read.len = read_size(job);
 	if (posix_memalign(&t->read.buf, DIRECT_ALIGN, t->read.len))
 		return pb_step_failed(ENOMEM);
@@ -310,10 +273,13 @@ static struct pb_step file_start_reads(const struct pb_job *job, uint64_t task, 
 	return next_read(t);
 }
 
-/* The reads form: a read is done; the next one, or the end of the task. */
-static struct pb_step file_read_done(struct file_task *t)
+/* A read is done: the next one, or the end of the task. */
+static struct pb_step file_resume(const struct pb_job *job, void *state)
 {
+	struct file_task *t = state;
 	int64_t got = t->read.result;
+
+	(void)job;
 
 	if (got > 0) {
 		sums_add(&t->sums, t->read.buf, (size_t)got);
@@ -323,20 +289,6 @@ static struct pb_step file_read_done(struct file_task *t)
 	close(t->fd);
 	free(t->read.buf);
 	return got < 0 ? pb_step_failed((int)-got) : pb_step_done(sums_checksum(&t->sums));
-}
-
-/* On a helper thread, the whole read, blocking; or a step of the reads form. */
-static struct pb_step file_resume(const struct pb_job *job, void *state)
-{
-	struct file_task *t = state;
-	uint64_t checksum;
-	int err;
-
-	if (t->read.buf)
-		return file_read_done(t);
-	checksum = file_read(job, t->task);
-	err = pb_task_take_error();
-	return err ? pb_step_failed(err) : pb_step_done(checksum);
 }
 
 const struct pb_workload pb_workload_io_file = {
@@ -349,7 +301,7 @@ const struct pb_workload pb_workload_io_file = {
 	.bytes_per_unit = 1,
 	.setup = files_setup,
 	.teardown = files_teardown,
-	.run_task = file_read,
+	.run_task = pb_run_steps,
 	.task_state_size = sizeof(struct file_task),
 	.start_task = file_start,
 	.resume_task = file_resume,
@@ -358,5 +310,4 @@ const struct pb_workload pb_workload_io_file = {
 	.options = file_options,
 	.options_size = sizeof(struct file_options),
 	.scratch_option = "dir",
-	.start_task_reads = file_start_reads,
 };

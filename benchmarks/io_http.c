@@ -1,6 +1,6 @@
 /*
  * io.http: each task does one HTTP/1.1 GET and checksums the body.  By
- * default setup forks parbench's own server (benchmarks/http/http.c) on loopback,
+ * default setup forks parbench's own server (benchmarks/http/server.h) on loopback,
  * which answers after --delay with a body of --size bytes that depends on
  * the path, and task i asks for /i, so a response given to the wrong task
  * changes the checksum.  With --url every task fetches that URL.
@@ -12,14 +12,14 @@
  * connections, so the pool remembers the process that owns it, and another
  * process forgets the idle ones it inherited before its first use.
  *
- * Pooled sockets may be in either mode: the non-blocking form passes
- * MSG_DONTWAIT, and the blocking form polls when a call would block.
+ * A task is one state machine (connect, send, receive), written once: event
+ * loops carry out its waits, and the blocking form is the same steps with
+ * poll() between them (pb_run_steps).
  */
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -99,7 +99,7 @@ enum http_phase {
 	PHASE_RECEIVING,
 };
 
-/* The non-blocking form's state; nothing in it needs freeing. */
+/* A task's state; nothing in it needs freeing. */
 struct http_task {
 	struct pb_http_reader reader;
 	uint64_t task;
@@ -303,88 +303,6 @@ static void no_delay(int fd)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
-/* ---- The blocking form ---- */
-
-/* For a pooled socket left non-blocking by a loop (libuv's uv_poll sets it). */
-static int wait_for(int fd, short events)
-{
-	struct pollfd p = { .fd = fd, .events = events };
-
-	while (poll(&p, 1, -1) < 0)
-		if (errno != EINTR)
-			return errno;
-	return 0;
-}
-
-/* A connected fd, or a negative errno value. */
-static int connect_blocking(const struct http_job *hj)
-{
-	int fd = socket(hj->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), err = 0;
-	socklen_t len = sizeof(err);
-
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (const struct sockaddr *)&hj->addr, hj->addrlen) < 0) {
-		/* Interrupted, the connection goes on: wait for its outcome. */
-		if (errno != EINTR || (err = wait_for(fd, POLLOUT)) ||
-		    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
-			err = err ? err : errno;
-			close(fd);
-			return -err;
-		}
-	}
-	no_delay(fd);
-	return fd;
-}
-
-static int send_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
-		int err;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			if ((err = wait_for(fd, POLLOUT)))
-				return err;
-			continue;
-		}
-		if (n < 0)
-			return errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* One request and its response on a connected fd: 0 or an errno value. */
-static int exchange(int fd, const char *request, size_t len, struct pb_http_reader *reader)
-{
-	char buf[RECV_BUF];
-	int err;
-
-	pb_http_reader_init(reader);
-	if ((err = send_all(fd, request, len)))
-		return err;
-	while (!reader->complete) {
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			if ((err = wait_for(fd, POLLIN)))
-				return err;
-			continue;
-		}
-		if (n < 0)
-			return errno;
-		if ((err = pb_http_reader_feed(reader, buf, (size_t)n)))
-			return err;
-	}
-	return 0;
-}
-
 /* The Python version asks the same server: --url as it is, or /<task> of the built-in one. */
 static int http_export_env(const struct pb_job *job)
 {
@@ -397,32 +315,6 @@ static int http_export_env(const struct pb_job *job)
 	    setenv("PARBENCH_HTTP_PATH_PER_TASK", o->url ? "0" : "1", 1))
 		return -errno;
 	return 0;
-}
-
-static uint64_t http_run(const struct pb_job *job, uint64_t task)
-{
-	struct http_job *hj = job->state;
-	struct pb_http_reader reader;
-	char buf[REQUEST_MAX];
-	size_t len = request_text(hj, task, buf);
-	int fd = pool_take(&hj->pool), err;
-	bool pooled = fd >= 0;
-
-	for (;;) {
-		if (fd < 0 && (fd = connect_blocking(hj)) < 0)
-			return pb_task_fail(-fd);
-		err = exchange(fd, request_of(hj, buf), len, &reader);
-		if (!err)
-			break;
-		close(fd);
-		fd = -1;
-		/* A kept connection the server has closed: once more, on a new one. */
-		if (!pooled || reader.received)
-			return pb_task_fail(err);
-		pooled = false;
-	}
-	release(hj, fd, &reader);
-	return pb_http_reader_checksum(&reader);
 }
 
 /* ---- The non-blocking form ---- */
@@ -557,7 +449,7 @@ const struct pb_workload pb_workload_io_http = {
 	.bytes_per_unit = 0,
 	.setup = http_setup,
 	.teardown = http_teardown,
-	.run_task = http_run,
+	.run_task = pb_run_steps,
 	.task_state_size = sizeof(struct http_task),
 	.start_task = http_start,
 	.resume_task = http_resume,

@@ -1,12 +1,9 @@
 /*
  * io.sleep: each task waits `size` microseconds, the articles' time.sleep()
- * standing for any wait on the outside world.  Blocking strategies sleep;
- * event loops set a timer.  The checksum is derived from the task number,
+ * standing for any wait on the outside world: one timer step, which
+ * blocking strategies sleep through (pb_run_steps) and event loops set.  The checksum is derived from the task number,
  * so a task skipped or done twice is caught.
  */
-#include <errno.h>
-#include <time.h>
-
 #include "workload.h"
 
 struct sleep_task {
@@ -16,19 +13,6 @@ struct sleep_task {
 static uint64_t sleep_checksum(const struct pb_job *job, uint64_t task)
 {
 	return pb_mix64(task ^ (job->size << 32));
-}
-
-static uint64_t sleep_run(const struct pb_job *job, uint64_t task)
-{
-	struct timespec left = {
-		.tv_sec = (time_t)(job->size / 1000000),
-		.tv_nsec = (long)(job->size % 1000000) * 1000,
-	};
-
-	while (nanosleep(&left, &left) < 0)
-		if (errno != EINTR)
-			return pb_task_fail(errno);
-	return sleep_checksum(job, task);
 }
 
 static struct pb_step sleep_start(const struct pb_job *job, uint64_t task, void *state)
@@ -53,7 +37,7 @@ const struct pb_workload pb_workload_io_sleep = {
 	.default_tasks = 256,
 	.default_size = 1000,
 	.size_unit = "microseconds",
-	.run_task = sleep_run,
+	.run_task = pb_run_steps,
 	.task_state_size = sizeof(struct sleep_task),
 	.start_task = sleep_start,
 	.resume_task = sleep_resume,

@@ -62,8 +62,6 @@ const char *pb_workload_check(const struct pb_workload *w)
 		return "it has setup without teardown, or teardown without setup";
 	if ((w->start_task == NULL) != (w->resume_task == NULL))
 		return "it has start_task without resume_task, or the other way round";
-	if (w->start_task_reads && !w->start_task)
-		return "it has start_task_reads without start_task";
 	if (!w->options != !w->options_size)
 		return "it has options without their size, or a size without options";
 	if (w->scratch_option && !pb_option_find(w->options, w->scratch_option))

@@ -11,9 +11,10 @@
  *
  * I/O workloads also have a non-blocking form of the same task, for event
  * loops: a small state machine that says what it waits for next (a timer,
- * a readable or writable fd, a blocking call, a file read the loop does
- * itself) and is resumed when that has happened.  The loops only carry out
- * the waits; the task's logic is here, written once.
+ * a readable or writable fd, a file read) and is resumed when that has
+ * happened.  The loops only carry out the waits; the task's logic is here,
+ * written once, and the blocking form is that same state machine driven by
+ * pb_run_steps(), which waits with poll(), nanosleep() and pread().
  *
  * Adding a workload is one file that defines a `struct pb_workload` as its
  * last thing, plus one line in PB_WORKLOADS (benchmarks/registry.c).
@@ -42,12 +43,12 @@ enum pb_wait {
 	PB_WAIT_TIMER,		/* resume after step.ns nanoseconds */
 	PB_WAIT_READABLE,	/* resume when step.fd is readable (or has an error) */
 	PB_WAIT_WRITABLE,	/* resume when step.fd is writable (or has an error) */
-	PB_WAIT_BLOCKING,	/* resume on a helper thread, where it may block (a file read) */
 	PB_WAIT_READ,		/* resume when the loop has done *step.read on step.fd */
 };
 
 /*
- * A file read that a loop carries out itself (io_uring): up to len bytes at
+ * A file read that the loop carries out (on the ring, or on a helper thread,
+ * since a regular file is always "ready" to epoll): up to len bytes at
  * offset into buf.  The loop stores what pread() would have returned in
  * result: the count, 0 at the end of the file, or a negative errno value.
  */
@@ -88,19 +89,13 @@ struct pb_workload {
 	 * Optional: the non-blocking form.  A loop gives every task in flight
 	 * task_state_size bytes, zeroed, calls start_task(), carries out the
 	 * wait of each step returned and then calls resume_task(), until the
-	 * step is DONE or FAILED.  Without it, loops call run_task().
+	 * step is DONE or FAILED.  Without it, loops call run_task().  A
+	 * workload with it sets run_task to pb_run_steps, so that both forms
+	 * do the same work.
 	 */
 	size_t task_state_size;
 	struct pb_step (*start_task)(const struct pb_job *job, uint64_t task, void *state);
 	struct pb_step (*resume_task)(const struct pb_job *job, void *state);
-	/*
-	 * Optional, beside start_task: the same task for a loop that reads
-	 * files itself instead of on helper threads (io_uring).  Its reads are
-	 * PB_WAIT_READ steps where start_task's form has a PB_WAIT_BLOCKING
-	 * step; resume_task goes on from either.  Such a loop calls it instead
-	 * of start_task when it is there.
-	 */
-	struct pb_step (*start_task_reads)(const struct pb_job *job, uint64_t task, void *state);
 
 	/*
 	 * The Python version (benchmarks/python/workloads.py), for the py-*
@@ -154,6 +149,16 @@ const char *pb_workload_check(const struct pb_workload *w);
  */
 uint64_t pb_task_fail(int err);
 int pb_task_take_error(void);
+
+/*
+ * The blocking form of a workload's non-blocking one: runs task's steps in
+ * the calling thread, waiting with poll() for an fd, nanosleep() for a timer
+ * and pread() for a read, and returns the checksum, or pb_task_fail(error).
+ */
+uint64_t pb_run_steps(const struct pb_job *job, uint64_t task);
+
+/* Carries out *read on fd, blocking: for a loop's helper thread, and pb_run_steps. */
+void pb_read_now(int fd, struct pb_read *read);
 
 /* Small steps for the non-blocking form. */
 static inline struct pb_step pb_step_done(uint64_t checksum)

@@ -14,6 +14,7 @@
 #include "machine/pin.h"
 #include "runtime/run.h"
 #include "cell/sample.h"
+#include "util/fd_limit.h"
 #include "stats/stats.h"
 #include "strategies/strategy.h"
 
@@ -380,16 +381,6 @@ out_pin:
 	pb_pin_cpusets_free(bind, args->workers);
 	pb_pin_free(&pin);
 	return rc;
-}
-
-void pb_raise_fd_limit(void)
-{
-	struct rlimit limit;
-
-	if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-		limit.rlim_cur = limit.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &limit);
-	}
 }
 
 /* "NAME=VALUE": NAME into name (len bytes), VALUE's start; false without a '='. */

@@ -53,9 +53,6 @@ int pb_beside_self(const char *relative, char *path, size_t len);
 char **pb_cell_argv(const char *self, const struct pb_cell_args *args);
 void pb_cell_argv_free(char **argv);
 
-/* Thousands of connections or files in flight need thousands of fds: soft = hard. */
-void pb_raise_fd_limit(void);
-
 /* `parbench __cell ...`: exits 0 after its repetitions, or after an error line. */
 int pb_cell_main(int argc, char **argv);
 

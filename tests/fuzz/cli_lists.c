@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "http/http.h"
+#include "http/url.h"
 #include "util/parse.h"
 #include "machine/pin.h"
 #include "cell/sample.h"

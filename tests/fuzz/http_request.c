@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/http.h"
+#include "http/parse.h"
 #include "check.h"
 
 #define KEPT 64				/* requests compared one by one */

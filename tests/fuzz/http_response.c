@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/http.h"
+#include "http/parse.h"
 #include "check.h"
 
 struct outcome {

@@ -1,5 +1,5 @@
 /*
- * benchmarks/http/http.c and io.http: URLs, the response reader on canned bytes,
+ * benchmarks/http and io.http: URLs, the response reader on canned bytes,
  * the body's content, and the workload against its own server and against
  * a server that drops kept-alive connections.
  */
@@ -16,7 +16,9 @@
 
 #include "job.h"
 #include "workload.h"
-#include "http/http.h"
+#include "http/parse.h"
+#include "http/server.h"
+#include "http/url.h"
 #include "strategies/strategy.h"
 #include "leaks.h"
 

@@ -177,8 +177,8 @@ Test(strategies, run_can_be_repeated_after_reset, TIMEOUT)
 }
 
 /*
- * A task that waits on an fd nobody has open, with a poll or, in the reads
- * form, a read: the loop fails it with EBADF rather than hang or resume it.
+ * A task that waits on an fd nobody has open, with a poll or a read: the
+ * loop fails it with EBADF rather than hang or resume it.
  */
 struct bad_fd_task {
 	struct pb_read read;
@@ -250,6 +250,8 @@ Test(strategies, a_wait_that_cannot_be_done_fails_its_task, TIMEOUT)
 	assert_every_task_fails("evloop-epoll", &job, EBADF);
 	assert_every_task_fails("evloop-uv", &job, EBADF);
 	assert_every_task_fails("evloop-uring", &job, EBADF);
-	w.start_task_reads = bad_fd_read;
+	w.start_task = bad_fd_read;
+	assert_every_task_fails("evloop-epoll", &job, EBADF);
+	assert_every_task_fails("evloop-uv", &job, EBADF);
 	assert_every_task_fails("evloop-uring", &job, EBADF);
 }

@@ -272,8 +272,8 @@ Test(cpu_mandel, rows_differ)
 }
 
 /*
- * io.file's reads form, its reads carried out by pread() as a loop would;
- * fail_at: the read that gets -EIO instead (0: none).  The fd it read.
+ * io.file's non-blocking form, its reads carried out by pread() as a loop
+ * would; fail_at: the read that gets -EIO instead (0: none).  The fd it read.
  */
 static struct pb_step read_in_steps(const struct pb_job *job, uint64_t task, unsigned fail_at,
 				    int *fd)
@@ -284,7 +284,7 @@ static struct pb_step read_in_steps(const struct pb_job *job, uint64_t task, uns
 	unsigned reads = 0;
 
 	cr_assert_not_null(state);
-	step = w->start_task_reads(job, task, state);
+	step = w->start_task(job, task, state);
 	*fd = step.fd;
 	while (step.wait == PB_WAIT_READ) {
 		struct pb_read *r = step.read;
@@ -297,7 +297,7 @@ static struct pb_step read_in_steps(const struct pb_job *job, uint64_t task, uns
 	return step;
 }
 
-Test(io_file, reads_form_matches_run_task)
+Test(io_file, steps_match_run_task)
 {
 	const struct pb_workload *w = find("io.file");
 
@@ -339,5 +339,73 @@ Test(io_file, a_failed_read_fails_the_task_and_releases_its_file)
 	cr_assert_eq(step.error, EIO);
 	cr_assert_eq(fcntl(fd, F_GETFD), -1, "the failed task left its file open");
 	w->teardown(&job);
+	assert_no_leaks();
+}
+
+/*
+ * pb_run_steps, the blocking form: a task that waits once in every way, on
+ * a pipe of its own.  A read of a pipe fails with ESPIPE (pread): the task
+ * checks that the read was carried out and what came of it.
+ */
+struct every_wait_task {
+	int steps, fds[2];
+	char byte;
+	struct pb_read read;
+};
+
+static struct pb_step every_wait_start(const struct pb_job *job, uint64_t task, void *state)
+{
+	struct every_wait_task *t = state;
+
+	(void)job;
+	(void)task;
+	if (pipe(t->fds) < 0)
+		return pb_step_failed(errno);
+	return (struct pb_step){ .wait = PB_WAIT_TIMER, .ns = 1000 };
+}
+
+static struct pb_step every_wait_resume(const struct pb_job *job, void *state)
+{
+	struct every_wait_task *t = state;
+
+	(void)job;
+	switch (++t->steps) {
+	case 1:
+		return pb_step_wait(PB_WAIT_WRITABLE, t->fds[1]);
+	case 2:
+		cr_assert_eq(write(t->fds[1], "x", 1), 1);
+		return pb_step_wait(PB_WAIT_READABLE, t->fds[0]);
+	case 3:
+		t->read = (struct pb_read){ .buf = &t->byte, .len = 1 };
+		return (struct pb_step){ .wait = PB_WAIT_READ, .fd = t->fds[0], .read = &t->read };
+	}
+	close(t->fds[0]);
+	close(t->fds[1]);
+	return pb_step_done(t->read.result == -ESPIPE ? 42 : 0);
+}
+
+static struct pb_step bad_fd_start(const struct pb_job *job, uint64_t task, void *state)
+{
+	(void)job;
+	(void)task;
+	(void)state;
+	return pb_step_wait(PB_WAIT_READABLE, -1);
+}
+
+Test(run_steps, carries_out_every_wait_and_fails_a_bad_fd)
+{
+	struct pb_workload w = {
+		.name = "io.every-wait",
+		.task_state_size = sizeof(struct every_wait_task),
+		.start_task = every_wait_start,
+		.resume_task = every_wait_resume,
+	};
+	struct pb_job job = { .workload = &w, .tasks = 1, .size = 1 };
+
+	cr_assert_eq(pb_run_steps(&job, 0), 42);
+	cr_assert_eq(pb_task_take_error(), 0);
+	w.start_task = bad_fd_start;
+	cr_assert_eq(pb_run_steps(&job, 0), 0);
+	cr_assert_eq(pb_task_take_error(), EBADF);
 	assert_no_leaks();
 }

@@ -1,12 +1,9 @@
 /*
- * evloop-epoll: one epoll loop per --loops thread keeps its share of the
- * tasks in flight, each in its non-blocking form: an fd wait is an epoll
- * registration, a timer is an entry in a heap that sets epoll_wait's
- * timeout (as libuv and redis do), and a blocking step (a file read) goes
- * to HELPERS helper threads, libuv's default pool size, which wake the loop
- * through an eventfd.  A workload without a non-blocking form (CPU work)
- * runs inline in the loop thread: one loop gives it no parallelism, which
- * is the honest answer.
+ * evloop-epoll: the driver's loops (loop.h) on epoll.  An fd wait is an
+ * epoll registration, a timer an entry in the driver's heap, which sets
+ * epoll_wait's timeout (as libuv and redis do), and a file read goes to
+ * HELPERS helper threads, libuv's default pool size, since a regular file
+ * is always "ready" to epoll; they wake the loop through an eventfd.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -18,26 +15,21 @@
 
 #include "strategies/evloop/loop.h"
 #include "strategies/strategy.h"
-#include "strategies/evloop/timer_heap.h"
 
 #define HELPERS 4
 #define EVENTS 256
 
-struct epoll_loop;
-
-struct slot {
-	struct epoll_loop *loop;
-	uint64_t task;
-	void *state;			/* the workload's, task_state_size bytes */
-	int fd;				/* registered with epoll while the task waits on it */
-	struct pb_step step;		/* a helper's result */
-	struct slot *next;		/* in a helper queue */
+struct epoll_slot {
+	struct pb_loop_slot base;
+	int fd;				/* registered with epoll, or read by a helper */
+	struct pb_read *read;		/* a helper's to do */
+	struct epoll_slot *next;	/* in a helper queue */
 };
 
 struct helpers {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
-	struct slot *todo, *done;	/* LIFO: order among blocking steps does not matter */
+	struct epoll_slot *todo, *done;	/* LIFO: order among reads does not matter */
 	bool stop;
 	int eventfd;			/* a helper's "done" to the loop */
 	pthread_t threads[HELPERS];
@@ -45,34 +37,22 @@ struct helpers {
 };
 
 struct epoll_loop {
-	struct pb_run *run;
+	struct pb_loop base;
 	int epfd;
-	struct pb_timer_heap timers;
 	struct helpers helpers;
 	bool helpers_up;
-	struct slot *slots;
-	unsigned nslots, busy;
 };
-
-static bool take_task(struct epoll_loop *loop, struct slot *slot)
-{
-	if (!pb_loop_take_task(loop->run, &slot->task, slot->state))
-		return false;
-	loop->busy++;
-	return true;
-}
 
 static void *helper_main(void *arg)
 {
 	struct epoll_loop *loop = arg;
 	struct helpers *h = &loop->helpers;
-	const struct pb_job *job = loop->run->job;
 	uint64_t one = 1;
 
-	pb_helper_begin(loop->run);
+	pb_helper_begin(loop->base.run);
 	pthread_mutex_lock(&h->lock);
 	for (;;) {
-		struct slot *slot;
+		struct epoll_slot *slot;
 
 		while (!h->todo && !h->stop)
 			pthread_cond_wait(&h->wake, &h->lock);
@@ -81,7 +61,7 @@ static void *helper_main(void *arg)
 		slot = h->todo;
 		h->todo = slot->next;
 		pthread_mutex_unlock(&h->lock);
-		slot->step = job->workload->resume_task(job, slot->state);
+		pb_read_now(slot->fd, slot->read);
 		pthread_mutex_lock(&h->lock);
 		slot->next = h->done;
 		h->done = slot;
@@ -108,9 +88,9 @@ static void close_helpers(struct helpers *h)
 }
 
 /*
- * The helpers start with the first blocking step: most workloads have none.
- * All of them or none: fewer helpers than the strategy says would be
- * measured as if they were all there.
+ * The helpers start with the first read: most workloads have none.  All of
+ * them or none: fewer helpers than the strategy says would be measured as
+ * if they were all there.
  */
 static int start_helpers(struct epoll_loop *loop)
 {
@@ -120,10 +100,10 @@ static int start_helpers(struct epoll_loop *loop)
 
 	h->eventfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (h->eventfd < 0)
-		return pb_fail(loop->run, "eventfd: %s", strerror(errno));
+		return pb_fail(loop->base.run, "eventfd: %s", strerror(errno));
 	if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, h->eventfd, &ev) < 0) {
 		close(h->eventfd);
-		return pb_fail(loop->run, "epoll_ctl of the helpers' eventfd: %s",
+		return pb_fail(loop->base.run, "epoll_ctl of the helpers' eventfd: %s",
 			       strerror(errno));
 	}
 	pthread_mutex_init(&h->lock, NULL);
@@ -131,7 +111,7 @@ static int start_helpers(struct epoll_loop *loop)
 	for (; h->started < HELPERS; h->started++) {
 		err = pb_thread_start(&h->threads[h->started], helper_main, loop);
 		if (err) {
-			pb_fail(loop->run, "pthread_create of file-read helper %u of %u: %s",
+			pb_fail(loop->base.run, "pthread_create of file-read helper %u of %u: %s",
 				h->started + 1, HELPERS, strerror(err));
 			close_helpers(h);
 			return -1;
@@ -141,176 +121,110 @@ static int start_helpers(struct epoll_loop *loop)
 	return 0;
 }
 
-static void stop_helpers(struct epoll_loop *loop)
+static int epoll_read(struct pb_loop_slot *base, int fd, struct pb_read *read)
 {
-	if (loop->helpers_up)
-		close_helpers(&loop->helpers);
-	loop->helpers_up = false;
+	struct epoll_loop *loop = (struct epoll_loop *)base->loop;
+	struct epoll_slot *slot = (struct epoll_slot *)base;
+
+	if (!loop->helpers_up && start_helpers(loop) < 0)
+		return -EAGAIN;
+	slot->fd = fd;
+	slot->read = read;
+	pthread_mutex_lock(&loop->helpers.lock);
+	slot->next = loop->helpers.todo;
+	loop->helpers.todo = slot;
+	pthread_cond_signal(&loop->helpers.wake);
+	pthread_mutex_unlock(&loop->helpers.lock);
+	return 0;
 }
 
-/* Sets up what the step waits for; false when the task is over. */
-static bool wait_for(struct epoll_loop *loop, struct slot *slot, struct pb_step *step)
+static int epoll_watch(struct pb_loop_slot *base, int fd, enum pb_wait wait)
 {
-	struct epoll_event ev = { .data.ptr = slot };
-	int err;
+	struct epoll_loop *loop = (struct epoll_loop *)base->loop;
+	struct epoll_event ev = { .events = wait == PB_WAIT_READABLE ? EPOLLIN : EPOLLOUT,
+				  .data.ptr = base };
 
-	switch (step->wait) {
-	case PB_WAIT_DONE:
-	case PB_WAIT_FAILED:
-		return false;
-	case PB_WAIT_TIMER:
-		err = pb_timer_add(&loop->timers, pb_now_ns() + step->ns, slot);
-		break;
-	case PB_WAIT_READABLE:
-	case PB_WAIT_WRITABLE:
-		ev.events = step->wait == PB_WAIT_READABLE ? EPOLLIN : EPOLLOUT;
-		slot->fd = step->fd;
-		err = epoll_ctl(loop->epfd, EPOLL_CTL_ADD, step->fd, &ev) < 0 ? -errno : 0;
-		break;
-	case PB_WAIT_BLOCKING:
-		err = loop->helpers_up || start_helpers(loop) == 0 ? 0 : -EAGAIN;
-		if (!err) {
-			pthread_mutex_lock(&loop->helpers.lock);
-			slot->next = loop->helpers.todo;
-			loop->helpers.todo = slot;
-			pthread_cond_signal(&loop->helpers.wake);
-			pthread_mutex_unlock(&loop->helpers.lock);
-		}
-		break;
-	default:
-		err = -EINVAL;
-	}
-	if (err == 0)
-		return true;
-	*step = pb_loop_cannot_wait(loop->run, slot->task, "the loop", -err);
-	return false;
-}
-
-/* Runs a slot's tasks until one waits, or until there is no task left. */
-static void drive(struct epoll_loop *loop, struct slot *slot, struct pb_step step)
-{
-	const struct pb_job *job = loop->run->job;
-
-	while (!wait_for(loop, slot, &step)) {
-		pb_task_end(loop->run, slot->task, step.checksum,
-			    step.wait == PB_WAIT_FAILED ? step.error : 0);
-		loop->busy--;
-		if (!take_task(loop, slot))
-			return;
-		step = job->workload->start_task(job, slot->task, slot->state);
-	}
+	((struct epoll_slot *)base)->fd = fd;
+	return epoll_ctl(loop->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
 static void on_helpers_done(struct epoll_loop *loop)
 {
 	struct helpers *h = &loop->helpers;
-	struct slot *done;
+	struct epoll_slot *done;
 	uint64_t count;
 
 	if (read(h->eventfd, &count, sizeof(count)) < 0 && errno != EAGAIN)
-		pb_fail(loop->run, "read of the helpers' eventfd: %s", strerror(errno));
+		pb_fail(loop->base.run, "read of the helpers' eventfd: %s", strerror(errno));
 	pthread_mutex_lock(&h->lock);
 	done = h->done;
 	h->done = NULL;
 	pthread_mutex_unlock(&h->lock);
 	while (done) {
-		struct slot *slot = done;
+		struct epoll_slot *slot = done;
 
 		done = slot->next;
-		drive(loop, slot, slot->step);
+		pb_loop_resume(&slot->base);
 	}
 }
 
-static void on_timers(struct epoll_loop *loop)
+static int epoll_loop_wait(struct pb_loop *base, int timeout_ms)
 {
-	const struct pb_job *job = loop->run->job;
-	int64_t now = pb_now_ns();
-	const struct pb_timer *first;
-
-	while ((first = pb_timer_first(&loop->timers)) && first->deadline_ns <= now) {
-		struct slot *slot = first->data;
-
-		pb_timer_pop(&loop->timers);
-		drive(loop, slot, job->workload->resume_task(job, slot->state));
-	}
-}
-
-static int run_loop(struct epoll_loop *loop)
-{
-	const struct pb_job *job = loop->run->job;
+	struct epoll_loop *loop = (struct epoll_loop *)base;
 	struct epoll_event events[EVENTS];
+	int n = epoll_wait(loop->epfd, events, EVENTS, timeout_ms);
 
-	for (unsigned i = 0; i < loop->nslots; i++)
-		if (take_task(loop, &loop->slots[i]))
-			drive(loop, &loop->slots[i],
-			      job->workload->start_task(job, loop->slots[i].task,
-							loop->slots[i].state));
-	while (loop->busy) {
-		int n = epoll_wait(loop->epfd, events, EVENTS,
-				   pb_timer_wait_ms(&loop->timers, pb_now_ns()));
+	if (n < 0 && errno != EINTR)
+		return pb_fail(base->run, "epoll_wait: %s", strerror(errno));
+	for (int i = 0; i < n; i++) {
+		struct epoll_slot *slot = events[i].data.ptr;
 
-		if (n < 0 && errno != EINTR)
-			return pb_fail(loop->run, "epoll_wait: %s", strerror(errno));
-		for (int i = 0; i < n; i++) {
-			struct slot *slot = events[i].data.ptr;
-
-			if (events[i].data.ptr == &loop->helpers) {
-				on_helpers_done(loop);
-				continue;
-			}
-			/* Unregistered before the task runs on: it may close the fd. */
-			epoll_ctl(loop->epfd, EPOLL_CTL_DEL, slot->fd, NULL);
-			drive(loop, slot, job->workload->resume_task(job, slot->state));
+		if (events[i].data.ptr == &loop->helpers) {
+			on_helpers_done(loop);
+			continue;
 		}
-		on_timers(loop);
+		/* Unregistered before the task runs on: it may close the fd. */
+		epoll_ctl(loop->epfd, EPOLL_CTL_DEL, slot->fd, NULL);
+		pb_loop_resume(&slot->base);
 	}
 	return 0;
 }
 
-static void free_loop(struct epoll_loop *loop)
+static int epoll_open(struct pb_loop *base)
 {
-	stop_helpers(loop);
-	pb_timer_heap_free(&loop->timers);
-	if (loop->epfd >= 0)
-		close(loop->epfd);
-	if (loop->slots)
-		free(loop->slots[0].state);
-	free(loop->slots);
+	struct epoll_loop *loop = (struct epoll_loop *)base;
+
+	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (loop->epfd < 0)
+		return pb_fail(base->run, "loop %u: epoll_create1: %s", base->index,
+			       strerror(errno));
+	return 0;
 }
 
-static int epoll_loop_main(struct pb_run *run, unsigned index, void *arg)
+static int epoll_close(struct pb_loop *base)
 {
-	size_t state_size = run->job->workload->task_state_size;
-	struct epoll_loop loop = { .run = run, .nslots = pb_loop_share(run, index) };
-	char *states;
-	int rc;
+	struct epoll_loop *loop = (struct epoll_loop *)base;
 
-	(void)arg;
-	if (!run->job->workload->start_task) {
-		pb_do_tasks_from_counter(run);
-		return 0;
-	}
-	loop.epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (loop.epfd < 0)
-		return pb_fail(run, "loop %u: epoll_create1: %s", index, strerror(errno));
-	loop.slots = calloc(loop.nslots, sizeof(*loop.slots));
-	states = calloc(loop.nslots, state_size ? state_size : 1);
-	if (!loop.slots || !states) {
-		free(states);
-		free_loop(&loop);
-		return pb_fail(run, "loop %u: out of memory for %u task slots", index, loop.nslots);
-	}
-	for (unsigned i = 0; i < loop.nslots; i++)
-		loop.slots[i] = (struct slot){ .loop = &loop, .state = states + i * state_size,
-					       .fd = -1 };
-	rc = run_loop(&loop);
-	free_loop(&loop);
-	return rc;
+	if (loop->helpers_up)
+		close_helpers(&loop->helpers);
+	close(loop->epfd);
+	return 0;
 }
+
+static const struct pb_loop_ops epoll_ops = {
+	.who = "the loop",
+	.loop_size = sizeof(struct epoll_loop),
+	.slot_size = sizeof(struct epoll_slot),
+	.open = epoll_open,
+	.close = epoll_close,
+	.watch = epoll_watch,
+	.read = epoll_read,
+	.wait = epoll_loop_wait,
+};
 
 static int evloop_epoll_run(struct pb_run *run)
 {
-	return pb_loops_run(run, PB_LOOPS_WORK, epoll_loop_main, NULL);
+	return pb_loop_run(run, &epoll_ops);
 }
 
 const struct pb_strategy pb_strategy_evloop_epoll = {

@@ -1,11 +1,8 @@
 /*
- * evloop-uring: one io_uring per --loops thread keeps its share of the
- * tasks in flight, each in its non-blocking form, and every wait is a
+ * evloop-uring: the driver's loops (loop.h) on io_uring, every wait a
  * request on the ring: a timer an IORING_OP_TIMEOUT at its deadline, an fd
- * wait a one-shot IORING_OP_POLL_ADD, and a file read an IORING_OP_READ
- * that the kernel carries out itself (the workload's reads form), so there
- * are no helper threads.  A workload without a non-blocking form (CPU work)
- * runs inline in the loop thread, as in the other loops.
+ * wait a one-shot IORING_OP_POLL_ADD, and a file read an IORING_OP_READ that
+ * the kernel carries out itself, so there are no helper threads.
  *
  * Built only with liburing (the Makefile defines PB_HAVE_URING when
  * pkg-config finds it).  Without it, or where the kernel refuses to create a
@@ -26,115 +23,77 @@
 
 #include "strategies/evloop/loop.h"
 
-/*
- * Requests wait in the SQ until the loop submits them, up to SQ_ENTRIES at
- * a time; a full SQ is submitted on the spot.  A task has at most one
- * request in flight, so a CQ as large as the loop's share cannot overflow.
- */
 #define SQ_ENTRIES 256
 
-struct slot {
-	uint64_t task;
-	void *state;			/* the workload's, task_state_size bytes */
-	enum pb_wait wait;		/* what its request in flight is for */
+struct uring_slot {
+	struct pb_loop_slot base;
 	struct __kernel_timespec deadline;	/* a timer's, read when it is submitted */
 	struct pb_read *read;		/* a read's, for its result */
 };
 
 struct uring_loop {
-	struct pb_run *run;
+	struct pb_loop base;
 	struct io_uring ring;
-	bool ring_up;
-	struct slot *slots;
-	unsigned nslots, busy;
 };
 
-static bool take_task(struct uring_loop *loop, struct slot *slot)
+/*
+ * A free SQ entry for the slot's request, submitting a full SQ: NULL when it
+ * cannot.  The caller sets its data after the prep, which may clear it.
+ */
+static struct io_uring_sqe *sqe_for(struct pb_loop_slot *slot, int *err)
 {
-	if (!pb_loop_take_task(loop->run, &slot->task, slot->state))
-		return false;
-	loop->busy++;
-	return true;
-}
-
-/* The reads form where the workload has one: the ring reads files itself. */
-static struct pb_step start_task(const struct pb_job *job, struct slot *slot)
-{
-	const struct pb_workload *w = job->workload;
-
-	return (w->start_task_reads ? w->start_task_reads : w->start_task)(job, slot->task,
-									    slot->state);
-}
-
-/* Puts the request that carries out the step's wait in the SQ: 0 or -errno. */
-static int queue_wait(struct uring_loop *loop, struct slot *slot, const struct pb_step *step)
-{
+	struct io_uring *ring = &((struct uring_loop *)slot->loop)->ring;
 	struct io_uring_sqe *sqe;
-	int64_t deadline;
 	int rc;
 
-	while (!(sqe = io_uring_get_sqe(&loop->ring)))
-		if ((rc = io_uring_submit(&loop->ring)) <= 0)
-			return rc < 0 ? rc : -EAGAIN;
-	switch (step->wait) {
-	case PB_WAIT_TIMER:
-		/* Absolute, so that time spent before the submission counts. */
-		deadline = pb_now_ns() + step->ns;
-		slot->deadline = (struct __kernel_timespec){ .tv_sec = deadline / 1000000000,
-							     .tv_nsec = deadline % 1000000000 };
-		io_uring_prep_timeout(sqe, &slot->deadline, 0, IORING_TIMEOUT_ABS);
-		break;
-	case PB_WAIT_READ:
-		io_uring_prep_read(sqe, step->fd, step->read->buf, (unsigned)step->read->len,
-				   step->read->offset);
-		slot->read = step->read;
-		break;
-	default:
-		io_uring_prep_poll_add(sqe, step->fd,
-				       step->wait == PB_WAIT_READABLE ? POLLIN : POLLOUT);
-	}
-	io_uring_sqe_set_data(sqe, slot);
-	slot->wait = step->wait;
+	while (!(sqe = io_uring_get_sqe(ring)))
+		if ((rc = io_uring_submit(ring)) <= 0) {
+			*err = rc < 0 ? rc : -EAGAIN;
+			return NULL;
+		}
+	return sqe;
+}
+
+/* Absolute, so that time spent before the submission counts. */
+static int uring_timer(struct pb_loop_slot *base, int64_t ns)
+{
+	struct uring_slot *slot = (struct uring_slot *)base;
+	int64_t deadline = pb_now_ns() + ns;
+	struct io_uring_sqe *sqe;
+	int err;
+
+	if (!(sqe = sqe_for(base, &err)))
+		return err;
+	slot->deadline = (struct __kernel_timespec){ .tv_sec = deadline / 1000000000,
+						     .tv_nsec = deadline % 1000000000 };
+	io_uring_prep_timeout(sqe, &slot->deadline, 0, IORING_TIMEOUT_ABS);
+	io_uring_sqe_set_data(sqe, base);
 	return 0;
 }
 
-/* Sets up what the step waits for; false when the task is over. */
-static bool wait_for(struct uring_loop *loop, struct slot *slot, struct pb_step *step)
+static int uring_watch(struct pb_loop_slot *base, int fd, enum pb_wait wait)
 {
+	struct io_uring_sqe *sqe;
 	int err;
 
-	switch (step->wait) {
-	case PB_WAIT_DONE:
-	case PB_WAIT_FAILED:
-		return false;
-	case PB_WAIT_TIMER:
-	case PB_WAIT_READABLE:
-	case PB_WAIT_WRITABLE:
-	case PB_WAIT_READ:
-		err = queue_wait(loop, slot, step);
-		break;
-	default:
-		err = -EINVAL;	/* PB_WAIT_BLOCKING: there are no helper threads */
-	}
-	if (err == 0)
-		return true;
-	*step = pb_loop_cannot_wait(loop->run, slot->task, "the ring", -err);
-	return false;
+	if (!(sqe = sqe_for(base, &err)))
+		return err;
+	io_uring_prep_poll_add(sqe, fd, wait == PB_WAIT_READABLE ? POLLIN : POLLOUT);
+	io_uring_sqe_set_data(sqe, base);
+	return 0;
 }
 
-/* Runs a slot's tasks until one waits, or until there is no task left. */
-static void drive(struct uring_loop *loop, struct slot *slot, struct pb_step step)
+static int uring_read(struct pb_loop_slot *base, int fd, struct pb_read *read)
 {
-	const struct pb_job *job = loop->run->job;
+	struct io_uring_sqe *sqe;
+	int err;
 
-	while (!wait_for(loop, slot, &step)) {
-		pb_task_end(loop->run, slot->task, step.checksum,
-			    step.wait == PB_WAIT_FAILED ? step.error : 0);
-		loop->busy--;
-		if (!take_task(loop, slot))
-			return;
-		step = start_task(job, slot);
-	}
+	if (!(sqe = sqe_for(base, &err)))
+		return err;
+	io_uring_prep_read(sqe, fd, read->buf, (unsigned)read->len, read->offset);
+	io_uring_sqe_set_data(sqe, base);
+	((struct uring_slot *)base)->read = read;
+	return 0;
 }
 
 /*
@@ -143,88 +102,80 @@ static void drive(struct uring_loop *loop, struct slot *slot, struct pb_step ste
  * other failed request fails its task with that errno value (a poll's task
  * may still hold its socket, which that failed rep leaks).
  */
-static void on_completion(struct uring_loop *loop, struct slot *slot, int res)
+static void on_completion(struct uring_slot *slot, int res)
 {
-	const struct pb_job *job = loop->run->job;
+	enum pb_wait wait = slot->base.wait;
 
-	if (slot->wait == PB_WAIT_READ)
+	if (wait == PB_WAIT_READ)
 		slot->read->result = res;
-	else if (res < 0 && !(slot->wait == PB_WAIT_TIMER && res == -ETIME)) {
-		drive(loop, slot, pb_step_failed(-res));
+	else if (res < 0 && !(wait == PB_WAIT_TIMER && res == -ETIME)) {
+		pb_loop_fail(&slot->base, -res);
 		return;
 	}
-	drive(loop, slot, job->workload->resume_task(job, slot->state));
+	pb_loop_resume(&slot->base);
 }
 
-static int run_loop(struct uring_loop *loop)
+/* Submits what the tasks queued; the ring's timeouts are the only timers. */
+static int uring_wait(struct pb_loop *base, int timeout_ms)
 {
-	const struct pb_job *job = loop->run->job;
+	struct io_uring *ring = &((struct uring_loop *)base)->ring;
 	struct io_uring_cqe *cqe;
+	int rc = io_uring_submit_and_wait(ring, 1);
 
-	for (unsigned i = 0; i < loop->nslots; i++)
-		if (take_task(loop, &loop->slots[i]))
-			drive(loop, &loop->slots[i], start_task(job, &loop->slots[i]));
-	while (loop->busy) {
-		int rc = io_uring_submit_and_wait(&loop->ring, 1);
+	(void)timeout_ms;
+	if (rc < 0 && rc != -EINTR)
+		return pb_fail(base->run, "io_uring_submit_and_wait: %s", strerror(-rc));
+	/* Seen before it is handled: handling it may queue and submit more. */
+	while (io_uring_peek_cqe(ring, &cqe) == 0) {
+		struct uring_slot *slot = io_uring_cqe_get_data(cqe);
+		int res = cqe->res;
 
-		if (rc < 0 && rc != -EINTR)
-			return pb_fail(loop->run, "io_uring_submit_and_wait: %s", strerror(-rc));
-		/* Seen before it is handled: handling it may queue and submit more. */
-		while (io_uring_peek_cqe(&loop->ring, &cqe) == 0) {
-			struct slot *slot = io_uring_cqe_get_data(cqe);
-			int res = cqe->res;
-
-			io_uring_cqe_seen(&loop->ring, cqe);
-			on_completion(loop, slot, res);
-		}
+		io_uring_cqe_seen(ring, cqe);
+		on_completion(slot, res);
 	}
 	return 0;
 }
 
-static void free_loop(struct uring_loop *loop)
+/*
+ * Requests wait in the SQ until the loop submits them, up to SQ_ENTRIES at
+ * a time; a full SQ is submitted on the spot.  A task has at most one
+ * request in flight, so a CQ as large as the loop's share cannot overflow.
+ */
+static int uring_open(struct pb_loop *base)
 {
-	if (loop->ring_up)
-		io_uring_queue_exit(&loop->ring);
-	if (loop->slots)
-		free(loop->slots[0].state);
-	free(loop->slots);
-}
-
-static int uring_loop_main(struct pb_run *run, unsigned index, void *arg)
-{
-	size_t state_size = run->job->workload->task_state_size;
-	struct uring_loop loop = { .run = run, .nslots = pb_loop_share(run, index) };
+	struct uring_loop *loop = (struct uring_loop *)base;
 	struct io_uring_params params = { .flags = IORING_SETUP_CQSIZE };
-	char *states;
 	int rc;
 
-	(void)arg;
-	if (!run->job->workload->start_task) {
-		pb_do_tasks_from_counter(run);
-		return 0;
-	}
-	params.cq_entries = loop.nslots > 2 * SQ_ENTRIES ? loop.nslots : 2 * SQ_ENTRIES;
-	rc = io_uring_queue_init_params(SQ_ENTRIES, &loop.ring, &params);
+	params.cq_entries = base->nslots > 2 * SQ_ENTRIES ? base->nslots : 2 * SQ_ENTRIES;
+	rc = io_uring_queue_init_params(SQ_ENTRIES, &loop->ring, &params);
 	if (rc < 0)
-		return pb_fail(run, "loop %u: io_uring_queue_init: %s", index, strerror(-rc));
-	loop.ring_up = true;
-	loop.slots = calloc(loop.nslots, sizeof(*loop.slots));
-	states = calloc(loop.nslots, state_size ? state_size : 1);
-	if (!loop.slots || !states) {
-		free(states);
-		free_loop(&loop);
-		return pb_fail(run, "loop %u: out of memory for %u task slots", index, loop.nslots);
-	}
-	for (unsigned i = 0; i < loop.nslots; i++)
-		loop.slots[i] = (struct slot){ .state = states + i * state_size };
-	rc = run_loop(&loop);
-	free_loop(&loop);
-	return rc;
+		return pb_fail(base->run, "loop %u: io_uring_queue_init: %s", base->index,
+			       strerror(-rc));
+	return 0;
 }
+
+static int uring_close(struct pb_loop *base)
+{
+	io_uring_queue_exit(&((struct uring_loop *)base)->ring);
+	return 0;
+}
+
+static const struct pb_loop_ops uring_ops = {
+	.who = "the ring",
+	.loop_size = sizeof(struct uring_loop),
+	.slot_size = sizeof(struct uring_slot),
+	.open = uring_open,
+	.close = uring_close,
+	.watch = uring_watch,
+	.timer = uring_timer,
+	.read = uring_read,
+	.wait = uring_wait,
+};
 
 static int evloop_uring_run(struct pb_run *run)
 {
-	return pb_loops_run(run, PB_LOOPS_WORK, uring_loop_main, NULL);
+	return pb_loop_run(run, &uring_ops);
 }
 
 /* Whether this process may create a ring, asked once. */
