@@ -96,6 +96,7 @@ int pb_plan_build(const struct pb_options *opts, hwloc_topology_t topology,
 	size_t n = 0;
 	int rc;
 
+	*plan = (struct pb_plan){ 0 };		/* the control, above all, comes later or never */
 	plan->cells = calloc(opts->nworkloads * nsizes * per_group, sizeof(*plan->cells));
 	if (!plan->cells)
 		return -ENOMEM;

@@ -1,6 +1,5 @@
 """The page's tables: every cell of summary.csv per group, and the py-* strategies against
 their C counterparts."""
-from .claims import leader_ratio
 from .read import read_palette
 from .text import (COST_HEADER, count, duration, e, median_text, percent, ratio, ratio_text,
                    speedup_text, task_cost_text, workers_text)
@@ -98,8 +97,9 @@ def python_html(group):
             continue
         c_text = f"{e(c_name)} ({workers_text(c['workers'])}): {duration(c['wall_median_s'])}" \
             if c else f"{e(c_name)}: not in the run"
-        # Python's time over C's, as verdicts.csv has it: where one of the two leads.
-        times = ratio_text(*(leader_ratio(c, p, group) or [None] * 3)) if c else "-"
+        # Python's time over C's best cell, as summary.csv has it.
+        times = ratio_text(p.get("counterpart_ratio"), p.get("counterpart_ratio_ci95_lo"),
+                           p.get("counterpart_ratio_ci95_hi"))
         vs_seq = p.get("speedup_vs_seq")
         rows.append(f"<tr><td>{e(py)} ({workers_text(p['workers'])})</td>"
                     f'<td class="n">{duration(p["wall_median_s"])}</td>'

@@ -114,24 +114,19 @@ class PythonReportTest(ParbenchTest):
             if row["ok"] == "1" and (row["strategy"] not in best or float(
                     row["wall_median_s"]) < float(best[row["strategy"]]["wall_median_s"])):
                 best[row["strategy"]] = row
-        # The run's one group: each strategy's contender.
-        verdicts = {k["strategy"]: k for k in read_csv(run.dir / "verdicts.csv")[1]}
         for py, c in (("py-seq", "seq"), ("py-threadpool", "pthreads"), ("py-pool", "fork")):
             with self.subTest(strategy=py):
                 row = re.search(rf"<tr><td>{py} \((\d+) workers?\)</td>.*?</tr>", section)
                 self.assertIsNotNone(row, section)
                 self.assertEqual(row.group(1), best[py]["workers"])
                 self.assertIn(f"<td>{c} ({best[c]['workers']} worker", row.group(0))
-                # Python's time over C's with its interval, as verdicts.csv has it: where one
-                # of the two leads, the other's ratio to it; else none.
+                # Python's time over C's best cell with its interval, as summary.csv has it.
+                self.assertEqual((best[py]["counterpart"], best[py]["counterpart_workers"]),
+                                 (c, best[c]["workers"]))
                 shown = re.findall(r'<td class="n">([^<]*)</td>', row.group(0))[2]
-                if verdicts[c]["role"] == "leader":
-                    want = [float(verdicts[py][k]) for k in ("ratio", "ratio_lo", "ratio_hi")]
-                elif verdicts[py]["role"] == "leader":
-                    want = [1 / float(verdicts[c][k]) for k in ("ratio", "ratio_hi", "ratio_lo")]
-                else:
-                    self.assertEqual(shown, "-")
-                    continue
+                want = [float(best[py][k]) for k in ("counterpart_ratio",
+                        "counterpart_ratio_ci95_lo", "counterpart_ratio_ci95_hi")]
+                self.assertLess(want[1], want[2])
                 got = [float(x) for x in re.findall(r"\d[\d.e+-]*", shown)]
                 self.assertEqual(len(got), 3, shown)
                 for g, w in zip(got, want):
