@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "http/parse.h"
-#include "strategies/evloop/timer_heap.h"
+#include "util/timer_heap.h"
 
 #define EVENTS 512			/* epoll events per wait */
 #define QUEUE 32			/* pipelined requests a connection may have waiting */

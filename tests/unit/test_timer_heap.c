@@ -1,7 +1,7 @@
-/* harness/strategies/evloop/timer_heap.c: deadlines come out earliest first, ties in order of adding. */
+/* harness/util/timer_heap.c: deadlines come out earliest first, ties in order of adding. */
 #include <criterion/criterion.h>
 
-#include "strategies/evloop/timer_heap.h"
+#include "util/timer_heap.h"
 
 Test(timer_heap, pops_in_deadline_order)
 {

@@ -21,7 +21,7 @@
 #include <stddef.h>
 
 #include "runtime/run.h"
-#include "strategies/evloop/timer_heap.h"
+#include "util/timer_heap.h"
 
 struct pb_loop_ops;
 

@@ -2,7 +2,7 @@
 #include <limits.h>
 #include <stdlib.h>
 
-#include "strategies/evloop/timer_heap.h"
+#include "util/timer_heap.h"
 
 static bool earlier(const struct pb_timer *a, const struct pb_timer *b)
 {
