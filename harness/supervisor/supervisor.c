@@ -6,10 +6,8 @@
  * --timeout or the run is interrupted.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <ftw.h>
 #include <math.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,6 +29,7 @@
 #include "runtime/run.h"
 #include "supervisor/supervisor.h"
 #include "report/table.h"
+#include "util/proc.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -124,34 +123,12 @@ static void catch_stop_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-/* In the forked child: becomes the cell process, or reports why it could not. */
-static void exec_cell(char **argv, int pipe_fd, pid_t supervisor)
-{
-	setpgid(0, 0);
-	/* Should the supervisor die, so does the cell. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != supervisor)
-		_exit(127);
-	if (pipe_fd == PB_CELL_FD)
-		fcntl(pipe_fd, F_SETFD, 0);
-	else if (dup2(pipe_fd, PB_CELL_FD) < 0)
-		_exit(127);
-	pb_cell_stamp_exec();
-	execv("/proc/self/exe", argv);
-	dprintf(PB_CELL_FD, "E 0 cannot start the cell process: %s\n", strerror(errno));
-	_exit(127);
-}
+/* How often a cell process's reader looks at the stop signal while it waits. */
+#define STOP_CHECK_NS (200 * 1000000LL)
 
-struct cell_process {
-	pid_t pid;
-	int fd;
-	char *buf;			/* what has arrived of the current line */
-	size_t len, cap;
-	bool sent_error;
-};
-
-static int start_cell(struct cell_process *p, const struct pb_cell *cell, unsigned reps,
-		      const struct pb_options *opts)
+/* What the cell process is told to do: `parbench __cell`'s arguments. */
+static struct pb_cell_args cell_args(const struct pb_cell *cell, unsigned reps,
+				     const struct pb_options *opts)
 {
 	struct pb_cell_args args = {
 		.workload = cell->workload->name,
@@ -171,32 +148,56 @@ static int start_cell(struct cell_process *p, const struct pb_cell *cell, unsign
 	};
 	if (scratch[0])
 		args.io.dir = scratch;
-	char **argv = pb_cell_argv("parbench", &args);
-	pid_t supervisor = getpid();
-	int fds[2];
+	return args;
+}
 
-	*p = (struct cell_process){ .pid = -1, .fd = -1 };
-	if (!argv || pipe2(fds, O_CLOEXEC) < 0) {
-		if (argv)
-			pb_cell_argv_free(argv);
-		return -1;
-	}
-	p->pid = fork();
-	if (p->pid == 0) {
-		/* parbench binds OpenMP's threads itself: one owner of binding. */
-		if (cell->pin->policy != PB_PIN_NONE)
-			setenv("OMP_PROC_BIND", "false", 1);
-		exec_cell(argv, fds[1], supervisor);
-	}
-	pb_cell_argv_free(argv);
-	close(fds[1]);
-	if (p->pid < 0) {
-		close(fds[0]);
-		return -1;
-	}
-	setpgid(p->pid, p->pid);
-	p->fd = fds[0];
+struct cell_child {
+	pid_t supervisor;
+	bool unbind_openmp;
+};
+
+/* In the child, before the exec of the cell process. */
+static int prepare_cell(void *arg)
+{
+	const struct cell_child *child = arg;
+
+	/* Should the supervisor die, so does the cell. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != child->supervisor)
+		return -ESRCH;		/* it died before the prctl */
+	/* parbench binds OpenMP's threads itself: one owner of binding. */
+	if (child->unbind_openmp)
+		setenv("OMP_PROC_BIND", "false", 1);
+	pb_cell_stamp_exec();
 	return 0;
+}
+
+struct cell_process {
+	struct pb_proc proc;		/* its lines come on out_fd, its PB_CELL_FD */
+	char *buf;			/* what has arrived of the current line */
+	size_t len, cap;
+	bool sent_error;
+};
+
+static int start_cell(struct cell_process *p, const struct pb_cell *cell, unsigned reps,
+		      const struct pb_options *opts, char *why, size_t whylen)
+{
+	struct pb_cell_args args = cell_args(cell, reps, opts);
+	struct cell_child child = { .supervisor = getpid(),
+				    .unbind_openmp = cell->pin->policy != PB_PIN_NONE };
+	const struct pb_proc_opts spawn = { .pipe_to = PB_PROC_FD(PB_CELL_FD), .own_group = true,
+					    .before_exec = prepare_cell, .arg = &child };
+	char **argv = pb_cell_argv("parbench", &args);
+	int rc;
+
+	*p = (struct cell_process){ .proc = { .pid = -1, .out_fd = -1 } };
+	if (!argv) {
+		snprintf(why, whylen, "%s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	rc = pb_proc_spawn(&p->proc, "/proc/self/exe", argv, &spawn, why, whylen);
+	pb_cell_argv_free(argv);
+	return rc;
 }
 
 static struct pb_sample error_sample(const char *fmt, ...)
@@ -248,7 +249,8 @@ static int take_lines(struct cell_process *p, struct pb_output *out, struct pb_c
 	return 0;
 }
 
-static int read_some(struct cell_process *p)
+/* What the cell sent, into the buffer: bytes read, 0 at its end, -ETIMEDOUT or -errno. */
+static ssize_t read_some(struct cell_process *p, int64_t deadline_ns)
 {
 	ssize_t n;
 
@@ -256,14 +258,14 @@ static int read_some(struct cell_process *p)
 		char *grown = realloc(p->buf, p->cap * 2 + 4096);
 
 		if (!grown)
-			return -1;
+			return -ENOMEM;
 		p->buf = grown;
 		p->cap = p->cap * 2 + 4096;
 	}
-	n = read(p->fd, p->buf + p->len, p->cap - p->len);
+	n = pb_proc_read(&p->proc, p->buf + p->len, p->cap - p->len, deadline_ns);
 	if (n > 0)
 		p->len += (size_t)n;
-	return n < 0 && errno == EINTR ? 1 : (int)(n > 0 ? 1 : n);
+	return n;
 }
 
 enum cell_end { CELL_EOF, CELL_TIMEOUT, CELL_STOPPED, CELL_BROKEN };
@@ -275,22 +277,20 @@ static enum cell_end follow_cell(struct cell_process *p, struct pb_output *out,
 	int64_t deadline = pb_now_ns() + (int64_t)(timeout_s * 1e9);
 
 	for (;;) {
-		struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
-		int64_t left_ms = (deadline - pb_now_ns()) / 1000000;
-		int rc;
+		int64_t now = pb_now_ns();
+		ssize_t n;
 
 		if (stop_signal)
 			return CELL_STOPPED;
-		if (left_ms < 0)
+		if (now >= deadline)
 			return CELL_TIMEOUT;
 		/* Wake now and then to notice a signal that came between checks. */
-		rc = poll(&pfd, 1, left_ms < 200 ? (int)left_ms : 200);
-		if (rc <= 0)
+		n = read_some(p, now + STOP_CHECK_NS < deadline ? now + STOP_CHECK_NS : deadline);
+		if (n == -ETIMEDOUT)
 			continue;
-		rc = read_some(p);
-		if (rc == 0)
+		if (n == 0)
 			return CELL_EOF;
-		if (rc < 0 || take_lines(p, out, cell))
+		if (n < 0 || take_lines(p, out, cell))
 			return CELL_BROKEN;
 	}
 }
@@ -304,7 +304,9 @@ static void describe_end(enum cell_end end, int status, const struct cell_proces
 			 bool capped, struct pb_output *out)
 {
 	struct pb_sample s;
+	char how[64];
 
+	pb_proc_describe_exit(status, how, sizeof(how));
 	if (end == CELL_TIMEOUT && capped)
 		return;
 	if (end == CELL_TIMEOUT)
@@ -314,10 +316,9 @@ static void describe_end(enum cell_end end, int status, const struct cell_proces
 	else if (end == CELL_BROKEN || p->sent_error)
 		return;		/* its row is written */
 	else if (WIFSIGNALED(status))
-		s = error_sample("cell process killed by signal %d (%s) after %u of %u repetitions",
-				 WTERMSIG(status), strsignal(WTERMSIG(status)), got, reps);
+		s = error_sample("cell process %s after %u of %u repetitions", how, got, reps);
 	else if (WEXITSTATUS(status) != 0)
-		s = error_sample("cell process exited with status %d", WEXITSTATUS(status));
+		s = error_sample("cell process %s", how);
 	else if (got < reps)
 		s = error_sample("cell process ended after %u of %u repetitions", got, reps);
 	else
@@ -335,11 +336,11 @@ static bool run_cell(struct pb_cell *cell, unsigned reps, double timeout_s, bool
 	size_t before = cell->nsamples;
 	struct cell_process p;
 	enum cell_end end;
+	char why[256];
 	int status = 0;
 
-	if (start_cell(&p, cell, reps, opts) < 0) {
-		struct pb_sample s = error_sample("cannot start a cell process: %s",
-						  strerror(errno));
+	if (start_cell(&p, cell, reps, opts, why, sizeof(why)) < 0) {
+		struct pb_sample s = error_sample("cannot start a cell process: %s", why);
 
 		record(out, cell, &s);
 		return false;
@@ -347,17 +348,16 @@ static bool run_cell(struct pb_cell *cell, unsigned reps, double timeout_s, bool
 	end = follow_cell(&p, out, cell, timeout_s);
 	/* The whole group goes: the cell and any worker process it left. */
 	if (end != CELL_EOF)
-		kill(-p.pid, SIGKILL);
-	while (waitpid(p.pid, &status, 0) < 0 && errno == EINTR)
-		;
-	kill(-p.pid, SIGKILL);
+		pb_proc_kill(&p.proc, SIGKILL);
+	pb_proc_wait(&p.proc, &status);
+	pb_proc_kill(&p.proc, SIGKILL);
 	scratch_empty();
 	describe_end(end, status, &p, (unsigned)(cell->nsamples - before), reps, cell, timeout_s,
 		     capped, out);
-	close(p.fd);
 	free(p.buf);
 	return end == CELL_TIMEOUT && capped;
 }
+
 
 static void print_paths(const struct pb_output *out)
 {
