@@ -90,27 +90,25 @@ int pb_proc_spawn(struct pb_proc *p, const char *path, char *const argv[],
 		return fail("pipe", errno, why, whylen);
 	if (pipe2(report, O_CLOEXEC) < 0) {
 		err = fail("pipe", errno, why, whylen);
-		goto out_pipe;
+		close_fd(out[0]);
+		close_fd(out[1]);
+		return err;
 	}
 	p->pid = fork();
 	if (p->pid == 0)
 		run_child(path, argv, o, out[1], report[1]);
 	err = p->pid < 0 ? fail("fork", errno, why, whylen) : 0;
+	/* The child's ends, closed at once: ours see the end of file when it closes its own. */
+	close_fd(out[1]);
 	close(report[1]);
+	p->out_fd = out[0];
 	if (!err && (err = child_report(report[0])))
 		fail(path, -err, why, whylen);
 	close(report[0]);
-	if (!err) {
-		close(out[1]);
-		p->out_fd = out[0];
-		return 0;
+	if (err) {
+		pb_proc_wait(p, &status);	/* our end closed, the child that did not exec reaped */
+		*p = (struct pb_proc){ .pid = -1, .out_fd = -1 };
 	}
-	if (p->pid > 0)
-		pb_proc_wait(p, &status);	/* the child that could not exec */
-	p->pid = -1;
-out_pipe:
-	close_fd(out[0]);
-	close_fd(out[1]);
 	return err;
 }
 
