@@ -43,12 +43,11 @@ static int prepare_child(int out_w, const struct pb_proc_opts *o)
 static void run_child(const char *path, char *const argv[], const struct pb_proc_opts *o,
 		      int out_w, int report_w)
 {
-	int err;
-
 	/* Out of the way of the dup2s that put the child's fds in place. */
-	report_w = fcntl(report_w, F_DUPFD_CLOEXEC, ABOVE_TARGETS);
-	if (report_w < 0 || (out_w >= 0 && (out_w = fcntl(out_w, F_DUPFD_CLOEXEC,
-							   ABOVE_TARGETS)) < 0))
+	int moved = fcntl(report_w, F_DUPFD_CLOEXEC, ABOVE_TARGETS), err;
+
+	if (moved < 0 || (out_w >= 0 && (out_w = fcntl(out_w, F_DUPFD_CLOEXEC,
+							ABOVE_TARGETS)) < 0))
 		err = -errno;
 	else
 		err = prepare_child(out_w, o);
@@ -56,6 +55,7 @@ static void run_child(const char *path, char *const argv[], const struct pb_proc
 		execv(path, argv);
 		err = -errno;
 	}
+	report_w = moved >= 0 ? moved : report_w;
 	while (write(report_w, &err, sizeof(err)) < 0 && errno == EINTR)
 		;
 	_exit(127);
