@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/parse.h"
+#include "util/proc.h"
 #include "machine/pin.h"
 #include "runtime/run.h"
 #include "strategies/strategy.h"
@@ -236,11 +237,10 @@ int pb_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg)
 
 int pb_check_worker_exit(struct pb_run *run, const char *what, unsigned worker, int status)
 {
-	if (WIFSIGNALED(status))
-		return pb_fail(run, "%s %u killed by signal %d (%s)", what, worker,
-			       WTERMSIG(status), strsignal(WTERMSIG(status)));
-	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-		return pb_fail(run, "%s %u exited with status %d", what, worker,
-			       WEXITSTATUS(status));
-	return 0;
+	char how[64];
+
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	pb_proc_describe_exit(status, how, sizeof(how));
+	return pb_fail(run, "%s %u %s", what, worker, how);
 }

@@ -17,13 +17,13 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "strategies/mpi/mpi_report.h"
 #include "machine/pin.h"
 #include "cell/cell.h"
 #include "strategies/strategy.h"
+#include "util/proc.h"
 
 /* mpirun beside the mpicc the rank program was built with; "": built without Open MPI. */
 #ifdef PB_MPIRUN
@@ -169,22 +169,17 @@ static void make_args(struct args *a, const struct pb_run *run, const char *stra
 	a->v[a->n] = NULL;
 }
 
-/* In the forked child: mpirun, its stdout to out_fd, its stderr to err_fd. */
-static void exec_mpirun(const struct args *a, int out_fd, int err_fd)
+/* In the child, before the exec of mpirun: its stderr to the file *err_fd. */
+static int prepare_mpirun(void *err_fd)
 {
-	int null = open("/dev/null", O_RDONLY);
-
-	if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
-	    dup2(err_fd, STDERR_FILENO) < 0)
-		_exit(127);
+	if (dup2(*(const int *)err_fd, STDERR_FILENO) < 0)
+		return -errno;
 	/* Open MPI refuses root unless told twice; containers run as root. */
 	if (geteuid() == 0) {
 		setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 1);
 		setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
 	}
-	execv(mpirun, (char *const *)a->v);
-	fprintf(stderr, "cannot start %s: %s\n", mpirun, strerror(errno));
-	_exit(127);
+	return 0;
 }
 
 /* One "rank R BIND_ERRNO CPUS" line into the worker records. */
@@ -325,21 +320,22 @@ static void mpirun_says(int fd, char *says, size_t len)
 
 static int mpirun_failed(struct pb_run *run, int status, int err_fd)
 {
-	char says[200];
+	char says[200], how[64];
 
 	mpirun_says(err_fd, says, sizeof(says));
-	if (WIFSIGNALED(status))
-		return pb_fail(run, "mpirun killed by signal %d (%s): %s", WTERMSIG(status),
-			       strsignal(WTERMSIG(status)), says);
-	return pb_fail(run, "mpirun exited with status %d: %s", WEXITSTATUS(status), says);
+	pb_proc_describe_exit(status, how, sizeof(how));
+	return pb_fail(run, "mpirun %s: %s", how, says);
 }
 
 static int mpi_run(struct pb_run *run, const char *strategy)
 {
 	char rank[PATH_MAX], why[160];
-	int out[2], err_fd, status = 0, rc;
+	int err_fd, status = 0, rc;
+	const struct pb_proc_opts opts = { .pipe_to = PB_PROC_FD(STDOUT_FILENO),
+					   .null_stdin = true, .before_exec = prepare_mpirun,
+					   .arg = &err_fd };
+	struct pb_proc p;
 	struct args a;
-	pid_t pid;
 	FILE *in;
 
 	if (run->job->workload->kind == PB_KIND_IO)
@@ -349,37 +345,28 @@ static int mpi_run(struct pb_run *run, const char *strategy)
 		return pb_fail(run, "cannot tell where " PB_MPI_RANK_PROGRAM " is");
 	make_args(&a, run, strategy, rank);
 	err_fd = memfd_create("mpirun-stderr", MFD_CLOEXEC);
-	if (err_fd < 0 || pipe2(out, O_CLOEXEC) < 0) {
-		rc = pb_fail(run, "cannot make mpirun's pipe: %s", strerror(errno));
+	if (err_fd < 0)
+		return pb_fail(run, "cannot make a file for mpirun's stderr: %s", strerror(errno));
+	if (pb_proc_spawn(&p, mpirun, (char *const *)a.v, &opts, why, sizeof(why))) {
+		rc = pb_fail(run, "cannot start mpirun: %s", why);
 		goto out_err;
 	}
-	pid = fork();
-	if (pid == 0)
-		exec_mpirun(&a, out[1], err_fd);
-	close(out[1]);
-	if (pid < 0) {
-		close(out[0]);
-		rc = pb_fail(run, "fork of mpirun: %s", strerror(errno));
-		goto out_err;
-	}
-	in = fdopen(out[0], "r");
+	in = fdopen(p.out_fd, "r");
 	if (in) {
+		p.out_fd = -1;		/* fclose closes it */
 		rc = read_report(run, in, why, sizeof(why));
 		fclose(in);
 	} else {
 		rc = -1;
 		snprintf(why, sizeof(why), "cannot read mpirun's output: %s", strerror(errno));
-		close(out[0]);
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	pb_proc_wait(&p, &status);
 	if (status != 0)
 		rc = mpirun_failed(run, status, err_fd);
 	else if (rc)
 		rc = pb_fail(run, "%s", why);
 out_err:
-	if (err_fd >= 0)
-		close(err_fd);
+	close(err_fd);
 	return rc;
 }
 

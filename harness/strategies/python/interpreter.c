@@ -1,6 +1,5 @@
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include "machine/pin.h"
 #include "strategies/python/interpreter.h"
 #include "runtime/run.h"
+#include "util/proc.h"
 
 /* What the probe prints, a line each; the imports are those of harness/strategies/python/. */
 static const char probe_script[] =
@@ -41,37 +41,17 @@ int pb_python_find(char *path, size_t len)
 	return rc;
 }
 
-/* Reads the child's output until EOF or the deadline: bytes read, or -1 on timeout. */
-static ssize_t read_until_eof(int fd, char *buf, size_t cap, double seconds)
+/* Reads the child's output until its end or the deadline: bytes read, or -1 on timeout. */
+static ssize_t read_until_eof(struct pb_proc *p, char *buf, size_t cap, double seconds)
 {
 	int64_t deadline = pb_now_ns() + (int64_t)(seconds * 1e9);
 	size_t used = 0;
+	ssize_t n = 0;
 
-	for (;;) {
-		int64_t left_ms = (deadline - pb_now_ns()) / 1000000;
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		ssize_t n;
-
-		int ready;
-
-		if (left_ms <= 0)
-			return -1;
-		ready = poll(&p, 1, (int)left_ms);
-		if (ready < 0 && errno == EINTR)
-			continue;
-		if (ready <= 0)
-			return -1;
-		n = read(fd, buf + used, cap - 1 - used);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0)
-			break;
+	while (used < cap - 1 && (n = pb_proc_read(p, buf + used, cap - 1 - used, deadline)) > 0)
 		used += (size_t)n;
-		if (used == cap - 1)
-			break;
-	}
 	buf[used] = '\0';
-	return (ssize_t)used;
+	return n == -ETIMEDOUT ? -1 : (ssize_t)used;
 }
 
 /* The last non-empty line of text (an exception's message), cut to fit why. */
@@ -104,67 +84,35 @@ static int parse_probe(struct pb_python *py, char *out, char *why, size_t whylen
 	return 0;
 }
 
-/*
- * A pipe (close-on-exec) and a fork: the pid (0 in the child), or -1 with
- * errno and nothing left open.
- */
-static pid_t fork_with_pipe(int fds[2])
-{
-	pid_t pid;
-	int err;
-
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -1;
-	if ((pid = fork()) < 0) {
-		err = errno;
-		close(fds[0]);
-		close(fds[1]);
-		errno = err;
-	}
-	return pid;
-}
-
 int pb_python_probe(struct pb_python *py, char *why, size_t whylen)
 {
-	char out[2 * PATH_MAX + 256];
-	int fds[2], status;
+	/* Nothing to read: a shim that waits on stdin must not hang the probe. */
+	static const struct pb_proc_opts opts = { .pipe_to = PB_PROC_FD(1) | PB_PROC_FD(2),
+						  .null_stdin = true };
+	char *const argv[] = { py->path, "-c", (char *)probe_script, NULL };
+	char out[2 * PATH_MAX + 256], failed[PATH_MAX + 64];
+	struct pb_proc p;
+	int status;
 	ssize_t got;
-	pid_t pid;
 
 	if (access(py->path, X_OK) < 0) {
 		snprintf(why, whylen, "cannot run it: %s", strerror(errno));
 		return -1;
 	}
-	if ((pid = fork_with_pipe(fds)) < 0) {
-		snprintf(why, whylen, "cannot start it: %s", strerror(errno));
+	if (pb_proc_spawn(&p, py->path, argv, &opts, failed, sizeof(failed))) {
+		snprintf(why, whylen, "cannot start it: %s", failed);
 		return -1;
 	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-
-		/* Nothing to read: a shim that waits on stdin must not hang the probe. */
-		if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(fds[1], STDOUT_FILENO) < 0 ||
-		    dup2(fds[1], STDERR_FILENO) < 0)
-			_exit(127);
-		execl(py->path, py->path, "-c", probe_script, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	got = read_until_eof(fds[0], out, sizeof(out), PB_PYTHON_PROBE_S);
-	close(fds[0]);
+	got = read_until_eof(&p, out, sizeof(out), PB_PYTHON_PROBE_S);
 	if (got < 0)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+		pb_proc_kill(&p, SIGKILL);
+	pb_proc_wait(&p, &status);
 	if (got < 0) {
 		snprintf(why, whylen, "it did not answer within %.0f s", PB_PYTHON_PROBE_S);
 		return -1;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && !*out)
-			snprintf(why, whylen, "cannot run it");
-		else
-			last_line(*out ? out : "it failed", why, whylen);
+		last_line(*out ? out : "it failed", why, whylen);
 		return -1;
 	}
 	return parse_probe(py, out, why, whylen);
@@ -232,67 +180,74 @@ static void write_logical(FILE *f, const struct pb_run *run)
 	}
 }
 
-/* Reads fd to its end, keeping at least the last (cap - 1) / 2 bytes in buf. */
-static void read_tail(int fd, char *buf, size_t cap)
+/* Reads the pipe to its end, keeping at least the last (cap - 1) / 2 bytes in buf. */
+static void read_tail(struct pb_proc *p, char *buf, size_t cap)
 {
 	size_t used = 0;
+	ssize_t n;
 
-	for (;;) {
-		ssize_t n;
-
+	do {
 		if (used == cap - 1) {	/* full: keep the newer half */
 			memmove(buf, buf + used / 2, used - used / 2);
 			used -= used / 2;
 		}
-		n = read(fd, buf + used, cap - 1 - used);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		used += (size_t)n;
-	}
+		n = pb_proc_read(p, buf + used, cap - 1 - used, PB_PROC_NO_DEADLINE);
+		used += n > 0 ? (size_t)n : 0;
+	} while (n > 0);
 	buf[used] = '\0';
 }
 
-static void exec_python(const char *python, const struct pb_run *run,
-			const struct pb_reps *r, const char *script, int err_fd)
-{
-	char workers[16], tasks[24], size[24], warmup[16], reps[16], fault_text[48] = "";
-	const struct pb_fault *fault = &run->fault;
+/* cell.py's command line: PYTHON SCRIPT WORKLOAD STRATEGY WORKERS TASKS SIZE WARMUP REPS FAULT */
+struct python_argv {
+	char workers[16], tasks[24], size[24], warmup[16], reps[16], fault[48];
+	char *v[11];
+};
 
-	snprintf(workers, sizeof(workers), "%u", run->workers);
-	snprintf(tasks, sizeof(tasks), "%llu", (unsigned long long)run->job->tasks);
-	snprintf(size, sizeof(size), "%llu", (unsigned long long)run->job->size);
-	snprintf(warmup, sizeof(warmup), "%u", r->warmup);
-	snprintf(reps, sizeof(reps), "%u", r->reps);
+static void make_python_argv(struct python_argv *a, const char *python, const struct pb_run *run,
+			     const struct pb_reps *reps, const char *script)
+{
+	const struct pb_fault *fault = &run->fault;
+	char *const v[sizeof(a->v) / sizeof(a->v[0])] = {
+		(char *)python, (char *)script, (char *)run->job->workload->name,
+		(char *)reps->strategy, a->workers, a->tasks, a->size, a->warmup, a->reps,
+		a->fault, NULL
+	};
+
+	snprintf(a->workers, sizeof(a->workers), "%u", run->workers);
+	snprintf(a->tasks, sizeof(a->tasks), "%llu", (unsigned long long)run->job->tasks);
+	snprintf(a->size, sizeof(a->size), "%llu", (unsigned long long)run->job->size);
+	snprintf(a->warmup, sizeof(a->warmup), "%u", reps->warmup);
+	snprintf(a->reps, sizeof(a->reps), "%u", reps->reps);
+	a->fault[0] = '\0';
 	if (fault->kind != PB_FAULT_NONE)
-		snprintf(fault_text, sizeof(fault_text), "%s:%llu", pb_fault_kind_name(fault->kind),
+		snprintf(a->fault, sizeof(a->fault), "%s:%llu", pb_fault_kind_name(fault->kind),
 			 (unsigned long long)fault->task);
-	dup2(err_fd, STDERR_FILENO);
-	fcntl(PB_CELL_FD, F_SETFD, 0);	/* the interpreter sends the samples itself */
+	memcpy(a->v, v, sizeof(v));
+}
+
+/* In the child, before the exec: the interpreter sends the samples to PB_CELL_FD itself. */
+static int keep_cell_fd(void *unused)
+{
+	(void)unused;
+	if (fcntl(PB_CELL_FD, F_SETFD, 0) < 0)
+		return -errno;
 	pb_cell_stamp_exec();
-	execl(python, python, script, run->job->workload->name, r->strategy, workers, tasks,
-	      size, warmup, reps, fault_text, (char *)NULL);
-	dprintf(STDERR_FILENO, "cannot start %s: %s\n", python, strerror(errno));
-	_exit(127);
+	return 0;
 }
 
 /* Why the interpreter ended as it did, with its last words on stderr. */
 static int python_status(int status, const char *err, char *why, size_t whylen)
 {
-	char last[512] = "";
+	char last[512] = "", how[64];
 	int used;
 
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == PY_SENT_ERROR)
 		return 1;
-	if (WIFSIGNALED(status))
-		used = snprintf(why, whylen, "the Python interpreter was killed by signal %d (%s)",
-				WTERMSIG(status), strsignal(WTERMSIG(status)));
-	else
-		used = snprintf(why, whylen, "the Python interpreter exited with status %d",
-				WEXITSTATUS(status));
+	pb_proc_describe_exit(status, how, sizeof(how));
+	used = snprintf(why, whylen, "the Python interpreter %s%s",
+			WIFSIGNALED(status) ? "was " : "", how);
 	last_line(err, last, sizeof(last));
 	if (*last && used > 0 && (size_t)used < whylen)
 		snprintf(why + used, whylen - (size_t)used, ": %s", last);
@@ -302,27 +257,29 @@ static int python_status(int status, const char *err, char *why, size_t whylen)
 int pb_python_run_cell(const char *python, const struct pb_run *run, const struct pb_reps *reps,
 		       char *why, size_t whylen)
 {
+	static const struct pb_proc_opts opts = { .pipe_to = PB_PROC_FD(STDERR_FILENO),
+						  .before_exec = keep_cell_fd };
 	const char *script = cell_script();
+	struct python_argv argv;
 	char err[8192];
-	int fds[2], status;
-	pid_t pid;
+	struct pb_proc p;
+	int status;
 
 	if (!script) {
 		snprintf(why, whylen, "cannot find harness/strategies/python/cell.py beside the program");
 		return -1;
 	}
 	if (export_text("PARBENCH_BIND", write_binding, run) ||
-	    export_text("PARBENCH_PU_LOGICAL", write_logical, run) ||
-	    (pid = fork_with_pipe(fds)) < 0) {
+	    export_text("PARBENCH_PU_LOGICAL", write_logical, run)) {
 		snprintf(why, whylen, "cannot start the Python interpreter: %s", strerror(errno));
 		return -1;
 	}
-	if (pid == 0)
-		exec_python(python, run, reps, script, fds[1]);
-	close(fds[1]);
-	read_tail(fds[0], err, sizeof(err));
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	make_python_argv(&argv, python, run, reps, script);
+	if (pb_proc_spawn(&p, python, argv.v, &opts, err, sizeof(err))) {
+		snprintf(why, whylen, "cannot start the Python interpreter: %s", err);
+		return -1;
+	}
+	read_tail(&p, err, sizeof(err));
+	pb_proc_wait(&p, &status);
 	return python_status(status, err, why, whylen);
 }
