@@ -382,7 +382,7 @@ class ReportTest(unittest.TestCase, FindingsAgree):
 
     def assert_ranked_by_task_cost(self, page, run_dir):
         summary = read_csv(run_dir / "summary.csv")[1]
-        tables = re.findall(r"<p class=finding><b>cpu\.nop[^<]*</b> \(\d+ tasks x (\d+)\).*?"
+        tables = re.findall(r"<p class=finding><b>cpu\.nop[^<]*</b> \(\d+ tasks x (\d+)[^)]*\).*?"
                             r'<table class="cells cost">(.*?)</table>', page, re.S)
         self.assertEqual(len(tables), 2)    # one per task size
         for size, table in tables:

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "strategies/evloop/loop.h"
 #include "strategies/strategy.h"
 
 #ifdef PB_HAVE_URING
@@ -20,8 +21,6 @@
 #include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
-
-#include "strategies/evloop/loop.h"
 
 #define SQ_ENTRIES 256
 
