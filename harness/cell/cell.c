@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cell/cell.h"
+#include "util/proc.h"
 #include "cell/counters.h"
 #include "machine/pin.h"
 #include "runtime/run.h"
@@ -68,36 +69,6 @@ void pb_cell_argv_free(char **argv)
 	for (char **arg = argv; *arg; arg++)
 		free(*arg);
 	free(argv);
-}
-
-int pb_beside_self(const char *relative, char *path, size_t len)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (n < 0)
-		return -1;
-	self[n] = '\0';
-	return snprintf(path, len, "%s/%s", dirname(self), relative) < (int)len ? 0 : -1;
-}
-
-void pb_cell_stamp_exec(void)
-{
-	char stamp[24];
-
-	snprintf(stamp, sizeof(stamp), "%" PRId64, pb_now_ns());
-	setenv(PB_EXEC_NS_ENV, stamp, 1);
-}
-
-double pb_cell_startup_s(void)
-{
-	const char *stamp = getenv(PB_EXEC_NS_ENV);
-	uint64_t ns;
-	char why[128];
-
-	if (!stamp || pb_parse_u64(stamp, 0, UINT64_MAX, &ns, why, sizeof(why)))
-		return NAN;
-	return (double)(pb_now_ns() - (int64_t)ns) / 1e9;
 }
 
 /* Sends an error line for repetition `rep` and returns 1 (the exit status). */
@@ -475,7 +446,7 @@ int pb_cell_main(int argc, char **argv)
 	char why[256];
 	int rc;
 
-	double startup_s = pb_cell_startup_s();
+	double startup_s = pb_proc_since_exec_s();
 
 	if (parse_args(argc, argv, &args, &workload, &strategy)) {
 		pb_settings_free(&args.settings);

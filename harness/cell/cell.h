@@ -14,10 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "runtime/run.h"
 #include "util/option.h"
 #include "workload.h"
-
-#define PB_CELL_FD 3
 
 /*
  * What a cell runs.  Its argv is `parbench __cell NAME=VALUE...`: these
@@ -35,19 +34,6 @@ struct pb_cell_args {
 	bool counted_rep;		/* one more repetition, untimed, with counters open */
 	struct pb_settings settings;	/* the workload's and strategy's options */
 };
-
-/*
- * The cell's start-up is timed from the moment before exec: the forked
- * child calls this, and the cell reads it back (pb_cell_startup_s()).
- */
-#define PB_EXEC_NS_ENV "PARBENCH_EXEC_NS"
-void pb_cell_stamp_exec(void);
-
-/* Seconds since pb_cell_stamp_exec() in the process that exec'd this one; NAN when unknown. */
-double pb_cell_startup_s(void);
-
-/* dirname(this program)/relative into path: 0, or -1 when it does not fit. */
-int pb_beside_self(const char *relative, char *path, size_t len);
 
 /* The argv that starts a cell process: a NULL-terminated, malloc'd vector. */
 char **pb_cell_argv(const char *self, const struct pb_cell_args *args);

@@ -15,14 +15,6 @@
 #include "runtime/run.h"
 #include "strategies/strategy.h"
 
-int64_t pb_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 int pb_run_init(struct pb_run *run, const struct pb_job *job, unsigned workers,
 		hwloc_topology_t topology, hwloc_cpuset_t *bind)
 {

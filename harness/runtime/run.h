@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "util/clock.h"
 #include "workload.h"
 
 /*
@@ -56,6 +57,13 @@ struct pb_fault {
 };
 
 struct pb_pin;
+
+/*
+ * The file descriptor on which a cell process sends its lines to the
+ * supervisor (harness/cell/sample.h); a strategy with run_cell hands it to
+ * the program that does the repetitions.
+ */
+#define PB_CELL_FD 3
 
 /* A cell's repetitions, for a strategy that runs them itself (run_cell). */
 struct pb_reps {
@@ -139,6 +147,5 @@ int pb_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);
 /* Turns a reaped worker process's wait status into an error; 0 if it exited cleanly. */
 int pb_check_worker_exit(struct pb_run *run, const char *what, unsigned worker, int status);
 
-int64_t pb_now_ns(void);
 
 #endif

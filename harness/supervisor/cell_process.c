@@ -133,7 +133,7 @@ static int prepare_cell(void *arg)
 	/* parbench binds OpenMP's threads itself: one owner of binding. */
 	if (child->unbind_openmp)
 		setenv("OMP_PROC_BIND", "false", 1);
-	pb_cell_stamp_exec();
+	pb_proc_stamp_exec();
 	return 0;
 }
 

@@ -1,14 +1,19 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "runtime/run.h"	/* pb_now_ns */
+#include "util/clock.h"
+#include "util/parse.h"
 #include "util/proc.h"
 
 /* The child moves its ends of our pipes here, above every fd pipe_to can name. */
@@ -174,4 +179,36 @@ void pb_proc_describe_exit(int status, char *buf, size_t len)
 			 strsignal(WTERMSIG(status)));
 	else
 		snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
+}
+
+#define EXEC_NS_ENV "PARBENCH_EXEC_NS"
+
+void pb_proc_stamp_exec(void)
+{
+	char stamp[24];
+
+	snprintf(stamp, sizeof(stamp), "%" PRId64, pb_now_ns());
+	setenv(EXEC_NS_ENV, stamp, 1);
+}
+
+double pb_proc_since_exec_s(void)
+{
+	const char *stamp = getenv(EXEC_NS_ENV);
+	uint64_t ns;
+	char why[128];
+
+	if (!stamp || pb_parse_u64(stamp, 0, UINT64_MAX, &ns, why, sizeof(why)))
+		return NAN;
+	return (double)(pb_now_ns() - (int64_t)ns) / 1e9;
+}
+
+int pb_proc_beside_self(const char *relative, char *path, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n < 0)
+		return -1;
+	self[n] = '\0';
+	return snprintf(path, len, "%s/%s", dirname(self), relative) < (int)len ? 0 : -1;
 }

@@ -60,4 +60,17 @@ int pb_proc_wait(struct pb_proc *p, int *status);
 /* "exited with status 3", "killed by signal 9 (Killed)": a wait status in words. */
 void pb_proc_describe_exit(int status, char *buf, size_t len);
 
+/*
+ * A process's start-up is timed from the moment before its exec: the
+ * child stamps the time into its environment (PARBENCH_EXEC_NS), and the
+ * program it became reads how long ago that was.
+ */
+void pb_proc_stamp_exec(void);
+
+/* Seconds since pb_proc_stamp_exec() in the process that exec'd this one; NAN when unknown. */
+double pb_proc_since_exec_s(void);
+
+/* dirname(this program)/relative into path: 0, or -1 when it does not fit. */
+int pb_proc_beside_self(const char *relative, char *path, size_t len);
+
 #endif

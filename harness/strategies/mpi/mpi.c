@@ -21,7 +21,6 @@
 
 #include "strategies/mpi/mpi_report.h"
 #include "machine/pin.h"
-#include "cell/cell.h"
 #include "strategies/strategy.h"
 #include "util/proc.h"
 
@@ -35,7 +34,7 @@ static const char mpirun[] = "";
 /* parbench-mpi-rank beside this program: 0, or -1 when the path does not fit. */
 static int rank_program(char *path, size_t len)
 {
-	return pb_beside_self(PB_MPI_RANK_PROGRAM, path, len);
+	return pb_proc_beside_self(PB_MPI_RANK_PROGRAM, path, len);
 }
 
 /* The mpi strategies' options. */

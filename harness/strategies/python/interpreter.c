@@ -7,7 +7,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cell/cell.h"
 #include "machine/pin.h"
 #include "strategies/python/interpreter.h"
 #include "runtime/run.h"
@@ -127,7 +126,7 @@ static const char *cell_script(void)
 	static char path[PATH_MAX];
 
 	for (size_t i = 0; i < sizeof(relative) / sizeof(relative[0]); i++)
-		if (pb_beside_self(relative[i], path, sizeof(path)) == 0 && access(path, R_OK) == 0)
+		if (pb_proc_beside_self(relative[i], path, sizeof(path)) == 0 && access(path, R_OK) == 0)
 			return path;
 	return NULL;
 }
@@ -231,7 +230,7 @@ static int keep_cell_fd(void *unused)
 	(void)unused;
 	if (fcntl(PB_CELL_FD, F_SETFD, 0) < 0)
 		return -errno;
-	pb_cell_stamp_exec();
+	pb_proc_stamp_exec();
 	return 0;
 }
 
