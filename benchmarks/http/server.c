@@ -17,7 +17,7 @@
 
 #include "http/conn.h"
 #include "http/server.h"
-#include "util/fd_limit.h"
+#include "util/fd.h"
 
 /*
  * Out of fds, a listening socket stays readable and the loop would spin:

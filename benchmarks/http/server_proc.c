@@ -12,20 +12,7 @@
 #include <unistd.h>
 
 #include "http/server.h"
-
-static void write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= (size_t)n;
-	}
-}
+#include "util/fd.h"
 
 /* The child holds none of the parent's fds: not its pipes, not its sockets. */
 static void close_inherited_fds(int keep)
@@ -52,11 +39,11 @@ static void __attribute__((noreturn)) child_main(const struct pb_http_server_con
 	local.port = 0;
 	if (pb_http_server_open(&local, &srv, why, sizeof(why)) < 0) {
 		len = snprintf(line, sizeof(line), "error %s\n", why);
-		write_all(report, line, (size_t)len);
+		pb_write_all(report, line, (size_t)len);
 		_exit(1);
 	}
 	len = snprintf(line, sizeof(line), "ok %u\n", pb_http_server_port(srv));
-	write_all(report, line, (size_t)len);
+	pb_write_all(report, line, (size_t)len);
 	close(report);
 	rc = pb_http_server_run(srv);
 	pb_http_server_close(srv);

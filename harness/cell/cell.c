@@ -15,7 +15,7 @@
 #include "machine/pin.h"
 #include "runtime/run.h"
 #include "cell/sample.h"
-#include "util/fd_limit.h"
+#include "util/fd.h"
 #include "stats/stats.h"
 #include "strategies/strategy.h"
 

@@ -8,21 +8,7 @@
 #include <unistd.h>
 
 #include "cell/sample.h"
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
+#include "util/fd.h"
 
 /* Formats a line and writes it whole to fd: 0, or -1 with errno. */
 static int send_line(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -38,9 +24,13 @@ static int send_line(int fd, const char *fmt, ...)
 	va_end(ap);
 	if (len < 0)
 		return -1;
-	rc = write_all(fd, line, (size_t)len);
+	rc = pb_write_all(fd, line, (size_t)len);
 	free(line);
-	return rc;
+	if (rc) {
+		errno = -rc;
+		return -1;
+	}
+	return 0;
 }
 
 /* The error goes on one line: newlines and tabs become spaces. */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "report/output.h"
+#include "util/fd.h"
 #include "report/output_columns.h"
 #include "report/schema.h"
 
@@ -76,21 +77,6 @@ static int make_run_dir(struct pb_output *out, const char *base, char *why, size
 	return -1;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /*
  * Appends what `fill` writes to a rows file in one piece, and takes back
  * what got written of it when it fails.  A file removed from under the run
@@ -111,7 +97,7 @@ static int append(struct pb_rows_file *rows, void (*fill)(FILE *, const void *),
 		free(buf);
 		return -ENOMEM;
 	}
-	rc = write_all(rows->fd, buf, len);
+	rc = pb_write_all(rows->fd, buf, len);
 	free(buf);
 	if (rc == 0 && fstat(rows->fd, &st) < 0)
 		rc = -errno;
