@@ -11,6 +11,8 @@ python=/usr/bin/python3
 [[ -x $python ]] || python=python3
 
 failed=0
+# Under ASan: what LeakSanitizer is not to report (tests/lsan.supp).
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 echo "== unit tests ($UNIT_TESTS)"
 "$UNIT_TESTS" --jobs 2 || failed=1
 echo "== end-to-end tests ($PARBENCH)"
