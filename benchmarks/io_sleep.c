@@ -1,8 +1,9 @@
 /*
  * io.sleep: each task waits `size` microseconds, the articles' time.sleep()
  * standing for any wait on the outside world: one timer step, which
- * blocking strategies sleep through (pb_run_steps) and event loops set.  The checksum is derived from the task number,
- * so a task skipped or done twice is caught.
+ * blocking strategies sleep through (pb_run_steps) and event loops set.
+ * The checksum is derived from the task number, so a task skipped or done
+ * twice is caught.
  */
 #include "workload.h"
 

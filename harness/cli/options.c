@@ -28,6 +28,19 @@ struct parser {
 	size_t whylen;
 };
 
+static int bad(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The error line of bad input, into the parser's why: -1. */
+static int bad(struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pb_verror(p->why, p->whylen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 int pb_default_workers(unsigned pus, struct pb_list *out)
 {
 	*out = (struct pb_list){ .v = calloc(40, sizeof(uint64_t)) };
@@ -136,7 +149,7 @@ static int number_option(struct parser *p, const char *option, const char *text,
 	char why[128];
 
 	if (pb_parse_u64(text, lo, hi, value, why, sizeof(why)))
-		return pb_error(p->why, p->whylen, "%s '%s': %s; allowed: a whole number from %llu to %llu", option,
+		return bad(p, "%s '%s': %s; allowed: a whole number from %llu to %llu", option,
 			   text, why, (unsigned long long)lo, (unsigned long long)hi);
 	return 0;
 }
@@ -147,7 +160,7 @@ static int seconds_option(struct parser *p, const char *option, const char *text
 	char why[128];
 
 	if (pb_parse_seconds(text, lo, hi, value, why, sizeof(why)))
-		return pb_error(p->why, p->whylen, "%s '%s': %s; allowed: seconds from %g to %g", option, text, why, lo,
+		return bad(p, "%s '%s': %s; allowed: seconds from %g to %g", option, text, why, lo,
 			   hi);
 	return 0;
 }
@@ -161,13 +174,13 @@ static int check_export(struct parser *p, const char *option, const char *path)
 	int rc = 0;
 
 	if (!copy)
-		return pb_error(p->why, p->whylen, "out of memory");
+		return bad(p, "out of memory");
 	dir = strrchr(copy, '/') ? dirname(copy) : ".";
 	if (!*path || path[strlen(path) - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
-		rc = pb_error(p->why, p->whylen, "%s '%s' is not a file name; allowed: a file in a writable directory",
+		rc = bad(p, "%s '%s' is not a file name; allowed: a file in a writable directory",
 			 option, path);
 	else if (access(dir, W_OK | X_OK) < 0)
-		rc = pb_error(p->why, p->whylen, "%s '%s': directory '%s': %s; allowed: a file in a writable directory",
+		rc = bad(p, "%s '%s': directory '%s': %s; allowed: a file in a writable directory",
 			 option, path, dir, strerror(errno));
 	free(copy);
 	return rc;
@@ -187,23 +200,23 @@ static int add_pin(struct parser *p, const char *arg)
 	char why[128];
 
 	if (pb_pin_parse(arg, p->pus, &pin, why, sizeof(why)))
-		return pb_error(p->why, p->whylen, "--pin '%s': %s; allowed: none, compact, scatter, or pu:LIST "
+		return bad(p, "--pin '%s': %s; allowed: none, compact, scatter, or pu:LIST "
 			   "of PUs 0 to %u (see parbench topo)", arg, why, p->pus - 1);
 	for (size_t i = 0; i < opts->npins; i++)
 		if (same_pin(&opts->pins[i], &pin)) {
 			pb_pin_free(&pin);
-			return pb_error(p->why, p->whylen, "--pin '%s' is given twice (as '%s'); allowed: each policy "
+			return bad(p, "--pin '%s' is given twice (as '%s'); allowed: each policy "
 				   "once", arg, opts->pins[i].spec);
 		}
 	if (opts->npins == PB_MAX_PINS) {
 		pb_pin_free(&pin);
-		return pb_error(p->why, p->whylen, "--pin '%s': more than %d policies; allowed: %d at most", arg,
+		return bad(p, "--pin '%s': more than %d policies; allowed: %d at most", arg,
 			   PB_MAX_PINS, PB_MAX_PINS);
 	}
 	grown = realloc(opts->pins, (opts->npins + 1) * sizeof(*grown));
 	if (!grown) {
 		pb_pin_free(&pin);
-		return pb_error(p->why, p->whylen, "out of memory");
+		return bad(p, "out of memory");
 	}
 	opts->pins = grown;
 	opts->pins[opts->npins++] = pin;
@@ -221,7 +234,7 @@ static int parse_reps(struct parser *p, const char *arg)
 		return 0;
 	}
 	if (pb_parse_u64(arg, 1, PB_MAX_REPS, &reps, why, sizeof(why)))
-		return pb_error(p->why, p->whylen, "--reps '%s': %s; allowed: a whole number from 1 to %d, or auto", arg,
+		return bad(p, "--reps '%s': %s; allowed: a whole number from 1 to %d, or auto", arg,
 			   why, PB_MAX_REPS);
 	p->opts->reps = (unsigned)reps;
 	return 0;
@@ -242,7 +255,7 @@ static int parse_equivalence(struct parser *p, const char *arg)
 	if (len >= sizeof(number) ||
 	    pb_parse_seconds(number, 0.0, PB_MAX_EQUIVALENCE_PCT, &pct, why, sizeof(why)) ||
 	    pct <= 0.0)
-		return pb_error(p->why, p->whylen, "--equivalence '%s': %s; allowed: a percentage above 0 and at most "
+		return bad(p, "--equivalence '%s': %s; allowed: a percentage above 0 and at most "
 			   "%.0f, such as 2 or 2%%", arg, why, PB_MAX_EQUIVALENCE_PCT);
 	p->opts->equivalence = pct / 100.0;
 	return 0;
@@ -255,7 +268,7 @@ static int parse_order(struct parser *p, const char *arg)
 	else if (strcmp(arg, "sequential") == 0)
 		p->opts->order = PB_ORDER_SEQUENTIAL;
 	else
-		return pb_error(p->why, p->whylen, "--order '%s' is unknown; allowed: interleaved, sequential", arg);
+		return bad(p, "--order '%s' is unknown; allowed: interleaved, sequential", arg);
 	return 0;
 }
 
@@ -265,7 +278,7 @@ static int parse_baseline(struct parser *p, const char *arg)
 	const char *base = pb_select_baseline(false)->name;
 
 	if (strcmp(arg, base) != 0 && strcmp(arg, "none") != 0)
-		return pb_error(p->why, p->whylen, "--baseline '%s' is unknown; allowed: %s, none", arg, base);
+		return bad(p, "--baseline '%s' is unknown; allowed: %s, none", arg, base);
 	p->opts->baseline = strcmp(arg, base) == 0;
 	return 0;
 }
@@ -278,7 +291,7 @@ static int parse_plugin_option(struct parser *p, const struct pb_plugin_option *
 
 	if (pb_option_validate(po->option, value, po->values_size, p->why, p->whylen))
 		return -1;
-	return pb_settings_put(&p->opts->settings, po->option, value) ? pb_error(p->why, p->whylen, "out of memory")
+	return pb_settings_put(&p->opts->settings, po->option, value) ? bad(p, "out of memory")
 								       : 0;
 }
 
@@ -361,7 +374,7 @@ static int parse_list_option(struct parser *p, const char *option, const char *a
 
 	pb_list_free(list);
 	if (pb_parse_list(arg, 1, hi, list, why, sizeof(why)))
-		return pb_error(p->why, p->whylen, "%s '%s': %s; allowed: whole numbers from 1 to %llu, as a list such "
+		return bad(p, "%s '%s': %s; allowed: whole numbers from 1 to %llu, as a list such "
 			   "as %s", option, arg, why, (unsigned long long)hi, example);
 	return 0;
 }
@@ -421,7 +434,7 @@ static int parse_one(struct parser *p, int opt, const char *arg)
 		return number_option(p, "--seed", arg, 0, INT64_MAX, &opts->seed);
 	case OPT_OUT:
 		opts->out_dir = arg;
-		return *arg ? 0 : pb_error(p->why, p->whylen, "--out '': allowed: a directory path");
+		return *arg ? 0 : bad(p, "--out '': allowed: a directory path");
 	case OPT_BASELINE:
 		return parse_baseline(p, arg);
 	}
@@ -435,7 +448,7 @@ static int read_options(struct parser *p, int argc, char **argv)
 	int opt, rc = 0;
 
 	if (!long_options)
-		return pb_error(p->why, p->whylen, "out of memory");
+		return bad(p, "out of memory");
 	opterr = 0;
 	while (rc == 0 && (opt = getopt_long(argc, argv, ":w:s:n:hvV", long_options, NULL)) != -1) {
 		if (opt == 'h') {
@@ -445,11 +458,11 @@ static int read_options(struct parser *p, int argc, char **argv)
 			puts("parbench " PB_VERSION);
 			rc = 1;
 		} else if (opt == ':') {
-			rc = pb_error(p->why, p->whylen, "%s needs a value; see parbench run --help", argv[optind - 1]);
+			rc = bad(p, "%s needs a value; see parbench run --help", argv[optind - 1]);
 		} else if (opt == '?' && optopt) {
-			rc = pb_error(p->why, p->whylen, "'-%c' is not an option; see parbench run --help", optopt);
+			rc = bad(p, "'-%c' is not an option; see parbench run --help", optopt);
 		} else if (opt == '?') {
-			rc = pb_error(p->why, p->whylen, "'%s' is not an option; see parbench run --help",
+			rc = bad(p, "'%s' is not an option; see parbench run --help",
 				 argv[optind - 1]);
 		} else {
 			rc = parse_one(p, opt, optarg);
@@ -466,16 +479,16 @@ static int check_together(struct parser *p)
 	struct pb_options *opts = p->opts;
 
 	if (opts->max_time_s && !opts->reps_auto)
-		return pb_error(p->why, p->whylen, "--max-time '%g' needs --reps auto; allowed: --max-time with "
+		return bad(p, "--max-time '%g' needs --reps auto; allowed: --max-time with "
 			   "--reps auto", opts->max_time_s);
 	if (!opts->max_time_s)
 		opts->max_time_s = PB_DEFAULT_MAX_TIME_S;
 	if (opts->budget_s && opts->reps_auto)
-		return pb_error(p->why, p->whylen, "--budget '%g' with --reps auto; allowed: one of them: auto decides "
+		return bad(p, "--budget '%g' with --reps auto; allowed: one of them: auto decides "
 			   "the repetitions by the intervals, --budget by the time", opts->budget_s);
 	if (opts->export_json && opts->export_markdown &&
 	    strcmp(opts->export_json, opts->export_markdown) == 0)
-		return pb_error(p->why, p->whylen, "--export-markdown '%s' is also --export-json's file; allowed: two "
+		return bad(p, "--export-markdown '%s' is also --export-json's file; allowed: two "
 			   "different files", opts->export_markdown);
 	return 0;
 }
@@ -486,7 +499,7 @@ static int fill_defaults(struct parser *p)
 	struct pb_options *opts = p->opts;
 
 	if (!opts->workers.n && pb_default_workers(p->pus, &opts->workers))
-		return pb_error(p->why, p->whylen, "out of memory");
+		return bad(p, "out of memory");
 	if (!opts->npins && add_pin(p, "compact"))
 		return -1;
 	if (opts->baseline && pb_select_baselines_first(opts, p->why, p->whylen))
@@ -518,7 +531,7 @@ int pb_options_parse(int argc, char **argv, hwloc_topology_t topology,
 		rc = pb_select_workloads(opts, p.workloads, why, whylen) ||
 		     pb_select_strategies(opts, p.strategies, why, whylen) ? -1 : 0;
 	if (rc == 0 && p.leftover)
-		rc = pb_error(p.why, p.whylen, "'%s' is not an option; see parbench run --help", p.leftover);
+		rc = bad(&p, "'%s' is not an option; see parbench run --help", p.leftover);
 	if (rc == 0)
 		rc = check_together(&p);
 	if (rc == 0)

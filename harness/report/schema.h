@@ -124,7 +124,7 @@
 	X(equivalence_hi, NUMBER, NULL, "the ratio's interval at 1 - 2 alpha: high end") \
 	X(p_slower, NUMBER, NULL, "one-sided Mann-Whitney U p that the leader is faster") \
 	X(p, NUMBER, NULL, "two-sided Mann-Whitney U p") \
-	X(contender_reps_to_decide, NUMBER, NULL, "tied: repetitions likely to decide it; inf: none would") \
+	X(contender_reps_to_decide, NUMBER, NULL, "tied: repetitions likely to decide; inf: none would") \
 	X(decide_by, TEXT, NULL, "for a tied one: difference or equivalence") \
 	X(pus, INTEGER, NULL, "the PUs its best cell was given") \
 	X(ideal_s, NUMBER, "s", "the base's CPU time over pus") \

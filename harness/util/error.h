@@ -7,9 +7,12 @@
 #ifndef PARBENCH_ERROR_H
 #define PARBENCH_ERROR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* Writes the message into why and returns -1. */
 int pb_error(char *why, size_t whylen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int pb_verror(char *why, size_t whylen, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 #endif

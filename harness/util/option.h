@@ -74,7 +74,7 @@ int pb_option_validate(const struct pb_option *o, const char *text, size_t value
 int pb_options_fill(const struct pb_option *table, size_t values_size,
 		    const struct pb_settings *settings, void *values, char *why, size_t whylen);
 
-/* A malloc'd struct filled as pb_options_fill does, or NULL with why; NULL table: NULL, no error. */
+/* A malloc'd struct filled as pb_options_fill does, or NULL with why (no table: NULL, no error). */
 void *pb_options_new(const struct pb_option *table, size_t values_size,
 		     const struct pb_settings *settings, char *why, size_t whylen);
 

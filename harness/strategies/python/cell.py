@@ -6,10 +6,10 @@ server), and starts this script as
     python cell.py WORKLOAD STRATEGY WORKERS TASKS SIZE WARMUP REPS FAULT
 
 with PARBENCH_BIND, PARBENCH_PU_LOGICAL, PARBENCH_EXEC_NS and the workload's
-PARBENCH_* variables (PARBENCH_FILE_DIRECT among them) in its environment.  It runs the warm-up and measured
-repetitions, timing each inside the interpreter, and sends one line per
-measured repetition to file descriptor 3 (harness/cell/sample.h), or one error
-line and exits with status SENT_ERROR.
+PARBENCH_* variables (PARBENCH_FILE_DIRECT among them) in its environment.  It
+runs the warm-up and measured repetitions, timing each inside the interpreter,
+and sends one line per measured repetition to file descriptor 3
+(harness/cell/sample.h), or one error line and exits with status SENT_ERROR.
 """
 import math
 import os

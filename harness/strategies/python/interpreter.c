@@ -117,7 +117,7 @@ int pb_python_probe(struct pb_python *py, char *why, size_t whylen)
 	return parse_probe(py, out, why, whylen);
 }
 
-/* The script a cell runs: harness/strategies/python/cell.py beside the program's sources, or NULL. */
+/* The script a cell runs: strategies/python/cell.py beside the program's sources, or NULL. */
 static const char *cell_script(void)
 {
 	/* Beside the program (./parbench), or two levels up (.build/asan/parbench). */
