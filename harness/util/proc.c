@@ -212,3 +212,80 @@ int pb_proc_beside_self(const char *relative, char *path, size_t len)
 	self[n] = '\0';
 	return snprintf(path, len, "%s/%s", dirname(self), relative) < (int)len ? 0 : -1;
 }
+
+/* The last non-empty line of text (an exception's message), cut to fit why. */
+void pb_proc_last_line(const char *text, char *why, size_t whylen)
+{
+	const char *end = text + strlen(text), *start;
+
+	while (end > text && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	start = end;
+	while (start > text && start[-1] != '\n')
+		start--;
+	snprintf(why, whylen, "%.*s", (int)(end - start), start);
+}
+
+/* Reads the pipe to its end, keeping at least the last (cap - 1) / 2 bytes in buf. */
+static void read_tail(struct pb_proc *p, char *buf, size_t cap)
+{
+	size_t used = 0;
+	ssize_t n;
+
+	do {
+		if (used == cap - 1) {	/* full: keep the newer half */
+			memmove(buf, buf + used / 2, used - used / 2);
+			used -= used / 2;
+		}
+		n = pb_proc_read(p, buf + used, cap - 1 - used, PB_PROC_NO_DEADLINE);
+		used += n > 0 ? (size_t)n : 0;
+	} while (n > 0);
+	buf[used] = '\0';
+}
+
+/* In the child, before the exec: keeps the fd the program reports on, stamps the exec. */
+static int keep_fd(void *arg)
+{
+	int fd = *(const int *)arg;
+
+	if (fcntl(fd, F_SETFD, 0) < 0)
+		return -errno;
+	pb_proc_stamp_exec();
+	return 0;
+}
+
+/* How a reporting program ended, with its last words on stderr. */
+static int outcome(const char *who, int status, const char *err, char *why, size_t whylen)
+{
+	char last[512] = "", how[64];
+	int used;
+
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == PB_PROC_SENT_ERROR)
+		return 1;
+	pb_proc_describe_exit(status, how, sizeof(how));
+	used = snprintf(why, whylen, "%s %s%s", who, WIFSIGNALED(status) ? "was " : "", how);
+	pb_proc_last_line(err, last, sizeof(last));
+	if (*last && used > 0 && (size_t)used < whylen)
+		snprintf(why + used, whylen - (size_t)used, ": %s", last);
+	return -1;
+}
+
+int pb_proc_run_reporter(const char *who, const char *path, char *const argv[], int report_fd,
+			 char *why, size_t whylen)
+{
+	const struct pb_proc_opts opts = { .pipe_to = PB_PROC_FD(STDERR_FILENO),
+					   .before_exec = keep_fd, .arg = &report_fd };
+	char err[8192];
+	struct pb_proc p;
+	int status;
+
+	if (pb_proc_spawn(&p, path, argv, &opts, err, sizeof(err))) {
+		snprintf(why, whylen, "cannot start %s: %s", who, err);
+		return -1;
+	}
+	read_tail(&p, err, sizeof(err));
+	pb_proc_wait(&p, &status);
+	return outcome(who, status, err, why, whylen);
+}

@@ -73,4 +73,19 @@ double pb_proc_since_exec_s(void);
 /* dirname(this program)/relative into path: 0, or -1 when it does not fit. */
 int pb_proc_beside_self(const char *relative, char *path, size_t len);
 
+/* The last non-empty line of text (an exception's message), cut to fit why. */
+void pb_proc_last_line(const char *text, char *why, size_t whylen);
+
+/* The exit status of a reporting program that sent an error line of its own. */
+#define PB_PROC_SENT_ERROR 10
+
+/*
+ * Runs a program that reports on report_fd itself (it inherits that fd; its
+ * exec is stamped) and waits for it: 0 when it exited 0, 1 when it exited
+ * with PB_PROC_SENT_ERROR, else -1 with why ("WHO exited with status 3: its
+ * last line on stderr", or why it could not start).
+ */
+int pb_proc_run_reporter(const char *who, const char *path, char *const argv[], int report_fd,
+			 char *why, size_t whylen);
+
 #endif

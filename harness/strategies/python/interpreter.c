@@ -53,19 +53,6 @@ static ssize_t read_until_eof(struct pb_proc *p, char *buf, size_t cap, double s
 	return n == -ETIMEDOUT ? -1 : (ssize_t)used;
 }
 
-/* The last non-empty line of text (an exception's message), cut to fit why. */
-static void last_line(const char *text, char *why, size_t whylen)
-{
-	const char *end = text + strlen(text), *start;
-
-	while (end > text && (end[-1] == '\n' || end[-1] == ' '))
-		end--;
-	start = end;
-	while (start > text && start[-1] != '\n')
-		start--;
-	snprintf(why, whylen, "%.*s", (int)(end - start), start);
-}
-
 static int parse_probe(struct pb_python *py, char *out, char *why, size_t whylen)
 {
 	char *save = NULL;
@@ -111,7 +98,7 @@ int pb_python_probe(struct pb_python *py, char *why, size_t whylen)
 		return -1;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		last_line(*out ? out : "it failed", why, whylen);
+		pb_proc_last_line(*out ? out : "it failed", why, whylen);
 		return -1;
 	}
 	return parse_probe(py, out, why, whylen);
@@ -130,9 +117,6 @@ static const char *cell_script(void)
 			return path;
 	return NULL;
 }
-
-/* Exit status of cell.py after it sent an error line itself. */
-#define PY_SENT_ERROR 10
 
 /* Sets the environment variable `name` to what print() prints: 0, or -1. */
 static int export_text(const char *name, void (*print)(FILE *, const struct pb_run *),
@@ -179,23 +163,6 @@ static void write_logical(FILE *f, const struct pb_run *run)
 	}
 }
 
-/* Reads the pipe to its end, keeping at least the last (cap - 1) / 2 bytes in buf. */
-static void read_tail(struct pb_proc *p, char *buf, size_t cap)
-{
-	size_t used = 0;
-	ssize_t n;
-
-	do {
-		if (used == cap - 1) {	/* full: keep the newer half */
-			memmove(buf, buf + used / 2, used - used / 2);
-			used -= used / 2;
-		}
-		n = pb_proc_read(p, buf + used, cap - 1 - used, PB_PROC_NO_DEADLINE);
-		used += n > 0 ? (size_t)n : 0;
-	} while (n > 0);
-	buf[used] = '\0';
-}
-
 /* cell.py's command line: PYTHON SCRIPT WORKLOAD STRATEGY WORKERS TASKS SIZE WARMUP REPS FAULT */
 struct python_argv {
 	char workers[16], tasks[24], size[24], warmup[16], reps[16], fault[48];
@@ -224,45 +191,11 @@ static void make_python_argv(struct python_argv *a, const char *python, const st
 	memcpy(a->v, v, sizeof(v));
 }
 
-/* In the child, before the exec: the interpreter sends the samples to PB_CELL_FD itself. */
-static int keep_cell_fd(void *unused)
-{
-	(void)unused;
-	if (fcntl(PB_CELL_FD, F_SETFD, 0) < 0)
-		return -errno;
-	pb_proc_stamp_exec();
-	return 0;
-}
-
-/* Why the interpreter ended as it did, with its last words on stderr. */
-static int python_status(int status, const char *err, char *why, size_t whylen)
-{
-	char last[512] = "", how[64];
-	int used;
-
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == PY_SENT_ERROR)
-		return 1;
-	pb_proc_describe_exit(status, how, sizeof(how));
-	used = snprintf(why, whylen, "the Python interpreter %s%s",
-			WIFSIGNALED(status) ? "was " : "", how);
-	last_line(err, last, sizeof(last));
-	if (*last && used > 0 && (size_t)used < whylen)
-		snprintf(why + used, whylen - (size_t)used, ": %s", last);
-	return -1;
-}
-
 int pb_python_run_cell(const char *python, const struct pb_run *run, const struct pb_reps *reps,
 		       char *why, size_t whylen)
 {
-	static const struct pb_proc_opts opts = { .pipe_to = PB_PROC_FD(STDERR_FILENO),
-						  .before_exec = keep_cell_fd };
 	const char *script = cell_script();
 	struct python_argv argv;
-	char err[8192];
-	struct pb_proc p;
-	int status;
 
 	if (!script) {
 		snprintf(why, whylen, "cannot find harness/strategies/python/cell.py beside the program");
@@ -274,11 +207,6 @@ int pb_python_run_cell(const char *python, const struct pb_run *run, const struc
 		return -1;
 	}
 	make_python_argv(&argv, python, run, reps, script);
-	if (pb_proc_spawn(&p, python, argv.v, &opts, err, sizeof(err))) {
-		snprintf(why, whylen, "cannot start the Python interpreter: %s", err);
-		return -1;
-	}
-	read_tail(&p, err, sizeof(err));
-	pb_proc_wait(&p, &status);
-	return python_status(status, err, why, whylen);
+	return pb_proc_run_reporter("the Python interpreter", python, argv.v, PB_CELL_FD, why,
+				    whylen);
 }
