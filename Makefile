@@ -5,6 +5,8 @@
 #                   its tables, CSV files and plots
 #   make bench-python  the articles' Python methods beside the C strategies
 #   make bench-granularity  cpu.sumsq over five decades of task size
+#   make bench-overhead  what a task costs each per-task and pool strategy
+#                   beside its bare mechanism (bare-*), on cpu.nop
 #   make plots      plots of a run: make plots RUN=results/<run-id>
 #   make report     one HTML page of a run, its plots, tables and findings:
 #                   make report RUN=results/<run-id> [RUN2=results/<run-id>]
@@ -51,10 +53,11 @@ LDLIBS_ALL = -fopenmp $(SANITIZE) $(shell pkg-config --libs $(PKGS) $(URING)) -l
 	     -lpthread $(LDLIBS)
 GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-# Every .c under benchmarks/ and harness/ but the mpi strategies' rank
-# program, which is built apart with mpicc.
+# Every .c under benchmarks/ and harness/ but the two programs built apart:
+# the mpi strategies' rank program (mpicc) and parbench-bare (small on purpose).
 RANK_SOURCE := harness/strategies/mpi/mpi_rank.c
-SOURCES := $(filter-out $(RANK_SOURCE),$(shell find benchmarks harness -name '*.c'))
+BARE_SOURCE := harness/strategies/bare/bare_main.c
+SOURCES := $(filter-out $(RANK_SOURCE) $(BARE_SOURCE),$(shell find benchmarks harness -name '*.c'))
 OBJECTS := $(SOURCES:%.c=$(OBJDIR)/%.o)
 LIB_OBJECTS := $(filter-out $(OBJDIR)/harness/cli/main.o,$(OBJECTS))
 UNIT_SOURCES := $(wildcard tests/unit/*.c)
@@ -68,13 +71,20 @@ MPICC = $(shell command -v mpicc 2>/dev/null)
 MPIRUN = $(if $(MPICC),$(shell command -v mpirun 2>/dev/null))
 RANK_BIN := $(dir $(BIN))parbench-mpi-rank
 
+# The bare-* strategies' program: the mechanisms alone, linked with libc,
+# pthreads and OpenMP's runtime only, as a user's program would be.
+BARE_BIN := $(dir $(BIN))parbench-bare
+BARE_OBJECTS := $(addprefix $(OBJDIR)/,harness/cell/sample.o harness/util/fd.o \
+	harness/util/clock.o harness/util/parse.o harness/util/proc.o benchmarks/checksum.o)
+
 OUT ?= results
+comma := ,
 RUN ?= $(OUT)/latest
 BENCH_ARGS ?=
 
-.PHONY: all bench bench-python bench-granularity plots report test test-asan test-tsan deps clean fuzz
+.PHONY: all bench bench-python bench-granularity bench-overhead plots report test test-asan test-tsan deps clean fuzz
 
-all: $(BIN) $(RANK_BIN)
+all: $(BIN) $(RANK_BIN) $(BARE_BIN)
 
 $(BIN): $(OBJECTS)
 	$(CC) -o $@ $^ $(LDLIBS_ALL)
@@ -106,6 +116,10 @@ $(RANK_BIN): $(RANK_SOURCE) $(LIB_OBJECTS) | deps
 		"strategies stay unavailable (bash scripts/install-deps.sh installs Open MPI)"; \
 	else echo "OMPI_CC=$(CC) mpicc ... -o $@ $<"; OMPI_CC=$(CC) $(MPICC) $(CFLAGS_ALL) \
 		-MMD -MP -MF $(OBJDIR)/harness/strategies/mpi/mpi_rank.d -o $@ $(filter %.c %.o,$^) $(LDLIBS_ALL); fi
+
+$(BARE_BIN): $(BARE_SOURCE) $(BARE_OBJECTS) | deps
+	$(CC) $(CFLAGS_ALL) -MMD -MP -MF $(OBJDIR)/$(BARE_SOURCE:.c=.d) -o $@ $(filter %.c %.o,$^) \
+		-fopenmp $(SANITIZE) -lpthread -lm
 
 $(UNIT_TESTS): $(UNIT_OBJECTS) $(LIB_OBJECTS)
 	$(CC) -o $@ $^ $(LDLIBS_ALL) $(shell pkg-config --libs criterion)
@@ -148,6 +162,19 @@ GRANULARITY_ARGS := -w cpu.sumsq --tasks 64 --size 10,100,1000,10000,100000,1000
 bench-granularity: $(BIN)
 	./$(BIN) run $(GRANULARITY_ARGS) --out $(OUT) $(BENCH_ARGS)
 
+# Each per-task and pool strategy beside the bare mechanism it is built on
+# (bare-*: parbench-bare, a small program of its own), on cpu.nop's empty
+# tasks, unpinned as the bare ones are: the table's "mechanism:" lines and
+# summary.csv's counterpart_ratio say what parbench adds to a task.
+OVERHEAD_PAIRS := pthreads-per-task,bare-thread fork-per-task,bare-fork pthreads,bare-pool \
+	fork,bare-fork-pool openmp-static,bare-omp
+OVERHEAD_STRATEGIES := $(subst $(eval) ,$(comma),$(OVERHEAD_PAIRS))
+OVERHEAD_ARGS := -w cpu.nop -s $(OVERHEAD_STRATEGIES) -n 1,$(shell nproc) --tasks 4000 \
+	--reps 10 --pin none
+
+bench-overhead: $(BIN) $(BARE_BIN)
+	./$(BIN) run $(OVERHEAD_ARGS) --out $(OUT) $(BENCH_ARGS)
+
 plots:
 	bash scripts/plot.sh $(RUN)
 
@@ -163,7 +190,7 @@ report:
 		"(or bash scripts/install-deps.sh)" >&2; exit 2; fi; \
 	$$py scripts/report.py $(if $(filter file,$(origin RUN)),--auto-pair) $(RUN) $(RUN2)
 
-test: $(BIN) $(RANK_BIN) $(UNIT_TESTS)
+test: $(BIN) $(RANK_BIN) $(BARE_BIN) $(UNIT_TESTS)
 	PARBENCH=$(abspath $(BIN)) UNIT_TESTS=$(abspath $(UNIT_TESTS)) bash tests/run.sh
 
 test-asan:
@@ -216,9 +243,10 @@ deps:
 		&& [ -d /usr/lib/python3/dist-packages/matplotlib ] || bash scripts/install-deps.sh
 
 clean:
-	rm -rf .build parbench parbench-mpi-rank
+	rm -rf .build parbench parbench-mpi-rank parbench-bare
 
 FORCE:
 
--include $(OBJECTS:.o=.d) $(UNIT_OBJECTS:.o=.d) $(OBJDIR)/harness/strategies/mpi/mpi_rank.d
+-include $(OBJECTS:.o=.d) $(UNIT_OBJECTS:.o=.d) $(OBJDIR)/harness/strategies/mpi/mpi_rank.d \
+	$(OBJDIR)/$(BARE_SOURCE:.c=.d)
 -include $(FUZZ_PARSERS:.o=.d) $(FUZZ_PLAIN:.o=.d) $(FUZZ_BINS:=.d)

@@ -94,8 +94,8 @@
 	X(task_cost_ci95_lo_s, NUMBER, "s", "task_cost_s's 95% interval: low end") \
 	X(task_cost_ci95_hi_s, NUMBER, "s", "task_cost_s's 95% interval: high end") \
 	X(cut, TEXT, NULL, "why --budget gave the cell fewer repetitions than it wanted") \
-	X(counterpart, TEXT, NULL, "a py-* cell's C counterpart: the strategy doing the same") \
-	X(counterpart_workers, INTEGER, NULL, "the workers of the counterpart's best cell") \
+	X(counterpart, TEXT, NULL, "its yardstick: a py-* cell's C strategy, a C cell's bare mechanism") \
+	X(counterpart_workers, INTEGER, NULL, "its cell's workers: this cell's, or its best cell's") \
 	X(counterpart_ratio, NUMBER, NULL, "this cell's time over that cell's (Hodges-Lehmann)") \
 	X(counterpart_ratio_ci95_lo, NUMBER, NULL, "counterpart_ratio's 95% interval: low end") \
 	X(counterpart_ratio_ci95_hi, NUMBER, NULL, "counterpart_ratio's 95% interval: high end")

@@ -365,6 +365,30 @@ static void print_python_base(FILE *out, const struct pb_cell *first, const stru
 		}
 }
 
+/*
+ * Each C strategy beside the bare mechanism it is built on (its
+ * counterpart, when that ran too): its best cell's time over the
+ * mechanism's best, with the 95% interval.
+ */
+static void print_mechanisms(FILE *out, const struct pb_verdict *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		const struct pb_cell *c = v->contenders[i].cell;
+		const struct pb_summary *s = &c->summary;
+		char ratio[64];
+
+		if (c->strategy->python || !s->counterpart || !isfinite(s->counterpart_ratio))
+			continue;
+		fprintf(out, "  mechanism: %s (%u worker%s) takes %s the time of %s (%u worker%s), "
+			"the mechanism alone\n", c->strategy->name, c->workers,
+			c->workers == 1 ? "" : "s",
+			ratio_text(ratio, sizeof(ratio), s->counterpart_ratio, s->counterpart_lo,
+				   s->counterpart_hi),
+			s->counterpart->strategy->name, s->counterpart->workers,
+			s->counterpart->workers == 1 ? "" : "s");
+	}
+}
+
 /* The strategies without an ok repetition, or with a failed cell, and why. */
 static void print_failures(FILE *out, const struct pb_cell *first, const struct pb_cell *end)
 {
@@ -428,6 +452,7 @@ static void print_group(FILE *out, const struct pb_verdict *v, double margin)
 	if (pins)
 		print_pinning(out, v->first, v->end);
 	print_python_base(out, v->first, v->end);
+	print_mechanisms(out, v);
 }
 
 /* The smallest task size of a workload in the plan. */

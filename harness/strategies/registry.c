@@ -24,7 +24,12 @@
 	X(py_process_per_task)   \
 	X(py_pool)               \
 	X(py_processpool)        \
-	X(py_asyncio)
+	X(py_asyncio)            \
+	X(bare_thread)           \
+	X(bare_fork)             \
+	X(bare_pool)             \
+	X(bare_fork_pool)        \
+	X(bare_omp)
 
 #define DECLARE(id) extern const struct pb_strategy pb_strategy_##id;
 PB_STRATEGIES(DECLARE)

@@ -47,8 +47,14 @@ struct pb_strategy {
 	 * speedups are against it.
 	 */
 	bool baseline;
-	/* The C strategy that does what this one does (a Python method's), for the report; or NULL. */
+	/*
+	 * The strategy it is measured against, or NULL: for a Python method the
+	 * C strategy that does the same; for a C strategy the bare mechanism it
+	 * is built on (bare-*).  summary.csv gives its time over that one's.
+	 */
 	const char *counterpart;
+	/* Runs only workloads whose time is what a strategy costs (cpu.nop): the bare-* ones. */
+	bool overhead_only;
 	/*
 	 * Left out of `-s all`, run only when named: its launch (mpirun's,
 	 * 0.1-0.4 s a repetition) would weigh on every default plan.

@@ -55,7 +55,8 @@ static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *op
 		size_t pins = is_base(opts, s) ? 1 : opts->npins;
 		size_t counts = is_base(opts, s) ? 1 : opts->workers.n;
 
-		if (strategy->python && !workload->python)
+		if ((strategy->python && !workload->python) ||
+		    (strategy->overhead_only && !workload->overhead))
 			continue;
 		for (size_t p = 0; p < pins; p++)
 			for (size_t k = 0; k < counts; k++) {
@@ -459,20 +460,28 @@ static void series_crossover(struct pb_plan *plan, size_t first, bool *done)
 	free(speedup);
 }
 
-/* The ok cell of strategy s with the lowest median in cell's group, or NULL. */
-static const struct pb_cell *best_in_group(const struct pb_plan *plan, const struct pb_cell *cell,
-					   const struct pb_strategy *s)
+/*
+ * The ok cell of strategy s in cell's group with cell's workers and pin, or
+ * else the one with the lowest median; NULL when s has no ok cell there.
+ */
+static const struct pb_cell *counterpart_cell(const struct pb_plan *plan,
+					      const struct pb_cell *cell,
+					      const struct pb_strategy *s)
 {
 	const struct pb_cell *best = NULL;
 
-	for (const struct pb_cell *c = cell->baseline; c < pb_group_end(plan, cell->baseline); c++)
-		if (c->strategy == s && c->summary.reps &&
-		    (!best || c->summary.median < best->summary.median))
+	for (const struct pb_cell *c = cell->baseline; c < pb_group_end(plan, cell->baseline); c++) {
+		if (c->strategy != s || !c->summary.reps)
+			continue;
+		if (c->workers == cell->workers && c->pin == cell->pin)
+			return c;
+		if (!best || c->summary.median < best->summary.median)
 			best = c;
+	}
 	return best;
 }
 
-/* A cell's time over its strategy's counterpart's best cell, with its interval. */
+/* A cell's time over its strategy's counterpart's cell, with its interval. */
 static void summarize_counterpart(const struct pb_plan *plan, struct pb_cell *cell)
 {
 	struct pb_summary *sum = &cell->summary;
@@ -483,7 +492,7 @@ static void summarize_counterpart(const struct pb_plan *plan, struct pb_cell *ce
 
 	sum->counterpart = NULL;
 	sum->counterpart_ratio = sum->counterpart_lo = sum->counterpart_hi = NAN;
-	if (!s || !(sum->counterpart = best_in_group(plan, cell, s)) || !sum->reps)
+	if (!s || !(sum->counterpart = counterpart_cell(plan, cell, s)) || !sum->reps)
 		return;
 	a = pb_cell_walls(cell, &na);
 	b = pb_cell_walls(sum->counterpart, &nb);

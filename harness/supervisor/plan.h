@@ -35,9 +35,10 @@ struct pb_summary {
 	/* From the counted repetition; NAN where it did not run or a counter is absent. */
 	double task_clock, context_switches, migrations, cycles, instructions;
 	/*
-	 * For a strategy with a counterpart (a Python method's C strategy): the
-	 * counterpart's best cell in the group, and this cell's time over its
-	 * with a 95% interval; NULL and NAN otherwise.
+	 * For a strategy with a counterpart (a Python method's C strategy, a C
+	 * strategy's bare mechanism): the counterpart's cell in the group with
+	 * the same workers and pin (else its best), and this cell's time over
+	 * its with a 95% interval; NULL and NAN otherwise.
 	 */
 	const struct pb_cell *counterpart;
 	double counterpart_ratio, counterpart_lo, counterpart_hi;

@@ -89,7 +89,7 @@ class Schema:
         """{Python strategy: the C strategy that does the same}, as the strategies declare it;
         empty for a run without schema.json."""
         return {name: s["counterpart"] for name, s in self.strategies.items()
-                if s.get("counterpart")}
+                if s.get("counterpart") and s.get("python")}
 
     def baseline(self, python):
         """The baseline of the Python strategies (python) or of the C ones; for a run made

@@ -1,0 +1,82 @@
+/*
+ * bare-thread, bare-fork, bare-pool, bare-fork-pool, bare-omp: the bare
+ * mechanisms under pthreads-per-task, fork-per-task, pthreads, fork and
+ * openmp-static, each in parbench-bare, a small program of its own (what a
+ * user would write: harness/strategies/bare/bare_main.c), on cpu.nop's empty
+ * tasks.  Beside their strategies (`make bench-overhead`), summary.csv's
+ * counterpart columns give each strategy's time over its mechanism's: what
+ * parbench adds to a task.  Run only by name, only on cpu.nop, not pinned.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "strategies/strategy.h"
+#include "util/proc.h"
+
+#define BARE_PROGRAM "parbench-bare"
+
+static const char *bare_unavailable(const void *options)
+{
+	static char why[PATH_MAX + 64];
+	char path[PATH_MAX];
+
+	(void)options;
+	if (pb_proc_beside_self(BARE_PROGRAM, path, sizeof(path)) == 0 && access(path, X_OK) == 0)
+		return NULL;
+	snprintf(why, sizeof(why), "no %s beside parbench: rebuild with make", BARE_PROGRAM);
+	return why;
+}
+
+/* parbench-bare PRIMITIVE WORKERS TASKS WARMUP REPS, its lines on PB_CELL_FD. */
+static int bare_run_cell(struct pb_run *run, const struct pb_reps *reps, char *why,
+			 size_t whylen)
+{
+	char path[PATH_MAX], workers[16], tasks[24], warmup[16], nreps[16];
+	char *argv[] = { path, (char *)reps->strategy + strlen("bare-"), workers, tasks, warmup,
+			 nreps, NULL };
+
+	if (pb_proc_beside_self(BARE_PROGRAM, path, sizeof(path))) {
+		snprintf(why, whylen, "the path of %s does not fit", BARE_PROGRAM);
+		return -1;
+	}
+	snprintf(workers, sizeof(workers), "%u", run->workers);
+	snprintf(tasks, sizeof(tasks), "%llu", (unsigned long long)run->job->tasks);
+	snprintf(warmup, sizeof(warmup), "%u", reps->warmup);
+	snprintf(nreps, sizeof(nreps), "%u", reps->reps);
+	return pb_proc_run_reporter(BARE_PROGRAM, path, argv, PB_CELL_FD, why, whylen);
+}
+
+#define BARE .run_cell = bare_run_cell, .unavailable = bare_unavailable, .by_name_only = true, \
+	.overhead_only = true
+
+const struct pb_strategy pb_strategy_bare_thread = {
+	.name = "bare-thread",
+	.summary = "bare pthread_create and pthread_join of empty tasks, N at a time",
+	BARE,
+};
+
+const struct pb_strategy pb_strategy_bare_fork = {
+	.name = "bare-fork",
+	.summary = "bare fork, _exit and waitpid of a small program, N at a time",
+	BARE,
+};
+
+const struct pb_strategy pb_strategy_bare_pool = {
+	.name = "bare-pool",
+	.summary = "bare pool of N threads taking empty tasks from an atomic counter",
+	BARE,
+};
+
+const struct pb_strategy pb_strategy_bare_fork_pool = {
+	.name = "bare-fork-pool",
+	.summary = "bare pool of N forked processes taking empty tasks from a shared counter",
+	BARE,
+};
+
+const struct pb_strategy pb_strategy_bare_omp = {
+	.name = "bare-omp",
+	.summary = "bare OpenMP parallel for, schedule(static), over empty tasks",
+	BARE,
+};
