@@ -9,7 +9,7 @@ from .figures import Figures
 from .findings import FINDINGS_INTRO, findings_html
 from .groups import make_groups, workload_units
 from .read import parse_time
-from .tables import python_html, table_html
+from .tables import mechanism_html, python_html, table_html
 from .text import count, e, percent, ratio_text, slug
 
 CSS = """
@@ -281,10 +281,18 @@ TIME_WENT_INTRO = (
 
 PYTHON_INTRO = (
     "<p>Each article's method in Python (the py-* strategies, timed inside the interpreter; its "
-    "start-up is apart) against the C strategy that does the same, each at its best worker "
-    "count, on the same work with the same checksum. <i>Python / C time</i> is how many times "
-    "as long the Python method takes, with its 95% interval, as verdicts.csv has it: where one "
-    "of the two leads its group (verdicts.csv compares each strategy with the leader only).</p>")
+    "start-up is apart) at its best worker count, against the C strategy that does the same at "
+    "that worker count, on the same work with the same checksum. <i>Python / C time</i> is how "
+    "many times as long the Python method takes, with its 95% interval, as summary.csv's "
+    "counterpart_ratio has it.</p>")
+
+MECHANISM_INTRO = (
+    "<p>Each per-task and pool strategy against the bare mechanism it is built on "
+    "(<code>bare-*</code>: a <code>pthread_create</code> and join, a <code>fork</code> and "
+    "<code>waitpid</code>, a pool's hand-off, alone in a small program), at the same worker "
+    "count on <code>cpu.nop</code>'s empty tasks (<code>make bench-overhead</code>). "
+    "<i>Strategy / mechanism time</i> is summary.csv's counterpart_ratio with its 95% interval: "
+    "above 1, what parbench adds to a task.</p>")
 
 # The summary.csv columns whose meaning the tables' intro gives: schema.json's help.
 EXPLAINED = ("wall_ci95_lo_s", "speedup_ci95_lo", "cv", "outliers", "cpu_util", "karp_flatt",
@@ -343,6 +351,7 @@ def build(runs, palette):
     time_went = [i for i in time_went if i]
     claims = Claims(groups, fig, pus).build()
     python = [t for t in (python_html(g) for g in groups) if t]
+    mechanisms = [t for t in (mechanism_html(g) for g in groups) if t]
 
     # id -> (title, body); the optional ones only where the run has what they show.
     sections = {
@@ -356,6 +365,8 @@ def build(runs, palette):
                  TIME_WENT_INTRO + "\n" + "".join(fig.html(i) for i in time_went)),
         "claims": ("The articles' claims", claims_html(claims, fig)),
         "python": ("C against Python", PYTHON_INTRO + "\n" + "\n".join(python)),
+        "mechanisms": ("Strategies against their mechanisms",
+                       MECHANISM_INTRO + "\n" + "\n".join(mechanisms)),
         "plots": ("Plots", plots_html(fig, plots, palette)),
         "tables": ("Summary tables", tables_html(runs, groups)),
     }
@@ -363,6 +374,8 @@ def build(runs, palette):
         del sections["time"]
     if not python:
         del sections["python"]
+    if not mechanisms:
+        del sections["mechanisms"]
     out = [head_html(runs, groups, {i: t for i, (t, _) in sections.items()})]
     for i, (title, body) in sections.items():
         out += [f'<h2 id="{i}">{e(title)}</h2>', body]

@@ -119,3 +119,27 @@ def python_html(group):
             '<div class="scroll"><table class="cells"><tr>' +
             "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>\n" + "\n".join(rows) +
             "</table></div>")
+
+
+def mechanism_html(group):
+    """The group's C strategies against the bare mechanism each is built on, best cell against
+    the mechanism's cell at its worker count (summary.csv's counterpart columns), or None when
+    no mechanism ran beside them."""
+    rows = []
+    for c in group.bests:
+        if group.run.schema.is_python(c["strategy"]) or c.get("counterpart_ratio") is None:
+            continue
+        times = ratio_text(c["counterpart_ratio"], c.get("counterpart_ratio_ci95_lo"),
+                           c.get("counterpart_ratio_ci95_hi"))
+        rows.append(f"<tr><td>{e(c['strategy'])} ({workers_text(c['workers'])})</td>"
+                    f'<td class="n">{duration(c["wall_median_s"])}</td>'
+                    f"<td>{e(c['counterpart'])} ({workers_text(c['counterpart_workers'])})</td>"
+                    f'<td class="n">{times}</td></tr>')
+    if not rows:
+        return None
+    head = ["strategy (best cell)", "median", "its mechanism (same workers)",
+            "strategy / mechanism time [95% CI]"]
+    return (f"<h3>{e(group.label)}: {e(group.work)}</h3>"
+            '<div class="scroll"><table class="cells"><tr>' +
+            "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>\n" + "\n".join(rows) +
+            "</table></div>")

@@ -1,6 +1,7 @@
 """The bare-* strategies: each mechanism alone in parbench-bare, a small program of its own,
 on cpu.nop's empty tasks, beside the strategy built on it (make bench-overhead)."""
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -68,3 +69,23 @@ class BareTest(ParbenchTest):
         self.assertIn("unavailable here: no parbench-bare beside parbench", listing)
         self.assertEqual(refused.returncode, 2)
         self.assertIn("bare-thread is unavailable here", refused.stderr)
+
+    def test_the_report_sets_each_strategy_against_its_mechanism(self):
+        from test_report import make, report_python
+        if report_python() is None:
+            self.skipTest("no python3 with matplotlib: run bash scripts/install-deps.sh")
+        run = self.run_dir()
+        result = make("report", f"RUN={run.dir}")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        page = (run.dir / "report.html").read_text()
+        section = page[page.index('<h2 id="mechanisms">'):]
+        best = min((r for r in run.summary
+                    if r["workload"] == "cpu.nop" and r["strategy"] == "pthreads-per-task"),
+                   key=lambda r: float(r["wall_median_s"]))
+        shown = re.search(r"<td>pthreads-per-task \((\d+) workers?\)</td>.*?<td>bare-thread "
+                          r"\((\d+) workers?\)</td><td class=\"n\">([\d.]+)x", section)
+        self.assertIsNotNone(shown, section[:2000])
+        self.assertEqual(shown.group(1), best["workers"])
+        self.assertEqual(shown.group(2), best["workers"])
+        self.assertAlmostEqual(float(shown.group(3)), float(best["counterpart_ratio"]),
+                               delta=0.006)
