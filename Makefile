@@ -49,8 +49,11 @@ URING = $(shell pkg-config --exists liburing && echo liburing)
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Iharness -Ibenchmarks $(OPTIMIZE) -g -fopenmp -Wall -Wextra $(if $(WERROR),-Werror) \
 	     $(SANITIZE) $(shell pkg-config --cflags $(PKGS) $(URING)) \
 	     $(if $(URING),-DPB_HAVE_URING) $(CFLAGS)
+# -z now: every symbol bound at start-up, not lazily at its first call, which
+# each forked worker would otherwise do again on its own copied pages
+# (fork-per-task paid some 40 us a task for it).
 LDLIBS_ALL = -fopenmp $(SANITIZE) $(shell pkg-config --libs $(PKGS) $(URING)) -lhttp_parser -lm \
-	     -lpthread $(LDLIBS)
+	     -lpthread -Wl,-z,now $(LDLIBS)
 GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # Every .c under benchmarks/ and harness/ but the two programs built apart:
