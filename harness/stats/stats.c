@@ -357,46 +357,46 @@ double pb_mwu_reps_needed(double superiority, double alpha, double power)
 	return fmax((double)n, ceil(z * z / (6.0 * gap * gap)));
 }
 
-void pb_benjamini_hochberg(double *p, size_t n)
+/*
+ * The p-values sorted, each with its index, malloc'd; NULL out of memory,
+ * after p became Bonferroni's n x p, never below Holm's or
+ * Benjamini-Hochberg's, so the error rate still holds, only with less power.
+ */
+static struct keyed *sorted_or_bonferroni(double *p, size_t n)
 {
 	struct keyed *order = malloc(n * sizeof(*order));
-	double running = 1.0;
 
-	if (!order) {	/* Bonferroni's n x p: never below Benjamini-Hochberg's */
+	if (!order) {
 		for (size_t i = 0; i < n; i++)
 			p[i] = fmin(1.0, (double)n * p[i]);
-		return;
+		return NULL;
 	}
 	for (size_t i = 0; i < n; i++)
 		order[i] = (struct keyed){ p[i], i };
 	qsort(order, n, sizeof(*order), compare_keyed);
+	return order;
+}
+
+void pb_benjamini_hochberg(double *p, size_t n)
+{
+	struct keyed *order = sorted_or_bonferroni(p, n);
+	double running = 1.0;
+
 	/* From the largest down: p(j) n / j, never above the one after it. */
-	for (size_t i = n; i-- > 0;) {
+	for (size_t i = n; order && i-- > 0;) {
 		running = fmin(running, (double)n / (double)(i + 1) * order[i].key);
 		p[order[i].tag] = running;
 	}
 	free(order);
 }
 
-/*
- * Out of memory, Bonferroni's n x p: never below Holm's, so the family-wise
- * error rate still holds, only with less power.
- */
 void pb_holm(double *p, size_t n)
 {
-	struct keyed *order = malloc(n * sizeof(*order));
+	struct keyed *order = sorted_or_bonferroni(p, n);
 	double running = 0.0;
 
-	if (!order) {
-		for (size_t i = 0; i < n; i++)
-			p[i] = fmin(1.0, (double)n * p[i]);
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-		order[i] = (struct keyed){ p[i], i };
-	qsort(order, n, sizeof(*order), compare_keyed);
 	/* The i-th smallest times n - i, never below the one before it. */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; order && i < n; i++) {
 		running = fmax(running, fmin(1.0, (double)(n - i) * order[i].key));
 		p[order[i].tag] = running;
 	}
