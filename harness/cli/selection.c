@@ -60,22 +60,12 @@ static const char *strategy_name(const void *s)
 	return ((const struct pb_strategy *)s)->name;
 }
 
-/* Removes the empty names a group with no members left: "a,,b," is "a,b". */
-static void drop_empty_names(char *list)
-{
-	char *to = list;
-
-	for (const char *from = list; *from; from++)
-		if (*from != ',' || (to != list && from[1] && from[1] != ','))
-			*to++ = *from;
-	*to = '\0';
-}
-
 /*
  * Replaces the group names in a comma-separated list by their members:
- * expand(name, out) writes a group's members to out (comma-separated) and
- * returns true, or returns false for a plain name.  NULL when the text
- * names no group (or memory ran out).
+ * expand(name, out) writes each of a group's members to out as ",NAME"
+ * (none for a group whose members were all skipped) and returns true, or
+ * returns false for a plain name.  NULL when the text names no group (or
+ * memory ran out).
  */
 static char *expand_groups(const struct pb_options *opts, const char *text,
 			   bool (*expand)(const struct pb_options *opts, const char *name, FILE *out))
@@ -93,35 +83,32 @@ static char *expand_groups(const struct pb_options *opts, const char *text,
 		free(copy);
 		return NULL;
 	}
-	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-		if (ftell(f))
-			fputc(',', f);
+	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save))
 		if (expand(opts, name, f))
 			any = true;
 		else
-			fputs(name, f);
-	}
+			fprintf(f, ",%s", name);
 	fclose(f);
 	free(copy);
 	if (!any) {
 		free(out);
 		return NULL;
 	}
-	drop_empty_names(out);
+	if (*out == ',')	/* every name came with its comma: drop the first */
+		memmove(out, out + 1, strlen(out));
 	return out;
 }
 
 /* A kind (cpu, mem, io) stands for its workloads: "io,cpu.sumsq"; all for every one. */
 static bool expand_kind(const struct pb_options *opts, const char *name, FILE *out)
 {
-	bool all = strcmp(name, "all") == 0, first = true, kind = all;
+	bool all = strcmp(name, "all") == 0, kind = all;
 
 	(void)opts;
 	for (const struct pb_workload *const *w = pb_workloads; *w; w++) {
 		if (!all && strcmp(name, pb_kind_name((*w)->kind)) != 0)
 			continue;
-		fprintf(out, "%s%s", first ? "" : ",", (*w)->name);
-		first = false;
+		fprintf(out, ",%s", (*w)->name);
 		kind = true;
 	}
 	return kind;
@@ -151,7 +138,7 @@ static void note_skipped(const struct pb_strategy **skipped, const char **whys, 
  */
 static bool expand_strategy_group(const struct pb_options *opts, const char *name, FILE *out)
 {
-	bool python = strcmp(name, "py-all") == 0, first = true;
+	bool python = strcmp(name, "py-all") == 0;
 	const struct pb_strategy *skipped[64];
 	const char *whys[64];
 	size_t nskipped = 0;
@@ -170,8 +157,7 @@ static bool expand_strategy_group(const struct pb_options *opts, const char *nam
 			}
 			continue;
 		}
-		fprintf(out, "%s%s", first ? "" : ",", (*s)->name);
-		first = false;
+		fprintf(out, ",%s", (*s)->name);
 	}
 	note_skipped(skipped, whys, nskipped);
 	return true;
