@@ -18,17 +18,38 @@ struct python_options {
 	const char *python;		/* the interpreter; NULL: python3 on PATH */
 };
 
+/*
+ * The interpreter at path, probed once per path (the run asks about the
+ * same one several times: --python's check, each strategy's availability,
+ * meta.json): NULL when it can run the strategies, else why not.
+ */
+static const char *probe(const char *path, struct pb_python *py)
+{
+	static struct pb_python probed;
+	static char why[512];
+
+	if (strcmp(probed.path, path) != 0) {
+		probed = (struct pb_python){ 0 };
+		snprintf(probed.path, sizeof(probed.path), "%s", path);
+		why[0] = '\0';
+		if (strlen(path) >= sizeof(probed.path))
+			snprintf(why, sizeof(why), "too long");
+		else if (pb_python_probe(&probed, why, sizeof(why)) == 0)
+			why[0] = '\0';
+	}
+	*py = probed;
+	return why[0] ? why : NULL;
+}
+
 /* --python must name a working interpreter: refused as bad input otherwise. */
 static int check_python(const char *path, char *why, size_t whylen)
 {
-	struct pb_python py = { 0 };
+	struct pb_python py;
+	const char *reason = probe(path, &py);
 
-	if (strlen(path) >= sizeof(py.path)) {
-		snprintf(why, whylen, "too long");
-		return -1;
-	}
-	snprintf(py.path, sizeof(py.path), "%s", path);
-	return pb_python_probe(&py, why, whylen);
+	if (reason)
+		snprintf(why, whylen, "%s", reason);
+	return reason ? -1 : 0;
 }
 
 static const struct pb_option python_options[] = {
@@ -41,29 +62,24 @@ static const struct pb_option python_options[] = {
 };
 
 /*
- * The interpreter the options name, or python3 on PATH, probed once per
- * path: NULL when it can run the strategies, else why not.
+ * The interpreter the options name, or python3 on PATH: NULL when it can
+ * run the strategies, else why not.
  */
 static const char *interpreter(const struct python_options *o, struct pb_python *py)
 {
-	static struct pb_python probed;
 	static char why[PATH_MAX + 600];
-	char reason[512];
+	char path[PATH_MAX];
+	const char *reason;
 
-	*py = (struct pb_python){ 0 };
 	if (o && o->python)
-		snprintf(py->path, sizeof(py->path), "%s", o->python);
-	else if (pb_python_find(py->path, sizeof(py->path)))
+		snprintf(path, sizeof(path), "%s", o->python);
+	else if (pb_python_find(path, sizeof(path)))
 		return "no python3 on PATH; --python PATH names an interpreter";
-	if (strcmp(probed.path, py->path) != 0) {
-		probed = *py;
-		why[0] = '\0';
-		if (pb_python_probe(&probed, reason, sizeof(reason)))
-			snprintf(why, sizeof(why), "%s (%s): %s; --python PATH names another",
-				 o && o->python ? "--python" : "python3 on PATH", py->path, reason);
-	}
-	*py = probed;
-	return why[0] ? why : NULL;
+	if (!(reason = probe(path, py)))
+		return NULL;
+	snprintf(why, sizeof(why), "%s (%s): %s; --python PATH names another",
+		 o && o->python ? "--python" : "python3 on PATH", path, reason);
+	return why;
 }
 
 static const char *python_unavailable(const void *options)
