@@ -280,7 +280,6 @@ static struct pb_step file_resume(const struct pb_job *job, void *state)
 	int64_t got = t->read.result;
 
 	(void)job;
-
 	if (got > 0) {
 		sums_add(&t->sums, t->read.buf, (size_t)got);
 		t->read.offset += (uint64_t)got;

@@ -200,8 +200,8 @@ static void fill_raw_row(FILE *f, const void *arg)
 }
 
 /* A row in the cell's rows file, control.csv made on its first. */
-static int rows_row(struct pb_output *out, const struct pb_cell *cell,
-		    const struct pb_sample *sample)
+int pb_output_raw_row(struct pb_output *out, const struct pb_cell *cell,
+		      const struct pb_sample *sample)
 {
 	struct pb_rows_file *rows = cell->control ? &out->control : &out->raw;
 	struct raw_row r = { out, cell, sample };
@@ -212,15 +212,9 @@ static int rows_row(struct pb_output *out, const struct pb_cell *cell,
 	return append(rows, fill_raw_row, &r);
 }
 
-int pb_output_raw_row(struct pb_output *out, const struct pb_cell *cell,
-		      const struct pb_sample *sample)
-{
-	return rows_row(out, cell, sample);
-}
-
 int pb_output_cut_row(struct pb_output *out, const struct pb_cell *cell)
 {
-	return rows_row(out, cell, NULL);
+	return pb_output_raw_row(out, cell, NULL);
 }
 
 /* ---- the files written at the end --------------------------------------------- */
