@@ -49,11 +49,26 @@ URING = $(shell pkg-config --exists liburing && echo liburing)
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Iharness -Ibenchmarks $(OPTIMIZE) -g -fopenmp -Wall -Wextra $(if $(WERROR),-Werror) \
 	     $(SANITIZE) $(shell pkg-config --cflags $(PKGS) $(URING)) \
 	     $(if $(URING),-DPB_HAVE_URING) $(CFLAGS)
+# The release build links hwloc, jansson, libuv, GSL, liburing and
+# http_parser from their .a files (Debian's -dev packages ship them): a fork
+# copies every mapping of the process, 5 for each shared library, and with
+# 13 of them a task of fork-per-task cost 1.36x a fork from a small program
+# (1.14x with 5).  The sanitizer builds keep them shared, as TSan tells
+# uninstrumented code apart by module, and so does the MPI rank program,
+# whose libmpi brings the shared hwloc.
+SYSTEM_LIBS := -lm -lpthread -ldl -lrt -ludev
+SHARED_LIBRARIES = $(shell pkg-config --libs $(PKGS) $(URING)) -lhttp_parser
+ifeq ($(VARIANT),release)
+LIBRARIES = -Wl,-Bstatic $(filter-out $(SYSTEM_LIBS),$(shell pkg-config --static --libs-only-l \
+	    hwloc jansson libuv-static gsl $(URING))) -lhttp_parser -Wl,-Bdynamic -ludev
+else
+LIBRARIES = $(SHARED_LIBRARIES)
+endif
 # -z now: every symbol bound at start-up, not lazily at its first call, which
 # each forked worker would otherwise do again on its own copied pages
 # (fork-per-task paid some 40 us a task for it).
-LDLIBS_ALL = -fopenmp $(SANITIZE) $(shell pkg-config --libs $(PKGS) $(URING)) -lhttp_parser -lm \
-	     -lpthread -Wl,-z,now $(LDLIBS)
+LINK_FLAGS = -fopenmp $(SANITIZE) -lm -lpthread -Wl,-z,now $(LDLIBS)
+LDLIBS_ALL = $(LIBRARIES) $(LINK_FLAGS)
 GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # Every .c under benchmarks/ and harness/ but the two programs built apart:
@@ -118,7 +133,8 @@ $(RANK_BIN): $(RANK_SOURCE) $(LIB_OBJECTS) | deps
 	@if [ -z '$(MPIRUN)' ]; then echo "$@: not built: no mpicc and mpirun; the mpi" \
 		"strategies stay unavailable (bash scripts/install-deps.sh installs Open MPI)"; \
 	else echo "OMPI_CC=$(CC) mpicc ... -o $@ $<"; OMPI_CC=$(CC) $(MPICC) $(CFLAGS_ALL) \
-		-MMD -MP -MF $(OBJDIR)/harness/strategies/mpi/mpi_rank.d -o $@ $(filter %.c %.o,$^) $(LDLIBS_ALL); fi
+		-MMD -MP -MF $(OBJDIR)/harness/strategies/mpi/mpi_rank.d -o $@ $(filter %.c %.o,$^) \
+		$(SHARED_LIBRARIES) $(LINK_FLAGS); fi
 
 $(BARE_BIN): $(BARE_SOURCE) $(BARE_OBJECTS) | deps
 	$(CC) $(CFLAGS_ALL) -MMD -MP -MF $(OBJDIR)/$(BARE_SOURCE:.c=.d) -o $@ $(filter %.c %.o,$^) \
@@ -241,7 +257,7 @@ $(FUZZ_PLAIN): $(FUZZ_DIR)/%.o: %.c | deps
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -O0 -MMD -MP -c -o $@ $<
 
 deps:
-	@pkg-config --exists $(PKGS) criterion && command -v gnuplot >/dev/null \
+	@pkg-config --exists $(PKGS) libudev criterion && command -v gnuplot >/dev/null \
 		&& [ -f /usr/include/http_parser.h ] \
 		&& [ -d /usr/lib/python3/dist-packages/matplotlib ] || bash scripts/install-deps.sh
 

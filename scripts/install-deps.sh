@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
 	gcc make pkg-config   # the build (gcc brings libgomp for OpenMP)
 	libhwloc-dev          # topology and pinning
+	libudev-dev           # hwloc's own dependency, for linking libhwloc.a
 	libjansson-dev        # meta.json and the JSON exports
 	libgsl-dev            # statistics: distributions and quantiles
 	libuv1-dev            # the evloop-uv strategies
