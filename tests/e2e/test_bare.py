@@ -164,3 +164,16 @@ class BarePythonTest(ParbenchTest):
                                      timeout=60, env=dict(os.environ, PATH=empty))
         self.assertEqual(refused.returncode, 2)
         self.assertIn("bare-py-pool is unavailable here: no python3 on PATH", refused.stderr)
+
+    def test_the_report_sets_each_py_method_against_its_bare_py(self):
+        from test_report import make, report_python
+        if report_python() is None:
+            self.skipTest("no python3 with matplotlib: run bash scripts/install-deps.sh")
+        run = Run(self.out_dir.name)
+        result = make("report", f"RUN={run.dir}")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        page = (run.dir / "report.html").read_text()
+        section = page[page.index('<h2 id="mechanisms">'):page.index('<h2 id="plots">')]
+        for py, bare in PY_PAIRS.items():
+            self.assertRegex(section, rf"<td>{py} \(\d workers?\)</td>.*?<td>{bare} "
+                                      rf"\(\d workers?\)</td><td class=\"n\">[\d.]+x")
