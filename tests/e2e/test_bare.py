@@ -144,11 +144,11 @@ class BarePythonTest(ParbenchTest):
                 want = "pthreads" if row["strategy"] == "py-threadpool" else \
                     "seq" if row["strategy"] == "py-seq" else ""
                 self.assertEqual(row["counterpart"], want)
-        self.assertRegex(self.result.stdout, r"mechanism: py-pool \(\d workers?\) takes "
-                                             r"[\d.]+x \[[\d.]+, [\d.]+\] the time of bare-py-pool")
+        self.assertRegex(self.result.stdout, r"mechanism: py-pool \(\d workers?\) takes [\d.]+x "
+                                             r"\[[\d.]+, [\d.]+\] the time of bare-py-pool")
         strategies = run.schema["strategies"]
-        self.assertEqual((strategies["py-pool"]["counterpart"], strategies["py-pool"]["mechanism"]),
-                         ("fork", "bare-py-pool"))
+        pool = strategies["py-pool"]
+        self.assertEqual((pool["counterpart"], pool["mechanism"]), ("fork", "bare-py-pool"))
         self.assertEqual(strategies["pthreads-per-task"]["mechanism"], "bare-thread")
         self.assertIsNone(strategies["pthreads-per-task"]["counterpart"])
 
