@@ -5,8 +5,8 @@
 #                   its tables, CSV files and plots
 #   make bench-python  the articles' Python methods beside the C strategies
 #   make bench-granularity  cpu.sumsq over five decades of task size
-#   make bench-overhead  what a task costs each per-task and pool strategy
-#                   beside its bare mechanism (bare-*), on cpu.nop
+#   make bench-overhead  each strategy beside its bare mechanism: the per-task
+#                   and pool ones' (bare-*) on cpu.nop, py-*'s (bare-py-*) on cpu.sumsq
 #   make plots      plots of a run: make plots RUN=results/<run-id>
 #   make report     one HTML page of a run, its plots, tables and findings:
 #                   make report RUN=results/<run-id> [RUN2=results/<run-id>]
@@ -181,18 +181,26 @@ GRANULARITY_ARGS := -w cpu.sumsq --tasks 64 --size 10,100,1000,10000,100000,1000
 bench-granularity: $(BIN)
 	./$(BIN) run $(GRANULARITY_ARGS) --out $(OUT) $(BENCH_ARGS)
 
-# Each per-task and pool strategy beside the bare mechanism it is built on
-# (bare-*: parbench-bare, a small program of its own), on cpu.nop's empty
-# tasks, unpinned as the bare ones are: the table's "mechanism:" lines and
-# summary.csv's counterpart_ratio say what parbench adds to a task.
+# Each strategy beside the bare mechanism that does what it does, unpinned as
+# the bare ones are, in two runs, since the two kinds of pair want different
+# work: each per-task and pool strategy beside its bare-* (parbench-bare, a
+# small program of its own) on cpu.nop's empty tasks; then, when there is a
+# python3, each py-* method beside its bare-py-* (the articles' own Python
+# code) on cpu.sumsq at 20,000 iterations a task (a millisecond or two in
+# CPython, the least that is still work).  The table's "mechanism:" lines and
+# summary.csv's mechanism_ratio say what parbench adds to a task.
 OVERHEAD_PAIRS := pthreads-per-task,bare-thread fork-per-task,bare-fork pthreads,bare-pool \
 	fork,bare-fork-pool openmp-static,bare-omp
-OVERHEAD_STRATEGIES := $(subst $(eval) ,$(comma),$(OVERHEAD_PAIRS))
-OVERHEAD_ARGS := -w cpu.nop -s $(OVERHEAD_STRATEGIES) -n 1,$(shell nproc) --tasks 4000 \
-	--reps 10 --pin none
+OVERHEAD_PY_PAIRS := py-seq,bare-py-seq py-threads-per-task,bare-py-threads-per-task \
+	py-threadpool,bare-py-threadpool py-process-per-task,bare-py-process-per-task \
+	py-pool,bare-py-pool py-processpool,bare-py-processpool
+OVERHEAD_PARTS := "-w cpu.nop -s $(subst $(eval) ,$(comma),$(OVERHEAD_PAIRS)) --tasks 4000" \
+	$(if $(shell command -v python3),"-w cpu.sumsq -s $(subst $(eval) ,$(comma),$(OVERHEAD_PY_PAIRS)) \
+	--tasks 32 --size 20000")
+OVERHEAD_ARGS := -n 1,$(shell nproc) --reps 10 --pin none
 
 bench-overhead: $(BIN) $(BARE_BIN)
-	./$(BIN) run $(OVERHEAD_ARGS) --out $(OUT) $(BENCH_ARGS)
+	$(call run_parts,$(OVERHEAD_ARGS),$(OVERHEAD_PARTS))
 
 plots:
 	bash scripts/plot.sh $(RUN)

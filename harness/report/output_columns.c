@@ -188,18 +188,22 @@ static void summary_outliers(FILE *f, const struct row *r, size_t offset)
 	fprintf(f, "%zu", r->cell->summary.outliers);
 }
 
-static void summary_counterpart(FILE *f, const struct row *r, size_t offset)
+/* The other cell of the summary's relation at offset (counterpart, mechanism), or NULL. */
+static const struct pb_cell *related(const struct row *r, size_t offset)
 {
-	(void)offset;
-	if (r->cell->summary.counterpart)
-		pb_csv_text(f, r->cell->summary.counterpart->strategy->name);
+	return ((const struct pb_relation *)field(&r->cell->summary, offset))->cell;
 }
 
-static void summary_counterpart_workers(FILE *f, const struct row *r, size_t offset)
+static void summary_related(FILE *f, const struct row *r, size_t offset)
 {
-	(void)offset;
-	if (r->cell->summary.counterpart)
-		fprintf(f, "%u", r->cell->summary.counterpart->workers);
+	if (related(r, offset))
+		pb_csv_text(f, related(r, offset)->strategy->name);
+}
+
+static void summary_related_workers(FILE *f, const struct row *r, size_t offset)
+{
+	if (related(r, offset))
+		fprintf(f, "%u", related(r, offset)->workers);
 }
 
 static void summary_pus(FILE *f, const struct row *r, size_t offset)
@@ -297,6 +301,14 @@ static void contender_why(FILE *f, const struct row *r, size_t offset)
 	[file##loops] = { .write = cell_loops }
 #define SAMPLE(writer, name) { .write = writer, .offset = offsetof(struct pb_sample, name) }
 #define SUMMARY(name) { .write = summary_number, .offset = offsetof(struct pb_summary, name) }
+/* A relation's five columns: the other strategy, its workers, the ratio and its interval. */
+#define RELATION(name) \
+	[PB_SUMMARY_##name] = { summary_related, offsetof(struct pb_summary, name) }, \
+	[PB_SUMMARY_##name##_workers] = { summary_related_workers, \
+					  offsetof(struct pb_summary, name) }, \
+	[PB_SUMMARY_##name##_ratio] = SUMMARY(name.ratio), \
+	[PB_SUMMARY_##name##_ratio_ci95_lo] = SUMMARY(name.lo), \
+	[PB_SUMMARY_##name##_ratio_ci95_hi] = SUMMARY(name.hi)
 #define CONTENDER(name) { .write = contender_number, .offset = offsetof(struct pb_contender, name) }
 
 static const struct column_writer raw_writers[PB_RAW_NCOLUMNS] = {
@@ -362,11 +374,8 @@ static const struct column_writer summary_writers[PB_SUMMARY_NCOLUMNS] = {
 	[PB_SUMMARY_cycles] = SUMMARY(cycles),
 	[PB_SUMMARY_instructions] = SUMMARY(instructions),
 	[PB_SUMMARY_task_cost_s] = SUMMARY(task_cost),
-	[PB_SUMMARY_counterpart] = { .write = summary_counterpart },
-	[PB_SUMMARY_counterpart_workers] = { .write = summary_counterpart_workers },
-	[PB_SUMMARY_counterpart_ratio] = SUMMARY(counterpart_ratio),
-	[PB_SUMMARY_counterpart_ratio_ci95_lo] = SUMMARY(counterpart_lo),
-	[PB_SUMMARY_counterpart_ratio_ci95_hi] = SUMMARY(counterpart_hi),
+	RELATION(counterpart),
+	RELATION(mechanism),
 	[PB_SUMMARY_task_cost_ci95_lo_s] = SUMMARY(task_cost_lo),
 	[PB_SUMMARY_task_cost_ci95_hi_s] = SUMMARY(task_cost_hi),
 	[PB_SUMMARY_cut] = { .write = summary_cut },

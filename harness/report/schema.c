@@ -82,11 +82,13 @@ static json_t *strategies_json(void)
 
 	for (const struct pb_strategy *const *s = pb_strategies; *s; s++)
 		json_object_set_new(strategies, (*s)->name,
-				    json_pack("{s:s, s:b, s:b, s:b, s:b, s:s?}", "summary", (*s)->summary,
-					      "python", (*s)->python, "event_loop", (*s)->event_loop,
+				    json_pack("{s:s, s:b, s:b, s:b, s:b, s:s?, s:s?}", "summary",
+					      (*s)->summary, "python", (*s)->python,
+					      "event_loop", (*s)->event_loop,
 					      "by_name_only", (*s)->by_name_only,
 					      "baseline", (*s)->baseline,
-					      "counterpart", (*s)->counterpart));
+					      "counterpart", (*s)->counterpart,
+					      "mechanism", (*s)->mechanism));
 	return strategies;
 }
 

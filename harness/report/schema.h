@@ -94,11 +94,16 @@
 	X(task_cost_ci95_lo_s, NUMBER, "s", "task_cost_s's 95% interval: low end") \
 	X(task_cost_ci95_hi_s, NUMBER, "s", "task_cost_s's 95% interval: high end") \
 	X(cut, TEXT, NULL, "why --budget gave the cell fewer repetitions than it wanted") \
-	X(counterpart, TEXT, NULL, "its yardstick: a py-* cell's C strategy, a C cell's bare mechanism") \
+	X(counterpart, TEXT, NULL, "a py-* cell's C strategy, the one that does the same in C") \
 	X(counterpart_workers, INTEGER, NULL, "its cell's workers: this cell's, or its best cell's") \
 	X(counterpart_ratio, NUMBER, NULL, "this cell's time over that cell's (Hodges-Lehmann)") \
 	X(counterpart_ratio_ci95_lo, NUMBER, NULL, "counterpart_ratio's 95% interval: low end") \
-	X(counterpart_ratio_ci95_hi, NUMBER, NULL, "counterpart_ratio's 95% interval: high end")
+	X(counterpart_ratio_ci95_hi, NUMBER, NULL, "counterpart_ratio's 95% interval: high end") \
+	X(mechanism, TEXT, NULL, "the bare-* strategy that does what this one does, without parbench") \
+	X(mechanism_workers, INTEGER, NULL, "its cell's workers: this cell's, or its best cell's") \
+	X(mechanism_ratio, NUMBER, NULL, "this cell's time over that cell's (Hodges-Lehmann)") \
+	X(mechanism_ratio_ci95_lo, NUMBER, NULL, "mechanism_ratio's 95% interval: low end") \
+	X(mechanism_ratio_ci95_hi, NUMBER, NULL, "mechanism_ratio's 95% interval: high end")
 
 #define PB_VERDICT_COLUMNS(X) \
 	X(run_id, TEXT, NULL, "the run: its UTC start time, as its directory's name") \

@@ -366,26 +366,24 @@ static void print_python_base(FILE *out, const struct pb_cell *first, const stru
 }
 
 /*
- * Each C strategy beside the bare mechanism it is built on (its
- * counterpart, when that ran too): its best cell's time over the
- * mechanism's best, with the 95% interval.
+ * Each strategy beside the bare mechanism that does what it does (its
+ * mechanism, when that ran too): its best cell's time over the mechanism's
+ * cell, with the 95% interval.
  */
 static void print_mechanisms(FILE *out, const struct pb_verdict *v)
 {
 	for (size_t i = 0; i < v->n; i++) {
 		const struct pb_cell *c = v->contenders[i].cell;
-		const struct pb_summary *s = &c->summary;
+		const struct pb_relation *m = &c->summary.mechanism;
 		char ratio[64];
 
-		if (c->strategy->python || !s->counterpart || !isfinite(s->counterpart_ratio))
+		if (!m->cell || !isfinite(m->ratio))
 			continue;
 		fprintf(out, "  mechanism: %s (%u worker%s) takes %s the time of %s (%u worker%s), "
 			"the mechanism alone\n", c->strategy->name, c->workers,
-			c->workers == 1 ? "" : "s",
-			ratio_text(ratio, sizeof(ratio), s->counterpart_ratio, s->counterpart_lo,
-				   s->counterpart_hi),
-			s->counterpart->strategy->name, s->counterpart->workers,
-			s->counterpart->workers == 1 ? "" : "s");
+			c->workers == 1 ? "" : "s", ratio_text(ratio, sizeof(ratio), m->ratio, m->lo,
+							       m->hi),
+			m->cell->strategy->name, m->cell->workers, m->cell->workers == 1 ? "" : "s");
 	}
 }
 

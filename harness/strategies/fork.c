@@ -45,7 +45,7 @@ static int fork_run(struct pb_run *run)
 
 const struct pb_strategy pb_strategy_fork = {
 	.name = "fork",
-	.counterpart = "bare-fork-pool",
+	.mechanism = "bare-fork-pool",
 	.summary = "a pool of N forked processes taking tasks through shared memory",
 	.run = fork_run,
 };

@@ -70,7 +70,7 @@ static int fork_per_task_run(struct pb_run *run)
 
 const struct pb_strategy pb_strategy_fork_per_task = {
 	.name = "fork-per-task",
-	.counterpart = "bare-fork",
+	.mechanism = "bare-fork",
 	.summary = "a new process for every task, at most N alive at once",
 	.run = fork_per_task_run,
 };

@@ -68,7 +68,7 @@ static int openmp_guided_run(struct pb_run *run)
 
 const struct pb_strategy pb_strategy_openmp_static = {
 	.name = "openmp-static",
-	.counterpart = "bare-omp",
+	.mechanism = "bare-omp",
 	.summary = "OpenMP parallel for, schedule(static): equal blocks of tasks",
 	.run = openmp_static_run,
 };

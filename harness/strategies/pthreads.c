@@ -49,7 +49,7 @@ static int pthreads_run(struct pb_run *run)
 
 const struct pb_strategy pb_strategy_pthreads = {
 	.name = "pthreads",
-	.counterpart = "bare-pool",
+	.mechanism = "bare-pool",
 	.summary = "a pool of N threads taking tasks from a shared atomic counter",
 	.run = pthreads_run,
 };

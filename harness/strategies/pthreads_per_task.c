@@ -104,7 +104,7 @@ static int pthreads_per_task_run(struct pb_run *run)
 
 const struct pb_strategy pb_strategy_pthreads_per_task = {
 	.name = "pthreads-per-task",
-	.counterpart = "bare-thread",
+	.mechanism = "bare-thread",
 	.summary = "a new thread for every task, at most N alive at once",
 	.run = pthreads_per_task_run,
 };

@@ -29,7 +29,13 @@
 	X(bare_fork)             \
 	X(bare_pool)             \
 	X(bare_fork_pool)        \
-	X(bare_omp)
+	X(bare_omp)              \
+	X(bare_py_seq)           \
+	X(bare_py_threads_per_task) \
+	X(bare_py_threadpool)    \
+	X(bare_py_process_per_task) \
+	X(bare_py_pool)          \
+	X(bare_py_processpool)
 
 #define DECLARE(id) extern const struct pb_strategy pb_strategy_##id;
 PB_STRATEGIES(DECLARE)
@@ -67,6 +73,10 @@ const char *pb_strategy_check(const struct pb_strategy *s)
 		return "it has options without their size, or a size without options";
 	if (s->counterpart && !pb_strategy_find(s->counterpart))
 		return "its counterpart is not a strategy";
+	if (s->mechanism && !pb_strategy_find(s->mechanism))
+		return "its mechanism is not a strategy";
+	if (s->only_workload && !pb_workload_find(s->only_workload))
+		return "its only workload is not a workload";
 	for (const struct pb_strategy *const *t = pb_strategies; *t && *t != s; t++)
 		if (s->baseline && (*t)->baseline && (*t)->python == s->python)
 			return "a second baseline of its kind";

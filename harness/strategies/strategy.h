@@ -48,13 +48,22 @@ struct pb_strategy {
 	 */
 	bool baseline;
 	/*
-	 * The strategy it is measured against, or NULL: for a Python method the
-	 * C strategy that does the same; for a C strategy the bare mechanism it
-	 * is built on (bare-*).  summary.csv gives its time over that one's.
+	 * A Python method's C strategy, the one that does what it does in C,
+	 * or NULL: summary.csv gives its time over that one's (counterpart_*).
 	 */
 	const char *counterpart;
-	/* Runs only workloads whose time is what a strategy costs (cpu.nop): the bare-* ones. */
-	bool overhead_only;
+	/*
+	 * The bare-* strategy that does what this one does with nothing of
+	 * parbench's (a C strategy's mechanism in parbench-bare, a py-* method
+	 * as the articles write it), or NULL: summary.csv gives its time over
+	 * that one's (mechanism_*), the table prints it.
+	 */
+	const char *mechanism;
+	/*
+	 * Runs only this workload, or any when NULL: a bare-* strategy's program
+	 * does the tasks itself, written out as that workload's.
+	 */
+	const char *only_workload;
 	/*
 	 * Left out of `-s all`, run only when named: its launch (mpirun's,
 	 * 0.1-0.4 s a repetition) would weigh on every default plan.

@@ -31,7 +31,8 @@ static unsigned loops_of(const struct pb_options *opts, const struct pb_strategy
 /*
  * The cells of one workload at one task size: one per strategy, pin policy
  * and worker count; seq and py-seq once each.  The py-* strategies have
- * cells only for workloads with a Python version.
+ * cells only for workloads with a Python version, the bare-* ones only for
+ * the workload they do.
  */
 static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *opts,
 			      const struct pb_workload *workload, uint64_t size)
@@ -56,7 +57,7 @@ static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *op
 		size_t counts = is_base(opts, s) ? 1 : opts->workers.n;
 
 		if ((strategy->python && !workload->python) ||
-		    (strategy->overhead_only && !workload->overhead))
+		    (strategy->only_workload && strcmp(strategy->only_workload, workload->name)))
 			continue;
 		for (size_t p = 0; p < pins; p++)
 			for (size_t k = 0; k < counts; k++) {
@@ -464,9 +465,8 @@ static void series_crossover(struct pb_plan *plan, size_t first, bool *done)
  * The ok cell of strategy s in cell's group with cell's workers and pin, or
  * else the one with the lowest median; NULL when s has no ok cell there.
  */
-static const struct pb_cell *counterpart_cell(const struct pb_plan *plan,
-					      const struct pb_cell *cell,
-					      const struct pb_strategy *s)
+static const struct pb_cell *related_cell(const struct pb_plan *plan,
+					  const struct pb_cell *cell, const struct pb_strategy *s)
 {
 	const struct pb_cell *best = NULL;
 
@@ -481,24 +481,21 @@ static const struct pb_cell *counterpart_cell(const struct pb_plan *plan,
 	return best;
 }
 
-/* A cell's time over its strategy's counterpart's cell, with its interval. */
-static void summarize_counterpart(const struct pb_plan *plan, struct pb_cell *cell)
+/* The cell against the cell of the strategy named `other` (NULL: none) in its group. */
+static void relate(const struct pb_plan *plan, const struct pb_cell *cell, const char *other,
+		   struct pb_relation *rel)
 {
-	struct pb_summary *sum = &cell->summary;
-	const struct pb_strategy *s = cell->strategy->counterpart ?
-		pb_strategy_find(cell->strategy->counterpart) : NULL;
+	const struct pb_strategy *s = other ? pb_strategy_find(other) : NULL;
 	double *a, *b;
 	size_t na, nb;
 
-	sum->counterpart = NULL;
-	sum->counterpart_ratio = sum->counterpart_lo = sum->counterpart_hi = NAN;
-	if (!s || !(sum->counterpart = counterpart_cell(plan, cell, s)) || !sum->reps)
+	*rel = (struct pb_relation){ .ratio = NAN, .lo = NAN, .hi = NAN };
+	if (!s || !(rel->cell = related_cell(plan, cell, s)) || !cell->summary.reps)
 		return;
 	a = pb_cell_walls(cell, &na);
-	b = pb_cell_walls(sum->counterpart, &nb);
+	b = pb_cell_walls(rel->cell, &nb);
 	if (a && b)
-		pb_ratio_ci(a, na, b, nb, 0.95, &sum->counterpart_ratio, &sum->counterpart_lo,
-			    &sum->counterpart_hi);
+		pb_ratio_ci(a, na, b, nb, 0.95, &rel->ratio, &rel->lo, &rel->hi);
 	free(a);
 	free(b);
 }
@@ -509,8 +506,12 @@ void pb_plan_summarize(struct pb_plan *plan)
 
 	for (size_t c = 0; c < plan->ncells; c++)
 		pb_cell_summarize(&plan->cells[c]);
-	for (size_t c = 0; c < plan->ncells; c++)
-		summarize_counterpart(plan, &plan->cells[c]);
+	for (size_t c = 0; c < plan->ncells; c++) {
+		struct pb_cell *cell = &plan->cells[c];
+
+		relate(plan, cell, cell->strategy->counterpart, &cell->summary.counterpart);
+		relate(plan, cell, cell->strategy->mechanism, &cell->summary.mechanism);
+	}
 	for (size_t c = 0; done && c < plan->ncells; c++)
 		if (!done[c])
 			series_crossover(plan, c, done);

@@ -14,6 +14,16 @@
 
 #define PB_CONTROL_MIN_REPS 4		/* the A/A control: fewer could not show a difference */
 
+/*
+ * A cell against another strategy's cell in its group, the one with the
+ * same workers and pin (else its best): that cell, and this one's time over
+ * its with a 95% interval; NULL and NAN when the other did not run.
+ */
+struct pb_relation {
+	const struct pb_cell *cell;
+	double ratio, lo, hi;
+};
+
 struct pb_summary {
 	size_t reps;			/* repetitions that ran and matched */
 	double median, mean, sd, ci_lo, ci_hi, min, max, cv;
@@ -35,13 +45,10 @@ struct pb_summary {
 	/* From the counted repetition; NAN where it did not run or a counter is absent. */
 	double task_clock, context_switches, migrations, cycles, instructions;
 	/*
-	 * For a strategy with a counterpart (a Python method's C strategy, a C
-	 * strategy's bare mechanism): the counterpart's cell in the group with
-	 * the same workers and pin (else its best), and this cell's time over
-	 * its with a 95% interval; NULL and NAN otherwise.
+	 * This cell against its strategy's counterpart (a py-* method's C
+	 * strategy) and against its mechanism (bare-*), each where that ran.
 	 */
-	const struct pb_cell *counterpart;
-	double counterpart_ratio, counterpart_lo, counterpart_hi;
+	struct pb_relation counterpart, mechanism;
 };
 
 struct pb_cell {

@@ -287,11 +287,13 @@ PYTHON_INTRO = (
     "counterpart_ratio has it.</p>")
 
 MECHANISM_INTRO = (
-    "<p>Each per-task and pool strategy against the bare mechanism it is built on "
-    "(<code>bare-*</code>: a <code>pthread_create</code> and join, a <code>fork</code> and "
-    "<code>waitpid</code>, a pool's hand-off, alone in a small program), at the same worker "
-    "count on <code>cpu.nop</code>'s empty tasks (<code>make bench-overhead</code>). "
-    "<i>Strategy / mechanism time</i> is summary.csv's counterpart_ratio with its 95% interval: "
+    "<p>Each strategy against the bare mechanism that does what it does with nothing of "
+    "parbench's, at the same worker count (<code>make bench-overhead</code>): a per-task or "
+    "pool strategy against its <code>bare-*</code> (a <code>pthread_create</code> and join, a "
+    "<code>fork</code> and <code>waitpid</code>, a pool's hand-off, alone in a small program) "
+    "on <code>cpu.nop</code>'s empty tasks, a py-* method against its <code>bare-py-*</code> "
+    "(the articles' own Python code for that method) on <code>cpu.sumsq</code>. "
+    "<i>Strategy / mechanism time</i> is summary.csv's mechanism_ratio with its 95% interval: "
     "above 1, what parbench adds to a task.</p>")
 
 # The summary.csv columns whose meaning the tables' intro gives: schema.json's help.

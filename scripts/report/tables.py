@@ -122,18 +122,18 @@ def python_html(group):
 
 
 def mechanism_html(group):
-    """The group's C strategies against the bare mechanism each is built on, best cell against
-    the mechanism's cell at its worker count (summary.csv's counterpart columns), or None when
-    no mechanism ran beside them."""
+    """The group's strategies against the bare mechanism that does what each does, best cell
+    against the mechanism's cell at its worker count (summary.csv's mechanism columns), or None
+    when no mechanism ran beside them."""
     rows = []
     for c in group.bests:
-        if group.run.schema.is_python(c["strategy"]) or c.get("counterpart_ratio") is None:
+        if c.get("mechanism_ratio") is None:
             continue
-        times = ratio_text(c["counterpart_ratio"], c.get("counterpart_ratio_ci95_lo"),
-                           c.get("counterpart_ratio_ci95_hi"))
+        times = ratio_text(c["mechanism_ratio"], c.get("mechanism_ratio_ci95_lo"),
+                           c.get("mechanism_ratio_ci95_hi"))
         rows.append(f"<tr><td>{e(c['strategy'])} ({workers_text(c['workers'])})</td>"
                     f'<td class="n">{duration(c["wall_median_s"])}</td>'
-                    f"<td>{e(c['counterpart'])} ({workers_text(c['counterpart_workers'])})</td>"
+                    f"<td>{e(c['mechanism'])} ({workers_text(c['mechanism_workers'])})</td>"
                     f'<td class="n">{times}</td></tr>')
     if not rows:
         return None

@@ -108,6 +108,22 @@ Test(strategies, registry, TIMEOUT)
 	cr_assert_null(pb_strategy_find("nope"));
 }
 
+/* A strategy that names what is not there: the registry check refuses it. */
+Test(strategies, registry_check_refuses_unknown_names, TIMEOUT)
+{
+	struct pb_strategy s = *pb_strategy_find("pthreads");
+
+	cr_assert_null(pb_strategy_check(&s));
+	s.mechanism = "bare-nope";
+	cr_assert_str_eq(pb_strategy_check(&s), "its mechanism is not a strategy");
+	s.mechanism = "bare-pool";
+	s.only_workload = "cpu.nope";
+	cr_assert_str_eq(pb_strategy_check(&s), "its only workload is not a workload");
+	s.only_workload = "cpu.nop";
+	s.counterpart = "nope";
+	cr_assert_str_eq(pb_strategy_check(&s), "its counterpart is not a strategy");
+}
+
 Test(strategies, seq_checksum_is_the_fold_of_run_task, TIMEOUT)
 {
 	const struct pb_workload *w = pb_workload_find("cpu.nop");

@@ -4,8 +4,10 @@
  * openmp-static, each in parbench-bare, a small program of its own (what a
  * user would write: harness/strategies/bare/bare_main.c), on cpu.nop's empty
  * tasks.  Beside their strategies (`make bench-overhead`), summary.csv's
- * counterpart columns give each strategy's time over its mechanism's: what
+ * mechanism columns give each strategy's time over its mechanism's: what
  * parbench adds to a task.  Run only by name, only on cpu.nop, not pinned.
+ * The py-* methods' mechanisms, the articles' own code, are bare-py-*
+ * (harness/strategies/python/strategies.c).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -49,7 +51,7 @@ static int bare_run_cell(struct pb_run *run, const struct pb_reps *reps, char *w
 }
 
 #define BARE .run_cell = bare_run_cell, .unavailable = bare_unavailable, .by_name_only = true, \
-	.overhead_only = true
+	.only_workload = "cpu.nop"
 
 const struct pb_strategy pb_strategy_bare_thread = {
 	.name = "bare-thread",

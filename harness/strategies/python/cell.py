@@ -11,9 +11,7 @@ runs the warm-up and measured repetitions, timing each inside the interpreter,
 and sends one line per measured repetition to file descriptor 3
 (harness/cell/sample.h), or one error line and exits with status SENT_ERROR.
 """
-import math
 import os
-import resource
 import sys
 import time
 
@@ -22,26 +20,8 @@ sys.path[:0] = [HERE, os.path.join(HERE, "..", "..", "..", "benchmarks", "python
 
 import strategies  # noqa: E402  (after the path is set)
 import workloads  # noqa: E402
-
-CELL_FD = 3
-SENT_ERROR = 10
-
-
-def startup_seconds():
-    """From the C cell's moment before exec to now: the interpreter's start and imports."""
-    stamp = os.environ.get("PARBENCH_EXEC_NS")
-    return (time.monotonic_ns() - int(stamp)) / 1e9 if stamp else math.nan
-
-
-def send(line):
-    data = (line + "\n").encode()
-    while data:
-        data = data[os.write(CELL_FD, data):]
-
-
-def send_error(rep, message):
-    send("E %d %s" % (rep, " ".join(message.split())))
-    sys.exit(SENT_ERROR)
+from sample import describe, send_error, send_sample, startup_seconds, usage, \
+    usage_delta  # noqa: E402
 
 
 def parse_bind(text):
@@ -56,25 +36,6 @@ def quantile(sorted_values, q):
     if below + 1 >= len(sorted_values):
         return sorted_values[below]
     return sorted_values[below] + (pos - below) * (sorted_values[below + 1] - sorted_values[below])
-
-
-def usage():
-    own, children = resource.getrusage(resource.RUSAGE_SELF), \
-        resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own, children
-
-
-def usage_delta(before, after):
-    (s0, c0), (s1, c1) = before, after
-    return {
-        "user": s1.ru_utime - s0.ru_utime + c1.ru_utime - c0.ru_utime,
-        "sys": s1.ru_stime - s0.ru_stime + c1.ru_stime - c0.ru_stime,
-        "rss": max(s1.ru_maxrss, c1.ru_maxrss),
-        "vcsw": s1.ru_nvcsw - s0.ru_nvcsw + c1.ru_nvcsw - c0.ru_nvcsw,
-        "ivcsw": s1.ru_nivcsw - s0.ru_nivcsw + c1.ru_nivcsw - c0.ru_nivcsw,
-        "minflt": s1.ru_minflt - s0.ru_minflt + c1.ru_minflt - c0.ru_minflt,
-        "majflt": s1.ru_majflt - s0.ru_majflt + c1.ru_majflt - c0.ru_majflt,
-    }
 
 
 def format_cpus(results, logical):
@@ -143,12 +104,10 @@ def main(argv):
             wall, use, results = measure(strategies.STRATEGIES[strategy], job, workers, bind)
             checksum, p50, p99 = evaluate(job, results)
         except Exception as e:
-            send_error(rep, strategies.describe(e))
+            send_error(rep, describe(e))
         if i >= warmup:
-            send("S %d %.9f %.6f %.6f %d %d %d %.9f %.9f %.9f nan %d %d %d %s" % (
-                rep, wall, use["user"], use["sys"], use["rss"], use["vcsw"], use["ivcsw"],
-                p50, p99, startup, use["minflt"], use["majflt"], checksum,
-                format_cpus(results, logical)))
+            send_sample(rep, wall, use, p50, p99, startup, checksum,
+                        format_cpus(results, logical))
 
 
 if __name__ == "__main__":

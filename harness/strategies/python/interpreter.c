@@ -104,17 +104,20 @@ int pb_python_probe(struct pb_python *py, char *why, size_t whylen)
 	return parse_probe(py, out, why, whylen);
 }
 
-/* The script a cell runs: strategies/python/cell.py beside the program's sources, or NULL. */
-static const char *cell_script(void)
+/* harness/strategies/python/NAME beside the program's sources, or NULL. */
+static const char *python_script(const char *name)
 {
 	/* Beside the program (./parbench), or two levels up (.build/asan/parbench). */
-	static const char *const relative[] = { "harness/strategies/python/cell.py",
-						 "../../harness/strategies/python/cell.py" };
+	static const char *const relative[] = { "harness/strategies/python/",
+						 "../../harness/strategies/python/" };
 	static char path[PATH_MAX];
+	char script[PATH_MAX];
 
-	for (size_t i = 0; i < sizeof(relative) / sizeof(relative[0]); i++)
-		if (pb_proc_beside_self(relative[i], path, sizeof(path)) == 0 && access(path, R_OK) == 0)
+	for (size_t i = 0; i < sizeof(relative) / sizeof(relative[0]); i++) {
+		snprintf(script, sizeof(script), "%s%s", relative[i], name);
+		if (pb_proc_beside_self(script, path, sizeof(path)) == 0 && access(path, R_OK) == 0)
 			return path;
+	}
 	return NULL;
 }
 
@@ -163,7 +166,7 @@ static void write_logical(FILE *f, const struct pb_run *run)
 	}
 }
 
-/* cell.py's command line: PYTHON SCRIPT WORKLOAD STRATEGY WORKERS TASKS SIZE WARMUP REPS FAULT */
+/* cell.py's and bare_py.py's command line: PYTHON SCRIPT WORKLOAD STRATEGY WORKERS TASKS SIZE WARMUP REPS FAULT */
 struct python_argv {
 	char workers[16], tasks[24], size[24], warmup[16], reps[16], fault[48];
 	char *v[11];
@@ -191,14 +194,15 @@ static void make_python_argv(struct python_argv *a, const char *python, const st
 	memcpy(a->v, v, sizeof(v));
 }
 
-int pb_python_run_cell(const char *python, const struct pb_run *run, const struct pb_reps *reps,
-		       char *why, size_t whylen)
+int pb_python_run_cell(const char *python, const char *name, const struct pb_run *run,
+		       const struct pb_reps *reps, char *why, size_t whylen)
 {
-	const char *script = cell_script();
+	const char *script = python_script(name);
 	struct python_argv argv;
 
 	if (!script) {
-		snprintf(why, whylen, "cannot find harness/strategies/python/cell.py beside the program");
+		snprintf(why, whylen, "cannot find harness/strategies/python/%s beside the program",
+			 name);
 		return -1;
 	}
 	if (export_text("PARBENCH_BIND", write_binding, run) ||

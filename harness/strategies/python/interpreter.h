@@ -32,15 +32,16 @@ struct pb_reps;
 struct pb_run;
 
 /*
- * In the cell process of a py-* strategy, after the workload's setup:
- * starts python on harness/strategies/python/cell.py, which does the warm-up and
- * measured repetitions and sends their lines to PB_CELL_FD itself, and
- * waits for it.  The workers' PUs go to it in PARBENCH_BIND, the PUs'
- * logical numbers in PARBENCH_PU_LOGICAL.  Returns 0 when it ran, 1 when
- * it sent an error line, or -1 with why (it could not start, crashed, or
- * raised an exception: its last line of stderr).
+ * In the cell process of a py-* or bare-py-* strategy, after the workload's
+ * setup: starts python on harness/strategies/python/NAME (cell.py, or
+ * bare_py.py), which does the warm-up and measured repetitions and sends
+ * their lines to PB_CELL_FD itself, and waits for it.  The workers' PUs go
+ * to it in PARBENCH_BIND, the PUs' logical numbers in PARBENCH_PU_LOGICAL.
+ * Returns 0 when it ran, 1 when it sent an error line, or -1 with why (it
+ * could not start, crashed, or raised an exception: its last line of
+ * stderr).
  */
-int pb_python_run_cell(const char *python, const struct pb_run *run, const struct pb_reps *reps,
-		       char *why, size_t whylen);
+int pb_python_run_cell(const char *python, const char *name, const struct pb_run *run,
+		       const struct pb_reps *reps, char *why, size_t whylen);
 
 #endif

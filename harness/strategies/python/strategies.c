@@ -2,7 +2,10 @@
  * The articles' Python methods, run by the interpreter on the same
  * workloads (harness/strategies/python/strategies.py does the work; the
  * cell starts it, harness/strategies/python/interpreter.c).  Their speedup
- * is against py-seq.  They share one option, --python, and one interpreter.
+ * is against py-seq.  Their mechanisms, bare-py-*, are the articles' own
+ * code on cpu.sumsq, the articles' example, with nothing of parbench's
+ * (harness/strategies/python/bare_py.py).  They share one option,
+ * --python, and one interpreter.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -89,8 +92,9 @@ static const char *python_unavailable(const void *options)
 	return interpreter(options, &py);
 }
 
-static int python_run_cell(struct pb_run *run, const struct pb_reps *reps, char *why,
-			   size_t whylen)
+/* Runs the interpreter on harness/strategies/python/script for the cell. */
+static int run_script(const char *script, struct pb_run *run, const struct pb_reps *reps,
+		      char *why, size_t whylen)
 {
 	const struct pb_job *job = run->job;
 	const struct python_options *o = run->options;
@@ -109,7 +113,19 @@ static int python_run_cell(struct pb_run *run, const struct pb_reps *reps, char 
 		snprintf(why, whylen, "no python3 on PATH");
 		return -1;
 	}
-	return pb_python_run_cell(py.path, run, reps, why, whylen);
+	return pb_python_run_cell(py.path, script, run, reps, why, whylen);
+}
+
+static int python_run_cell(struct pb_run *run, const struct pb_reps *reps, char *why,
+			   size_t whylen)
+{
+	return run_script("cell.py", run, reps, why, whylen);
+}
+
+static int bare_py_run_cell(struct pb_run *run, const struct pb_reps *reps, char *why,
+			    size_t whylen)
+{
+	return run_script("bare_py.py", run, reps, why, whylen);
 }
 
 static void python_describe(FILE *out)
@@ -140,13 +156,16 @@ static void python_add_meta(const void *options, json_t *meta)
 				      "implementation", py.implementation, "gil", py.gil));
 }
 
-#define PYTHON_STRATEGY .run_cell = python_run_cell, .python = true, \
-	.unavailable = python_unavailable, .options = python_options, \
-	.options_size = sizeof(struct python_options), .describe = python_describe, \
-	.add_meta = python_add_meta
+#define INTERPRETED .python = true, .unavailable = python_unavailable, \
+	.options = python_options, .options_size = sizeof(struct python_options), \
+	.describe = python_describe, .add_meta = python_add_meta
+#define PYTHON_STRATEGY .run_cell = python_run_cell, INTERPRETED
+#define BARE_PY .run_cell = bare_py_run_cell, .by_name_only = true, \
+	.only_workload = "cpu.sumsq", INTERPRETED
 
 const struct pb_strategy pb_strategy_py_seq = {
 	.name = "py-seq",
+	.mechanism = "bare-py-seq",
 	.counterpart = "seq",
 	.summary = "Python, one thread, tasks in order: the baseline of the py-* speedups",
 	.baseline = true,
@@ -155,6 +174,7 @@ const struct pb_strategy pb_strategy_py_seq = {
 
 const struct pb_strategy pb_strategy_py_threads_per_task = {
 	.name = "py-threads-per-task",
+	.mechanism = "bare-py-threads-per-task",
 	.counterpart = "pthreads-per-task",
 	.summary = "Python, a threading.Thread per task, at most N alive at once",
 	PYTHON_STRATEGY,
@@ -162,6 +182,7 @@ const struct pb_strategy pb_strategy_py_threads_per_task = {
 
 const struct pb_strategy pb_strategy_py_threadpool = {
 	.name = "py-threadpool",
+	.mechanism = "bare-py-threadpool",
 	.counterpart = "pthreads",
 	.summary = "Python, concurrent.futures.ThreadPoolExecutor(N).map",
 	PYTHON_STRATEGY,
@@ -169,6 +190,7 @@ const struct pb_strategy pb_strategy_py_threadpool = {
 
 const struct pb_strategy pb_strategy_py_process_per_task = {
 	.name = "py-process-per-task",
+	.mechanism = "bare-py-process-per-task",
 	.counterpart = "fork-per-task",
 	.summary = "Python, a multiprocessing.Process per task, at most N alive at once",
 	PYTHON_STRATEGY,
@@ -176,6 +198,7 @@ const struct pb_strategy pb_strategy_py_process_per_task = {
 
 const struct pb_strategy pb_strategy_py_pool = {
 	.name = "py-pool",
+	.mechanism = "bare-py-pool",
 	.counterpart = "fork",
 	.summary = "Python, multiprocessing.Pool(N).map",
 	PYTHON_STRATEGY,
@@ -183,6 +206,7 @@ const struct pb_strategy pb_strategy_py_pool = {
 
 const struct pb_strategy pb_strategy_py_processpool = {
 	.name = "py-processpool",
+	.mechanism = "bare-py-processpool",
 	.counterpart = "fork",
 	.summary = "Python, concurrent.futures.ProcessPoolExecutor(N).map",
 	PYTHON_STRATEGY,
@@ -193,4 +217,40 @@ const struct pb_strategy pb_strategy_py_asyncio = {
 	.counterpart = "evloop-epoll",
 	.summary = "Python, asyncio.gather with N tasks in flight (asyncio streams for io.http)",
 	PYTHON_STRATEGY,
+};
+
+const struct pb_strategy pb_strategy_bare_py_seq = {
+	.name = "bare-py-seq",
+	.summary = "the articles' Python alone: the task function called in a loop",
+	BARE_PY,
+};
+
+const struct pb_strategy pb_strategy_bare_py_threads_per_task = {
+	.name = "bare-py-threads-per-task",
+	.summary = "the articles' Python alone: threading.Thread, start and join, N at a time",
+	BARE_PY,
+};
+
+const struct pb_strategy pb_strategy_bare_py_threadpool = {
+	.name = "bare-py-threadpool",
+	.summary = "the articles' Python alone: ThreadPoolExecutor(max_workers=N).map",
+	BARE_PY,
+};
+
+const struct pb_strategy pb_strategy_bare_py_process_per_task = {
+	.name = "bare-py-process-per-task",
+	.summary = "the articles' Python alone: multiprocessing.Process, start and join, N at a time",
+	BARE_PY,
+};
+
+const struct pb_strategy pb_strategy_bare_py_pool = {
+	.name = "bare-py-pool",
+	.summary = "the articles' Python alone: multiprocessing.Pool(processes=N).map",
+	BARE_PY,
+};
+
+const struct pb_strategy pb_strategy_bare_py_processpool = {
+	.name = "bare-py-processpool",
+	.summary = "the articles' Python alone: ProcessPoolExecutor(max_workers=N).map",
+	BARE_PY,
 };

@@ -18,6 +18,7 @@ import time
 from collections import namedtuple
 
 import workloads
+from sample import describe
 
 Job = namedtuple("Job", "workload tasks size file_dir file_count http_url http_per_task fault")
 Result = namedtuple("Result", "task checksum start_ns end_ns worker cpu_start cpu_end error")
@@ -60,10 +61,6 @@ def finish(job, task, checksum, start, error):
         checksum ^= 0x5555555555555555
     return Result(task, checksum, start, time.monotonic_ns(), _worker.index,
                   _worker.cpu_start, current_cpu(), error)
-
-
-def describe(error):
-    return "%s: %s" % (type(error).__name__, error) if str(error) else type(error).__name__
 
 
 def do_task(job, task):
