@@ -1,5 +1,5 @@
 /*
- * cpu.sumsq: the articles' CPU-bound example, sum(i * i for i in range(n)).
+ * cpu.sumsq: the articles' CPU-bound example, result += i * i for i in range(n).
  * Task t sums i*i over its own range [t*size, (t+1)*size) in wrapping
  * 64-bit arithmetic.
  */

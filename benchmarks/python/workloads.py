@@ -45,9 +45,12 @@ def fletcher(data):
 # ---- cpu ----
 
 def sumsq(job, task):
-    """cpu.sumsq: the articles' sum(i * i for i in range(n)) over task's own range."""
+    """cpu.sumsq: the articles' cpu_bound_task loop over the task's own range."""
     first = task * job.size
-    return sum(i * i for i in range(first, first + job.size)) & MASK
+    result = 0
+    for i in range(first, first + job.size):
+        result += i * i
+    return result & MASK
 
 
 def nop(job, task):

@@ -6,9 +6,8 @@ this script as cell.py, with the same arguments:
     python bare_py.py WORKLOAD STRATEGY WORKERS TASKS SIZE WARMUP REPS FAULT
 
 Only cpu.sumsq, the articles' CPU example: a task is its sum of squares, the very function
-the py-* methods call (benchmarks/python/workloads.py), so that a py-* method's time over
-its mechanism's is what parbench adds, not a second way of writing the loop (the articles'
-`for i in range(n): result += i * i` runs about 20% faster than that sum() on CPython 3.11).
+the py-* methods call (benchmarks/python/workloads.py, the articles' `for` loop), so that a
+py-* method's time over its mechanism's is what parbench adds around the task.
 No worker is bound, no task timed, no fault injected.
 
 Each repetition times what cell.py times for the py-* method: the whole method, pools and
