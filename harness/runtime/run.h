@@ -8,13 +8,13 @@
 #ifndef PARBENCH_RUN_H
 #define PARBENCH_RUN_H
 
-#include <hwloc.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
 #include "util/clock.h"
+#include "util/parse.h"
 #include "workload.h"
 
 /*
@@ -77,9 +77,11 @@ struct pb_run {
 	const struct pb_job *job;
 	unsigned workers;
 	const void *options;		/* the strategy's own, filled from its option table */
-	hwloc_topology_t topology;
-	hwloc_cpuset_t *bind;		/* one per worker, or NULL: not pinned */
+	const cpu_set_t *bind;		/* one per worker: its OS CPUs; NULL: not pinned */
+	cpu_set_t unbound;		/* the process's CPUs before any binding: the helpers' */
 	const struct pb_pin *pin;	/* the policy of bind, for a launcher that binds; or NULL */
+	/* The OS CPU number of each logical PU, in logical order (the cpus column's); or NULL. */
+	const struct pb_list *pu_os;
 	double work_s;			/* set by a strategy that tells the work from its launch; NAN */
 	struct pb_shared *shared;	/* MAP_SHARED: forked workers write it too */
 	size_t shared_bytes;
@@ -87,8 +89,9 @@ struct pb_run {
 	char error[256];
 };
 
+/* bind: as pb_run's, kept by the caller.  0 or a negative errno value. */
 int pb_run_init(struct pb_run *run, const struct pb_job *job, unsigned workers,
-		hwloc_topology_t topology, hwloc_cpuset_t *bind);
+		const cpu_set_t *bind);
 void pb_run_reset(struct pb_run *run);
 void pb_run_destroy(struct pb_run *run);
 
@@ -103,7 +106,11 @@ const char *pb_fault_kind_name(enum pb_fault_kind kind);
 int pb_fault_parse(const char *text, const char *strategy, struct pb_fault *fault,
 		   char *why, size_t whylen);
 
-/* The calls strategies make. */
+/*
+ * The calls strategies make.  A worker begins: binds the calling thread (the
+ * thread, never the whole process) to its CPUs when pinned, and notes where
+ * it runs.
+ */
 void pb_worker_begin(struct pb_run *run, unsigned worker);
 void pb_worker_end(struct pb_run *run, unsigned worker);
 
