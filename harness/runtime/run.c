@@ -77,7 +77,7 @@ void pb_worker_begin(struct pb_run *run, unsigned worker)
 {
 	struct pb_worker_record *record = &run->shared->workers[worker];
 
-	if (run->bind)
+	if (run->bind && !record->started_bound)
 		record->bind_errno = bind_self(&run->bind[worker]);
 	note_cpu(record);
 }
@@ -218,7 +218,7 @@ int pb_fail(struct pb_run *run, const char *fmt, ...)
 	return -1;
 }
 
-int pb_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg)
+int pb_thread_start(pthread_t *thread, const cpu_set_t *cpus, void *(*fn)(void *), void *arg)
 {
 	pthread_attr_t attr;
 	int err;
@@ -227,9 +227,29 @@ int pb_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg)
 	if (err)
 		return err;
 	err = pthread_attr_setstacksize(&attr, PB_THREAD_STACK);
+	if (!err && cpus)
+		err = pthread_attr_setaffinity_np(&attr, sizeof(*cpus), cpus);
 	if (!err)
 		err = pthread_create(thread, &attr, fn, arg);
 	pthread_attr_destroy(&attr);
+	return err;
+}
+
+int pb_worker_thread_start(struct pb_run *run, unsigned worker, pthread_t *thread,
+			   void *(*fn)(void *), void *arg)
+{
+	struct pb_worker_record *record = &run->shared->workers[worker];
+	int err;
+
+	if (!run->bind)
+		return pb_thread_start(thread, NULL, fn, arg);
+	/* Before the thread exists: pthread_create orders it before the thread's reads. */
+	record->started_bound = true;
+	err = pb_thread_start(thread, &run->bind[worker], fn, arg);
+	if (err == EINVAL) {	/* the kernel refused the CPUs (glibc binds the new thread) */
+		record->bind_errno = err;
+		err = pb_thread_start(thread, NULL, fn, arg);
+	}
 	return err;
 }
 

@@ -37,6 +37,7 @@ struct pb_task_record {
 struct pb_worker_record {
 	cpu_set_t seen;			/* OS numbers of the CPUs it ran on */
 	int bind_errno;			/* why binding failed, or 0 */
+	bool started_bound;		/* its threads start on its CPUs: pb_worker_begin binds no more */
 };
 
 struct pb_shared {
@@ -108,8 +109,8 @@ int pb_fault_parse(const char *text, const char *strategy, struct pb_fault *faul
 
 /*
  * The calls strategies make.  A worker begins: binds the calling thread (the
- * thread, never the whole process) to its CPUs when pinned, and notes where
- * it runs.
+ * thread, never the whole process) to its CPUs when pinned, unless
+ * pb_worker_thread_start started it there, and notes where it runs.
  */
 void pb_worker_begin(struct pb_run *run, unsigned worker);
 void pb_worker_end(struct pb_run *run, unsigned worker);
@@ -148,8 +149,21 @@ static inline uint64_t pb_next_task(struct pb_run *run)
 int pb_fail(struct pb_run *run, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Starts a thread with parbench's stack size: 0 or an errno value. */
-int pb_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);
+/*
+ * Starts a thread with parbench's stack size, on the CPUs of `cpus` from its
+ * first instruction (NULL: where its creator may run): 0 or an errno value.
+ */
+int pb_thread_start(pthread_t *thread, const cpu_set_t *cpus, void *(*fn)(void *), void *arg);
+
+/*
+ * Starts a thread of worker `worker` already bound to its CPUs, so that it
+ * never migrates when it begins: a thread that binds itself once running
+ * is moved off the CPU where the kernel started it (some 30 us).  A binding
+ * the kernel refuses is recorded as pb_worker_begin records one, and the
+ * thread starts unbound.  0 or an errno value.
+ */
+int pb_worker_thread_start(struct pb_run *run, unsigned worker, pthread_t *thread,
+			   void *(*fn)(void *), void *arg);
 
 /* Turns a reaped worker process's wait status into an error; 0 if it exited cleanly. */
 int pb_check_worker_exit(struct pb_run *run, const char *what, unsigned worker, int status);

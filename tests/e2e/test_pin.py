@@ -42,6 +42,19 @@ class PinTest(ParbenchTest):
                 self.assertNotEqual(workers[0], workers[1], strategy)
                 self.assertTrue(all("+" not in w for w in workers), strategy)
 
+    def test_every_thread_and_process_of_a_slot_on_its_pu(self):
+        """A new thread or process for each of 200 tasks: each is seen only on its slot's PU,
+        at its start and after its task (cpus)."""
+        pus = self.pus()
+        if pus < 2:
+            self.skipTest("needs two PUs")
+        run = self.run_ok("-w", "cpu.nop", "-s", "pthreads-per-task,pthreads,fork-per-task",
+                          "-n", "2", "--pin", f"pu:{pus - 1},0", "--tasks", "200",
+                          "--reps", "3")
+        for row in run.raw:
+            if row["strategy"] != "seq":
+                self.assertEqual(row["cpus"], f"{pus - 1};0", row["strategy"])
+
     def test_pus_are_numbered_within_an_outer_taskset(self):
         """Under taskset, logical PU 0 is the kernel's CPU the set allows: the cell binds to
         that CPU (the supervisor's placement) and the cpus column still says PU 0."""

@@ -257,6 +257,44 @@ Test(strategies, a_refused_binding_is_recorded, TIMEOUT)
 	}
 }
 
+/* What a worker thread finds at its first instruction, before pb_worker_begin. */
+struct first_look {
+	cpu_set_t affinity;
+	int cpu;
+};
+
+static void *look_around(void *arg)
+{
+	struct first_look *look = arg;
+
+	pthread_getaffinity_np(pthread_self(), sizeof(look->affinity), &look->affinity);
+	look->cpu = sched_getcpu();
+	return NULL;
+}
+
+/* pb_worker_thread_start's thread is bound from its start: it has nothing to migrate for. */
+Test(strategies, a_worker_thread_starts_bound_on_its_cpu, TIMEOUT)
+{
+	const struct pb_workload *w = pb_workload_find("cpu.nop");
+	struct pb_job job = { .workload = w, .tasks = 1, .size = 1 };
+	unsigned cpu = last_allowed_cpu();
+	struct first_look look;
+	struct pb_run run;
+	cpu_set_t bind;
+	pthread_t thread;
+
+	CPU_ZERO(&bind);
+	CPU_SET(cpu, &bind);
+	cr_assert_eq(pb_run_init(&run, &job, 1, &bind), 0);
+	pb_run_reset(&run);
+	cr_assert_eq(pb_worker_thread_start(&run, 0, &thread, look_around, &look), 0);
+	pthread_join(thread, NULL);
+	cr_assert(CPU_EQUAL(&look.affinity, &bind), "bound to %d CPUs", CPU_COUNT(&look.affinity));
+	cr_assert_eq(look.cpu, (int)cpu);
+	cr_assert(run.shared->workers[0].started_bound);
+	pb_run_destroy(&run);
+}
+
 /*
  * A task that waits on an fd nobody has open, with a poll or a read: the
  * loop fails it with EBADF rather than hang or resume it.
