@@ -12,6 +12,7 @@
 #include "cell/cell.h"
 #include "util/proc.h"
 #include "cell/counters.h"
+#include "machine/cpus.h"
 #include "machine/pin.h"
 #include "runtime/run.h"
 #include "cell/sample.h"
@@ -37,8 +38,8 @@ static char *number_pair(const char *name, uint64_t n)
 
 char **pb_cell_argv(const char *self, const struct pb_cell_args *args)
 {
-	enum { FIXED = 11 };	/* self, __cell, and the nine fields */
-	size_t n = FIXED + args->settings.n;
+	enum { FIXED = 12 };	/* self, __cell, and the ten fields every cell has */
+	size_t fields = FIXED + (args->bind != NULL), n = fields + args->settings.n;
 	char **argv = calloc(n + 1, sizeof(*argv));
 
 	if (!argv)
@@ -49,13 +50,16 @@ char **pb_cell_argv(const char *self, const struct pb_cell_args *args)
 	argv[3] = pair("strategy", args->strategy);
 	argv[4] = number_pair("workers", args->workers);
 	argv[5] = pair("pin", args->pin);
-	argv[6] = number_pair("tasks", args->tasks);
-	argv[7] = number_pair("size", args->size);
-	argv[8] = number_pair("warmup", args->warmup);
-	argv[9] = number_pair("reps", args->reps);
-	argv[10] = number_pair("counted_rep", args->counted_rep);
+	argv[6] = pair("pu_os", args->pu_os);
+	argv[7] = number_pair("tasks", args->tasks);
+	argv[8] = number_pair("size", args->size);
+	argv[9] = number_pair("warmup", args->warmup);
+	argv[10] = number_pair("reps", args->reps);
+	argv[11] = number_pair("counted_rep", args->counted_rep);
+	if (args->bind)
+		argv[FIXED] = pair("bind", args->bind);
 	for (size_t i = 0; i < args->settings.n; i++)
-		argv[FIXED + i] = pair(args->settings.v[i].option->name, args->settings.v[i].value);
+		argv[fields + i] = pair(args->settings.v[i].option->name, args->settings.v[i].value);
 	for (size_t i = 0; i < n; i++)
 		if (!argv[i]) {
 			pb_cell_argv_free(argv);
@@ -115,6 +119,15 @@ static void usage_delta(const struct usage *a, const struct usage *b, struct pb_
 								  : b->children.ru_maxrss;
 }
 
+/* The logical number of the PU whose OS CPU number is os, or -1. */
+static int pu_logical(const struct pb_list *pu_os, unsigned os)
+{
+	for (size_t i = 0; i < pu_os->n; i++)
+		if (pu_os->v[i] == os)
+			return (int)i;
+	return -1;
+}
+
 /* "0;1": per worker, the logical PUs it was seen on, joined by '+'. */
 static char *format_cpus(const struct pb_run *run)
 {
@@ -136,7 +149,7 @@ static char *format_cpus(const struct pb_run *run)
 		for (unsigned os = 0; os < CPU_SETSIZE; os++) {
 			if (!CPU_ISSET(os, seen))
 				continue;
-			fprintf(out, "%s%d", sep, pb_pu_logical(run->topology, os));
+			fprintf(out, "%s%d", sep, pu_logical(run->pu_os, os));
 			sep = "+";
 		}
 	}
@@ -296,27 +309,57 @@ static int fill_options(const struct pb_cell_args *args, const struct pb_workloa
 	return strategy->options && !*strategy_options ? -1 : 0;
 }
 
+/*
+ * The supervisor's placement of the workers: the PUs' OS numbers, the pin
+ * policy, and each worker's CPUs when pinned (*bind, malloc'd; NULL when
+ * not).  0, or -1 with why.
+ */
+static int read_placement(const struct pb_cell_args *args, struct pb_list *pu_os,
+			  struct pb_pin *pin, cpu_set_t **bind, char *why, size_t whylen)
+{
+	*bind = NULL;
+	if (pb_parse_list(args->pu_os, 0, CPU_SETSIZE - 1, pu_os, why, whylen))
+		return -1;
+	if (pb_pin_parse(args->pin, (unsigned)pu_os->n, pin, why, whylen))
+		goto fail_pus;
+	if ((pin->policy == PB_PIN_NONE) != !args->bind) {
+		snprintf(why, whylen, "internal error: pin=%s with%s bind=", args->pin,
+			 args->bind ? "" : "out");
+		goto fail_pin;
+	}
+	if (!args->bind)
+		return 0;
+	*bind = calloc(args->workers, sizeof(**bind));
+	if (!*bind) {
+		snprintf(why, whylen, "out of memory for the workers' CPU sets");
+		goto fail_pin;
+	}
+	if (pb_cpu_sets_parse(args->bind, args->workers, *bind, why, whylen) == 0)
+		return 0;
+	free(*bind);
+	*bind = NULL;
+fail_pin:
+	pb_pin_free(pin);
+fail_pus:
+	pb_list_free(pu_os);
+	return -1;
+}
+
 static int run_cell(const struct pb_cell_args *args, const struct pb_workload *workload,
-		    const struct pb_strategy *strategy, hwloc_topology_t topology,
-		    const struct pb_fault *fault, double startup_s)
+		    const struct pb_strategy *strategy, const struct pb_fault *fault,
+		    double startup_s)
 {
 	struct pb_job job = { .workload = workload, .tasks = args->tasks, .size = args->size };
 	void *workload_options = NULL, *strategy_options = NULL;
-	hwloc_cpuset_t *bind = NULL;
+	struct pb_list pu_os;
+	cpu_set_t *bind;
 	struct pb_pin pin;
 	struct pb_run run;
 	char why[1024];
 	int rc;
 
-	if (pb_pin_parse(args->pin, pb_topology_pus(topology), &pin, why, sizeof(why)))
+	if (read_placement(args, &pu_os, &pin, &bind, why, sizeof(why)))
 		return send_error(0, why);
-	if (pin.policy != PB_PIN_NONE) {
-		bind = pb_pin_cpusets(topology, &pin, args->workers);
-		if (!bind) {
-			pb_pin_free(&pin);
-			return send_error(0, "out of memory for the workers' cpusets");
-		}
-	}
 	if (fill_options(args, workload, strategy, &workload_options, &strategy_options, why,
 			 sizeof(why))) {
 		rc = send_error(0, why);
@@ -332,13 +375,14 @@ static int run_cell(const struct pb_cell_args *args, const struct pb_workload *w
 		rc = send_error(0, why);
 		goto out_pin;
 	}
-	if ((rc = pb_run_init(&run, &job, args->workers, topology, bind)) < 0) {
+	if ((rc = pb_run_init(&run, &job, args->workers, bind)) < 0) {
 		snprintf(why, sizeof(why), "cannot map the task records: %s", strerror(-rc));
 		rc = send_error(0, why);
 		goto out_setup;
 	}
 	run.options = strategy_options;
 	run.pin = &pin;
+	run.pu_os = &pu_os;
 	run.fault = *fault;
 	rc = strategy->run_cell ? run_elsewhere(args, strategy, &run, startup_s)
 				: run_reps(args, strategy, &run, startup_s);
@@ -349,8 +393,9 @@ out_setup:
 out_pin:
 	free(workload_options);
 	free(strategy_options);
-	pb_pin_cpusets_free(bind, args->workers);
+	free(bind);
 	pb_pin_free(&pin);
+	pb_list_free(&pu_os);
 	return rc;
 }
 
@@ -384,6 +429,10 @@ static bool parse_field(const char *name, const char *value, struct pb_cell_args
 		args->strategy = value;
 	else if (!strcmp(name, "pin"))
 		args->pin = value;
+	else if (!strcmp(name, "bind"))
+		args->bind = value;
+	else if (!strcmp(name, "pu_os"))
+		args->pu_os = value;
 	else if (!strcmp(name, "tasks"))
 		return count_field(value, UINT64_MAX, &args->tasks);
 	else if (!strcmp(name, "size"))
@@ -418,7 +467,8 @@ static int parse_args(int argc, char **argv, struct pb_cell_args *args,
 	for (; i < argc && split_pair(argv[i], name, sizeof(name), &value) &&
 	       parse_field(name, value, args); i++)
 		;
-	if (!args->workload || !args->strategy || !args->pin || !args->workers || !args->tasks ||
+	if (!args->workload || !args->strategy || !args->pin || !args->pu_os || !args->workers ||
+	    !args->tasks ||
 	    !(*workload = pb_workload_find(args->workload)) ||
 	    !(*strategy = pb_strategy_find(args->strategy)))
 		return -1;
@@ -441,7 +491,6 @@ int pb_cell_main(int argc, char **argv)
 	const struct pb_workload *workload;
 	const struct pb_strategy *strategy;
 	struct pb_cell_args args;
-	hwloc_topology_t topology;
 	struct pb_fault fault;
 	char why[256];
 	int rc;
@@ -455,14 +504,12 @@ int pb_cell_main(int argc, char **argv)
 	/* The supervisor's pipe is the cell's: a program it starts (mpirun) gets none. */
 	fcntl(PB_CELL_FD, F_SETFD, FD_CLOEXEC);
 	/* The tests' fault injection (README, "Fault injection"); a typo there is no pass. */
-	if (pb_fault_parse(getenv("PARBENCH_FAULT"), args.strategy, &fault, why, sizeof(why)) ||
-	    pb_topology_load(&topology, why, sizeof(why))) {
+	if (pb_fault_parse(getenv("PARBENCH_FAULT"), args.strategy, &fault, why, sizeof(why))) {
 		pb_settings_free(&args.settings);
 		return send_error(0, why);
 	}
 	pb_raise_fd_limit();
-	rc = run_cell(&args, workload, strategy, topology, &fault, startup_s);
-	hwloc_topology_destroy(topology);
+	rc = run_cell(&args, workload, strategy, &fault, startup_s);
 	pb_settings_free(&args.settings);
 	return rc;
 }

@@ -27,6 +27,14 @@ struct pb_cell_args {
 	const char *strategy;
 	unsigned workers;
 	const char *pin;
+	/*
+	 * Where the supervisor, which has the topology, put the workers: per
+	 * worker its OS CPUs ("0;1", machine/cpus.h), NULL when not pinned; and
+	 * the OS CPU number of each logical PU ("0,1"), for the cpus column.
+	 * The cell process loads no topology.
+	 */
+	const char *bind;
+	const char *pu_os;
 	uint64_t tasks;
 	uint64_t size;
 	unsigned warmup;

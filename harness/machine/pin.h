@@ -8,6 +8,7 @@
 #define PARBENCH_PIN_H
 
 #include <hwloc.h>
+#include <sched.h>
 #include <stdio.h>
 
 #include "util/parse.h"
@@ -45,10 +46,20 @@ void pb_pin_cpusets_free(hwloc_cpuset_t *sets, unsigned workers);
  */
 int pb_pin_pus(hwloc_topology_t topology, const struct pb_pin *pin, unsigned workers);
 
-/* Binds the calling thread: 0 or an errno value. */
-int pb_bind_self(hwloc_topology_t topology, hwloc_const_cpuset_t set);
+/*
+ * pb_pin_cpusets' sets in the kernel's form, one cpu_set_t of OS CPU numbers
+ * per worker: what sched_setaffinity takes.  NULL when the policy is none or
+ * out of memory.
+ */
+cpu_set_t *pb_pin_cpu_sets(hwloc_topology_t topology, const struct pb_pin *pin, unsigned workers);
 
-/* The logical PU number of an OS CPU number, or -1. */
-int pb_pu_logical(hwloc_topology_t topology, unsigned os_index);
+/* pb_pin_cpu_sets as a cell process's bind= ("0;1;0", machine/cpus.h); NULL as it. */
+char *pb_pin_cpu_sets_text(hwloc_topology_t topology, const struct pb_pin *pin, unsigned workers);
+
+/*
+ * "0,2,1,3": the OS CPU number of each PU, in logical order, for a cell
+ * process's pu_os= (the cpus column's logical numbers); NULL when out of memory.
+ */
+char *pb_topology_pu_os(hwloc_topology_t topology);
 
 #endif

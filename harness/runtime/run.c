@@ -11,12 +11,11 @@
 
 #include "util/parse.h"
 #include "util/proc.h"
-#include "machine/pin.h"
 #include "runtime/run.h"
 #include "strategies/strategy.h"
 
 int pb_run_init(struct pb_run *run, const struct pb_job *job, unsigned workers,
-		hwloc_topology_t topology, hwloc_cpuset_t *bind)
+		const cpu_set_t *bind)
 {
 	size_t tasks_bytes = job->tasks * sizeof(struct pb_task_record);
 	size_t workers_bytes = workers * sizeof(struct pb_worker_record);
@@ -25,11 +24,12 @@ int pb_run_init(struct pb_run *run, const struct pb_job *job, unsigned workers,
 	*run = (struct pb_run){
 		.job = job,
 		.workers = workers,
-		.topology = topology,
 		.bind = bind,
 		.work_s = NAN,
 		.shared_bytes = sizeof(struct pb_shared) + tasks_bytes + workers_bytes,
 	};
+	if (sched_getaffinity(0, sizeof(run->unbound), &run->unbound) < 0)
+		return -errno;
 	base = mmap(NULL, run->shared_bytes, PROT_READ | PROT_WRITE,
 		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (base == MAP_FAILED)
@@ -67,19 +67,25 @@ static void note_cpu(struct pb_worker_record *record)
 		CPU_SET(cpu, &record->seen);
 }
 
+/* Binds the calling thread, never the whole process: 0 or an errno value. */
+static int bind_self(const cpu_set_t *cpus)
+{
+	return pthread_setaffinity_np(pthread_self(), sizeof(*cpus), cpus);
+}
+
 void pb_worker_begin(struct pb_run *run, unsigned worker)
 {
 	struct pb_worker_record *record = &run->shared->workers[worker];
 
-	if (run->bind)
-		record->bind_errno = pb_bind_self(run->topology, run->bind[worker]);
+	if (run->bind && !record->started_bound)
+		record->bind_errno = bind_self(&run->bind[worker]);
 	note_cpu(record);
 }
 
 void pb_helper_begin(struct pb_run *run)
 {
 	if (run->bind)
-		pb_bind_self(run->topology, hwloc_topology_get_allowed_cpuset(run->topology));
+		bind_self(&run->unbound);
 }
 
 void pb_worker_end(struct pb_run *run, unsigned worker)
@@ -212,7 +218,7 @@ int pb_fail(struct pb_run *run, const char *fmt, ...)
 	return -1;
 }
 
-int pb_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg)
+int pb_thread_start(pthread_t *thread, const cpu_set_t *cpus, void *(*fn)(void *), void *arg)
 {
 	pthread_attr_t attr;
 	int err;
@@ -221,9 +227,29 @@ int pb_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg)
 	if (err)
 		return err;
 	err = pthread_attr_setstacksize(&attr, PB_THREAD_STACK);
+	if (!err && cpus)
+		err = pthread_attr_setaffinity_np(&attr, sizeof(*cpus), cpus);
 	if (!err)
 		err = pthread_create(thread, &attr, fn, arg);
 	pthread_attr_destroy(&attr);
+	return err;
+}
+
+int pb_worker_thread_start(struct pb_run *run, unsigned worker, pthread_t *thread,
+			   void *(*fn)(void *), void *arg)
+{
+	struct pb_worker_record *record = &run->shared->workers[worker];
+	int err;
+
+	if (!run->bind)
+		return pb_thread_start(thread, NULL, fn, arg);
+	/* Before the thread exists: pthread_create orders it before the thread's reads. */
+	record->started_bound = true;
+	err = pb_thread_start(thread, &run->bind[worker], fn, arg);
+	if (err == EINVAL) {	/* the kernel refused the CPUs (glibc binds the new thread) */
+		record->bind_errno = err;
+		err = pb_thread_start(thread, NULL, fn, arg);
+	}
 	return err;
 }
 

@@ -8,13 +8,13 @@
 #ifndef PARBENCH_RUN_H
 #define PARBENCH_RUN_H
 
-#include <hwloc.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
 #include "util/clock.h"
+#include "util/parse.h"
 #include "workload.h"
 
 /*
@@ -37,6 +37,7 @@ struct pb_task_record {
 struct pb_worker_record {
 	cpu_set_t seen;			/* OS numbers of the CPUs it ran on */
 	int bind_errno;			/* why binding failed, or 0 */
+	bool started_bound;		/* its threads start on its CPUs: pb_worker_begin binds no more */
 };
 
 struct pb_shared {
@@ -77,9 +78,11 @@ struct pb_run {
 	const struct pb_job *job;
 	unsigned workers;
 	const void *options;		/* the strategy's own, filled from its option table */
-	hwloc_topology_t topology;
-	hwloc_cpuset_t *bind;		/* one per worker, or NULL: not pinned */
+	const cpu_set_t *bind;		/* one per worker: its OS CPUs; NULL: not pinned */
+	cpu_set_t unbound;		/* the process's CPUs before any binding: the helpers' */
 	const struct pb_pin *pin;	/* the policy of bind, for a launcher that binds; or NULL */
+	/* The OS CPU number of each logical PU, in logical order (the cpus column's); or NULL. */
+	const struct pb_list *pu_os;
 	double work_s;			/* set by a strategy that tells the work from its launch; NAN */
 	struct pb_shared *shared;	/* MAP_SHARED: forked workers write it too */
 	size_t shared_bytes;
@@ -87,8 +90,9 @@ struct pb_run {
 	char error[256];
 };
 
+/* bind: as pb_run's, kept by the caller.  0 or a negative errno value. */
 int pb_run_init(struct pb_run *run, const struct pb_job *job, unsigned workers,
-		hwloc_topology_t topology, hwloc_cpuset_t *bind);
+		const cpu_set_t *bind);
 void pb_run_reset(struct pb_run *run);
 void pb_run_destroy(struct pb_run *run);
 
@@ -103,7 +107,11 @@ const char *pb_fault_kind_name(enum pb_fault_kind kind);
 int pb_fault_parse(const char *text, const char *strategy, struct pb_fault *fault,
 		   char *why, size_t whylen);
 
-/* The calls strategies make. */
+/*
+ * The calls strategies make.  A worker begins: binds the calling thread (the
+ * thread, never the whole process) to its CPUs when pinned, unless
+ * pb_worker_thread_start started it there, and notes where it runs.
+ */
 void pb_worker_begin(struct pb_run *run, unsigned worker);
 void pb_worker_end(struct pb_run *run, unsigned worker);
 
@@ -141,8 +149,21 @@ static inline uint64_t pb_next_task(struct pb_run *run)
 int pb_fail(struct pb_run *run, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Starts a thread with parbench's stack size: 0 or an errno value. */
-int pb_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);
+/*
+ * Starts a thread with parbench's stack size, on the CPUs of `cpus` from its
+ * first instruction (NULL: where its creator may run): 0 or an errno value.
+ */
+int pb_thread_start(pthread_t *thread, const cpu_set_t *cpus, void *(*fn)(void *), void *arg);
+
+/*
+ * Starts a thread of worker `worker` already bound to its CPUs, so that it
+ * never migrates when it begins: a thread that binds itself once running
+ * is moved off the CPU where the kernel started it (some 30 us).  A binding
+ * the kernel refuses is recorded as pb_worker_begin records one, and the
+ * thread starts unbound.  0 or an errno value.
+ */
+int pb_worker_thread_start(struct pb_run *run, unsigned worker, pthread_t *thread,
+			   void *(*fn)(void *), void *arg);
 
 /* Turns a reaped worker process's wait status into an error; 0 if it exited cleanly. */
 int pb_check_worker_exit(struct pb_run *run, const char *what, unsigned worker, int status);

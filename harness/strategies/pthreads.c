@@ -33,7 +33,8 @@ static int pthreads_run(struct pb_run *run)
 		int err;
 
 		pool[started] = (struct pool_worker){ .run = run, .index = started };
-		err = pb_thread_start(&pool[started].thread, pool_worker_main, &pool[started]);
+		err = pb_worker_thread_start(run, started, &pool[started].thread, pool_worker_main,
+					     &pool[started]);
 		if (err) {
 			rc = pb_fail(run, "pthread_create of worker %u of %u: %s", started + 1,
 				     run->workers, strerror(err));

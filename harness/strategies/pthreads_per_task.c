@@ -69,7 +69,8 @@ static int run_tasks(struct per_task *pt)
 			running--;
 		}
 		pt->slots[index] = (struct slot){ .owner = pt, .index = index, .task = task };
-		err = pb_thread_start(&pt->slots[index].thread, task_thread_main, &pt->slots[index]);
+		err = pb_worker_thread_start(run, index, &pt->slots[index].thread, task_thread_main,
+					     &pt->slots[index]);
 		if (err) {
 			rc = pb_fail(run, "pthread_create for task %llu with %u threads alive: %s",
 				     (unsigned long long)task, running, strerror(err));

@@ -12,6 +12,7 @@
 #include "cell/cell.h"
 #include "cell/counters.h"
 #include "machine/env.h"
+#include "machine/pin.h"
 #include "runtime/run.h"
 #include "supervisor/cell_process.h"
 #include "supervisor/stop.h"
@@ -93,14 +94,24 @@ static int cell_settings(const struct pb_cell *cell, const struct pb_options *op
 	return 0;
 }
 
-/* What the cell process is told to do: `parbench __cell NAME=VALUE...`, or NULL. */
-static char **cell_argv(const struct pb_cell *cell, unsigned reps, const struct pb_options *opts)
+/*
+ * What the cell process is told to do: `parbench __cell NAME=VALUE...`, or
+ * NULL.  Its workers' CPUs are found here, where the topology is, so that
+ * the cell process loads none.
+ */
+static char **cell_argv(const struct pb_plan *plan, const struct pb_cell *cell, unsigned reps,
+			const struct pb_options *opts)
 {
+	bool pinned = cell->pin->policy != PB_PIN_NONE;
+	char *bind = pinned ? pb_pin_cpu_sets_text(plan->topology, cell->pin, cell->workers)
+			    : NULL;
 	struct pb_cell_args args = {
 		.workload = cell->workload->name,
 		.strategy = cell->strategy->name,
 		.workers = cell->workers,
 		.pin = cell->pin->spec,
+		.bind = bind,
+		.pu_os = plan->pu_os,
 		.tasks = cell->tasks,
 		.size = cell->size,
 		.warmup = opts->warmup,
@@ -110,9 +121,10 @@ static char **cell_argv(const struct pb_cell *cell, unsigned reps, const struct 
 	};
 	char **argv = NULL;
 
-	if (cell_settings(cell, opts, &args.settings) == 0)
+	if ((!pinned || bind) && cell_settings(cell, opts, &args.settings) == 0)
 		argv = pb_cell_argv("parbench", &args);
 	pb_settings_free(&args.settings);
+	free(bind);
 	return argv;
 }
 
@@ -144,14 +156,15 @@ struct cell_process {
 	bool sent_error;
 };
 
-static int start_cell(struct cell_process *p, const struct pb_cell *cell, unsigned reps,
-		      const struct pb_options *opts, char *why, size_t whylen)
+static int start_cell(struct cell_process *p, const struct pb_plan *plan,
+		      const struct pb_cell *cell, unsigned reps, const struct pb_options *opts,
+		      char *why, size_t whylen)
 {
 	struct cell_child child = { .supervisor = getpid(),
 				    .unbind_openmp = cell->pin->policy != PB_PIN_NONE };
 	const struct pb_proc_opts spawn = { .pipe_to = PB_PROC_FD(PB_CELL_FD), .own_group = true,
 					    .before_exec = prepare_cell, .arg = &child };
-	char **argv = cell_argv(cell, reps, opts);
+	char **argv = cell_argv(plan, cell, reps, opts);
 	int rc;
 
 	*p = (struct cell_process){ .proc = { .pid = -1, .out_fd = -1 } };
@@ -298,8 +311,9 @@ static void describe_end(enum cell_end end, int status, const struct cell_proces
 	record(out, cell, &s);
 }
 
-bool pb_cell_process_run(struct pb_cell *cell, unsigned reps, double timeout_s, bool capped,
-			 const struct pb_options *opts, struct pb_output *out)
+bool pb_cell_process_run(const struct pb_plan *plan, struct pb_cell *cell, unsigned reps,
+			 double timeout_s, bool capped, const struct pb_options *opts,
+			 struct pb_output *out)
 {
 	size_t before = cell->nsamples;
 	struct cell_process p;
@@ -307,7 +321,7 @@ bool pb_cell_process_run(struct pb_cell *cell, unsigned reps, double timeout_s, 
 	char why[256];
 	int status = 0;
 
-	if (start_cell(&p, cell, reps, opts, why, sizeof(why)) < 0) {
+	if (start_cell(&p, plan, cell, reps, opts, why, sizeof(why)) < 0) {
 		struct pb_sample s = error_sample("cannot start a cell process: %s", why);
 
 		record(out, cell, &s);

@@ -25,12 +25,14 @@ void pb_scratch_open(const struct pb_plan *plan, const struct pb_options *opts, 
 void pb_scratch_close(void);
 
 /*
- * One cell process: `reps` measured repetitions of the cell, stopped after
+ * One cell process: `reps` measured repetitions of the cell, its workers
+ * placed on the plan's topology, stopped after
  * timeout_s or once the run stops (supervisor/stop.h).  Returns
  * whether it ran past a timeout that --budget set (capped): such a visit
  * gets no error row, its cell is cut.
  */
-bool pb_cell_process_run(struct pb_cell *cell, unsigned reps, double timeout_s, bool capped,
-			 const struct pb_options *opts, struct pb_output *out);
+bool pb_cell_process_run(const struct pb_plan *plan, struct pb_cell *cell, unsigned reps,
+			 double timeout_s, bool capped, const struct pb_options *opts,
+			 struct pb_output *out);
 
 #endif

@@ -111,7 +111,9 @@ int pb_plan_build(const struct pb_options *opts, hwloc_topology_t topology,
 		}
 	plan->ncells = n;
 	plan->pus = pb_topology_pus(topology);
-	rc = give_pus(plan, topology);
+	plan->topology = topology;
+	plan->pu_os = pb_topology_pu_os(topology);
+	rc = plan->pu_os ? give_pus(plan, topology) : -ENOMEM;
 	if (rc)
 		pb_plan_free(plan);
 	return rc;
@@ -132,6 +134,7 @@ void pb_plan_free(struct pb_plan *plan)
 		cell_free(plan->control);
 	free(plan->control);
 	free(plan->cells);
+	free(plan->pu_os);
 	*plan = (struct pb_plan){ 0 };
 }
 

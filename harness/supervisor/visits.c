@@ -156,7 +156,8 @@ static void visit(struct visitor *v, struct pb_cell *cell, unsigned reps)
 	bool capped = v->budget.total_s && cell->baseline != cell && cap < timeout;
 
 	show_progress(v, cell);
-	if (pb_cell_process_run(cell, reps, capped ? cap : timeout, capped, v->opts, v->out)) {
+	if (pb_cell_process_run(v->plan, cell, reps, capped ? cap : timeout, capped, v->opts,
+				v->out)) {
 		cell->stopped = true;
 		cell->planned = (unsigned)cell->nsamples;
 		snprintf(cell->cut, sizeof(cell->cut), "a visit ran past %g s, the most one may "

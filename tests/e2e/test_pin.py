@@ -1,7 +1,9 @@
 """--pin puts every worker, thread or process, on the PU it asked for."""
+import os
+import subprocess
 import unittest
 
-from helpers import ParbenchTest
+from helpers import PARBENCH, ParbenchTest, Run
 
 STRATEGIES = "pthreads,pthreads-per-task,fork,fork-per-task,openmp-static,openmp-dynamic,openmp-guided"
 
@@ -39,6 +41,38 @@ class PinTest(ParbenchTest):
                 self.assertEqual(len(workers), 2, strategy)
                 self.assertNotEqual(workers[0], workers[1], strategy)
                 self.assertTrue(all("+" not in w for w in workers), strategy)
+
+    def test_every_thread_and_process_of_a_slot_on_its_pu(self):
+        """A new thread or process for each of 200 tasks: each is seen only on its slot's PU,
+        at its start and after its task (cpus)."""
+        pus = self.pus()
+        if pus < 2:
+            self.skipTest("needs two PUs")
+        run = self.run_ok("-w", "cpu.nop", "-s", "pthreads-per-task,pthreads,fork-per-task",
+                          "-n", "2", "--pin", f"pu:{pus - 1},0", "--tasks", "200",
+                          "--reps", "3")
+        for row in run.raw:
+            if row["strategy"] != "seq":
+                self.assertEqual(row["cpus"], f"{pus - 1};0", row["strategy"])
+
+    def test_pus_are_numbered_within_an_outer_taskset(self):
+        """Under taskset, logical PU 0 is the kernel's CPU the set allows: the cell binds to
+        that CPU (the supervisor's placement) and the cpus column still says PU 0."""
+        cpu = max(os.sched_getaffinity(0))
+        if cpu == 0:
+            self.skipTest("needs a CPU other than 0")
+        result = subprocess.run(
+            ["taskset", "-c", str(cpu), PARBENCH, "run", "-w", "cpu.nop",
+             "-s", "pthreads-per-task,pthreads,fork-per-task,openmp-static", "-n", "2",
+             "--pin", "compact", "--tasks", "20", "--reps", "2", "--out", self.out],
+            capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        run = Run(self.out)
+        self.assertEqual(run.meta["machine"]["pus"], 1)
+        for row in run.raw:
+            self.assertEqual(row["ok"], "1", row["error"])
+            self.assertEqual(row["cpus"], "0" if row["strategy"] == "seq" else "0;0",
+                             row["strategy"])
 
 
 if __name__ == "__main__":

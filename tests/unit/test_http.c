@@ -455,7 +455,7 @@ static uint64_t run_job(const struct pb_strategy *s, const struct pb_job *job, u
 	struct pb_run run;
 	uint64_t sum = 0;
 
-	cr_assert_eq(pb_run_init(&run, job, workers, NULL, NULL), 0);
+	cr_assert_eq(pb_run_init(&run, job, workers, NULL), 0);
 	run.options = strategy_options(s);
 	pb_run_reset(&run);
 	cr_assert_eq(s->run(&run), 0, "%s with %u workers: %s", s->name, workers, run.error);

@@ -3,6 +3,7 @@
  * PUs 0-1 are core 0, PUs 0-3 package 0, and PUs 4-7 package 1.
  */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "machine/pin.h"
@@ -62,12 +63,18 @@ static void pins_to(const char *spec, unsigned workers, const unsigned *want)
 	assert_no_leaks();
 }
 
+/* A string the code under test malloc'd, compared and freed. */
+static void assert_text(char *text, const char *want)
+{
+	cr_assert_not_null(text);
+	cr_assert_str_eq(text, want);
+	free(text);
+}
+
 Test(pin, synthetic_topology)
 {
 	cr_assert_eq(pb_topology_pus(topo), 8);
-	for (unsigned i = 0; i < 8; i++)
-		cr_assert_eq(pb_pu_logical(topo, i), (int)i);
-	cr_assert_eq(pb_pu_logical(topo, 8), -1);
+	assert_text(pb_topology_pu_os(topo), "0,1,2,3,4,5,6,7");
 }
 
 Test(pin, parse_policies)
@@ -216,4 +223,43 @@ Test(pin, scatter_four_on_different_cores)
 Test(pin, scatter_eight_on_different_pus)
 {
 	scatter_spreads(8, HWLOC_OBJ_PU);
+}
+
+/* The kernel's CPU numbers a cell process gets for `workers` workers under spec. */
+static char *cell_bind(hwloc_topology_t topology, const char *spec, unsigned workers)
+{
+	struct pb_pin pin;
+	char *text;
+
+	cr_assert_eq(pb_pin_parse(spec, pb_topology_pus(topology), &pin, why, sizeof(why)), 0,
+		     "%s: %s", spec, why);
+	text = pb_pin_cpu_sets_text(topology, &pin, workers);
+	pb_pin_free(&pin);
+	return text;
+}
+
+Test(pin, cell_bind_is_the_os_numbers_of_the_pus)
+{
+	assert_text(cell_bind(topo, "compact", 3), "0;1;2");
+	assert_text(cell_bind(topo, "pu:5,3", 3), "5;3;5");
+}
+
+/*
+ * As on a machine with SMT whose kernel numbers a core's second PU after
+ * every core's first: core i holds OS CPUs i and i + 4.
+ */
+Test(pin, os_numbers_differ_from_logical_ones)
+{
+	hwloc_topology_t smt;
+
+	cr_assert_eq(hwloc_topology_init(&smt), 0);
+	cr_assert_eq(hwloc_topology_set_synthetic(smt, "core:4 pu:2(indexes=0,4,1,5,2,6,3,7)"),
+		     0);
+	cr_assert_eq(hwloc_topology_load(smt), 0);
+	assert_text(pb_topology_pu_os(smt), "0,4,1,5,2,6,3,7");
+	assert_text(cell_bind(smt, "compact", 3), "0;4;1");
+	assert_text(cell_bind(smt, "pu:7,0", 2), "7;0");
+	assert_text(cell_bind(smt, "pu:1,2", 2), "4;1");
+	hwloc_topology_destroy(smt);
+	assert_no_leaks();
 }

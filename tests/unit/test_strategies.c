@@ -8,6 +8,8 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <sched.h>
+#include <string.h>
 
 #include "job.h"
 #include "strategies/strategy.h"
@@ -21,7 +23,7 @@ static uint64_t run_job(const struct pb_strategy *s, const struct pb_job *job, u
 	struct pb_run run;
 	uint64_t sum = 0;
 
-	cr_assert_eq(pb_run_init(&run, job, workers, NULL, NULL), 0);
+	cr_assert_eq(pb_run_init(&run, job, workers, NULL), 0);
 	run.options = strategy_options(s);
 	pb_run_reset(&run);
 	cr_assert_eq(s->run(&run), 0, "%s with %u workers: %s", s->name, workers, run.error);
@@ -180,7 +182,7 @@ Test(strategies, run_can_be_repeated_after_reset, TIMEOUT)
 	struct pb_run run;
 
 	cr_assert_not_null(s);
-	cr_assert_eq(pb_run_init(&run, &job, 2, NULL, NULL), 0);
+	cr_assert_eq(pb_run_init(&run, &job, 2, NULL), 0);
 	run.options = strategy_options(s);
 	for (int rep = 0; rep < 3; rep++) {
 		pb_run_reset(&run);
@@ -189,6 +191,123 @@ Test(strategies, run_can_be_repeated_after_reset, TIMEOUT)
 		for (uint64_t t = 0; t < job.tasks; t++)
 			cr_assert_eq(run.shared->tasks[t].checksum, t);
 	}
+	pb_run_destroy(&run);
+}
+
+/* The strategies whose workers parbench binds: threads it starts, processes, OpenMP's team. */
+static const char *const pinned_strategies[] = {
+	"pthreads", "pthreads-per-task", "fork", "fork-per-task", "openmp-static", "evloop-epoll",
+};
+
+/* Runs 8 tasks with 2 workers, each bound to `cpu`; the run's worker records are returned. */
+static void run_bound(const char *strategy, unsigned cpu, struct pb_worker_record *records)
+{
+	const struct pb_workload *w = pb_workload_find("cpu.nop");
+	struct pb_job job = { .workload = w, .tasks = 8, .size = 1,
+			      .options = job_options(w, NULL, NULL) };
+	const struct pb_strategy *s = pb_strategy_find(strategy);
+	cpu_set_t bind[2];
+	struct pb_run run;
+
+	cr_assert_not_null(s);
+	for (unsigned i = 0; i < 2; i++) {
+		CPU_ZERO(&bind[i]);
+		CPU_SET(cpu, &bind[i]);
+	}
+	cr_assert_eq(pb_run_init(&run, &job, 2, bind), 0);
+	run.options = strategy_options(s);
+	pb_run_reset(&run);
+	cr_assert_eq(s->run(&run), 0, "%s: %s", strategy, run.error);
+	for (uint64_t t = 0; t < job.tasks; t++)
+		cr_assert_eq(run.shared->tasks[t].checksum, t, "%s: task %llu", strategy,
+			     (unsigned long long)t);
+	memcpy(records, run.shared->workers, 2 * sizeof(*records));
+	pb_run_destroy(&run);
+}
+
+/* The highest CPU this process may run on: not the one a new thread is likely given. */
+static unsigned last_allowed_cpu(void)
+{
+	cpu_set_t allowed;
+	unsigned last = 0;
+
+	cr_assert_eq(sched_getaffinity(0, sizeof(allowed), &allowed), 0);
+	for (unsigned cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, &allowed))
+			last = cpu;
+	return last;
+}
+
+/* Every worker is seen on its CPU alone, at its start and after its last task. */
+Test(strategies, pinned_workers_run_only_on_their_cpu, TIMEOUT)
+{
+	unsigned cpu = last_allowed_cpu();
+
+	for (size_t i = 0; i < sizeof(pinned_strategies) / sizeof(pinned_strategies[0]); i++) {
+		const char *name = pinned_strategies[i];
+		struct pb_worker_record records[2];
+		/* An event loop records its loop threads: one does 8 tasks of cpu.nop. */
+		unsigned workers = pb_strategy_find(name)->event_loop ? 1 : 2;
+
+		run_bound(name, cpu, records);
+		for (unsigned w = 0; w < workers; w++) {
+			cr_assert_eq(records[w].bind_errno, 0, "%s, worker %u", name, w);
+			cr_assert_eq(CPU_COUNT(&records[w].seen), 1, "%s, worker %u: on %d CPUs",
+				     name, w, CPU_COUNT(&records[w].seen));
+			cr_assert(CPU_ISSET(cpu, &records[w].seen), "%s, worker %u: not on CPU %u",
+				  name, w, cpu);
+		}
+	}
+}
+
+/* A CPU the kernel refuses is the worker's bind error; its tasks still run. */
+Test(strategies, a_refused_binding_is_recorded, TIMEOUT)
+{
+	for (size_t i = 0; i < sizeof(pinned_strategies) / sizeof(pinned_strategies[0]); i++) {
+		const char *name = pinned_strategies[i];
+		struct pb_worker_record records[2];
+
+		run_bound(name, CPU_SETSIZE - 1, records);
+		cr_assert_eq(records[0].bind_errno, EINVAL, "%s: bind_errno %d", name,
+			     records[0].bind_errno);
+	}
+}
+
+/* What a worker thread finds at its first instruction, before pb_worker_begin. */
+struct first_look {
+	cpu_set_t affinity;
+	int cpu;
+};
+
+static void *look_around(void *arg)
+{
+	struct first_look *look = arg;
+
+	pthread_getaffinity_np(pthread_self(), sizeof(look->affinity), &look->affinity);
+	look->cpu = sched_getcpu();
+	return NULL;
+}
+
+/* pb_worker_thread_start's thread is bound from its start: it has nothing to migrate for. */
+Test(strategies, a_worker_thread_starts_bound_on_its_cpu, TIMEOUT)
+{
+	const struct pb_workload *w = pb_workload_find("cpu.nop");
+	struct pb_job job = { .workload = w, .tasks = 1, .size = 1 };
+	unsigned cpu = last_allowed_cpu();
+	struct first_look look;
+	struct pb_run run;
+	cpu_set_t bind;
+	pthread_t thread;
+
+	CPU_ZERO(&bind);
+	CPU_SET(cpu, &bind);
+	cr_assert_eq(pb_run_init(&run, &job, 1, &bind), 0);
+	pb_run_reset(&run);
+	cr_assert_eq(pb_worker_thread_start(&run, 0, &thread, look_around, &look), 0);
+	pthread_join(thread, NULL);
+	cr_assert(CPU_EQUAL(&look.affinity, &bind), "bound to %d CPUs", CPU_COUNT(&look.affinity));
+	cr_assert_eq(look.cpu, (int)cpu);
+	cr_assert(run.shared->workers[0].started_bound);
 	pb_run_destroy(&run);
 }
 
@@ -238,7 +357,7 @@ static void assert_every_task_fails(const char *strategy, const struct pb_job *j
 		cr_log_info("%s skipped: %s", strategy, pb_strategy_unavailable(s, NULL));
 		return;
 	}
-	cr_assert_eq(pb_run_init(&run, job, 2, NULL, NULL), 0);
+	cr_assert_eq(pb_run_init(&run, job, 2, NULL), 0);
 	run.options = strategy_options(s);
 	pb_run_reset(&run);
 	s->run(&run);		/* which may also fail the run, as the epoll loop does */

@@ -109,7 +109,7 @@ static int start_helpers(struct epoll_loop *loop)
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->wake, NULL);
 	for (; h->started < HELPERS; h->started++) {
-		err = pb_thread_start(&h->threads[h->started], helper_main, loop);
+		err = pb_thread_start(&h->threads[h->started], NULL, helper_main, loop);
 		if (err) {
 			pb_fail(loop->base.run, "pthread_create of file-read helper %u of %u: %s",
 				h->started + 1, HELPERS, strerror(err));

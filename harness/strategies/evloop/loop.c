@@ -236,6 +236,14 @@ static void *loop_thread_main(void *data)
 	return NULL;
 }
 
+/* A loop that hands its tasks off is no worker: it runs where the OS puts it. */
+static int start_loop_thread(struct pb_run *run, struct loop_thread *t)
+{
+	if (t->ops->hand_off)
+		return pb_thread_start(&t->thread, NULL, loop_thread_main, t);
+	return pb_worker_thread_start(run, t->index, &t->thread, loop_thread_main, t);
+}
+
 int pb_loop_run(struct pb_run *run, const struct pb_loop_ops *ops)
 {
 	unsigned loops = pb_loop_threads(run), started;
@@ -247,8 +255,7 @@ int pb_loop_run(struct pb_run *run, const struct pb_loop_ops *ops)
 	for (unsigned i = 0; i < loops; i++)
 		threads[i] = (struct loop_thread){ .run = run, .index = i, .ops = ops };
 	for (started = 1; started < loops; started++) {
-		int err = pb_thread_start(&threads[started].thread, loop_thread_main,
-					  &threads[started]);
+		int err = start_loop_thread(run, &threads[started]);
 
 		if (err) {
 			rc = pb_fail(run, "pthread_create of loop %u of %u: %s", started + 1,

@@ -245,12 +245,35 @@ static void report(const struct pb_run *run, const struct done *mine, int count,
 	free(all);
 }
 
-/* The job's parts from the command line, each rank alike. */
-static void set_up(char **argv, struct pb_job *job, struct pb_run *run,
-		   hwloc_topology_t *topology, struct pb_pin *pin)
+/*
+ * Each rank's CPUs under BIND: NULL for none; for pu:LIST, from this host's
+ * topology, which only this program has.
+ */
+static cpu_set_t *rank_cpus(const char *spec)
+{
+	hwloc_topology_t topology;
+	struct pb_pin pin;
+	cpu_set_t *cpus;
+	char why[512];
+
+	if (!strcmp(spec, "none"))
+		return NULL;
+	if (pb_topology_load(&topology, why, sizeof(why)))
+		die("%s", why);
+	if (pb_pin_parse(spec, pb_topology_pus(topology), &pin, why, sizeof(why)))
+		die("--pin %s: %s", spec, why);
+	cpus = pb_pin_cpu_sets(topology, &pin, (unsigned)ranks);
+	pb_pin_free(&pin);
+	hwloc_topology_destroy(topology);
+	if (!cpus)
+		die("out of memory for the ranks' CPU sets");
+	return cpus;
+}
+
+/* The job's parts from the command line, each rank alike; *cpus: as rank_cpus. */
+static void set_up(char **argv, struct pb_job *job, struct pb_run *run, cpu_set_t **cpus)
 {
 	uint64_t tasks, size;
-	hwloc_cpuset_t *bind = NULL;
 	char why[512];
 	int rc;
 
@@ -260,16 +283,11 @@ static void set_up(char **argv, struct pb_job *job, struct pb_run *run,
 		die("bad arguments: %s %s %s", argv[1], argv[2], argv[3]);
 	job->tasks = tasks;
 	job->size = size;
-	if (pb_topology_load(topology, why, sizeof(why)))
-		die("%s", why);
-	if (pb_pin_parse(argv[5], pb_topology_pus(*topology), pin, why, sizeof(why)))
-		die("--pin %s: %s", argv[5], why);
-	if (pin->policy != PB_PIN_NONE && !(bind = pb_pin_cpusets(*topology, pin, (unsigned)ranks)))
-		die("out of memory for the ranks' cpusets");
+	*cpus = rank_cpus(argv[5]);
 	if (job->workload->setup && (rc = job->workload->setup(job)) < 0)
 		die("setup of %s failed: %s", job->workload->name,
 		    job->error[0] ? job->error : strerror(-rc));
-	if ((rc = pb_run_init(run, job, (unsigned)ranks, *topology, bind)) < 0)
+	if ((rc = pb_run_init(run, job, (unsigned)ranks, *cpus)) < 0)
 		die("cannot map the task records: %s", strerror(-rc));
 	pb_run_reset(run);
 	if (pb_fault_parse(getenv("PARBENCH_FAULT"), argv[4], &run->fault, why, sizeof(why)))
@@ -280,11 +298,10 @@ int main(int argc, char **argv)
 {
 	pid_t launcher = getppid();
 	uint64_t checksum = 0, work_ns;
-	hwloc_topology_t topology;
 	int64_t barrier_ns;
 	struct pb_job job;
 	struct pb_run run;
-	struct pb_pin pin;
+	cpu_set_t *cpus;
 	struct done *mine;
 	int count;
 
@@ -298,7 +315,7 @@ int main(int argc, char **argv)
 	if (argc != 6 || (strcmp(argv[4], "mpi") && strcmp(argv[4], "mpi-static")))
 		die("usage: " PB_MPI_RANK_PROGRAM " WORKLOAD TASKS SIZE mpi|mpi-static "
 		    "none|pu:LIST (started by parbench through mpirun)");
-	set_up(argv, &job, &run, &topology, &pin);
+	set_up(argv, &job, &run, &cpus);
 
 	MPI_Barrier(MPI_COMM_WORLD);
 	barrier_ns = pb_now_ns();
@@ -318,9 +335,7 @@ int main(int argc, char **argv)
 	pb_run_destroy(&run);
 	if (job.workload->teardown)
 		job.workload->teardown(&job);
-	pb_pin_cpusets_free(run.bind, (unsigned)ranks);
-	pb_pin_free(&pin);
-	hwloc_topology_destroy(topology);
+	free(cpus);
 	MPI_Finalize();
 	return 0;
 }

@@ -7,7 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "machine/pin.h"
+#include "machine/cpus.h"
 #include "strategies/python/interpreter.h"
 #include "runtime/run.h"
 #include "util/proc.h"
@@ -142,28 +142,15 @@ static int export_text(const char *name, void (*print)(FILE *, const struct pb_r
 /* "0,1;2": per worker, the OS numbers of the PUs it is bound to; "" when not pinned. */
 static void write_binding(FILE *f, const struct pb_run *run)
 {
-	for (unsigned w = 0; run->bind && w < run->workers; w++) {
-		unsigned os;
-		const char *sep = "";
-
-		fputs(w ? ";" : "", f);
-		hwloc_bitmap_foreach_begin(os, run->bind[w]) {
-			fprintf(f, "%s%u", sep, os);
-			sep = ",";
-		} hwloc_bitmap_foreach_end();
-	}
+	if (run->bind)
+		pb_cpu_sets_print(f, run->bind, run->workers);
 }
 
 /* "0,2,1,3": the OS numbers of the PUs in logical order, for the cpus column. */
 static void write_logical(FILE *f, const struct pb_run *run)
 {
-	unsigned pus = pb_topology_pus(run->topology);
-
-	for (unsigned i = 0; i < pus; i++) {
-		hwloc_obj_t pu = hwloc_get_obj_by_type(run->topology, HWLOC_OBJ_PU, i);
-
-		fprintf(f, "%s%u", i ? "," : "", pu ? pu->os_index : i);
-	}
+	for (size_t i = 0; i < run->pu_os->n; i++)
+		fprintf(f, "%s%llu", i ? "," : "", (unsigned long long)run->pu_os->v[i]);
 }
 
 /* cell.py's and bare_py.py's command line: PYTHON SCRIPT WORKLOAD STRATEGY WORKERS TASKS SIZE WARMUP REPS FAULT */
