@@ -93,7 +93,8 @@ RANK_BIN := $(dir $(BIN))parbench-mpi-rank
 # pthreads and OpenMP's runtime only, as a user's program would be.
 BARE_BIN := $(dir $(BIN))parbench-bare
 BARE_OBJECTS := $(addprefix $(OBJDIR)/,harness/cell/sample.o harness/util/fd.o \
-	harness/util/clock.o harness/util/parse.o harness/util/proc.o benchmarks/checksum.o)
+	harness/util/clock.o harness/util/parse.o harness/util/proc.o harness/machine/cpus.o \
+	benchmarks/checksum.o)
 
 OUT ?= results
 comma := ,

@@ -5,15 +5,19 @@
  * user would write: harness/strategies/bare/bare_main.c), on cpu.nop's empty
  * tasks.  Beside their strategies (`make bench-overhead`), summary.csv's
  * mechanism columns give each strategy's time over its mechanism's: what
- * parbench adds to a task.  Run only by name, only on cpu.nop, not pinned.
+ * parbench adds to a task.  Run only by name, only on cpu.nop.  Pinned, each
+ * binds its workers as the simplest program would (bare_main.c), so that a
+ * pinned strategy is set against its mechanism pinned the same way.
  * The py-* methods' mechanisms, the articles' own code, are bare-py-*
  * (harness/strategies/python/strategies.c).
  */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "machine/cpus.h"
 #include "strategies/strategy.h"
 #include "util/proc.h"
 
@@ -31,23 +35,51 @@ static const char *bare_unavailable(const void *options)
 	return why;
 }
 
-/* parbench-bare PRIMITIVE WORKERS TASKS WARMUP REPS, its lines on PB_CELL_FD. */
+/* BIND: "none", or each worker's CPUs as cpus.h writes them ("0;1"); malloc'd, or NULL. */
+static char *bind_text(const struct pb_run *run)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!run->bind)
+		return strdup("none");
+	if (!(f = open_memstream(&text, &len)))
+		return NULL;
+	pb_cpu_sets_print(f, run->bind, run->workers);
+	if (fclose(f)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* parbench-bare PRIMITIVE WORKERS TASKS WARMUP REPS BIND, its lines on PB_CELL_FD. */
 static int bare_run_cell(struct pb_run *run, const struct pb_reps *reps, char *why,
 			 size_t whylen)
 {
 	char path[PATH_MAX], workers[16], tasks[24], warmup[16], nreps[16];
+	char *bind = bind_text(run);
 	char *argv[] = { path, (char *)reps->strategy + strlen("bare-"), workers, tasks, warmup,
-			 nreps, NULL };
+			 nreps, bind, NULL };
+	int rc;
 
+	if (!bind) {
+		snprintf(why, whylen, "out of memory for the workers' CPUs");
+		return -1;
+	}
 	if (pb_proc_beside_self(BARE_PROGRAM, path, sizeof(path))) {
 		snprintf(why, whylen, "the path of %s does not fit", BARE_PROGRAM);
+		free(bind);
 		return -1;
 	}
 	snprintf(workers, sizeof(workers), "%u", run->workers);
 	snprintf(tasks, sizeof(tasks), "%llu", (unsigned long long)run->job->tasks);
 	snprintf(warmup, sizeof(warmup), "%u", reps->warmup);
 	snprintf(nreps, sizeof(nreps), "%u", reps->reps);
-	return pb_proc_run_reporter(BARE_PROGRAM, path, argv, PB_CELL_FD, why, whylen);
+	rc = pb_proc_run_reporter(BARE_PROGRAM, path, argv, PB_CELL_FD, why, whylen);
+	free(bind);
+	return rc;
 }
 
 #define BARE .run_cell = bare_run_cell, .unavailable = bare_unavailable, .by_name_only = true, \
