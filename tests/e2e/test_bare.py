@@ -1,6 +1,7 @@
 """The bare-* strategies: each mechanism alone in parbench-bare, a small program of its own,
 on cpu.nop's empty tasks, beside the strategy built on it; and the bare-py-* ones, the
-articles' own Python code on cpu.sumsq, beside the py-* methods (make bench-overhead)."""
+articles' own Python code on cpu.sumsq, beside the py-* methods (make bench-overhead).
+Pinned, the bare-* ones bind their workers as a user's program would."""
 import os
 import re
 import shutil
@@ -101,6 +102,52 @@ class BareTest(ParbenchTest):
         self.assertEqual(shown.group(2), best["workers"])
         self.assertAlmostEqual(float(shown.group(3)), float(best["mechanism_ratio"]),
                                delta=0.006)
+
+
+BARE_PROGRAM = os.path.join(os.path.dirname(PARBENCH), "parbench-bare")
+PRIMITIVES = ["thread", "fork", "pool", "fork-pool", "omp"]
+
+
+def run_bare(primitive, bind):
+    """parbench-bare PRIMITIVE on 2 workers, 10 tasks, 1 rep, its lines (fd 3) on stdout."""
+    return subprocess.run(["bash", "-c", '"$0" "$@" 3>&1', BARE_PROGRAM, primitive, "2", "10",
+                           "0", "1", bind], capture_output=True, text=True, timeout=60)
+
+
+@unittest.skipIf(len(os.sched_getaffinity(0)) < 2, "needs 2 PUs to pin 2 workers apart")
+class BarePinnedTest(ParbenchTest):
+    """Pinned, each bare-* binds its workers as a user's program would, and parbench-bare
+    checks that they are bound, so a binding that went wrong fails the run."""
+
+    def test_pinned_bare_runs_succeed_with_the_checksums_of_seq(self):
+        strategies = ",".join(["seq", "pthreads-per-task", *PAIRS.values()])
+        run = self.run_ok("-w", "cpu.nop", "-s", strategies, "-n", "2", "--pin", "pu:1,0",
+                          "--tasks", "40", "--reps", "2")
+        self.assertEqual({r["strategy"] for r in run.raw}, {"seq", "pthreads-per-task",
+                                                           *PAIRS.values()})
+        for row in run.raw:
+            self.assertEqual((row["ok"], row["pin"], row["error"]), ("1", "pu:1,0", ""), row)
+        self.assertRegex(self.stdout, r"mechanism: pthreads-per-task \(2 workers\) takes "
+                                      r"[\d.]+x \[[\d.]+, [\d.]+\] the time of bare-thread")
+
+    def test_parbench_bare_binds_each_worker_to_the_cpus_asked(self):
+        bind = ";".join(str(cpu) for cpu in sorted(os.sched_getaffinity(0))[:2])
+        for primitive in PRIMITIVES:
+            with self.subTest(primitive=primitive):
+                result = run_bare(primitive, bind)
+                self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+                self.assertRegex(result.stdout, r"^S 0 ")
+                self.assertNotIn("\nE ", result.stdout)
+
+    def test_parbench_bare_fails_a_worker_it_cannot_bind(self):
+        cpu = min(os.sched_getaffinity(0))
+        for primitive in PRIMITIVES:
+            with self.subTest(primitive=primitive):
+                result = run_bare(primitive, f"{cpu};1023")
+                self.assertNotEqual(result.returncode, 0, result.stdout)
+                self.assertRegex(result.stdout, r"(^|\n)E \d+ the bare primitive (failed: "
+                                 r"Invalid argument|did not bind worker 1 of \d+;1023 to its "
+                                 r"CPUs)\n")
 
 
 @unittest.skipIf(shutil.which("python3") is None, "no python3 on PATH")
