@@ -107,10 +107,9 @@ static void bind_child(const struct job *job, unsigned worker)
 /* An OpenMP thread binds itself by its thread number; check_omp sees a refusal. */
 static void bind_omp_thread(const struct job *job)
 {
-	int worker = omp_get_thread_num();
-
 	if (job->bind)
-		pthread_setaffinity_np(pthread_self(), sizeof(job->bind[worker]), &job->bind[worker]);
+		pthread_setaffinity_np(pthread_self(), sizeof(*job->bind),
+				       &job->bind[omp_get_thread_num()]);
 }
 
 /* A thread per task, `workers` of them at a time: pthread_create and pthread_join. */
