@@ -194,7 +194,7 @@ report:
 	$$py scripts/report.py $(if $(filter file,$(origin RUN)),--auto-pair) $(RUN) $(RUN2)
 
 test: $(BIN) $(RANK_BIN) $(BARE_BIN) $(UNIT_TESTS)
-	PARBENCH=$(abspath $(BIN)) UNIT_TESTS=$(abspath $(UNIT_TESTS)) bash tests/run.sh
+	PARBENCH=$(abspath $(BIN)) UNIT_TESTS=$(abspath $(UNIT_TESTS)) VARIANT=$(VARIANT) bash tests/run.sh
 
 test-asan:
 	$(MAKE) VARIANT=asan test

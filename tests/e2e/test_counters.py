@@ -49,11 +49,17 @@ class CpuCountersTest(ParbenchTest):
                 self.assertRegex(row[column], r"^\d+$", (column, row))
 
     def test_pu_util(self):
-        self.assertGreater(float(cell(self.run, "seq")["pu_util"]), 0.5)
         for row in self.run.summary:
             util = float(row["cpu_util"]) / int(row["pus"])
             self.assertAlmostEqual(float(row["pu_util"]), util, places=6, msg=row)
-        if int(self.run.meta["machine"]["pus"]) >= 2:
+        # seq keeps its PU busy: above 0.5 of it on a quiet machine.  With more threads ready
+        # to run than PUs (the load average meta.json recorded) it gets its share of the PU.
+        pus = int(self.run.meta["machine"]["pus"])
+        load = max(self.run.meta["load_average"][when][0] for when in ("start", "end"))
+        share = min(1.0, pus / load) if load > 0 else 1.0
+        self.assertGreater(float(cell(self.run, "seq")["pu_util"]), 0.5 * share,
+                           f"load average {load} on {pus} PUs")
+        if pus >= 2:
             # One loop thread runs the CPU work inline: one PU of the two is busy.
             self.assertLessEqual(float(cell(self.run, "evloop-epoll")["pu_util"]), 0.6)
 
