@@ -11,7 +11,8 @@
 #   make report     one HTML page of a run, its plots, tables and findings:
 #                   make report RUN=results/<run-id> [RUN2=results/<run-id>]
 #   make test       unit and end-to-end tests
-#   make test-asan  the same tests, built with AddressSanitizer and UBSan
+#   make test-asan  the same tests (but the report's, plots' and fuzz ones),
+#                   built with AddressSanitizer and UBSan
 #   make test-tsan  the end-to-end tests of the threaded strategies, built with
 #                   ThreadSanitizer (clang, LLVM's libomp and its Archer tool)
 #   make fuzz       libFuzzer on the parsers, FUZZ_TIME seconds each (default 60)
@@ -218,8 +219,9 @@ report:
 		"(or bash scripts/install-deps.sh)" >&2; exit 2; fi; \
 	$$py scripts/report.py $(if $(filter file,$(origin RUN)),--auto-pair) $(RUN) $(RUN2)
 
+# +: tests/run.sh's `make fuzz` shares this make's jobs (-j).
 test: $(BIN) $(RANK_BIN) $(BARE_BIN) $(UNIT_TESTS)
-	PARBENCH=$(abspath $(BIN)) UNIT_TESTS=$(abspath $(UNIT_TESTS)) bash tests/run.sh
+	+PARBENCH=$(abspath $(BIN)) UNIT_TESTS=$(abspath $(UNIT_TESTS)) VARIANT=$(VARIANT) bash tests/run.sh
 
 test-asan:
 	$(MAKE) VARIANT=asan test

@@ -43,21 +43,18 @@ export TSAN_OPTIONS="halt_on_error=1 exitcode=66 ignore_noninstrumented_modules=
 	${TSAN_OPTIONS:-}"
 export OMP_TOOL_LIBRARIES=$archer
 
-# Debian's interpreter: the tests need nothing beyond its standard library.
-python=/usr/bin/python3
-[[ -x $python ]] || python=python3
-
 # Every strategy on every workload at 1, 2 and 3 workers; 1,000 threads and
 # loops at once, --loops, io.file's helper threads; io.http against the
 # built-in server and `parbench serve`'s threads; pinning; timeouts and SIGINT;
 # a task that crashes, hangs or returns a wrong checksum under every strategy;
 # evloop-uring's loops over two threads.
-tests=(test_checksums test_io test_http test_pin test_robustness test_faults test_uring)
+# The slowest first (tests/e2e.sh runs two at a time).
+tests=(test_checksums test_faults test_http test_uring test_io test_pin test_robustness)
 
 failed=0
 start=$SECONDS
 echo "== end-to-end tests under ThreadSanitizer ($PARBENCH, Archer $archer)"
-PYTHONPATH=tests/e2e "$python" -m unittest --verbose "${tests[@]}" || failed=1
+bash tests/e2e.sh "${tests[@]}" || failed=1
 
 shopt -s nullglob
 logs=("$reports"/tsan.*)

@@ -156,6 +156,20 @@ class ParbenchTest(unittest.TestCase):
         self.stdout, self.stderr = result.stdout, result.stderr
         return Run(self.out)
 
+    @classmethod
+    def class_run(cls, *args):
+        """For tests that only read one run: runs `parbench run ARGS --out DIR` once for the
+        class, DIR a scratch directory of the class's (ARGS may name files in it as {out}),
+        fails their set-up unless it exits 0, and returns its Run."""
+        tmp = tempfile.TemporaryDirectory(prefix="parbench-test-")
+        cls.addClassCleanup(tmp.cleanup)
+        args = [arg.format(out=tmp.name) for arg in args]
+        result = parbench("run", *args, "--out", tmp.name)
+        if result.returncode != 0:
+            raise AssertionError(f"parbench run {' '.join(args)}: exit {result.returncode}\n"
+                                 f"{result.stdout}{result.stderr}")
+        return Run(tmp.name)
+
     def pus(self):
         result = parbench("run", "-w", "cpu.nop", "-s", "seq", "--tasks", "1", "--reps", "1",
                           "--warmup", "0", "--out", self.out)

@@ -27,38 +27,46 @@ class CpuCountersTest(ParbenchTest):
     """One run of cpu.sumsq (about 20 ms a repetition) under threads, processes, OpenMP
     and an event loop at 2 workers."""
 
-    def setUp(self):
-        super().setUp()
-        self.json_path = f"{self.out}/cells.json"
-        self.run = self.run_ok("-w", "cpu.sumsq", "-s", "seq,pthreads,fork,openmp-static,"
-                               "evloop-epoll", "-n", "2", "--tasks", "8", "--size", "4000000",
-                               "--reps", "3", "--export-json", self.json_path)
-        self.events = self.run.meta["counters"]["events"]
+    @classmethod
+    def setUpClass(cls):
+        cls.shared_run = cls.class_run(
+            "-w", "cpu.sumsq", "-s", "seq,pthreads,fork,openmp-static,evloop-epoll", "-n", "2",
+            "--tasks", "8", "--size", "4000000", "--reps", "3",
+            "--export-json", "{out}/cells.json")
+        cls.json_path = cls.shared_run.dir.parent / "cells.json"
+        cls.events = cls.shared_run.meta["counters"]["events"]
 
     def test_columns_in_their_order(self):
-        self.assertEqual(self.run.raw_header[-4:], ["work_s", "minflt", "majflt", "cut"])
-        start = self.run.summary_header.index(SUMMARY_TAIL[0])
-        self.assertEqual(self.run.summary_header[start:start + len(SUMMARY_TAIL)], SUMMARY_TAIL)
-        self.assertEqual(self.run.raw_header, self.run.columns("raw.csv"))
-        self.assertEqual(self.run.summary_header, self.run.columns("summary.csv"))
+        self.assertEqual(self.shared_run.raw_header[-4:], ["work_s", "minflt", "majflt", "cut"])
+        start = self.shared_run.summary_header.index(SUMMARY_TAIL[0])
+        self.assertEqual(self.shared_run.summary_header[start:start + len(SUMMARY_TAIL)],
+                         SUMMARY_TAIL)
+        self.assertEqual(self.shared_run.raw_header, self.shared_run.columns("raw.csv"))
+        self.assertEqual(self.shared_run.summary_header, self.shared_run.columns("summary.csv"))
 
     def test_page_faults_in_every_ok_row(self):
-        for row in self.run.raw:
+        for row in self.shared_run.raw:
             self.assertEqual(row["ok"], "1", row)
             for column in ("minflt", "majflt"):
                 self.assertRegex(row[column], r"^\d+$", (column, row))
 
     def test_pu_util(self):
-        self.assertGreater(float(cell(self.run, "seq")["pu_util"]), 0.5)
-        for row in self.run.summary:
+        for row in self.shared_run.summary:
             util = float(row["cpu_util"]) / int(row["pus"])
             self.assertAlmostEqual(float(row["pu_util"]), util, places=6, msg=row)
-        if int(self.run.meta["machine"]["pus"]) >= 2:
+        # seq keeps its PU busy: above 0.5 of it on a quiet machine.  With more threads ready
+        # to run than PUs (the load average meta.json recorded) it gets its share of the PU.
+        pus = int(self.shared_run.meta["machine"]["pus"])
+        load = max(self.shared_run.meta["load_average"][when][0] for when in ("start", "end"))
+        share = min(1.0, pus / load) if load > 0 else 1.0
+        self.assertGreater(float(cell(self.shared_run, "seq")["pu_util"]), 0.5 * share,
+                           f"load average {load} on {pus} PUs")
+        if pus >= 2:
             # One loop thread runs the CPU work inline: one PU of the two is busy.
-            self.assertLessEqual(float(cell(self.run, "evloop-epoll")["pu_util"]), 0.6)
+            self.assertLessEqual(float(cell(self.shared_run, "evloop-epoll")["pu_util"]), 0.6)
 
     def test_counted_repetition(self):
-        counters = self.run.meta["counters"]
+        counters = self.shared_run.meta["counters"]
         self.assertEqual(counters["timed_repetitions"], "getrusage")
         self.assertEqual(list(counters["events"]), EVENTS)
         self.assertIsInstance(counters["exclude_kernel"], bool)
@@ -67,7 +75,7 @@ class CpuCountersTest(ParbenchTest):
         for name, why in self.events.items():
             if why is not None:
                 self.assertTrue(why.startswith("perf_event_open: "), (name, why))
-        for row in self.run.summary:
+        for row in self.shared_run.summary:
             for column in COUNTED:
                 if self.events[EVENT_OF[column]] is not None:
                     self.assertEqual(row[column], "", (column, row))
@@ -83,7 +91,7 @@ class CpuCountersTest(ParbenchTest):
     def test_absent_hardware_counters_are_empty_and_explained(self):
         for column in ("cycles", "instructions"):
             why = self.events[column]
-            for row in self.run.summary:
+            for row in self.shared_run.summary:
                 if why is None:
                     self.assertGreater(float(row[column]), 0, (column, row))
                 else:
@@ -94,7 +102,7 @@ class CpuCountersTest(ParbenchTest):
     def test_json_export_has_the_figures(self):
         with open(self.json_path) as f:
             cells = json.load(f)["cells"]
-        for doc, row in zip(cells, self.run.summary):
+        for doc, row in zip(cells, self.shared_run.summary):
             self.assertEqual(doc["pus"], int(row["pus"]))
             for key in ("user_median_s", "minflt_median", "pu_util", *COUNTED):
                 if row[key] == "":

@@ -14,20 +14,22 @@ CONTRACT_SUMMARY = ("run_id,workload,kind,strategy,workers,pin,tasks,size,reps,w
 
 
 class OutputTest(ParbenchTest):
-    def setUp(self):
-        super().setUp()
-        self.run = self.run_ok("-w", "cpu.sumsq,cpu.nop", "-s", "seq,pthreads,fork", "-n", "1,2",
-                               "--tasks", "8", "--size", "10000", "--reps", "3", "--warmup", "1")
+    @classmethod
+    def setUpClass(cls):
+        cls.shared_run = cls.class_run("-w", "cpu.sumsq,cpu.nop", "-s", "seq,pthreads,fork",
+                                       "-n", "1,2", "--tasks", "8", "--size", "10000",
+                                       "--reps", "3", "--warmup", "1")
 
     def test_columns(self):
         """Every file's header is schema.json's list, led by the contract's columns."""
-        self.assertEqual(self.run.raw_header, self.run.columns("raw.csv"))
-        self.assertEqual(self.run.summary_header, self.run.columns("summary.csv"))
-        self.assertEqual(read_csv(self.run.dir / "verdicts.csv")[0],
-                         self.run.columns("verdicts.csv"))
-        self.assertEqual(self.run.columns("control.csv"), self.run.columns("raw.csv"))
-        self.assertEqual(self.run.raw_header[:len(CONTRACT_RAW)], CONTRACT_RAW)
-        self.assertEqual(self.run.summary_header[:len(CONTRACT_SUMMARY)], CONTRACT_SUMMARY)
+        self.assertEqual(self.shared_run.raw_header, self.shared_run.columns("raw.csv"))
+        self.assertEqual(self.shared_run.summary_header, self.shared_run.columns("summary.csv"))
+        self.assertEqual(read_csv(self.shared_run.dir / "verdicts.csv")[0],
+                         self.shared_run.columns("verdicts.csv"))
+        self.assertEqual(self.shared_run.columns("control.csv"),
+                         self.shared_run.columns("raw.csv"))
+        self.assertEqual(self.shared_run.raw_header[:len(CONTRACT_RAW)], CONTRACT_RAW)
+        self.assertEqual(self.shared_run.summary_header[:len(CONTRACT_SUMMARY)], CONTRACT_SUMMARY)
 
     def test_values_have_their_columns_types(self):
         """Each field of raw.csv, summary.csv and verdicts.csv is empty or of the type
@@ -35,8 +37,8 @@ class OutputTest(ParbenchTest):
         parse = {"integer": int, "number": float, "text": str,
                  "boolean": lambda v: {"0": 0, "1": 1}[v]}
         for file in ("raw.csv", "summary.csv", "verdicts.csv"):
-            header, rows = read_csv(self.run.dir / file)
-            types = {c["name"]: c["type"] for c in self.run.schema["files"][file]}
+            header, rows = read_csv(self.shared_run.dir / file)
+            types = {c["name"]: c["type"] for c in self.shared_run.schema["files"][file]}
             for row in rows:
                 for name, value in row.items():
                     if value != "":
@@ -44,7 +46,7 @@ class OutputTest(ParbenchTest):
                             parse[types[name]](value)
 
     def test_schema_describes_every_workload_and_strategy(self):
-        schema = self.run.schema
+        schema = self.shared_run.schema
         self.assertEqual(schema["version"], 1)
         self.assertEqual(set(schema), {"version", "files", "workloads", "strategies"})
         listed = parbench("list").stdout
@@ -65,18 +67,18 @@ class OutputTest(ParbenchTest):
 
     def test_one_raw_row_per_repetition_and_one_summary_row_per_cell(self):
         cells = 2 * (1 + 2 * 2)  # workloads x (seq + strategies x worker counts)
-        self.assertEqual(len(self.run.summary), cells)
-        self.assertEqual(len(self.run.raw), 3 * cells)
-        for row in self.run.summary:
-            reps = sorted(int(r["rep"]) for r in self.run.raw
+        self.assertEqual(len(self.shared_run.summary), cells)
+        self.assertEqual(len(self.shared_run.raw), 3 * cells)
+        for row in self.shared_run.summary:
+            reps = sorted(int(r["rep"]) for r in self.shared_run.raw
                           if (r["workload"], r["strategy"], r["workers"]) ==
                           (row["workload"], row["strategy"], row["workers"]))
             self.assertEqual(reps, [0, 1, 2])
             self.assertEqual(row["reps"], "3")
 
     def test_summary_figures_are_consistent(self):
-        for row in self.run.summary:
-            walls = sorted(float(r["wall_s"]) for r in self.run.raw
+        for row in self.shared_run.summary:
+            walls = sorted(float(r["wall_s"]) for r in self.shared_run.raw
                            if (r["workload"], r["strategy"], r["workers"]) ==
                            (row["workload"], row["strategy"], row["workers"]))
             median = float(row["wall_median_s"])
@@ -85,7 +87,7 @@ class OutputTest(ParbenchTest):
             self.assertAlmostEqual(float(row["wall_max_s"]), walls[-1], places=6)
             self.assertLessEqual(float(row["wall_ci95_lo_s"]), median)
             self.assertGreaterEqual(float(row["wall_ci95_hi_s"]), median)
-            seq_walls = [float(r["wall_s"]) for r in self.run.raw
+            seq_walls = [float(r["wall_s"]) for r in self.shared_run.raw
                          if (r["workload"], r["strategy"]) == (row["workload"], "seq")]
             speedup = 1 if row["strategy"] == "seq" else ratio_ci(seq_walls, walls)[0]
             self.assertTrue(math.isclose(float(row["speedup"]), speedup, rel_tol=1e-6))
@@ -94,7 +96,7 @@ class OutputTest(ParbenchTest):
             self.assertEqual(row["ok"], "1")
 
     def test_rows_carry_measurements(self):
-        for row in self.run.raw:
+        for row in self.shared_run.raw:
             self.assertGreater(float(row["wall_s"]), 0)
             self.assertGreater(int(row["max_rss_kb"]), 0)
             self.assertLessEqual(float(row["lat_p50_s"]), float(row["lat_p99_s"]))
@@ -104,17 +106,17 @@ class OutputTest(ParbenchTest):
             self.assertEqual(row["work_s"], "", row)
 
     def test_summary_startup_is_the_median_of_the_rows(self):
-        for row in self.run.summary:
-            startups = sorted(float(r["startup_s"]) for r in self.run.raw
+        for row in self.shared_run.summary:
+            startups = sorted(float(r["startup_s"]) for r in self.shared_run.raw
                               if (r["workload"], r["strategy"], r["workers"]) ==
                               (row["workload"], row["strategy"], row["workers"]))
             self.assertAlmostEqual(float(row["startup_median_s"]), startups[1], places=8)
             self.assertEqual(row["work_median_s"], "")
 
     def test_meta(self):
-        meta = self.run.meta
+        meta = self.shared_run.meta
         self.assertEqual(meta["status"], "completed")
-        self.assertEqual(meta["run_id"], self.run.raw[0]["run_id"])
+        self.assertEqual(meta["run_id"], self.shared_run.raw[0]["run_id"])
         self.assertEqual(meta["command"][1], "run")
         for key in ("cpu_model", "cores", "pus", "numa_nodes", "caches"):
             self.assertIn(key, meta["machine"])
@@ -124,11 +126,10 @@ class OutputTest(ParbenchTest):
         self.assertEqual(meta["plan"]["workers"], [1, 2])
 
     def test_latest_points_at_the_run(self):
-        self.assertEqual(os.readlink(os.path.join(self.out, "latest")),
-                         self.run.meta["run_id"])
+        self.assertEqual(os.readlink(self.shared_run.dir), self.shared_run.meta["run_id"])
 
     def test_a_second_run_gets_a_new_directory(self):
-        first = self.run.meta["run_id"]
+        first = self.run_ok("-w", "cpu.nop", "-s", "seq", "--reps", "1").meta["run_id"]
         second = self.run_ok("-w", "cpu.nop", "-s", "seq", "--reps", "1").meta["run_id"]
         self.assertNotEqual(first, second)
         self.assertTrue(os.path.isfile(os.path.join(self.out, first, "raw.csv")))
