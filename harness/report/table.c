@@ -368,10 +368,16 @@ static void print_python_base(FILE *out, const struct pb_cell *first, const stru
 /*
  * Each strategy beside the bare mechanism that does what it does (its
  * mechanism, when that ran too): its best cell's time over the mechanism's
- * cell, with the 95% interval.
+ * cell, with the 95% interval.  On an overhead workload, what parbench's
+ * own record of a task costs too: seq's time a task, which every strategy
+ * pays and no bare-* does.
  */
 static void print_mechanisms(FILE *out, const struct pb_verdict *v)
 {
+	const struct pb_cell *seq = v->first;
+	bool any = false;
+	char record[32];
+
 	for (size_t i = 0; i < v->n; i++) {
 		const struct pb_cell *c = v->contenders[i].cell;
 		const struct pb_relation *m = &c->summary.mechanism;
@@ -379,12 +385,17 @@ static void print_mechanisms(FILE *out, const struct pb_verdict *v)
 
 		if (!m->cell || !isfinite(m->ratio))
 			continue;
+		any = true;
 		fprintf(out, "  mechanism: %s (%u worker%s) takes %s the time of %s (%u worker%s), "
 			"the mechanism alone\n", c->strategy->name, c->workers,
 			c->workers == 1 ? "" : "s", ratio_text(ratio, sizeof(ratio), m->ratio, m->lo,
 							       m->hi),
 			m->cell->strategy->name, m->cell->workers, m->cell->workers == 1 ? "" : "s");
 	}
+	if (any && seq->workload->overhead && seq->strategy->baseline && seq->summary.reps)
+		fprintf(out, "  harness: each task's record (its start, end and checksum) takes %s "
+			"a task, seq's time here: in every strategy's time, in no bare-*'s\n",
+			pb_duration(record, sizeof(record), seq->summary.median / (double)seq->tasks));
 }
 
 /* The strategies without an ok repetition, or with a failed cell, and why. */

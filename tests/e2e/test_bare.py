@@ -64,6 +64,9 @@ class BareTest(ParbenchTest):
                 self.assertEqual(row["counterpart"], "")    # a C strategy has none
         self.assertRegex(self.result.stdout, r"mechanism: pthreads-per-task \(\d workers?\) takes "
                                              r"[\d.]+x \[[\d.]+, [\d.]+\] the time of bare-thread")
+        # cpu.nop's tasks are empty: seq's time a task is parbench's own record of a task.
+        self.assertRegex(self.result.stdout, r"harness: each task's record \(its start, end and "
+                                             r"checksum\) takes [\d.]+[nuµm]?s a task, seq's time")
 
     def test_bare_strategies_run_only_by_name(self):
         listing = parbench("list").stdout
@@ -193,6 +196,7 @@ class BarePythonTest(ParbenchTest):
                 self.assertEqual(row["counterpart"], want)
         self.assertRegex(self.result.stdout, r"mechanism: py-pool \(\d workers?\) takes [\d.]+x "
                                              r"\[[\d.]+, [\d.]+\] the time of bare-py-pool")
+        self.assertNotIn("harness:", self.result.stdout)   # cpu.sumsq's tasks are work
         strategies = run.schema["strategies"]
         pool = strategies["py-pool"]
         self.assertEqual((pool["counterpart"], pool["mechanism"]), ("fork", "bare-py-pool"))
