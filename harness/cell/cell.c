@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cell/cell.h"
@@ -83,40 +82,6 @@ static int send_error(unsigned rep, const char *message)
 
 	pb_sample_send(PB_CELL_FD, &sample);
 	return 1;
-}
-
-struct usage {
-	struct rusage self, children;
-};
-
-static void usage_now(struct usage *u)
-{
-	getrusage(RUSAGE_SELF, &u->self);
-	getrusage(RUSAGE_CHILDREN, &u->children);
-}
-
-static double tv_seconds(struct timeval tv)
-{
-	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
-/* Fills the sample's resource figures from usage before and after. */
-static void usage_delta(const struct usage *a, const struct usage *b, struct pb_sample *s)
-{
-	s->user_s = tv_seconds(b->self.ru_utime) - tv_seconds(a->self.ru_utime) +
-		    tv_seconds(b->children.ru_utime) - tv_seconds(a->children.ru_utime);
-	s->sys_s = tv_seconds(b->self.ru_stime) - tv_seconds(a->self.ru_stime) +
-		   tv_seconds(b->children.ru_stime) - tv_seconds(a->children.ru_stime);
-	s->vcsw = b->self.ru_nvcsw - a->self.ru_nvcsw + b->children.ru_nvcsw - a->children.ru_nvcsw;
-	s->ivcsw = b->self.ru_nivcsw - a->self.ru_nivcsw + b->children.ru_nivcsw -
-		   a->children.ru_nivcsw;
-	s->minflt = b->self.ru_minflt - a->self.ru_minflt + b->children.ru_minflt -
-		    a->children.ru_minflt;
-	s->majflt = b->self.ru_majflt - a->self.ru_majflt + b->children.ru_majflt -
-		    a->children.ru_majflt;
-	/* High-water marks: of this process, or of its largest worker process. */
-	s->max_rss_kb = b->self.ru_maxrss > b->children.ru_maxrss ? b->self.ru_maxrss
-								  : b->children.ru_maxrss;
 }
 
 /* The logical number of the PU whose OS CPU number is os, or -1. */
@@ -203,23 +168,23 @@ static int evaluate(const struct pb_run *run, struct pb_sample *s, char *why, si
 static int measure(const struct pb_strategy *strategy, struct pb_run *run,
 		   struct pb_sample *s, char *why, size_t whylen)
 {
-	struct usage before, after;
+	struct pb_usage before, after;
 	int64_t start, end;
 	int rc;
 
 	pb_run_reset(run);
-	usage_now(&before);
+	pb_usage_now(&before);
 	start = pb_now_ns();
 	rc = strategy->run(run);
 	end = pb_now_ns();
-	usage_now(&after);
+	pb_usage_now(&after);
 	if (rc || run->error[0]) {	/* a loop may pb_fail() a task and run on */
 		snprintf(why, whylen, "%s", run->error[0] ? run->error : "the strategy failed");
 		return -1;
 	}
 	s->wall_s = (double)(end - start) / 1e9;
 	s->work_s = run->work_s;
-	usage_delta(&before, &after, s);
+	pb_usage_delta(&before, &after, s);
 	return evaluate(run, s, why, whylen);
 }
 

@@ -106,3 +106,32 @@ int pb_counts_parse(const char *line, struct pb_counts *k)
 	*k = got;
 	return 0;
 }
+
+void pb_usage_now(struct pb_usage *u)
+{
+	getrusage(RUSAGE_SELF, &u->self);
+	getrusage(RUSAGE_CHILDREN, &u->children);
+}
+
+static double tv_seconds(struct timeval tv)
+{
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+void pb_usage_delta(const struct pb_usage *a, const struct pb_usage *b, struct pb_sample *s)
+{
+	s->user_s = tv_seconds(b->self.ru_utime) - tv_seconds(a->self.ru_utime) +
+		    tv_seconds(b->children.ru_utime) - tv_seconds(a->children.ru_utime);
+	s->sys_s = tv_seconds(b->self.ru_stime) - tv_seconds(a->self.ru_stime) +
+		   tv_seconds(b->children.ru_stime) - tv_seconds(a->children.ru_stime);
+	s->vcsw = b->self.ru_nvcsw - a->self.ru_nvcsw + b->children.ru_nvcsw - a->children.ru_nvcsw;
+	s->ivcsw = b->self.ru_nivcsw - a->self.ru_nivcsw + b->children.ru_nivcsw -
+		   a->children.ru_nivcsw;
+	s->minflt = b->self.ru_minflt - a->self.ru_minflt + b->children.ru_minflt -
+		    a->children.ru_minflt;
+	s->majflt = b->self.ru_majflt - a->self.ru_majflt + b->children.ru_majflt -
+		    a->children.ru_majflt;
+	/* High-water marks: of this process, or of its largest worker process. */
+	s->max_rss_kb = b->self.ru_maxrss > b->children.ru_maxrss ? b->self.ru_maxrss
+								  : b->children.ru_maxrss;
+}

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/resource.h>
 
 struct pb_sample {
 	unsigned rep;
@@ -45,6 +46,16 @@ int pb_sample_send(int fd, const struct pb_sample *s);
 int pb_sample_parse(const char *line, struct pb_sample *s);
 
 void pb_sample_free(struct pb_sample *s);
+
+/* What getrusage counts for this process and its reaped children, at one moment. */
+struct pb_usage {
+	struct rusage self, children;
+};
+
+void pb_usage_now(struct pb_usage *u);
+
+/* Fills the sample's resource figures (user_s ... majflt, max_rss_kb) from usage before and after. */
+void pb_usage_delta(const struct pb_usage *a, const struct pb_usage *b, struct pb_sample *s);
 
 /* Writes the counted repetition's line to fd: 0 or -1 with errno. */
 int pb_counts_send(int fd, const struct pb_counts *counts);

@@ -31,7 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -318,38 +317,22 @@ static int send_error(unsigned rep, const char *fmt, const char *detail)
 	return PB_PROC_SENT_ERROR;
 }
 
-static double seconds(struct timeval tv)
-{
-	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
 /* One repetition, timed, with what getrusage counted for it and the job's checksum. */
 static int measure(const struct primitive *p, struct job *job, struct pb_sample *s)
 {
-	struct rusage self[2], children[2];
+	struct pb_usage before, after;
 	int64_t start, end;
 	int rc;
 
-	getrusage(RUSAGE_SELF, &self[0]);
-	getrusage(RUSAGE_CHILDREN, &children[0]);
+	pb_usage_now(&before);
 	start = pb_now_ns();
 	rc = p->run(job);
 	end = pb_now_ns();
-	getrusage(RUSAGE_SELF, &self[1]);
-	getrusage(RUSAGE_CHILDREN, &children[1]);
+	pb_usage_now(&after);
 	if (rc)
 		return -1;
 	s->wall_s = (double)(end - start) / 1e9;
-	s->user_s = seconds(self[1].ru_utime) - seconds(self[0].ru_utime) +
-		    seconds(children[1].ru_utime) - seconds(children[0].ru_utime);
-	s->sys_s = seconds(self[1].ru_stime) - seconds(self[0].ru_stime) +
-		   seconds(children[1].ru_stime) - seconds(children[0].ru_stime);
-	s->max_rss_kb = self[1].ru_maxrss;
-	s->vcsw = self[1].ru_nvcsw - self[0].ru_nvcsw;
-	s->ivcsw = self[1].ru_nivcsw - self[0].ru_nivcsw;
-	s->minflt = self[1].ru_minflt - self[0].ru_minflt + children[1].ru_minflt -
-		    children[0].ru_minflt;
-	s->majflt = self[1].ru_majflt - self[0].ru_majflt;
+	pb_usage_delta(&before, &after, s);
 	s->checksum = 0;
 	for (uint64_t t = 0; t < job->tasks; t++)
 		s->checksum = pb_checksum_fold(s->checksum, t, job->shared->results[t]);
