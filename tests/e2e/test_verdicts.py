@@ -97,7 +97,11 @@ class BudgetTest(ParbenchTest):
         self.assertLess(sum(float(r["wall_s"]) for r in measured), 3.0)
         self.assertTrue(cuts, "some cell got fewer than 10")
         for cut in cuts:
-            self.assertRegex(cut["cut"], r"^\d+ of 10 repetitions: a visit costs ")
+            # 10 or more wanted: time left after the plan goes to groups still undecided.
+            self.assertRegex(cut["cut"], r"^\d+ of \d+ repetitions: a visit costs ")
+            got, wanted = re.findall(r"\d+", cut["cut"])[:2]
+            self.assertLess(int(got), int(wanted))
+            self.assertGreaterEqual(int(wanted), 10)
             self.assertEqual((cut["ok"], cut["error"], cut["wall_s"]), ("0", "", ""))
             row = next(s for s in run.summary if s["strategy"] == cut["strategy"])
             self.assertEqual(row["cut"], cut["cut"])
