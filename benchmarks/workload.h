@@ -17,7 +17,9 @@
  * pb_run_steps(), which waits with poll(), nanosleep() and pread().
  *
  * Adding a workload is one file that defines a `struct pb_workload` as its
- * last thing, plus one line in PB_WORKLOADS (benchmarks/registry.c).
+ * last thing, plus one line in PB_WORKLOADS (benchmarks/registry.c).  The
+ * task types (struct pb_job, pb_step, ...) are in parbench_workload.h, which
+ * plugins include too: a plugin's tasks are called exactly as a built-in's.
  */
 #ifndef PARBENCH_WORKLOAD_H
 #define PARBENCH_WORKLOAD_H
@@ -26,50 +28,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "parbench_workload.h"
 #include "util/option.h"
-
-enum pb_kind {
-	PB_KIND_CPU,
-	PB_KIND_MEM,
-	PB_KIND_IO,
-};
-
-struct pb_job;
-
-/* What a task's non-blocking form waits for before its next step. */
-enum pb_wait {
-	PB_WAIT_DONE,		/* finished: the checksum is in step.checksum */
-	PB_WAIT_FAILED,		/* step.error is an errno value; the task released all it held */
-	PB_WAIT_TIMER,		/* resume after step.ns nanoseconds */
-	PB_WAIT_READABLE,	/* resume when step.fd is readable (or has an error) */
-	PB_WAIT_WRITABLE,	/* resume when step.fd is writable (or has an error) */
-	PB_WAIT_READ,		/* resume when the loop has done *step.read on step.fd */
-};
-
-/*
- * A file read that the loop carries out (on the ring, or on a helper thread,
- * since a regular file is always "ready" to epoll): up to len bytes at
- * offset into buf.  The loop stores what pread() would have returned in
- * result: the count, 0 at the end of the file, or a negative errno value.
- */
-struct pb_read {
-	void *buf;
-	size_t len;
-	uint64_t offset;
-	int64_t result;
-};
-
-struct pb_step {
-	enum pb_wait wait;
-	int fd;
-	int error;
-	int64_t ns;
-	uint64_t checksum;
-	struct pb_read *read;		/* PB_WAIT_READ: in the task's state */
-};
 
 struct pb_workload {
 	const char *name;		/* "cpu.sumsq": kind, a dot, what it does */
+	const char *plugin;		/* a plugin's "plugin:/absolute/path.so"; NULL: built in */
 	enum pb_kind kind;
 	const char *summary;		/* one line for `parbench list` */
 	uint64_t default_tasks;
@@ -124,14 +88,6 @@ struct pb_workload {
 	int (*ready)(const void *options, char *why, size_t whylen);
 };
 
-struct pb_job {
-	const struct pb_workload *workload;
-	uint64_t tasks;
-	uint64_t size;
-	const void *options;		/* the workload's own, filled from its option table */
-	void *state;			/* owned by the workload's setup/teardown */
-	char error[512];		/* a failed setup's reason, when errno says too little */
-};
 
 /* The registry: every workload, in the order `parbench list` shows them. */
 extern const struct pb_workload *const pb_workloads[];
@@ -142,12 +98,7 @@ const char *pb_kind_name(enum pb_kind kind);
 /* NULL when the workload is well formed, else what is wrong with it. */
 const char *pb_workload_check(const struct pb_workload *w);
 
-/*
- * run_task()'s way to fail: records err (an errno value) for the task
- * running on this thread and returns 0.  pb_task_take_error() returns and
- * clears it.
- */
-uint64_t pb_task_fail(int err);
+/* Returns and clears the error pb_task_fail() recorded on this thread: 0 when none. */
 int pb_task_take_error(void);
 
 /*
@@ -160,26 +111,7 @@ uint64_t pb_run_steps(const struct pb_job *job, uint64_t task);
 /* Carries out *read on fd, blocking: for a loop's helper thread, and pb_run_steps. */
 void pb_read_now(int fd, struct pb_read *read);
 
-/* Small steps for the non-blocking form. */
-static inline struct pb_step pb_step_done(uint64_t checksum)
-{
-	return (struct pb_step){ .wait = PB_WAIT_DONE, .checksum = checksum };
-}
-
-static inline struct pb_step pb_step_failed(int err)
-{
-	return (struct pb_step){ .wait = PB_WAIT_FAILED, .error = err };
-}
-
-static inline struct pb_step pb_step_wait(enum pb_wait wait, int fd)
-{
-	return (struct pb_step){ .wait = wait, .fd = fd };
-}
-
 /* Folds task checksums into a job checksum; any order gives the same sum. */
 uint64_t pb_checksum_fold(uint64_t job_sum, uint64_t task, uint64_t task_sum);
-
-/* A bijective 64-bit mixer (splitmix64's finaliser). */
-uint64_t pb_mix64(uint64_t x);
 
 #endif
