@@ -257,7 +257,7 @@ void pb_select_note_python(const struct pb_options *opts)
 	if (!wants_python(opts))
 		return;
 	for (size_t i = 0; i < opts->nworkloads; i++)
-		if (!opts->workloads[i]->python) {
+		if (!pb_workload_has_python(opts->workloads[i], &opts->settings)) {
 			fprintf(stderr, "%s%s", any ? ", " : "parbench run: the py-* strategies skip ",
 				opts->workloads[i]->name);
 			any = true;
@@ -266,7 +266,32 @@ void pb_select_note_python(const struct pb_options *opts)
 		fputs(": they have no Python version\n", stderr);
 }
 
-/* Each workload in the plan that checks its options before the run (a server that answers). */
+/* The plan's strategies' ready checks, once per function (a family shares one). */
+static int check_strategies_ready(const struct pb_options *opts, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < opts->nstrategies; i++) {
+		const struct pb_strategy *s = opts->strategies[i];
+		bool seen = false;
+		void *values;
+		int rc;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = opts->strategies[j]->ready == s->ready;
+		if (!s->ready || seen)
+			continue;
+		values = pb_options_of_strategy(opts, s);
+		rc = s->ready(values, opts->workloads, opts->nworkloads, err, errlen);
+		free(values);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Each workload in the plan that checks its options before the run (a server
+ * that answers), and each strategy (a function that its option names).
+ */
 int pb_select_check_ready(const struct pb_options *opts, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < opts->nworkloads; i++) {
@@ -284,6 +309,6 @@ int pb_select_check_ready(const struct pb_options *opts, char *err, size_t errle
 		if (rc)
 			return -1;
 	}
-	return 0;
+	return check_strategies_ready(opts, err, errlen);
 }
 

@@ -27,7 +27,7 @@ int pb_select_baselines_first(struct pb_options *opts, char *err, size_t errlen)
 /* Says which workloads the Python strategies skip: those without a Python version. */
 void pb_select_note_python(const struct pb_options *opts);
 
-/* Each workload's ready() check with its options (a server that answers). */
+/* Each workload's and strategy's ready() check with its options (a server that answers). */
 int pb_select_check_ready(const struct pb_options *opts, char *err, size_t errlen);
 
 #endif

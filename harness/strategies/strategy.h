@@ -88,6 +88,14 @@ struct pb_strategy {
 	 */
 	void (*describe)(FILE *out);
 	void (*add_meta)(const void *options, struct json_t *meta);
+	/*
+	 * Optional, shared by a family as above: checked once before the run
+	 * when one of them is in the plan, with its options and the plan's
+	 * workloads (a function an option names is there): 0, or -1 with the
+	 * whole error line in why, refused as bad input.
+	 */
+	int (*ready)(const void *options, const struct pb_workload *const *workloads, size_t n,
+		     char *why, size_t whylen);
 };
 
 extern const struct pb_strategy *const pb_strategies[];
@@ -96,6 +104,13 @@ const struct pb_strategy *pb_strategy_find(const char *name);
 
 /* NULL when s can run here with these options (NULL: the defaults), else why not. */
 const char *pb_strategy_unavailable(const struct pb_strategy *s, const void *options);
+
+/*
+ * Whether the python strategies have a Python version of w to run: its own
+ * (w->python), or the user's function, --py-workload, among the settings
+ * (harness/strategies/python/strategies.c).
+ */
+bool pb_workload_has_python(const struct pb_workload *w, const struct pb_settings *settings);
 
 /* NULL when the strategy is well formed, else what is wrong with it. */
 const char *pb_strategy_check(const struct pb_strategy *s);

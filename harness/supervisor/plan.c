@@ -31,8 +31,8 @@ static unsigned loops_of(const struct pb_options *opts, const struct pb_strategy
 /*
  * The cells of one workload at one task size: one per strategy, pin policy
  * and worker count; seq and py-seq once each.  The py-* strategies have
- * cells only for workloads with a Python version, the bare-* ones only for
- * the workload they do.
+ * cells only for workloads with a Python version (or --py-workload), the
+ * bare-* ones only for the workload they do.
  */
 static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *opts,
 			      const struct pb_workload *workload, uint64_t size)
@@ -56,7 +56,7 @@ static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *op
 		size_t pins = is_base(opts, s) ? 1 : opts->npins;
 		size_t counts = is_base(opts, s) ? 1 : opts->workers.n;
 
-		if ((strategy->python && !workload->python) ||
+		if ((strategy->python && !pb_workload_has_python(workload, &opts->settings)) ||
 		    (strategy->only_workload && strcmp(strategy->only_workload, workload->name)))
 			continue;
 		for (size_t p = 0; p < pins; p++)

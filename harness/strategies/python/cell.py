@@ -5,11 +5,15 @@ server), and starts this script as
 
     python cell.py WORKLOAD STRATEGY WORKERS TASKS SIZE WARMUP REPS FAULT
 
-with PARBENCH_BIND, PARBENCH_PU_LOGICAL, PARBENCH_EXEC_NS and the workload's
-PARBENCH_* variables (PARBENCH_FILE_DIRECT among them) in its environment.  It
+with PARBENCH_BIND, PARBENCH_PU_LOGICAL, PARBENCH_EXEC_NS, the workload's
+PARBENCH_* variables (PARBENCH_FILE_DIRECT among them) and, with --py-workload,
+PARBENCH_PY_WORKLOAD (MODULE:FUNCTION, py_workload.py) in its environment.  It
 runs the warm-up and measured repetitions, timing each inside the interpreter,
 and sends one line per measured repetition to file descriptor 3
 (harness/cell/sample.h), or one error line and exits with status SENT_ERROR.
+
+`python cell.py --check MODULE:FUNCTION` only checks, for `parbench run`, that
+the function is there (py_workload.check).
 """
 import os
 import sys
@@ -18,7 +22,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.join(HERE, "..", "..", "..", "benchmarks", "python")]
 
-import strategies  # noqa: E402  (after the path is set)
+import py_workload  # noqa: E402  (after the path is set)
+import strategies  # noqa: E402
 import workloads  # noqa: E402
 from sample import describe, send_error, send_sample, startup_seconds, usage, \
     usage_delta  # noqa: E402
@@ -86,14 +91,29 @@ def job_from(argv):
                           (kind, int(task)) if task else ("none", -1))
 
 
+def use_py_workload(job):
+    """--py-workload's function as the job's Python version, imported before the timed
+    region."""
+    spec = os.environ.get("PARBENCH_PY_WORKLOAD")
+    if not spec:
+        return
+    try:
+        workloads.WORKLOADS[job.workload] = (py_workload.load(spec), None)
+    except BaseException as e:          # sys.exit() at its import, too
+        send_error(0, "--py-workload %s: %s" % (spec, describe(e)))
+
+
 def main(argv):
     startup = startup_seconds()
+    if len(argv) == 2 and argv[0] == "--check":
+        py_workload.check(argv[1])
     if len(argv) != 8:
         send_error(0, "internal error: cell.py takes 8 arguments, not %d" % len(argv))
     job, strategy = job_from(argv), argv[1]
     workers, warmup, reps = int(argv[2]), int(argv[5]), int(argv[6])
     if os.environ.get("PARBENCH_FILE_DIRECT") == "1":
         send_error(0, "the py-* strategies do not read with --direct (O_DIRECT)")
+    use_py_workload(job)
     if job.workload not in workloads.WORKLOADS or strategy not in strategies.STRATEGIES:
         send_error(0, "internal error: no Python version of %s or %s" % (job.workload, strategy))
     bind = parse_bind(os.environ.get("PARBENCH_BIND", ""))

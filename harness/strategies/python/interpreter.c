@@ -70,26 +70,31 @@ static int parse_probe(struct pb_python *py, char *out, char *why, size_t whylen
 	return 0;
 }
 
-int pb_python_probe(struct pb_python *py, char *why, size_t whylen)
+/*
+ * Runs argv (python first) with nothing on stdin and its output read into
+ * out, for PB_PYTHON_PROBE_S at most: 0 when it exited with status 0, else
+ * -1 with why (it did not start or answer, or failed: its last line, or how
+ * it ended when it wrote none).
+ */
+static int run_briefly(char *const argv[], char *out, size_t cap, char *why, size_t whylen)
 {
 	/* Nothing to read: a shim that waits on stdin must not hang the probe. */
 	static const struct pb_proc_opts opts = { .pipe_to = PB_PROC_FD(1) | PB_PROC_FD(2),
 						  .null_stdin = true };
-	char *const argv[] = { py->path, "-c", (char *)probe_script, NULL };
-	char out[2 * PATH_MAX + 256], failed[PATH_MAX + 64];
+	char failed[PATH_MAX + 64];
 	struct pb_proc p;
 	int status;
 	ssize_t got;
 
-	if (access(py->path, X_OK) < 0) {
+	if (access(argv[0], X_OK) < 0) {
 		snprintf(why, whylen, "cannot run it: %s", strerror(errno));
 		return -1;
 	}
-	if (pb_proc_spawn(&p, py->path, argv, &opts, failed, sizeof(failed))) {
+	if (pb_proc_spawn(&p, argv[0], argv, &opts, failed, sizeof(failed))) {
 		snprintf(why, whylen, "cannot start it: %s", failed);
 		return -1;
 	}
-	got = read_until_eof(&p, out, sizeof(out), PB_PYTHON_PROBE_S);
+	got = read_until_eof(&p, out, cap, PB_PYTHON_PROBE_S);
 	if (got < 0)
 		pb_proc_kill(&p, SIGKILL);
 	pb_proc_wait(&p, &status);
@@ -98,9 +103,22 @@ int pb_python_probe(struct pb_python *py, char *why, size_t whylen)
 		return -1;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		pb_proc_last_line(*out ? out : "it failed", why, whylen);
+		if (*out)
+			pb_proc_last_line(out, why, whylen);
+		else
+			pb_proc_describe_exit(status, why, whylen);
 		return -1;
 	}
+	return 0;
+}
+
+int pb_python_probe(struct pb_python *py, char *why, size_t whylen)
+{
+	char *const argv[] = { py->path, "-c", (char *)probe_script, NULL };
+	char out[2 * PATH_MAX + 256];
+
+	if (run_briefly(argv, out, sizeof(out), why, whylen))
+		return -1;
 	return parse_probe(py, out, why, whylen);
 }
 
@@ -179,6 +197,20 @@ static void make_python_argv(struct python_argv *a, const char *python, const st
 		snprintf(a->fault, sizeof(a->fault), "%s:%llu", pb_fault_kind_name(fault->kind),
 			 (unsigned long long)fault->task);
 	memcpy(a->v, v, sizeof(v));
+}
+
+int pb_python_check_function(const char *python, const char *spec, char *why, size_t whylen)
+{
+	const char *script = python_script("cell.py");
+	char *const argv[] = { (char *)python, (char *)script, "--check", (char *)spec, NULL };
+	char out[1024];
+
+	if (!script) {
+		snprintf(why, whylen, "cannot find harness/strategies/python/cell.py beside the "
+			 "program");
+		return -1;
+	}
+	return run_briefly(argv, out, sizeof(out), why, whylen);
 }
 
 int pb_python_run_cell(const char *python, const char *name, const struct pb_run *run,

@@ -28,6 +28,14 @@ int pb_python_find(char *path, size_t len);
  */
 int pb_python_probe(struct pb_python *py, char *why, size_t whylen);
 
+/*
+ * Whether spec, --py-workload's MODULE:FUNCTION, names a function that python
+ * imports as a py-* cell would (cell.py --check): 0, or -1 with why (the
+ * exception, as one line; or the interpreter did not answer in
+ * PB_PYTHON_PROBE_S).
+ */
+int pb_python_check_function(const char *python, const char *spec, char *why, size_t whylen);
+
 struct pb_reps;
 struct pb_run;
 
