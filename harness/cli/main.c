@@ -5,6 +5,7 @@
 #include "workload.h"
 #include "cell/cell.h"
 #include "cli/compare.h"
+#include "cli/new_workload.h"
 #include "http/http.h"
 #include "machine/pin.h"
 #include "cli/plugins.h"
@@ -19,11 +20,12 @@ static const char main_help[] =
 	"every strategy computed the same result, and writes CSV files.\n"
 	"\n"
 	"commands:\n"
-	"  run      run workloads x strategies x worker counts (parbench run --help)\n"
-	"  list     the workloads, strategies and pin policies\n"
-	"  topo     the machine's topology as the run sees it\n"
-	"  serve    io.http's HTTP server, alone, in the foreground\n"
-	"  compare  two runs' common cells: faster, slower or no significant change\n"
+	"  run           run workloads x strategies x worker counts (parbench run --help)\n"
+	"  list          the workloads, strategies and pin policies\n"
+	"  topo          the machine's topology as the run sees it\n"
+	"  serve         io.http's HTTP server, alone, in the foreground\n"
+	"  compare       two runs' common cells: faster, slower or no significant change\n"
+	"  new-workload  write NAME.c, a workload plugin to fill in, and its build command\n"
 	"\n"
 	"  -h, --help      this help\n"
 	"  -V, --version   the version\n";
@@ -149,9 +151,11 @@ int main(int argc, char **argv)
 		return pb_serve_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "compare") == 0)
 		return pb_compare_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "new-workload") == 0)
+		return pb_new_workload_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "__cell") == 0)
 		return pb_cell_main(argc, argv);
 	fprintf(stderr, "parbench: '%s' is not a command; allowed: run, list, topo, serve, "
-		"compare\n", argv[1]);
+		"compare, new-workload\n", argv[1]);
 	return 2;
 }
