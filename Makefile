@@ -70,17 +70,20 @@ endif
 # -z now: every symbol bound at start-up, not lazily at its first call, which
 # each forked worker would otherwise do again on its own copied pages
 # (fork-per-task paid some 40 us a task for it).
-LINK_FLAGS = -fopenmp $(SANITIZE) -lm -lpthread -Wl,-z,now $(LDLIBS)
+# --dynamic-list: the functions a workload plugin calls (parbench_workload.h)
+# are exported to the shared objects dlopen() brings in, and nothing else.
+LINK_FLAGS = -fopenmp $(SANITIZE) -lm -lpthread -Wl,-z,now \
+	     -Wl,--dynamic-list=benchmarks/plugin.syms $(LDLIBS)
 LDLIBS_ALL = $(LIBRARIES) $(LINK_FLAGS)
 GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # Every .c under benchmarks/ and harness/ but the two programs built apart:
 # the mpi strategies' rank program (mpicc) and parbench-bare (small on purpose),
-# and the example plugins (benchmarks/plugins/), each a shared object of its own.
+# and the example plugins (make plugin-examples), which are shared objects.
 RANK_SOURCE := harness/strategies/mpi/mpi_rank.c
 BARE_SOURCE := harness/strategies/bare/bare_main.c
-PLUGIN_SOURCES := $(wildcard benchmarks/plugins/*.c)
-SOURCES := $(filter-out $(RANK_SOURCE) $(BARE_SOURCE) $(PLUGIN_SOURCES),$(shell find benchmarks harness -name '*.c'))
+SOURCES := $(filter-out $(RANK_SOURCE) $(BARE_SOURCE),$(shell find benchmarks harness -name '*.c' \
+	   -not -path 'benchmarks/plugins/*'))
 OBJECTS := $(SOURCES:%.c=$(OBJDIR)/%.o)
 LIB_OBJECTS := $(filter-out $(OBJDIR)/harness/cli/main.o,$(OBJECTS))
 UNIT_SOURCES := $(wildcard tests/unit/*.c)
@@ -151,7 +154,7 @@ $(BARE_BIN): $(BARE_SOURCE) $(BARE_OBJECTS) | deps
 # parbench object linked in (pb_mix64 and pb_task_fail come from parbench at
 # load time).  Release flags whatever the VARIANT: they are the user's code.
 PLUGIN_DIR := .build/plugins
-PLUGINS := $(PLUGIN_SOURCES:benchmarks/plugins/%.c=$(PLUGIN_DIR)/%.so)
+PLUGINS := $(patsubst benchmarks/plugins/%.c,$(PLUGIN_DIR)/%.so,$(wildcard benchmarks/plugins/*.c))
 
 plugin-examples: $(PLUGINS)
 	@for so in $^; do echo "plugin: $$so  (parbench run -w plugin:$$so)"; done
