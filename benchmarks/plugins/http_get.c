@@ -20,10 +20,11 @@
  * receive).  start_task() begins it and resume_task() goes on; each returns
  * a step that says what the task waits for next (here: its socket to become
  * writable or readable), or that it is DONE or FAILED.  An event loop
- * (evloop-epoll, ...) carries out the waits of many tasks at once; the
- * other strategies get run_task == NULL's meaning: parbench drives the same
- * steps itself, one task per thread or process, waiting with poll().  The
- * task's logic is written once, below.
+ * (evloop-epoll, ...) carries out the waits of many tasks at once.  For the
+ * strategies that block (seq, threads, processes, OpenMP), run_task is NULL
+ * and parbench drives the same steps itself, one task at a time in each
+ * thread or process, waiting with poll().  The task's logic is written once,
+ * below.
  */
 #include <arpa/inet.h>
 #include <errno.h>
