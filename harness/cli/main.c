@@ -114,8 +114,10 @@ static int list_workloads(const char *list)
 	}
 	if (!(found = calloc(names.n, sizeof(*found))))
 		rc = 1;
+	/* A plugin whose options `parbench run` would refuse is refused here too. */
 	for (size_t i = 0; !rc && i < names.n; i++)
-		if (!(found[i] = pb_workload_resolve(names.v[i], why, sizeof(why)))) {
+		if (!(found[i] = pb_workload_resolve(names.v[i], why, sizeof(why))) ||
+		    (found[i]->plugin && pb_plugins_admit(found[i], why, sizeof(why)))) {
 			fprintf(stderr, "parbench list: --workload '%s': %s\n", names.v[i],
 				*why ? why : "it is unknown; allowed: the names parbench list shows, "
 				"plugin:PATH.so");

@@ -47,6 +47,14 @@ static int resolve_names(const char *option, const char *text, const char *group
 			pb_names_free(&names);
 			return -1;
 		}
+		/* One plugin by two paths: given twice as surely as one name twice. */
+		for (size_t j = 0; j < i; j++)
+			if ((*out)[j] == (*out)[i]) {
+				pb_error(err, errlen, "%s '%s': '%s' is given twice (first as '%s'); "
+					 "allowed: each once", option, text, names.v[i], names.v[j]);
+				pb_names_free(&names);
+				return -1;
+			}
 	}
 	*count = names.n;
 	pb_names_free(&names);
