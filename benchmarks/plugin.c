@@ -155,9 +155,11 @@ static struct pb_workload *open_plugin(const char *real, char *why, size_t whyle
 		return NULL;
 	}
 	/* Kept open to the end: the workload points into it. */
-	if (!(w = convert(d, real, problem, sizeof(problem))))
+	if (!(w = convert(d, real, problem, sizeof(problem)))) {
 		pb_error(why, whylen, "%s; allowed: a descriptor as benchmarks/parbench_workload.h "
 			 "describes it", problem);
+		dlclose(handle);
+	}
 	return w;
 }
 
