@@ -7,6 +7,7 @@ import math
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -15,6 +16,9 @@ from pathlib import Path
 
 from helpers import ROOT, PARBENCH, ParbenchTest, Run, cell_processes, listed_strategies, \
     parbench
+
+sys.path.insert(0, str(ROOT / "benchmarks" / "python"))
+from workloads import MASK, fold, mix64  # noqa: E402  (the Python workloads' checksum)
 
 SOURCES = ROOT / "tests" / "plugins"
 # Each test plugin: its source and the -D switches that make it what it is (the sources
@@ -83,20 +87,12 @@ def plugin(name):
     return "plugin:" + path(name)
 
 
-# The checksums of benchmarks/checksum.c: each task's folded into the job's.
-MASK = (1 << 64) - 1
-
-
-def mix64(x):
-    x ^= x >> 30
-    x = (x * 0xbf58476d1ce4e5b9) & MASK
-    x ^= x >> 27
-    x = (x * 0x94d049bb133111eb) & MASK
-    return x ^ (x >> 31)
-
-
 def job_checksum(task_sums):
-    return str(sum(mix64(s ^ mix64(t + 1)) for t, s in enumerate(task_sums)) & MASK)
+    """The job's checksum of benchmarks/checksum.c, in the Python workloads' own code."""
+    job = 0
+    for task, task_sum in enumerate(task_sums):
+        job = fold(job, task, task_sum)
+    return str(job)
 
 
 def sumsq_checksum(tasks, size, scale=1):
