@@ -16,6 +16,8 @@
 #   make test-tsan  the end-to-end tests of the threaded strategies, built with
 #                   ThreadSanitizer (clang, LLVM's libomp and its Archer tool)
 #   make fuzz       libFuzzer on the parsers, FUZZ_TIME seconds each (default 60)
+#   make plugin-examples  the example workload plugins (benchmarks/plugins/)
+#                   as .build/plugins/*.so, for parbench run -w plugin:PATH
 #   make deps       install the Debian packages parbench needs
 #   make clean      remove what the build made (results/ and plots/ stay)
 
@@ -68,15 +70,20 @@ endif
 # -z now: every symbol bound at start-up, not lazily at its first call, which
 # each forked worker would otherwise do again on its own copied pages
 # (fork-per-task paid some 40 us a task for it).
-LINK_FLAGS = -fopenmp $(SANITIZE) -lm -lpthread -Wl,-z,now $(LDLIBS)
+# --dynamic-list: the functions a workload plugin calls (parbench_workload.h)
+# are exported to the shared objects dlopen() brings in, and nothing else.
+LINK_FLAGS = -fopenmp $(SANITIZE) -lm -lpthread -Wl,-z,now \
+	     -Wl,--dynamic-list=benchmarks/plugin.syms $(LDLIBS)
 LDLIBS_ALL = $(LIBRARIES) $(LINK_FLAGS)
 GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # Every .c under benchmarks/ and harness/ but the two programs built apart:
-# the mpi strategies' rank program (mpicc) and parbench-bare (small on purpose).
+# the mpi strategies' rank program (mpicc) and parbench-bare (small on purpose),
+# and the example plugins (make plugin-examples), which are shared objects.
 RANK_SOURCE := harness/strategies/mpi/mpi_rank.c
 BARE_SOURCE := harness/strategies/bare/bare_main.c
-SOURCES := $(filter-out $(RANK_SOURCE) $(BARE_SOURCE),$(shell find benchmarks harness -name '*.c'))
+SOURCES := $(filter-out $(RANK_SOURCE) $(BARE_SOURCE),$(shell find benchmarks harness -name '*.c' \
+	   -not -path 'benchmarks/plugins/*'))
 OBJECTS := $(SOURCES:%.c=$(OBJDIR)/%.o)
 LIB_OBJECTS := $(filter-out $(OBJDIR)/harness/cli/main.o,$(OBJECTS))
 UNIT_SOURCES := $(wildcard tests/unit/*.c)
@@ -102,7 +109,8 @@ comma := ,
 RUN ?= $(OUT)/latest
 BENCH_ARGS ?=
 
-.PHONY: all bench bench-python bench-granularity bench-overhead plots report test test-asan test-tsan deps clean fuzz
+.PHONY: all bench bench-python bench-granularity bench-overhead plots report test test-asan test-tsan deps clean fuzz \
+	plugin-examples
 
 all: $(BIN) $(RANK_BIN) $(BARE_BIN)
 
@@ -141,6 +149,19 @@ $(RANK_BIN): $(RANK_SOURCE) $(LIB_OBJECTS) | deps
 $(BARE_BIN): $(BARE_SOURCE) $(BARE_OBJECTS) | deps
 	$(CC) $(CFLAGS_ALL) -MMD -MP -MF $(OBJDIR)/$(BARE_SOURCE:.c=.d) -o $@ $(filter %.c %.o,$^) \
 		-fopenmp $(SANITIZE) -lpthread -lm
+
+# The example plugins, built as a user builds one: the public header only, no
+# parbench object linked in (pb_mix64 and pb_task_fail come from parbench at
+# load time).  Release flags whatever the VARIANT: they are the user's code.
+PLUGIN_DIR := .build/plugins
+PLUGINS := $(patsubst benchmarks/plugins/%.c,$(PLUGIN_DIR)/%.so,$(wildcard benchmarks/plugins/*.c))
+
+plugin-examples: $(PLUGINS)
+	@for so in $^; do echo "plugin: $$so  (parbench run -w plugin:$$so)"; done
+
+$(PLUGIN_DIR)/%.so: benchmarks/plugins/%.c benchmarks/parbench_workload.h
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O2 -shared -fPIC -Wall -Wextra $(if $(WERROR),-Werror) -I benchmarks -o $@ $<
 
 $(UNIT_TESTS): $(UNIT_OBJECTS) $(LIB_OBJECTS)
 	$(CC) -o $@ $^ $(LDLIBS_ALL) $(shell pkg-config --libs criterion)
@@ -220,7 +241,7 @@ report:
 	$$py scripts/report.py $(if $(filter file,$(origin RUN)),--auto-pair) $(RUN) $(RUN2)
 
 # +: tests/run.sh's `make fuzz` shares this make's jobs (-j).
-test: $(BIN) $(RANK_BIN) $(BARE_BIN) $(UNIT_TESTS)
+test: $(BIN) $(RANK_BIN) $(BARE_BIN) $(UNIT_TESTS) $(PLUGINS)
 	+PARBENCH=$(abspath $(BIN)) UNIT_TESTS=$(abspath $(UNIT_TESTS)) VARIANT=$(VARIANT) bash tests/run.sh
 
 test-asan:

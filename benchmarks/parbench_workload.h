@@ -38,6 +38,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /*
  * The version of struct parbench_workload and the types below.  parbench
  * refuses a plugin built against another version: rebuild it.
@@ -183,8 +187,17 @@ struct parbench_workload {
 	size_t options_size;
 };
 
-/* Declares the one symbol parbench looks for: PARBENCH_WORKLOAD = { ... }; */
+/*
+ * Declares the one symbol parbench looks for: PARBENCH_WORKLOAD = { ... };
+ * extern: in C++ a const at namespace scope would otherwise not be exported.
+ */
 #define PARBENCH_WORKLOAD \
-	__attribute__((visibility("default"))) const struct parbench_workload parbench_workload
+	extern __attribute__((visibility("default"))) \
+	const struct parbench_workload parbench_workload; \
+	const struct parbench_workload parbench_workload
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -93,6 +93,17 @@ struct pb_workload {
 extern const struct pb_workload *const pb_workloads[];
 
 const struct pb_workload *pb_workload_find(const char *name);
+
+/*
+ * A built-in workload by name, or a plugin named "plugin:PATH", opened on
+ * first use (benchmarks/plugin.c): the workload, or NULL with why empty when
+ * no built-in has the name, or with why a plugin is refused and what is
+ * allowed.
+ */
+const struct pb_workload *pb_workload_resolve(const char *name, char *why, size_t whylen);
+
+/* The i-th plugin opened so far, or NULL past the last. */
+const struct pb_workload *pb_plugin_workload(size_t i);
 const char *pb_kind_name(enum pb_kind kind);
 
 /* NULL when the workload is well formed, else what is wrong with it. */

@@ -15,6 +15,7 @@
 #include "machine/pin.h"
 #include "runtime/run.h"
 #include "cell/sample.h"
+#include "util/error.h"
 #include "util/fd.h"
 #include "stats/stats.h"
 #include "strategies/strategy.h"
@@ -419,10 +420,12 @@ static bool parse_field(const char *name, const char *value, struct pb_cell_args
 
 /*
  * The supervisor made these arguments: a bad one is a bug.  The fields
- * first, then the options of the workload and strategy they name.
+ * first, then the options of the workload and strategy they name.  A plugin
+ * that will not open here (gone since the supervisor opened it) says why.
  */
 static int parse_args(int argc, char **argv, struct pb_cell_args *args,
-		      const struct pb_workload **workload, const struct pb_strategy **strategy)
+		      const struct pb_workload **workload, const struct pb_strategy **strategy,
+		      char *why, size_t whylen)
 {
 	const char *value;
 	char name[64];
@@ -433,38 +436,38 @@ static int parse_args(int argc, char **argv, struct pb_cell_args *args,
 	       parse_field(name, value, args); i++)
 		;
 	if (!args->workload || !args->strategy || !args->pin || !args->pu_os || !args->workers ||
-	    !args->tasks ||
-	    !(*workload = pb_workload_find(args->workload)) ||
-	    !(*strategy = pb_strategy_find(args->strategy)))
-		return -1;
+	    !args->tasks || !(*strategy = pb_strategy_find(args->strategy)))
+		return pb_error(why, whylen, "internal error: malformed cell arguments");
+	if (!(*workload = pb_workload_resolve(args->workload, why, whylen)))
+		return *why ? -1 : pb_error(why, whylen, "internal error: malformed cell arguments");
 	for (; i < argc; i++) {
 		const struct pb_option *o;
 
 		if (!split_pair(argv[i], name, sizeof(name), &value))
-			return -1;
+			return pb_error(why, whylen, "internal error: malformed cell arguments");
 		o = pb_option_find((*workload)->options, name);
 		if (!o && !(o = pb_option_find((*strategy)->options, name)))
-			return -1;
+			return pb_error(why, whylen, "internal error: malformed cell arguments");
 		if (pb_settings_put(&args->settings, o, value))
-			return -1;
+			return pb_error(why, whylen, "out of memory");
 	}
 	return 0;
 }
 
 int pb_cell_main(int argc, char **argv)
 {
-	const struct pb_workload *workload;
+	const struct pb_workload *workload = NULL;
 	const struct pb_strategy *strategy;
 	struct pb_cell_args args;
 	struct pb_fault fault;
-	char why[256];
+	char why[1024];
 	int rc;
 
 	double startup_s = pb_proc_since_exec_s();
 
-	if (parse_args(argc, argv, &args, &workload, &strategy)) {
+	if (parse_args(argc, argv, &args, &workload, &strategy, why, sizeof(why))) {
 		pb_settings_free(&args.settings);
-		return send_error(0, "internal error: malformed cell arguments");
+		return send_error(0, why);
 	}
 	/* The supervisor's pipe is the cell's: a program it starts (mpirun) gets none. */
 	fcntl(PB_CELL_FD, F_SETFD, FD_CLOEXEC);

@@ -1,15 +1,18 @@
 /* parbench: which concurrency strategy wins, for this work, on this machine? */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "workload.h"
 #include "cell/cell.h"
 #include "cli/compare.h"
+#include "cli/new_workload.h"
 #include "http/http.h"
 #include "machine/pin.h"
 #include "cli/plugins.h"
 #include "strategies/strategy.h"
 #include "supervisor/supervisor.h"
+#include "util/parse.h"
 #include "util/version.h"
 
 static const char main_help[] =
@@ -20,10 +23,12 @@ static const char main_help[] =
 	"\n"
 	"commands:\n"
 	"  run      run workloads x strategies x worker counts (parbench run --help)\n"
-	"  list     the workloads, strategies and pin policies\n"
+	"  list     the workloads, strategies and pin policies (-w plugin:PATH.so: a plugin)\n"
 	"  topo     the machine's topology as the run sees it\n"
 	"  serve    io.http's HTTP server, alone, in the foreground\n"
 	"  compare  two runs' common cells: faster, slower or no significant change\n"
+	"  new-workload NAME\n"
+	"           write NAME.c, a workload plugin to fill in, and its build command\n"
 	"\n"
 	"  -h, --help      this help\n"
 	"  -V, --version   the version\n";
@@ -69,20 +74,77 @@ static void describe_families(void)
 	}
 }
 
+static const char list_help[] =
+	"usage: parbench list [-w WORKLOADS]\n\n"
+	"Prints the workloads, the strategies and the pin policies.  With -w, only\n"
+	"the workloads named (comma-separated: built-in names, plugin:PATH.so), each\n"
+	"with its options and the form of its tasks.\n";
+
+static void print_workload(const struct pb_workload *w)
+{
+	printf("  %-12s %-4s %s\n  %-12s      %llu tasks x %llu %s\n", w->name,
+	       pb_kind_name(w->kind), w->summary, "", (unsigned long long)w->default_tasks,
+	       (unsigned long long)w->default_size, w->size_unit);
+}
+
+static void print_workload_in_full(const struct pb_workload *w)
+{
+	print_workload(w);
+	if (w->plugin)
+		printf("  %-12s      from %s\n", "", w->plugin + strlen("plugin:"));
+	printf("  %-12s      %s\n", "", w->start_task ?
+	       "non-blocking form: the event loops keep many tasks waiting at once" :
+	       "no non-blocking form: the event loops run its tasks inline");
+	for (const struct pb_option *o = w->options; o && o->name; o++)
+		pb_option_help(o, stdout);
+}
+
+/* `parbench list -w LIST`: each workload in full, or 2 and nothing for a name refused. */
+static int list_workloads(const char *list)
+{
+	struct pb_names names;
+	const struct pb_workload **found;
+	char why[1024];
+	int rc = 0;
+
+	if (pb_parse_names(list, &names, why, sizeof(why))) {
+		fprintf(stderr, "parbench list: --workload '%s': %s; allowed: the names parbench "
+			"list shows, plugin:PATH.so\n", list, why);
+		return 2;
+	}
+	if (!(found = calloc(names.n, sizeof(*found))))
+		rc = 1;
+	/* A plugin whose options `parbench run` would refuse is refused here too. */
+	for (size_t i = 0; !rc && i < names.n; i++)
+		if (!(found[i] = pb_workload_resolve(names.v[i], why, sizeof(why))) ||
+		    (found[i]->plugin && pb_plugins_admit(found[i], why, sizeof(why)))) {
+			fprintf(stderr, "parbench list: --workload '%s': %s\n", names.v[i],
+				*why ? why : "it is unknown; allowed: the names parbench list shows, "
+				"plugin:PATH.so");
+			rc = 2;
+		}
+	if (!rc) {
+		puts("workloads (default tasks x size):");
+		for (size_t i = 0; i < names.n; i++)
+			print_workload_in_full(found[i]);
+	}
+	free(found);
+	pb_names_free(&names);
+	return rc;
+}
+
 static int list_main(int argc, char **argv)
 {
-	int rc = simple_command_args("list", "usage: parbench list\n\n"
-				     "Prints the workloads, the strategies and the pin policies.\n",
-				     argc, argv);
+	int rc;
 
+	if (argc == 3 && (!strcmp(argv[1], "-w") || !strcmp(argv[1], "--workload")))
+		return list_workloads(argv[2]);
+	rc = simple_command_args("list", list_help, argc, argv);
 	if (rc >= 0)
 		return rc;
 	puts("workloads (default tasks x size):");
 	for (const struct pb_workload *const *w = pb_workloads; *w; w++)
-		printf("  %-12s %-4s %s\n  %-12s      %llu tasks x %llu %s\n", (*w)->name,
-		       pb_kind_name((*w)->kind), (*w)->summary, "",
-		       (unsigned long long)(*w)->default_tasks,
-		       (unsigned long long)(*w)->default_size, (*w)->size_unit);
+		print_workload(*w);
 	puts("\nstrategies:");
 	for (const struct pb_strategy *const *s = pb_strategies; *s; s++) {
 		const char *why = pb_strategy_unavailable(*s, NULL);
@@ -149,9 +211,11 @@ int main(int argc, char **argv)
 		return pb_serve_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "compare") == 0)
 		return pb_compare_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "new-workload") == 0)
+		return pb_new_workload_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "__cell") == 0)
 		return pb_cell_main(argc, argv);
 	fprintf(stderr, "parbench: '%s' is not a command; allowed: run, list, topo, serve, "
-		"compare\n", argv[1]);
+		"compare, new-workload\n", argv[1]);
 	return 2;
 }

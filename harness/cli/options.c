@@ -441,6 +441,55 @@ static int parse_one(struct parser *p, int opt, const char *arg)
 	return parse_plugin_option(p, &pb_plugin_options(&nplugin)[opt - OPT_PLUGIN], arg);
 }
 
+/* The value of -w in argv[*i] (-w X, -wX, --workload X, --workload=X), or NULL. */
+static const char *workload_arg(int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i];
+
+	if ((!strcmp(arg, "-w") || !strcmp(arg, "--workload")) && *i + 1 < argc)
+		return argv[++*i];
+	if (!strncmp(arg, "-w", 2) && arg[2])
+		return arg + 2;
+	if (!strncmp(arg, "--workload=", 11))
+		return arg + 11;
+	return NULL;
+}
+
+/* Opens each plugin of one -w list and admits it to the registries. */
+static int open_plugins_of(struct parser *p, const char *list)
+{
+	char *copy = strdup(list), *save = NULL, why[1024];
+	int rc = copy ? 0 : bad(p, "out of memory");
+
+	for (char *name = copy ? strtok_r(copy, ",", &save) : NULL; name && !rc;
+	     name = strtok_r(NULL, ",", &save)) {
+		const struct pb_workload *w;
+
+		if (strncmp(name, "plugin:", 7) != 0)
+			continue;
+		if (!(w = pb_workload_resolve(name, why, sizeof(why))) ||
+		    pb_plugins_admit(w, why, sizeof(why)))
+			rc = bad(p, "--workload '%s': %s", name, why);
+	}
+	free(copy);
+	return rc;
+}
+
+/*
+ * The plugins that -w names are opened before the options are read: their
+ * options are options of the command line.
+ */
+static int open_plugins(struct parser *p, int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *list = workload_arg(argc, argv, &i);
+
+		if (list && open_plugins_of(p, list))
+			return -1;
+	}
+	return 0;
+}
+
 /* Reads every option: 0, 1 after --help or --version, or -1 on bad input. */
 static int read_options(struct parser *p, int argc, char **argv)
 {
@@ -525,7 +574,9 @@ int pb_options_parse(int argc, char **argv, hwloc_topology_t topology,
 		.baseline = true,
 		.equivalence = PB_DEFAULT_EQUIVALENCE,
 	};
-	rc = read_options(&p, argc, argv);
+	rc = open_plugins(&p, argc, argv);
+	if (rc == 0)
+		rc = read_options(&p, argc, argv);
 	/* The names first: `-w --out DIR` is a bad -w more than a stray DIR. */
 	if (rc == 0)
 		rc = pb_select_workloads(opts, p.workloads, why, whylen) ||

@@ -4,6 +4,7 @@
 
 #include "cli/options.h"
 #include "cli/plugins.h"
+#include "util/error.h"
 
 /* A plugin's name and option table, a workload and a strategy alike. */
 struct plugin {
@@ -13,24 +14,36 @@ struct plugin {
 	size_t options_size;
 };
 
-/* Every plugin, workloads first: a malloc'd array of *n, NULL when out of memory. */
+static struct plugin workload_plugin(const struct pb_workload *w)
+{
+	return (struct plugin){ w->name, "workload", w->options, w->options_size };
+}
+
+/*
+ * Every plugin, workloads first, then the workload plugins opened so far
+ * (-w plugin:PATH): a malloc'd array of *n, NULL when out of memory.
+ */
 static struct plugin *all_plugins(size_t *n)
 {
-	size_t count = 0, i = 0;
+	size_t count = 0, opened = 0, i = 0;
 	struct plugin *p;
 
 	for (const struct pb_workload *const *w = pb_workloads; *w; w++)
 		count++;
 	for (const struct pb_strategy *const *s = pb_strategies; *s; s++)
 		count++;
-	p = calloc(count, sizeof(*p));
+	while (pb_plugin_workload(opened))
+		opened++;
+	p = calloc(count + opened, sizeof(*p));
 	if (!p)
 		return NULL;
 	for (const struct pb_workload *const *w = pb_workloads; *w; w++)
-		p[i++] = (struct plugin){ (*w)->name, "workload", (*w)->options, (*w)->options_size };
+		p[i++] = workload_plugin(*w);
 	for (const struct pb_strategy *const *s = pb_strategies; *s; s++)
 		p[i++] = (struct plugin){ (*s)->name, "strategy", (*s)->options, (*s)->options_size };
-	*n = count;
+	for (size_t k = 0; k < opened; k++)
+		p[i++] = workload_plugin(pb_plugin_workload(k));
+	*n = i;
 	return p;
 }
 
@@ -125,6 +138,33 @@ int pb_plugins_check(void)
 	bad |= check_shared(plugins, n);
 	free(plugins);
 	return bad;
+}
+
+int pb_plugins_admit(const struct pb_workload *w, char *why, size_t whylen)
+{
+	struct plugin *plugins;
+	size_t n;
+	int rc = 0;
+
+	if (!(plugins = all_plugins(&n)))
+		return pb_error(why, whylen, "out of memory");
+	for (const struct pb_option *o = w->options; !rc && o && o->name; o++) {
+		if (pb_options_is_harness(o->name))
+			rc = pb_error(why, whylen, "its option --%s is an option of parbench run "
+				      "itself; allowed: a name of its own", o->name);
+		for (size_t p = 0; !rc && p < n; p++) {
+			const struct pb_option *other = pb_option_find(plugins[p].options, o->name);
+			const char *conflict;
+
+			if (other && plugins[p].options != w->options &&
+			    (conflict = pb_option_conflict(other, o)))
+				rc = pb_error(why, whylen, "its option --%s has %s than %s %s's; "
+					      "allowed: a name of its own, or the same option",
+					      o->name, conflict, plugins[p].what, plugins[p].name);
+		}
+	}
+	free(plugins);
+	return rc;
 }
 
 void pb_plugins_help(FILE *out)

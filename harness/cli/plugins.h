@@ -27,6 +27,13 @@ const struct pb_plugin_option *pb_plugin_options(size_t *n);
  */
 int pb_plugins_check(void);
 
+/*
+ * Whether a workload plugin just opened may join the registries: its
+ * options are no harness option and agree with the registries' options of
+ * the same name.  0, or -1 with the error line's end in why.
+ */
+int pb_plugins_admit(const struct pb_workload *w, char *why, size_t whylen);
+
 /* The plugins' part of `parbench run --help`: their options, under the plugins that read them. */
 void pb_plugins_help(FILE *out);
 

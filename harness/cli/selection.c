@@ -16,13 +16,18 @@ static const char *strategy_unavailable(const struct pb_options *opts, const str
 	return why;
 }
 
-/* Resolves a -w or -s argument against a NULL-terminated registry. */
+/*
+ * Resolves a -w or -s argument against a NULL-terminated registry: find()
+ * returns a name's entry, or NULL with why empty for an unknown name or
+ * saying why it is refused (a plugin) and what is allowed.
+ */
 static int resolve_names(const char *option, const char *text, const char *groups,
 			 const void *const *registry, const char *(*name_of)(const void *),
+			 const void *(*find)(const char *name, char *why, size_t whylen),
 			 const void ***out, size_t *count, char *err, size_t errlen)
 {
 	struct pb_names names;
-	char why[128], allowed[1024] = "";
+	char why[1024], allowed[1024] = "";
 	size_t used = 0;
 
 	for (const void *const *item = registry; *item; item++)
@@ -33,17 +38,23 @@ static int resolve_names(const char *option, const char *text, const char *group
 				allowed);
 	*out = calloc(names.n, sizeof(**out));
 	for (size_t i = 0; *out && i < names.n; i++) {
-		const void *const *item = registry;
-
-		while (*item && strcmp(name_of(*item), names.v[i]) != 0)
-			item++;
-		if (!*item) {
-			pb_error(err, errlen, "%s '%s': '%s' is unknown; allowed: %s%s", option, text,
-				 names.v[i], groups, allowed);
+		if (!((*out)[i] = find(names.v[i], why, sizeof(why)))) {
+			if (*why)
+				pb_error(err, errlen, "%s '%s': %s", option, names.v[i], why);
+			else
+				pb_error(err, errlen, "%s '%s': '%s' is unknown; allowed: %s%s", option,
+					 text, names.v[i], groups, allowed);
 			pb_names_free(&names);
 			return -1;
 		}
-		(*out)[i] = *item;
+		/* One plugin by two paths: given twice as surely as one name twice. */
+		for (size_t j = 0; j < i; j++)
+			if ((*out)[j] == (*out)[i]) {
+				pb_error(err, errlen, "%s '%s': '%s' is given twice (first as '%s'); "
+					 "allowed: each once", option, text, names.v[i], names.v[j]);
+				pb_names_free(&names);
+				return -1;
+			}
 	}
 	*count = names.n;
 	pb_names_free(&names);
@@ -58,6 +69,18 @@ static const char *workload_name(const void *w)
 static const char *strategy_name(const void *s)
 {
 	return ((const struct pb_strategy *)s)->name;
+}
+
+static const void *find_workload(const char *name, char *why, size_t whylen)
+{
+	return pb_workload_resolve(name, why, whylen);
+}
+
+static const void *find_strategy(const char *name, char *why, size_t whylen)
+{
+	if (whylen)
+		*why = '\0';
+	return pb_strategy_find(name);
 }
 
 /*
@@ -182,8 +205,9 @@ static int check_available(const struct pb_options *opts, const char *text, char
 int pb_select_workloads(struct pb_options *opts, const char *text, char *err, size_t errlen)
 {
 	char *names = expand_groups(opts, text, expand_kind);
-	int rc = resolve_names("--workload", names ? names : text, "all, cpu, mem, io",
-			       (const void *const *)pb_workloads, workload_name,
+	int rc = resolve_names("--workload", names ? names : text,
+			       "all, cpu, mem, io, plugin:PATH.so", (const void *const *)pb_workloads,
+			       workload_name, find_workload,
 			       (const void ***)&opts->workloads, &opts->nworkloads, err, errlen);
 
 	free(names);
@@ -201,7 +225,7 @@ int pb_select_strategies(struct pb_options *opts, const char *text, char *err, s
 		return opts->strategies ? 0 : pb_error(err, errlen, "out of memory");
 	}
 	rc = resolve_names("--strategy", names ? names : text, "all, py-all",
-			   (const void *const *)pb_strategies, strategy_name,
+			   (const void *const *)pb_strategies, strategy_name, find_strategy,
 			   (const void ***)&opts->strategies, &opts->nstrategies, err, errlen);
 	free(names);
 	return rc ? rc : check_available(opts, text, err, errlen);

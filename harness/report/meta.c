@@ -176,10 +176,16 @@ static json_t *settings_json(const struct pb_settings *settings)
 static json_t *plan_json(const struct pb_options *o)
 {
 	json_t *workloads = json_array(), *strategies = json_array(), *workers = json_array();
-	json_t *pins = json_array(), *sizes = json_array();
+	json_t *pins = json_array(), *sizes = json_array(), *plugins = json_object();
 
-	for (size_t i = 0; i < o->nworkloads; i++)
-		json_array_append_new(workloads, json_string(o->workloads[i]->name));
+	for (size_t i = 0; i < o->nworkloads; i++) {
+		const struct pb_workload *w = o->workloads[i];
+
+		json_array_append_new(workloads, json_string(w->name));
+		if (w->plugin)	/* where the plugin's shared object is: "plugin:PATH" */
+			json_object_set_new(plugins, w->name,
+					    json_string(w->plugin + strlen("plugin:")));
+	}
 	for (size_t i = 0; i < o->nstrategies; i++)
 		json_array_append_new(strategies, json_string(o->strategies[i]->name));
 	for (size_t i = 0; i < o->workers.n; i++)
@@ -188,9 +194,9 @@ static json_t *plan_json(const struct pb_options *o)
 		json_array_append_new(pins, json_string(o->pins[i].spec));
 	for (size_t i = 0; i < o->sizes.n; i++)	/* empty: each workload's own */
 		json_array_append_new(sizes, json_integer((json_int_t)o->sizes.v[i]));
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:f, s:i, s:s, s:I, s:f, s:o, "
-			 "s:f, s:o}",
-			 "workloads", workloads, "strategies", strategies,
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:f, s:i, s:s, s:I, s:f, "
+			 "s:o, s:f, s:o}",
+			 "workloads", workloads, "plugins", plugins, "strategies", strategies,
 			 "workers", workers, "pin", pins,
 			 "tasks", optional_number(o->tasks), "size", sizes,
 			 "reps", o->reps_auto ? json_string("auto") : json_integer(o->reps),

@@ -60,19 +60,26 @@ static json_t *columns_json(const struct pb_table *table)
 	return columns;
 }
 
+static json_t *workload_json(const struct pb_workload *w)
+{
+	return json_pack("{s:s, s:s, s:s, s:i, s:b, s:I, s:I, s:s?}",
+			 "kind", pb_kind_name(w->kind), "summary", w->summary,
+			 "size_unit", w->size_unit, "bytes_per_unit", (int)w->bytes_per_unit,
+			 "overhead", w->overhead, "default_tasks", (json_int_t)w->default_tasks,
+			 "default_size", (json_int_t)w->default_size,
+			 "plugin", w->plugin ? w->plugin + strlen("plugin:") : NULL);
+}
+
+/* The built-in workloads, and the plugins this run opened. */
 static json_t *workloads_json(void)
 {
 	json_t *workloads = json_object();
+	const struct pb_workload *plugin;
 
 	for (const struct pb_workload *const *w = pb_workloads; *w; w++)
-		json_object_set_new(workloads, (*w)->name,
-				    json_pack("{s:s, s:s, s:s, s:i, s:b, s:I, s:I}",
-					      "kind", pb_kind_name((*w)->kind),
-					      "summary", (*w)->summary, "size_unit", (*w)->size_unit,
-					      "bytes_per_unit", (int)(*w)->bytes_per_unit,
-					      "overhead", (*w)->overhead,
-					      "default_tasks", (json_int_t)(*w)->default_tasks,
-					      "default_size", (json_int_t)(*w)->default_size));
+		json_object_set_new(workloads, (*w)->name, workload_json(*w));
+	for (size_t i = 0; (plugin = pb_plugin_workload(i)); i++)
+		json_object_set_new(workloads, plugin->name, workload_json(plugin));
 	return workloads;
 }
 

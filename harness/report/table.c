@@ -440,6 +440,31 @@ static void print_cuts(FILE *out, const struct pb_cell *first, const struct pb_c
 			named(name, sizeof(name), first_cut), first_cut->cut);
 }
 
+/*
+ * A plugin without the non-blocking form ran inline in the event loops'
+ * threads: one task at a time a loop, which a user would not guess.
+ */
+static void print_inline(FILE *out, const struct pb_cell *first, const struct pb_cell *end)
+{
+	const char *sep = "  inline: ";
+
+	if (!first->workload->plugin || first->workload->start_task)
+		return;
+	for (const struct pb_cell *c = first; c < end; c++) {
+		const struct pb_cell *earlier = first;
+
+		while (earlier < c && earlier->strategy != c->strategy)
+			earlier++;
+		if (earlier == c && c->strategy->event_loop) {
+			fprintf(out, "%s%s", sep, c->strategy->name);
+			sep = ", ";
+		}
+	}
+	if (strcmp(sep, ", ") == 0)
+		fprintf(out, " ran %s's tasks inline, one at a time a loop thread: it has no "
+			"non-blocking form\n", first->workload->name);
+}
+
 /* A group: its strategies' best cells, fastest first, what failed, and the verdict. */
 static void print_group(FILE *out, const struct pb_verdict *v, double margin)
 {
@@ -462,6 +487,7 @@ static void print_group(FILE *out, const struct pb_verdict *v, double margin)
 		print_pinning(out, v->first, v->end);
 	print_python_base(out, v->first, v->end);
 	print_mechanisms(out, v);
+	print_inline(out, v->first, v->end);
 }
 
 /* The smallest task size of a workload in the plan. */

@@ -160,7 +160,7 @@ static void make_args(struct args *a, const struct pb_run *run, const char *stra
 	}
 	bind = add_binding(a, run->pin);
 	add(a, rank);
-	add(a, run->job->workload->name);
+	add(a, run->job->workload->plugin ? run->job->workload->plugin : run->job->workload->name);
 	add(a, a->tasks);
 	add(a, a->size);
 	add(a, strategy);
@@ -339,6 +339,9 @@ static int mpi_run(struct pb_run *run, const char *strategy)
 
 	if (run->job->workload->kind == PB_KIND_IO)
 		return pb_fail(run, "%s runs the cpu and mem workloads, not %s", strategy,
+			       run->job->workload->name);
+	if (run->job->workload->options)	/* the rank program's arguments have no room */
+		return pb_fail(run, "%s runs workloads without options, not %s", strategy,
 			       run->job->workload->name);
 	if (rank_program(rank, sizeof(rank)) < 0)
 		return pb_fail(run, "cannot tell where " PB_MPI_RANK_PROGRAM " is");

@@ -277,7 +277,9 @@ static void set_up(char **argv, struct pb_job *job, struct pb_run *run, cpu_set_
 	char why[512];
 	int rc;
 
-	*job = (struct pb_job){ .workload = pb_workload_find(argv[1]) };
+	*job = (struct pb_job){ .workload = pb_workload_resolve(argv[1], why, sizeof(why)) };
+	if (!job->workload && *why)
+		die("%s", why);
 	if (!job->workload || pb_parse_u64(argv[2], 1, UINT64_MAX, &tasks, why, sizeof(why)) ||
 	    pb_parse_u64(argv[3], 1, UINT64_MAX, &size, why, sizeof(why)))
 		die("bad arguments: %s %s %s", argv[1], argv[2], argv[3]);
