@@ -8,7 +8,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from helpers import PARBENCH, SMALL, ParbenchTest, Run
+from helpers import PARBENCH, ROOT, SMALL, ParbenchTest, Run
 
 # The user's module, imported from the directory parbench runs in.
 WORK = '''
@@ -94,6 +94,21 @@ class PyWorkloadTest(ParbenchTest):
         py = ["py-seq", "py-process-per-task"]
         run = self.rows("-w", "cpu.mandel", "-s", ",".join(py), "--tasks", "8", "--size", "24",
                         *FEW, "--py-workload", f"{self.work}/mandel.py:row")
+        self.assert_match_seq(run, py)
+
+    def test_a_c_plugin_runs_beside_the_users_python(self):
+        # tests/plugins/sumsq.c: cpu.sumsq as a C plugin, which has no Python version.
+        built = subprocess.run(["cc", "-shared", "-fPIC", "-O2", "-I", str(ROOT / "benchmarks"),
+                                str(ROOT / "tests" / "plugins" / "sumsq.c"),
+                                "-o", str(self.work / "sumsq.so")],
+                               capture_output=True, text=True, timeout=60)
+        self.assertEqual(built.returncode, 0, built.stderr)
+        workload = ["-w", "plugin:./sumsq.so", *SMALL["cpu.sumsq"], *FEW]
+        alone = self.run_in_work(*workload, "-s", "pthreads,py-seq")
+        self.assertIn("the py-* strategies skip test.sumsq: they have no Python version",
+                      alone.stderr)
+        py = ["pthreads", "py-seq", "py-threadpool", "py-pool"]
+        run = self.rows(*workload, "-s", ",".join(py), "--py-workload", "work:sumsq")
         self.assert_match_seq(run, py)
 
     def test_a_function_that_disagrees_is_a_checksum_mismatch(self):
