@@ -75,9 +75,7 @@ def load(spec):
     def task(job, number):
         try:
             result = function(number, job.size)
-        except Exception:
-            raise
-        except BaseException as e:
+        except (SystemExit, KeyboardInterrupt) as e:
             raise Exited("%s raised %s" % (spec, describe(e))) from None
         if isinstance(result, bool) or not isinstance(result, numbers.Integral):
             raise TypeError("%s(%d, %d) returned %s, not an int" % (
