@@ -352,6 +352,18 @@ static void print_pinning(FILE *out, const struct pb_cell *first, const struct p
 	free(t);
 }
 
+/* Whose Python the py-* cells ran: the user's (--py-workload), which the rows do not name. */
+static void print_py_workload(FILE *out, const struct pb_plan *plan, const struct pb_cell *first,
+			      const struct pb_cell *end)
+{
+	for (const struct pb_cell *c = first; c < end && plan->py_workload; c++)
+		if (c->strategy->python) {
+			fprintf(out, "  py-*: ran %s (--py-workload), not parbench's Python version of "
+				"%s\n", plan->py_workload, first->workload->name);
+			return;
+		}
+}
+
 /* The py-* speedups are against py-seq: how py-seq stands to seq, the same work in C. */
 static void print_python_base(FILE *out, const struct pb_cell *first, const struct pb_cell *end)
 {
@@ -573,6 +585,7 @@ void pb_table_print(FILE *out, const struct pb_plan *plan, const struct pb_verdi
 		const struct pb_cell *next = v->end, *first = v->first;
 
 		print_group(out, v, verdicts->margin);
+		print_py_workload(out, plan, v->first, v->end);
 		/* After the last size of a workload that has several. */
 		if ((next == plan->cells + plan->ncells || next->workload != first->workload) &&
 		    first->speedup_base &&

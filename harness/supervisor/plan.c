@@ -95,6 +95,7 @@ int pb_plan_build(const struct pb_options *opts, hwloc_topology_t topology,
 {
 	size_t nsizes = opts->sizes.n ? opts->sizes.n : 1;
 	size_t per_group = opts->nstrategies * opts->npins * opts->workers.n + 1;
+	const struct pb_setting *setting;
 	size_t n = 0;
 	int rc;
 
@@ -113,6 +114,8 @@ int pb_plan_build(const struct pb_options *opts, hwloc_topology_t topology,
 	plan->pus = pb_topology_pus(topology);
 	plan->topology = topology;
 	plan->pu_os = pb_topology_pu_os(topology);
+	setting = pb_settings_get(&opts->settings, "py-workload");
+	plan->py_workload = setting ? setting->value : NULL;
 	rc = plan->pu_os ? give_pus(plan, topology) : -ENOMEM;
 	if (rc)
 		pb_plan_free(plan);

@@ -87,6 +87,7 @@ struct pb_plan {
 	unsigned pus;			/* the PUs the run may use */
 	hwloc_topology_t topology;	/* the machine's, which places each cell's workers */
 	char *pu_os;			/* the PUs' OS numbers in logical order (pb_topology_pu_os) */
+	const char *py_workload;	/* --py-workload: the Python the py-* cells ran; NULL: ours */
 	/*
 	 * The A/A control, or NULL: a second seq cell of one group, run like
 	 * any cell, whose comparison with the first shows how different two

@@ -74,6 +74,7 @@ class PyWorkloadTest(ParbenchTest):
     def rows(self, *args, status=0):
         result = self.run_in_work(*args)
         self.assertEqual(result.returncode, status, result.stdout + result.stderr)
+        self.stdout = result.stdout
         return Run(self.out)
 
     def assert_match_seq(self, run, strategies):
@@ -144,6 +145,8 @@ class PyWorkloadTest(ParbenchTest):
         self.assertEqual(run.raw[0]["strategy"], "py-seq")
         self.assertEqual({(r["ok"], r["checksum"]) for r in run.raw},
                          {("1", run.raw[0]["checksum"])})
+        self.assertIn("py-*: ran work:off_by_one (--py-workload), not parbench's Python "
+                      "version of cpu.sumsq", self.stdout)
 
     def test_without_the_option_the_workloads_own_python_runs(self):
         # PARBENCH_PY_WORKLOAD is how a cell gets the option: one in the user's environment
