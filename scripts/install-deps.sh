@@ -12,6 +12,10 @@ packages=(
 	libuv1-dev            # the evloop-uv strategies
 	liburing-dev          # evloop-uring (optional: without it the strategy is unavailable)
 	libhttp-parser-dev    # io.http's client and server (Node's http_parser)
+	ocl-icd-opencl-dev    # the opencl strategy: the ICD loader (optional: without it, unavailable)
+	opencl-headers        # the opencl strategy: CL/cl.h
+	pocl-opencl-icd       # PoCL: an OpenCL device on every CPU, where no GPU vendor's ICD is
+	clinfo                # what OpenCL platforms and devices a machine has, for the user
 	libopenmpi-dev        # the mpi strategies' rank program (mpicc); without it they are unavailable
 	openmpi-bin           # mpirun, which the mpi strategies start for every repetition
 	libcriterion-dev      # unit tests
