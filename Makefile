@@ -48,22 +48,30 @@ OPTIMIZE ?= -O2
 # says so in `parbench list`.
 URING = $(shell pkg-config --exists liburing && echo liburing)
 
+# opencl needs the OpenCL headers and ICD loader; without them (or with
+# OPENCL=0, which builds as a machine without them would) the strategy is
+# built as one that says so in `parbench list`.
+OPENCL ?= 1
+OPENCL_PKG = $(if $(filter 1,$(OPENCL)),$(shell pkg-config --exists OpenCL && echo OpenCL))
+
 # Recursive (=), so pkg-config runs after `deps` has installed what it finds.
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Iharness -Ibenchmarks $(OPTIMIZE) -g -fopenmp -Wall -Wextra $(if $(WERROR),-Werror) \
-	     $(SANITIZE) $(shell pkg-config --cflags $(PKGS) $(URING)) \
-	     $(if $(URING),-DPB_HAVE_URING) $(CFLAGS)
+	     $(SANITIZE) $(shell pkg-config --cflags $(PKGS) $(URING) $(OPENCL_PKG)) \
+	     $(if $(URING),-DPB_HAVE_URING) $(if $(OPENCL_PKG),-DPB_HAVE_OPENCL) $(CFLAGS)
 # The release build links hwloc, jansson, libuv, GSL, liburing and
 # http_parser from their .a files (Debian's -dev packages ship them): a fork
 # copies every mapping of the process, 5 for each shared library, and with
 # 13 of them a task of fork-per-task cost 1.36x a fork from a small program
 # (1.14x with 5).  The sanitizer builds keep them shared, as TSan tells
 # uninstrumented code apart by module, and so does the MPI rank program,
-# whose libmpi brings the shared hwloc.
+# whose libmpi brings the shared hwloc.  libOpenCL stays shared in every
+# build: it is the ICD loader, which dlopens the vendors' drivers it finds.
 SYSTEM_LIBS := -lm -lpthread -ldl -lrt -ludev
-SHARED_LIBRARIES = $(shell pkg-config --libs $(PKGS) $(URING)) -lhttp_parser
+SHARED_LIBRARIES = $(shell pkg-config --libs $(PKGS) $(URING) $(OPENCL_PKG)) -lhttp_parser
 ifeq ($(VARIANT),release)
 LIBRARIES = -Wl,-Bstatic $(filter-out $(SYSTEM_LIBS),$(shell pkg-config --static --libs-only-l \
-	    hwloc jansson libuv-static gsl $(URING))) -lhttp_parser -Wl,-Bdynamic -ludev
+	    hwloc jansson libuv-static gsl $(URING))) -lhttp_parser -Wl,-Bdynamic -ludev \
+	    $(if $(OPENCL_PKG),$(shell pkg-config --libs OpenCL))
 else
 LIBRARIES = $(SHARED_LIBRARIES)
 endif
@@ -133,6 +141,11 @@ $(OBJDIR)/uring: FORCE | deps
 	@mkdir -p $(@D)
 	@echo '$(URING)' | cmp -s - $@ || echo '$(URING)' > $@
 $(OBJDIR)/harness/strategies/evloop/evloop_uring.o: $(OBJDIR)/uring
+# and the opencl strategy's, when the OpenCL loader does (or OPENCL changes).
+$(OBJDIR)/opencl: FORCE | deps
+	@mkdir -p $(@D)
+	@echo '$(OPENCL_PKG)' | cmp -s - $@ || echo '$(OPENCL_PKG)' > $@
+$(addprefix $(OBJDIR)/harness/strategies/opencl/,opencl.o device.o): $(OBJDIR)/opencl
 $(OBJDIR)/harness/report/meta.o: BUILD_INFO = -DPB_GIT_REVISION='"$(GIT_REVISION)"' \
 	-DPB_CFLAGS='"$(strip $(subst ",,$(CFLAGS_ALL)))"'
 $(OBJDIR)/harness/strategies/mpi/mpi.o: $(OBJDIR)/build-info

@@ -17,19 +17,13 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "mem_triad.h"
 #include "workload.h"
-
-#define SCALAR 3.0
-
-struct triad {
-	double *a, *b, *c;
-	size_t bytes;		/* of the whole mapping */
-};
 
 static int triad_setup(struct pb_job *job)
 {
 	size_t n = job->tasks * job->size;
-	struct triad *t;
+	struct pb_triad *t;
 
 	if (n == 0 || n > SIZE_MAX / (3 * sizeof(double)))
 		return -EOVERFLOW;
@@ -58,7 +52,7 @@ static int triad_setup(struct pb_job *job)
 
 static void triad_teardown(struct pb_job *job)
 {
-	struct triad *t = job->state;
+	struct pb_triad *t = job->state;
 
 	munmap(t->a, t->bytes);
 	free(t);
@@ -67,12 +61,12 @@ static void triad_teardown(struct pb_job *job)
 
 static uint64_t triad_task(const struct pb_job *job, uint64_t task)
 {
-	const struct triad *t = job->state;
+	const struct pb_triad *t = job->state;
 	size_t first = task * job->size, end = first + job->size;
 	uint64_t sum = 0;
 
 	for (size_t j = first; j < end; j++) {
-		double v = t->b[j] + SCALAR * t->c[j];
+		double v = t->b[j] + MEM_TRIAD_SCALAR * t->c[j];
 		uint64_t bits;
 
 		t->a[j] = v;

@@ -185,6 +185,11 @@ static int measure(const struct pb_strategy *strategy, struct pb_run *run,
 	}
 	s->wall_s = (double)(end - start) / 1e9;
 	s->work_s = run->work_s;
+	s->offload = run->offload;
+	if (run->offload.device && !(s->offload.device = strdup(run->offload.device))) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
 	pb_usage_delta(&before, &after, s);
 	return evaluate(run, s, why, whylen);
 }
@@ -224,8 +229,8 @@ static int count_once(const struct pb_strategy *strategy, struct pb_run *run)
 	return pb_counts_send(PB_CELL_FD, &counts) ? 1 : 0;
 }
 
-static int run_reps(const struct pb_cell_args *args, const struct pb_strategy *strategy,
-		    struct pb_run *run, double startup_s)
+static int run_measured(const struct pb_cell_args *args, const struct pb_strategy *strategy,
+			struct pb_run *run, double startup_s)
 {
 	char why[512];
 
@@ -233,16 +238,41 @@ static int run_reps(const struct pb_cell_args *args, const struct pb_strategy *s
 		struct pb_sample sample = { .startup_s = startup_s, .work_s = NAN };
 		unsigned rep = i < args->warmup ? 0 : i - args->warmup;
 
-		if (measure(strategy, run, &sample, why, sizeof(why)))
+		if (measure(strategy, run, &sample, why, sizeof(why))) {
+			pb_sample_free(&sample);
 			return send_error(rep, why);
+		}
 		if (i >= args->warmup) {
 			sample.rep = rep;
-			if (pb_sample_send(PB_CELL_FD, &sample))
+			if ((sample.offload.device && pb_offload_send(PB_CELL_FD, &sample.offload)) ||
+			    pb_sample_send(PB_CELL_FD, &sample)) {
+				pb_sample_free(&sample);
 				return 1;
+			}
 		}
 		pb_sample_free(&sample);
 	}
 	return args->counted_rep ? count_once(strategy, run) : 0;
+}
+
+/*
+ * The cell's repetitions, between the strategy's prepare() and finish()
+ * (an offload's device and program), which no repetition's time includes.
+ */
+static int run_reps(const struct pb_cell_args *args, const struct pb_strategy *strategy,
+		    struct pb_run *run, double startup_s)
+{
+	int rc;
+
+	if (strategy->prepare && strategy->prepare(run)) {
+		rc = send_error(0, run->error[0] ? run->error : "the strategy's preparation failed");
+		goto out;
+	}
+	rc = run_measured(args, strategy, run, startup_s);
+out:
+	if (strategy->finish)
+		strategy->finish(run);
+	return rc;
 }
 
 /* A strategy that runs in another program: it does the repetitions and sends their lines. */

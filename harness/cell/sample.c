@@ -83,7 +83,32 @@ void pb_sample_free(struct pb_sample *s)
 {
 	free(s->cpus);
 	free(s->error);
-	s->cpus = s->error = NULL;
+	free(s->offload.device);
+	s->cpus = s->error = s->offload.device = NULL;
+}
+
+int pb_offload_send(int fd, const struct pb_offload *o)
+{
+	char *device = one_line(o->device);
+	int rc = device ? send_line(fd, "O %.9f %.9f %.9f %.9f %s\n", o->build_s, o->h2d_s,
+				     o->kernel_s, o->d2h_s, device) : -1;
+
+	free(device);
+	return rc;
+}
+
+int pb_offload_parse(const char *line, struct pb_offload *o)
+{
+	struct pb_offload got;
+	int used = 0;
+
+	if (sscanf(line, "O %lf %lf %lf %lf %n", &got.build_s, &got.h2d_s, &got.kernel_s,
+		   &got.d2h_s, &used) != 4 || used == 0 || !line[used])
+		return -1;
+	if (!(got.device = strdup(line + used)))
+		return -1;
+	*o = got;
+	return 0;
 }
 
 int pb_counts_send(int fd, const struct pb_counts *k)

@@ -6,6 +6,11 @@
  *     checksum cpus\n
  *   E rep message\n
  *
+ * An offload strategy's repetition (runtime/offload.h) sends, just before its
+ * S line, the line that the supervisor attaches to it:
+ *
+ *   O build h2d kernel d2h device\n
+ *
  * and, after them, from a cell's counted repetition (harness/cell/counters.h),
  * nan or -1 where a counter did not open:
  *
@@ -18,6 +23,8 @@
 #include <stdint.h>
 #include <sys/resource.h>
 
+#include "runtime/offload.h"
+
 struct pb_sample {
 	unsigned rep;
 	double wall_s, user_s, sys_s;
@@ -29,6 +36,7 @@ struct pb_sample {
 	uint64_t checksum;
 	char *cpus;		/* "0;1": per worker, the PUs it ran on, joined by + */
 	char *error;		/* NULL when the repetition ran */
+	struct pb_offload offload;	/* an offload strategy's; device NULL for the others */
 	bool ok;		/* set by the supervisor: ran, and the checksum matched */
 };
 
@@ -56,6 +64,15 @@ void pb_usage_now(struct pb_usage *u);
 
 /* Fills the sample's resource figures (user_s ... majflt, max_rss_kb) from usage before and after. */
 void pb_usage_delta(const struct pb_usage *a, const struct pb_usage *b, struct pb_sample *s);
+
+/* Writes an offload repetition's O line to fd: 0 or -1 with errno. */
+int pb_offload_send(int fd, const struct pb_offload *offload);
+
+/*
+ * Parses one O line (without its newline) into *offload, whose device is
+ * then malloc'd: 0, or -1 (offload untouched) when it is none or malformed.
+ */
+int pb_offload_parse(const char *line, struct pb_offload *offload);
 
 /* Writes the counted repetition's line to fd: 0 or -1 with errno. */
 int pb_counts_send(int fd, const struct pb_counts *counts);

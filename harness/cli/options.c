@@ -554,6 +554,7 @@ static int fill_defaults(struct parser *p)
 	if (opts->baseline && pb_select_baselines_first(opts, p->why, p->whylen))
 		return -1;
 	pb_select_note_python(opts);
+	pb_select_note_skips(opts);
 	return pb_select_check_ready(opts, p->why, p->whylen);
 }
 

@@ -290,6 +290,29 @@ void pb_select_note_python(const struct pb_options *opts)
 		fputs(": they have no Python version\n", stderr);
 }
 
+/* The workloads a strategy skips (opencl: those without a kernel): say so, one line each. */
+void pb_select_note_skips(const struct pb_options *opts)
+{
+	for (size_t i = 0; i < opts->nstrategies; i++) {
+		const struct pb_strategy *s = opts->strategies[i];
+		const char *why = NULL, *sep = "";
+
+		for (size_t j = 0; s->skips && j < opts->nworkloads; j++) {
+			const char *skip = s->skips(opts->workloads[j]);
+
+			if (!skip)
+				continue;
+			if (!why)
+				fprintf(stderr, "parbench run: skipping %s for ", s->name);
+			fprintf(stderr, "%s%s", sep, opts->workloads[j]->name);
+			why = skip;
+			sep = ", ";
+		}
+		if (why)
+			fprintf(stderr, ": %s\n", why);
+	}
+}
+
 /* The plan's strategies' ready checks, once per function (a family shares one). */
 static int check_strategies_ready(const struct pb_options *opts, char *err, size_t errlen)
 {

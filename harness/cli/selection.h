@@ -27,6 +27,12 @@ int pb_select_baselines_first(struct pb_options *opts, char *err, size_t errlen)
 /* Says which workloads the Python strategies skip: those without a Python version. */
 void pb_select_note_python(const struct pb_options *opts);
 
+/*
+ * Says which workloads each strategy skips (its skips hook: opencl without a
+ * kernel); the last reason stands for all of a strategy's.
+ */
+void pb_select_note_skips(const struct pb_options *opts);
+
 /* Each workload's and strategy's ready() check with its options (a server that answers). */
 int pb_select_check_ready(const struct pb_options *opts, char *err, size_t errlen);
 

@@ -165,6 +165,27 @@ static void raw_cut(FILE *f, const struct row *r, size_t offset)
 		pb_csv_text(f, r->cell->cut);
 }
 
+/* An offload repetition's device and figures; empty for other strategies. */
+static void sample_device(FILE *f, const struct row *r, size_t offset)
+{
+	(void)offset;
+	if (ran(r) && r->sample->offload.device)
+		pb_csv_text(f, r->sample->offload.device);
+}
+
+static void sample_offload(FILE *f, const struct row *r, size_t offset)
+{
+	if (ran(r) && r->sample->offload.device)
+		pb_csv_number(f, *(const double *)field(&r->sample->offload, offset));
+}
+
+static void summary_device(FILE *f, const struct row *r, size_t offset)
+{
+	(void)offset;
+	if (r->cell->summary.device)
+		pb_csv_text(f, r->cell->summary.device);
+}
+
 static void summary_number(FILE *f, const struct row *r, size_t offset)
 {
 	pb_csv_number(f, *(const double *)field(&r->cell->summary, offset));
@@ -300,6 +321,7 @@ static void contender_why(FILE *f, const struct row *r, size_t offset)
 	[file##size] = { .write = cell_size },          \
 	[file##loops] = { .write = cell_loops }
 #define SAMPLE(writer, name) { .write = writer, .offset = offsetof(struct pb_sample, name) }
+#define OFFLOAD(name) { .write = sample_offload, .offset = offsetof(struct pb_offload, name) }
 #define SUMMARY(name) { .write = summary_number, .offset = offsetof(struct pb_summary, name) }
 /* A relation's five columns: the other strategy, its workers, the ratio and its interval. */
 #define RELATION(name) \
@@ -331,6 +353,11 @@ static const struct column_writer raw_writers[PB_RAW_NCOLUMNS] = {
 	[PB_RAW_minflt] = SAMPLE(sample_count, minflt),
 	[PB_RAW_majflt] = SAMPLE(sample_count, majflt),
 	[PB_RAW_cut] = { .write = raw_cut },
+	[PB_RAW_device] = { .write = sample_device },
+	[PB_RAW_build_s] = OFFLOAD(build_s),
+	[PB_RAW_h2d_s] = OFFLOAD(h2d_s),
+	[PB_RAW_kernel_s] = OFFLOAD(kernel_s),
+	[PB_RAW_d2h_s] = OFFLOAD(d2h_s),
 };
 
 static const struct column_writer summary_writers[PB_SUMMARY_NCOLUMNS] = {
@@ -379,6 +406,11 @@ static const struct column_writer summary_writers[PB_SUMMARY_NCOLUMNS] = {
 	[PB_SUMMARY_task_cost_ci95_lo_s] = SUMMARY(task_cost_lo),
 	[PB_SUMMARY_task_cost_ci95_hi_s] = SUMMARY(task_cost_hi),
 	[PB_SUMMARY_cut] = { .write = summary_cut },
+	[PB_SUMMARY_device] = { .write = summary_device },
+	[PB_SUMMARY_build_median_s] = SUMMARY(build),
+	[PB_SUMMARY_h2d_median_s] = SUMMARY(h2d),
+	[PB_SUMMARY_kernel_median_s] = SUMMARY(kernel),
+	[PB_SUMMARY_d2h_median_s] = SUMMARY(d2h),
 };
 
 static const struct column_writer verdict_writers[PB_VERDICT_NCOLUMNS] = {

@@ -47,7 +47,12 @@
 	X(work_s, NUMBER, "s", "the work alone, where the strategy tells it from its launch") \
 	X(minflt, INTEGER, NULL, "minor page faults during the run") \
 	X(majflt, INTEGER, NULL, "major page faults (with I/O) during the run") \
-	X(cut, TEXT, NULL, "on a row after a cell's last repetition: why --budget cut it")
+	X(cut, TEXT, NULL, "on a row after a cell's last repetition: why --budget cut it") \
+	X(device, TEXT, NULL, "an opencl cell's device: its name (TYPE, platform); empty for others") \
+	X(build_s, NUMBER, "s", "opencl: the program's build in the cell's process, not in wall_s") \
+	X(h2d_s, NUMBER, "s", "opencl: the repetition's host-to-device copies (device events)") \
+	X(kernel_s, NUMBER, "s", "opencl: the repetition's kernel (device events)") \
+	X(d2h_s, NUMBER, "s", "opencl: the repetition's device-to-host copies (device events)")
 
 #define PB_SUMMARY_COLUMNS(X) \
 	PB_CELL_COLUMNS(X) \
@@ -103,7 +108,12 @@
 	X(mechanism_workers, INTEGER, NULL, "its cell's workers: this cell's, or its best cell's") \
 	X(mechanism_ratio, NUMBER, NULL, "this cell's time over that cell's (Hodges-Lehmann)") \
 	X(mechanism_ratio_ci95_lo, NUMBER, NULL, "mechanism_ratio's 95% interval: low end") \
-	X(mechanism_ratio_ci95_hi, NUMBER, NULL, "mechanism_ratio's 95% interval: high end")
+	X(mechanism_ratio_ci95_hi, NUMBER, NULL, "mechanism_ratio's 95% interval: high end") \
+	X(device, TEXT, NULL, "an opencl cell's device: its name (TYPE, platform); empty for others") \
+	X(build_median_s, NUMBER, "s", "opencl: median of build_s, a build per cell process") \
+	X(h2d_median_s, NUMBER, "s", "opencl: median of h2d_s") \
+	X(kernel_median_s, NUMBER, "s", "opencl: median of kernel_s") \
+	X(d2h_median_s, NUMBER, "s", "opencl: median of d2h_s")
 
 #define PB_VERDICT_COLUMNS(X) \
 	X(run_id, TEXT, NULL, "the run: its UTC start time, as its directory's name") \

@@ -477,6 +477,31 @@ static void print_inline(FILE *out, const struct pb_cell *first, const struct pb
 			"non-blocking form\n", first->workload->name);
 }
 
+/*
+ * An offload's best cell: its device by name and type, and where a
+ * repetition's time went, so that a CPU device is never taken for a GPU.
+ */
+static void print_offload(FILE *out, const struct pb_verdict *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		const struct pb_cell *c = v->contenders[i].cell;
+		const struct pb_summary *sum = &c->summary;
+		char in[32], kernel[32], back[32], build[32];
+
+		if (!sum->device)
+			continue;
+		fprintf(out, "  offload: %s (%u worker%s) on %s%s: a repetition is %s copying in, "
+			"%s kernel, %s copying out; the program's build %s, once per cell "
+			"process, not in the times\n", c->strategy->name, c->workers,
+			c->workers == 1 ? "" : "s", sum->device,
+			strstr(sum->device, "(GPU,") ? "" : ", not a GPU",
+			pb_duration(in, sizeof(in), sum->h2d),
+			pb_duration(kernel, sizeof(kernel), sum->kernel),
+			pb_duration(back, sizeof(back), sum->d2h),
+			pb_duration(build, sizeof(build), sum->build));
+	}
+}
+
 /* A group: its strategies' best cells, fastest first, what failed, and the verdict. */
 static void print_group(FILE *out, const struct pb_verdict *v, double margin)
 {
@@ -500,6 +525,7 @@ static void print_group(FILE *out, const struct pb_verdict *v, double margin)
 	print_python_base(out, v->first, v->end);
 	print_mechanisms(out, v);
 	print_inline(out, v->first, v->end);
+	print_offload(out, v);
 }
 
 /* The smallest task size of a workload in the plan. */

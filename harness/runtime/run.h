@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "runtime/offload.h"
 #include "util/clock.h"
 #include "util/parse.h"
 #include "workload.h"
@@ -84,6 +85,12 @@ struct pb_run {
 	/* The OS CPU number of each logical PU, in logical order (the cpus column's); or NULL. */
 	const struct pb_list *pu_os;
 	double work_s;			/* set by a strategy that tells the work from its launch; NAN */
+	/*
+	 * An offload strategy's device and times (device owned by its state);
+	 * the times of the last repetition, build_s of its prepare().
+	 */
+	struct pb_offload offload;
+	void *state;			/* a strategy's own, from its prepare() to its finish() */
 	struct pb_shared *shared;	/* MAP_SHARED: forked workers write it too */
 	size_t shared_bytes;
 	struct pb_fault fault;		/* PB_FAULT_NONE but in the fault tests */

@@ -16,6 +16,7 @@
 	X(evloop_uring)          \
 	X(evloop_uv)             \
 	X(evloop_uv_pool)        \
+	X(opencl)                \
 	X(mpi)                   \
 	X(mpi_static)            \
 	X(py_seq)                \
@@ -69,6 +70,8 @@ const char *pb_strategy_check(const struct pb_strategy *s)
 		return "it has no summary";
 	if (!s->run == !s->run_cell)
 		return "it needs one of run and run_cell, not both";
+	if ((s->prepare || s->finish) && !s->run)
+		return "it has prepare or finish without run";
 	if (!s->options != !s->options_size)
 		return "it has options without their size, or a size without options";
 	if (s->counterpart && !pb_strategy_find(s->counterpart))

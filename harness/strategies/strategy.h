@@ -76,6 +76,20 @@ struct pb_strategy {
 	 */
 	const char *(*unavailable)(const void *options);
 
+	/*
+	 * Optional, with run: prepare() once per cell process before its
+	 * repetitions, untimed (an offload strategy's device, queue and program
+	 * build), 0 or -1 after pb_fail(), keeping what it made in run->state;
+	 * finish() after the last, also after a failed prepare().
+	 */
+	int (*prepare)(struct pb_run *run);
+	void (*finish)(struct pb_run *run);
+	/*
+	 * Optional: NULL when it runs workload w, else why not ("no kernel"):
+	 * the plan has no cell of it for w, and the run says so.
+	 */
+	const char *(*skips)(const struct pb_workload *w);
+
 	/* Its options (NULL: none) and the size of the struct run->options points at. */
 	const struct pb_option *options;
 	size_t options_size;

@@ -154,6 +154,7 @@ struct cell_process {
 	char *buf;			/* what has arrived of the current line */
 	size_t len, cap;
 	bool sent_error;
+	struct pb_offload offload;	/* an O line's, for the S line that follows it */
 };
 
 static int start_cell(struct cell_process *p, const struct pb_plan *plan,
@@ -216,12 +217,22 @@ static int take_lines(struct cell_process *p, struct pb_output *out, struct pb_c
 		*newline = '\0';
 		if (pb_counts_parse(line, &cell->counts) == 0) {
 			cell->counted = true;
+		} else if (!strncmp(line, "O ", 2)) {
+			free(p->offload.device);
+			p->offload.device = NULL;
+			if (pb_offload_parse(line, &p->offload)) {
+				s = error_sample("malformed line from the cell process: %.80s", line);
+				record(out, cell, &s);
+				return -1;
+			}
 		} else if (pb_sample_parse(line, &s)) {
 			s = error_sample("malformed line from the cell process: %.80s", line);
 			record(out, cell, &s);
 			return -1;
 		} else {
 			p->sent_error = p->sent_error || s.error;
+			s.offload = p->offload;		/* its device, NULL but after an O line */
+			p->offload.device = NULL;
 			if (record(out, cell, &s))
 				return -1;
 		}
@@ -337,5 +348,6 @@ bool pb_cell_process_run(const struct pb_plan *plan, struct pb_cell *cell, unsig
 	describe_end(end, status, &p, (unsigned)(cell->nsamples - before), reps, cell, timeout_s,
 		     capped, out);
 	free(p.buf);
+	free(p.offload.device);
 	return end == CELL_TIMEOUT && capped;
 }

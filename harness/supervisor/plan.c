@@ -32,7 +32,8 @@ static unsigned loops_of(const struct pb_options *opts, const struct pb_strategy
  * The cells of one workload at one task size: one per strategy, pin policy
  * and worker count; seq and py-seq once each.  The py-* strategies have
  * cells only for workloads with a Python version (or --py-workload), the
- * bare-* ones only for the workload they do.
+ * bare-* ones only for the workload they do, and none of a strategy that
+ * skips the workload (opencl, without a kernel for it).
  */
 static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *opts,
 			      const struct pb_workload *workload, uint64_t size)
@@ -57,7 +58,8 @@ static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *op
 		size_t counts = is_base(opts, s) ? 1 : opts->workers.n;
 
 		if ((strategy->python && !pb_workload_has_python(workload, &opts->settings)) ||
-		    (strategy->only_workload && strcmp(strategy->only_workload, workload->name)))
+		    (strategy->only_workload && strcmp(strategy->only_workload, workload->name)) ||
+		    (strategy->skips && strategy->skips(workload)))
 			continue;
 		for (size_t p = 0; p < pins; p++)
 			for (size_t k = 0; k < counts; k++) {
@@ -338,6 +340,38 @@ static void summarize_counts(struct pb_cell *cell)
 	sum->instructions = count_or_nan(k->instructions);
 }
 
+/* The median of one offload figure (at offset in struct pb_offload) over the good repetitions. */
+static double offload_median(const struct pb_cell *cell, size_t offset)
+{
+	double *v = calloc(cell->nsamples + 1, sizeof(double)), median;
+	size_t n = 0;
+
+	for (size_t i = 0; v && i < cell->nsamples; i++) {
+		const struct pb_sample *s = &cell->samples[i];
+
+		if (s->ok && s->offload.device)
+			v[n++] = *(const double *)(const void *)((const char *)&s->offload + offset);
+	}
+	median = v ? median_of(v, n) : NAN;
+	free(v);
+	return median;
+}
+
+/* An offload cell's device (its first good repetition's) and the medians of its times. */
+static void summarize_offload(struct pb_cell *cell)
+{
+	struct pb_summary *sum = &cell->summary;
+
+	sum->device = NULL;
+	for (size_t i = 0; i < cell->nsamples && !sum->device; i++)
+		if (cell->samples[i].ok)
+			sum->device = cell->samples[i].offload.device;
+	sum->build = offload_median(cell, offsetof(struct pb_offload, build_s));
+	sum->h2d = offload_median(cell, offsetof(struct pb_offload, h2d_s));
+	sum->kernel = offload_median(cell, offsetof(struct pb_offload, kernel_s));
+	sum->d2h = offload_median(cell, offsetof(struct pb_offload, d2h_s));
+}
+
 void pb_cell_summarize(struct pb_cell *cell)
 {
 	struct pb_summary *sum = &cell->summary;
@@ -388,6 +422,7 @@ void pb_cell_summarize(struct pb_cell *cell)
 	summarize_counts(cell);
 	summarize_speedup(cell, wall, n);
 	summarize_task_cost(cell, wall, n);
+	summarize_offload(cell);
 	free(wall);
 	free(util);
 	free(p50);

@@ -49,6 +49,9 @@ struct pb_summary {
 	 * strategy) and against its mechanism (bare-*), each where that ran.
 	 */
 	struct pb_relation counterpart, mechanism;
+	/* An offload cell's: its first good repetition's device (NULL: none), the times' medians. */
+	const char *device;
+	double build, h2d, kernel, d2h;
 };
 
 struct pb_cell {
