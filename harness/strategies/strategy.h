@@ -66,7 +66,9 @@ struct pb_strategy {
 	const char *only_workload;
 	/*
 	 * Left out of `-s all`, run only when named: its launch (mpirun's,
-	 * 0.1-0.4 s a repetition) would weigh on every default plan.
+	 * 0.1-0.4 s a repetition) would weigh on every default plan, or its
+	 * workers are not threads (opencl's compute units: a default plan's
+	 * 2 x PUs would be error rows).
 	 */
 	bool by_name_only;
 	/*

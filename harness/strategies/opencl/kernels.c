@@ -16,14 +16,24 @@
 #define NUMBER(x) TEXT(x)
 #define FP64 "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n"
 
-/* cpu.sumsq: sum of i * i over the task's range, in wrapping 64-bit arithmetic. */
+/*
+ * cpu.sumsq: sum of i * i over the task's range, in wrapping 64-bit
+ * arithmetic, one i at a time as the C does: the C's empty asm keeps the
+ * compiler from summing in closed form and from vectorising, and OpenCL C
+ * has no asm.  Here the loop pragma forbids the vectorising, and a zero the
+ * compiler cannot know (tasks >> 63: tasks is below 2^63) XORed into each
+ * term the closed form, which PoCL's LLVM found (a kernel of 2.6 us for
+ * seq's 38 ms).
+ */
 static const char sumsq_source[] = PROLOGUE
 	"__kernel void checksums(ulong tasks, ulong size, __global ulong *sums)\n"
 	"{\n"
 	"	ulong task = get_global_id(0), first = task * size, end = first + size, acc = 0;\n"
+	"	ulong unknown_zero = tasks >> 63;\n"
 	"\n"
+	"#pragma clang loop vectorize(disable) interleave(disable)\n"
 	"	for (ulong i = first; i != end; i++)\n"
-	"		acc += i * i;\n"
+	"		acc += (i * i) ^ unknown_zero;\n"
 	"	sums[task] = acc;\n"
 	"}\n";
 

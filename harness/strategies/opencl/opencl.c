@@ -134,17 +134,23 @@ static int choose_device(struct pb_run *run, struct cl_state *st)
 	return 0;
 }
 
-/* The build log's first lines, on one line, for the error row. */
+/* The build log from its first error on, on one line, for the error row. */
 static void build_log(const struct cl_state *st, char *buf, size_t len)
 {
 	size_t n = 0;
+	char *log, *from;
 
 	buf[0] = '\0';
-	clGetProgramBuildInfo(st->program, st->device, CL_PROGRAM_BUILD_LOG, len, buf, &n);
-	buf[len - 1] = '\0';
+	clGetProgramBuildInfo(st->program, st->device, CL_PROGRAM_BUILD_LOG, 0, NULL, &n);
+	if (!n || !(log = calloc(1, n + 1)))
+		return;
+	clGetProgramBuildInfo(st->program, st->device, CL_PROGRAM_BUILD_LOG, n, log, NULL);
+	from = strstr(log, "error") ? strstr(log, "error") : log;
+	snprintf(buf, len, "%s", from);
 	for (char *c = buf; *c; c++)
-		if (*c == '\n' || *c == '\t')
+		if (*c == '\n' || *c == '\t' || *c == '\r')
 			*c = ' ';
+	free(log);
 }
 
 /* The program of the cell's workload, built for the device, timed into build_s. */
@@ -152,7 +158,7 @@ static int build_program(struct pb_run *run, struct cl_state *st)
 {
 	const struct opencl_options *o = run->options;
 	const char *source = st->program_of->source;
-	char options[512], log[160];
+	char options[512], log[200];
 	int64_t start;
 	cl_int err;
 
@@ -426,6 +432,7 @@ const struct pb_strategy pb_strategy_opencl = {
 	.prepare = opencl_prepare,
 	.finish = opencl_finish,
 	.skips = opencl_skips,
+	.by_name_only = true,	/* -s all's -n goes past a device's compute units */
 	.unavailable = opencl_unavailable,
 	.describe = opencl_describe,
 	.add_meta = opencl_add_meta,
