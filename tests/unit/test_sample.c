@@ -1,6 +1,7 @@
 /* harness/cell/sample.c: the lines from a cell process to the supervisor. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -216,4 +217,35 @@ Test(sample, malformed_counts)
 		cr_assert_eq(pb_counts_parse(bad[i], &got), -1, "accepted \"%s\"", bad[i]);
 		cr_assert_eq(got.wall_s, 42, "\"%s\" changed the counts", bad[i]);
 	}
+}
+
+/* An offload repetition's O line: its times and its device, a name with spaces, on one line. */
+Test(sample, offload_round_trip)
+{
+	const struct pb_offload sent = { .device = "pthread-x (CPU, Portable\nComputing Language)",
+					 .build_s = 0.25, .h2d_s = 0.001, .kernel_s = 0.5,
+					 .d2h_s = 0.000002 };
+	struct pb_offload got = { 0 };
+	int fds[2];
+
+	cr_assert_eq(pipe(fds), 0);
+	cr_assert_eq(pb_offload_send(fds[1], &sent), 0);
+	take_line(fds);
+	cr_assert_eq(pb_offload_parse(line, &got), 0, "\"%s\"", line);
+	cr_assert_str_eq(got.device, "pthread-x (CPU, Portable Computing Language)");
+	cr_assert_float_eq(got.build_s, 0.25, 1e-12);
+	cr_assert_float_eq(got.h2d_s, 0.001, 1e-12);
+	cr_assert_float_eq(got.kernel_s, 0.5, 1e-12);
+	cr_assert_float_eq(got.d2h_s, 0.000002, 1e-12);
+	free(got.device);
+}
+
+Test(sample, offload_malformed_refused)
+{
+	struct pb_offload got = { .device = NULL };
+
+	cr_assert_eq(pb_offload_parse("O 1 2 3 4", &got), -1);		/* no device */
+	cr_assert_eq(pb_offload_parse("O 1 2 x 4 dev", &got), -1);
+	cr_assert_eq(pb_offload_parse("S 1 2 3 4 dev", &got), -1);
+	cr_assert_null(got.device);
 }
