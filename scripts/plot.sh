@@ -87,6 +87,22 @@ style() {
 	echo "linecolor rgb '$(colour_of "$1")' pointtype ${point[$1]:-1}"
 }
 
+# A strategy's name in the keys: an offload's with its device's type
+# (summary.csv's device column: "NAME (CPU, PLATFORM), ..."), so that
+# "opencl (CPU)" is never read as a GPU.
+declare -A label=()
+read_labels() {
+	local strategy type
+	while read -r strategy type; do
+		label[$strategy]="$strategy ($type)"
+	done < <(summary_awk 'v("device") ~ /\((CPU|GPU|ACCELERATOR|OTHER), / && !seen[v("strategy")]++ {
+		match(v("device"), /\((CPU|GPU|ACCELERATOR|OTHER), /)
+		print v("strategy"), substr(v("device"), RSTART + 1, RLENGTH - 3) }')
+}
+label_of() {
+	echo "${label[$1]:-$1}"
+}
+
 # summary.csv as TSV, for awk: a field may be quoted ("pu:0,1"). Adds three
 # columns: first (the cell has its workload's first pin and size), top (it
 # has the first pin and its strategy's largest worker count there) and
@@ -241,7 +257,7 @@ scaling_plot() {
 	local data=$tmp/$1-$2.dat strategy clauses=() i=0
 	for strategy in $(series "$data" "$workload" "v(\"first\") == 1 && $against_seq" \
 		workers "$column" "${column}_ci95_lo" "${column}_ci95_hi"); do
-		clauses+=("'$data' index $i using 1:2:3:4 with yerrorlines $(style "$strategy") linewidth 2 title '$strategy'")
+		clauses+=("'$data' index $i using 1:2:3:4 with yerrorlines $(style "$strategy") linewidth 2 title '$(label_of "$strategy")'")
 		i=$((i + 1))
 	done
 	((i > 0)) || { skip "$workload-$name" "no successful cells"; return 0; }
@@ -275,7 +291,7 @@ wall_plot() {
 	local workload=$1 data=$tmp/$1-wall.dat strategy clauses=() i=0
 	for strategy in $(series "$data" "$workload" 'v("first") == 1' \
 		workers wall_median_s wall_ci95_lo_s wall_ci95_hi_s); do
-		clauses+=("'$data' index $i using 1:2:3:4 with yerrorlines $(style "$strategy") linewidth 2 title '$strategy'")
+		clauses+=("'$data' index $i using 1:2:3:4 with yerrorlines $(style "$strategy") linewidth 2 title '$(label_of "$strategy")'")
 		i=$((i + 1))
 	done
 	((i > 0)) || { skip "$workload-wall" "no successful cells"; return 0; }
@@ -295,7 +311,7 @@ wall_plot() {
 latency_plot() {
 	local workload=$1 data=$tmp/$1-latency.dat strategy clauses=() i=0
 	for strategy in $(series "$data" "$workload" 'v("first") == 1' workers lat_p50_s lat_p99_s); do
-		clauses+=("'$data' index $i using 1:2 with linespoints $(style "$strategy") linewidth 2 dashtype 1 title '$strategy'")
+		clauses+=("'$data' index $i using 1:2 with linespoints $(style "$strategy") linewidth 2 dashtype 1 title '$(label_of "$strategy")'")
 		clauses+=("'$data' index $i using 1:3 with linespoints $(style "$strategy") linewidth 2 dashtype 2 notitle")
 		i=$((i + 1))
 	done
@@ -406,7 +422,7 @@ granularity_plot() {
 	local workload=$1 data=$tmp/$1-granularity.dat strategy clauses=() i=0
 	for strategy in $(series "$data" "$workload" "v(\"top\") == 1 && $against_seq" \
 		size speedup crossover_size); do
-		clauses+=("'$data' index $i using 1:2 with linespoints $(style "$strategy") linewidth 2 title '$strategy'")
+		clauses+=("'$data' index $i using 1:2 with linespoints $(style "$strategy") linewidth 2 title '$(label_of "$strategy")'")
 		clauses+=("'$data' index $i every ::0::0 using 3:(0.75):(0):(1.33 - 0.75) with vectors nohead linewidth 4 linecolor rgb '$(colour_of "$strategy")' notitle")
 		i=$((i + 1))
 	done
@@ -479,6 +495,7 @@ machine="${cpu_model:-unknown CPU}, ${pus:-?} PUs"
 read_palette
 read_schema
 summary_tsv
+read_labels
 
 # workload kind sizes, in the order of summary.csv; the cost per task of
 # the first overhead workload.
