@@ -3,8 +3,9 @@ every workload it has a kernel for, its device and copy, kernel and build times 
 columns (empty for the other strategies), --workers as compute units (more than the device
 has is an error row naming the limit), --device refused when it names no device, io
 workloads skipped with a note, no platform at run time (OCL_ICD_VENDORS naming an empty
-directory) listed as unavailable and refused by name, and a kernel that does not build an
-error row.  Skipped, with the reason, where `parbench list` marks it unavailable."""
+directory) listed as unavailable and refused by name, and a kernel that does not build, a
+wrong task checksum and a crash error rows.  Skipped, with the reason, where `parbench list`
+marks it unavailable."""
 import os
 import subprocess
 import tempfile
@@ -47,7 +48,8 @@ class OpenclTest(ParbenchTest):
     def test_the_device_and_its_times_in_their_columns(self):
         for column in ["device"] + OFFLOAD_COLUMNS:
             self.assertIn(column, self.planned.raw_header)
-        self.assertLess(self.planned.raw_header.index("cut"), self.planned.raw_header.index("device"))
+        header = self.planned.raw_header
+        self.assertLess(header.index("cut"), header.index("device"))
         for row in self.rows(OPENCL):
             self.assertRegex(row["device"], r"^.+ \((CPU|GPU|ACCELERATOR|OTHER), .+\), "
                                             rf"{row['workers']} of \d+ compute units")
@@ -129,6 +131,18 @@ class OpenclTest(ParbenchTest):
         self.assertRegex(self.only_opencl_row()["error"],
                          r"^cpu.sumsq's kernel did not build for .+ \(CL_BUILD_PROGRAM_FAILURE\)"
                          r": error")
+
+    def test_a_wrong_checksum_and_a_crash_are_error_rows(self):
+        # PARBENCH_FAULT reaches the tasks the host records (docs/testing.md).
+        for fault, error in [("checksum:3:opencl", r"^checksum mismatch: \d+, but seq gave \d+$"),
+                             ("crash:3:opencl", r"^cell process killed by signal 11 ")]:
+            with self.subTest(fault=fault):
+                env = {**os.environ, "PARBENCH_FAULT": fault}
+                result = parbench_env(env, "run", "-w", "cpu.nop", "-s", OPENCL, "-n", "1",
+                                      "--reps", "1", "--warmup", "0", "--tasks", "8", "--out",
+                                      self.out)
+                self.assertEqual(result.returncode, 1, result.stderr)
+                self.assertRegex(self.only_opencl_row()["error"], error)
 
     def test_no_platform_at_run_time_makes_it_unavailable(self):
         with tempfile.TemporaryDirectory() as empty:
