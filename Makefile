@@ -64,14 +64,14 @@ CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Iharness -Ibenchmarks $(OPTIMIZE) -g -fopen
 # 13 of them a task of fork-per-task cost 1.36x a fork from a small program
 # (1.14x with 5).  The sanitizer builds keep them shared, as TSan tells
 # uninstrumented code apart by module, and so does the MPI rank program,
-# whose libmpi brings the shared hwloc.  libOpenCL stays shared in every
-# build: it is the ICD loader, which dlopens the vendors' drivers it finds.
+# whose libmpi brings the shared hwloc.  libOpenCL, the ICD loader, is not
+# linked at all: the opencl strategy opens it when it runs
+# (harness/strategies/opencl/loader.h).
 SYSTEM_LIBS := -lm -lpthread -ldl -lrt -ludev
-SHARED_LIBRARIES = $(shell pkg-config --libs $(PKGS) $(URING) $(OPENCL_PKG)) -lhttp_parser
+SHARED_LIBRARIES = $(shell pkg-config --libs $(PKGS) $(URING)) -lhttp_parser
 ifeq ($(VARIANT),release)
 LIBRARIES = -Wl,-Bstatic $(filter-out $(SYSTEM_LIBS),$(shell pkg-config --static --libs-only-l \
-	    hwloc jansson libuv-static gsl $(URING))) -lhttp_parser -Wl,-Bdynamic -ludev \
-	    $(if $(OPENCL_PKG),$(shell pkg-config --libs OpenCL))
+	    hwloc jansson libuv-static gsl $(URING))) -lhttp_parser -Wl,-Bdynamic -ludev
 else
 LIBRARIES = $(SHARED_LIBRARIES)
 endif

@@ -486,16 +486,20 @@ static void print_offload(FILE *out, const struct pb_verdict *v)
 	for (size_t i = 0; i < v->n; i++) {
 		const struct pb_cell *c = v->contenders[i].cell;
 		const struct pb_summary *sum = &c->summary;
-		char in[32], kernel[32], back[32], build[32];
+		char in[48], kernel[32], back[32], build[32];
 
 		if (!sum->device)
 			continue;
-		fprintf(out, "  offload: %s (%u worker%s) on %s%s: a repetition is %s copying in, "
-			"%s kernel, %s copying out; the program's build %s, once per cell "
-			"process, not in the times\n", c->strategy->name, c->workers,
-			c->workers == 1 ? "" : "s", sum->device,
-			strstr(sum->device, "(GPU,") ? "" : ", not a GPU",
-			pb_duration(in, sizeof(in), sum->h2d),
+		/* A kernel that reads no input (cpu.sumsq) has nothing to copy in. */
+		if (sum->h2d > 0)
+			snprintf(in, sizeof(in), "%s copying in",
+				 pb_duration(build, sizeof(build), sum->h2d));
+		else
+			snprintf(in, sizeof(in), "nothing to copy in");
+		fprintf(out, "  offload: %s (%u worker%s) on %s%s: a repetition: %s, %s kernel, "
+			"%s copying out; the program's build %s, once per cell process, not in the "
+			"times\n", c->strategy->name, c->workers, c->workers == 1 ? "" : "s",
+			sum->device, strstr(sum->device, "(GPU,") ? "" : ", not a GPU", in,
 			pb_duration(kernel, sizeof(kernel), sum->kernel),
 			pb_duration(back, sizeof(back), sum->d2h),
 			pb_duration(build, sizeof(build), sum->build));

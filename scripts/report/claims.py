@@ -109,6 +109,21 @@ def evidence(c):
             f"{figure}, {c['reps']} reps")
 
 
+
+# summary.csv's columns of the opencl strategy: a repetition's parts, and the device.
+OFFLOAD_PARTS = (("h2d_median_s", "copying in"), ("kernel_median_s", "the kernel"),
+                 ("d2h_median_s", "copying out"))
+
+
+def offload_split(c):
+    """An opencl cell's repetition in its parts, and its one-time build, as text."""
+    parts = ", ".join(f"{duration(c[k])} {what}" for k, what in OFFLOAD_PARTS
+                      if c.get(k) is not None)
+    build = c.get("build_median_s")
+    return parts + (f"; the program's build {duration(build)}, once per cell process, "
+                    "outside the times" if build is not None else "")
+
+
 class Claims:
     def __init__(self, groups, figures, pus):
         self.groups, self.fig, self.pus = groups, figures, pus
@@ -137,6 +152,7 @@ class Claims:
         self.pools()
         self.event_loop_waits()
         self.event_loop_cpu()
+        self.gpu_offload()
         return self.items
 
     def threads_io(self):
@@ -392,4 +408,45 @@ class Claims:
                  combine([p for p in parts if p is not None]), body, fig,
                  [f"fig-scaling-{g.run.id}-cpu.sumsq"] if g else [])
 
-
+    def gpu_offload(self):
+        sources = [cite("001", "GPU-accelerated computing: Python has libraries like: "
+                        "TensorFlow ... PyTorch ... with GPU support")]
+        body = ("<p>The articles end with GPUs, without a figure. The <code>opencl</code> "
+                "strategy runs cpu.sumsq, cpu.mandel and mem.triad as OpenCL kernels with seq's "
+                "checksums, and times the parts of an offload apart: copying the data to the "
+                "device, the kernel, copying the results back, and the program's build. Test: "
+                "on a GPU, the best opencl cell against openmp-static's and seq's: "
+                f"{FASTER_RULE}. On a CPU device (PoCL) the claim about GPUs is not measured: "
+                "the figures show what an offload costs on this machine, which a GPU would not "
+                "lower (its copies cross PCIe); what a GPU would add is a faster kernel.</p>")
+        parts, lines, rows = [], [], []
+        for workload in ("cpu.sumsq", "cpu.mandel", "mem.triad"):
+            g = self.group(workload)
+            c = g.best("opencl") if g else None
+            if not c:
+                continue
+            device = c.get("device") or "an unnamed device"
+            on_gpu = "(GPU" in device
+            lines.append(f"<li>{e(workload)}: {evidence(c)} on {e(device)}: "
+                         f"{e(offload_split(c))}</li>")
+            rows.append(self.row(c))
+            for other in ("openmp-static", "seq"):
+                o = g.best(other)
+                if o and on_gpu:
+                    v, how = faster_than(c, o, g)
+                    lines.append(f"<li>opencl against {e(other)} on {e(workload)}: "
+                                 f"{evidence(o)}; {how}: {e(v)}</li>")
+                    parts.append(v)
+            if not on_gpu:
+                parts.append(NOT_MEASURED)
+        if not lines:
+            lines.append("<li>no opencl cell in this run (<code>-s opencl</code>, by name; "
+                         "unavailable where the OpenCL loader or a device is missing): not "
+                         "measured</li>")
+        fig = None
+        if rows:
+            fig = self.fig.intervals("claim-7", "Claim 7: offloading to an OpenCL device",
+                                     "opencl's best cells: speedup over seq with 95% intervals; "
+                                     "the dashed line is 1.", rows, ref=1.0)
+        body += f"<ul>{''.join(lines)}</ul>"
+        self.add(7, "A GPU accelerates computation", sources, combine(parts), body, fig)

@@ -83,7 +83,7 @@ class OpenclTest(ParbenchTest):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertRegex(result.stdout, r"\n  offload: opencl \(1 worker\) on .+ \((CPU|GPU|"
                                         r"ACCELERATOR|OTHER), .+, 1 of \d+ compute units"
-                                        r"(, not a GPU)?: a repetition is \S+ copying in, \S+ "
+                                        r"(, not a GPU)?: a repetition: nothing to copy in, \S+ "
                                         r"kernel, \S+ copying out; the program's build \S+, "
                                         r"once per cell process, not in the times\n")
 

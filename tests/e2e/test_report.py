@@ -333,7 +333,7 @@ class ReportTest(unittest.TestCase, FindingsAgree):
         claims = self.html.split('id="claims"')[1].split('id="plots"')[0]
         verdicts = re.findall(r'<h3>Claim (\d): .*?<span class="verdict [^"]+">([^<]+)</span>',
                               claims)
-        self.assertEqual([n for n, _ in verdicts], list("123456"))
+        self.assertEqual([n for n, _ in verdicts], list("1234567"))
         for _, verdict in verdicts:
             self.assertIn(html_lib.unescape(verdict), VERDICTS)
         self.assertIn("How can Python be parallelized?", claims)

@@ -45,9 +45,9 @@ static cl_int describe(cl_device_id id, const char *platform, struct pb_cl_devic
 
 	*d = (struct pb_cl_device){ .id = id };
 	snprintf(d->platform, sizeof(d->platform), "%s", platform);
-	if ((err = clGetDeviceInfo(id, CL_DEVICE_NAME, sizeof(d->name), d->name, NULL)) ||
-	    (err = clGetDeviceInfo(id, CL_DEVICE_TYPE, sizeof(type), &type, NULL)) ||
-	    (err = clGetDeviceInfo(id, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof(d->compute_units),
+	if ((err = pb_cl.clGetDeviceInfo(id, CL_DEVICE_NAME, sizeof(d->name), d->name, NULL)) ||
+	    (err = pb_cl.clGetDeviceInfo(id, CL_DEVICE_TYPE, sizeof(type), &type, NULL)) ||
+	    (err = pb_cl.clGetDeviceInfo(id, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof(d->compute_units),
 				   &d->compute_units, NULL)))
 		return err;
 	d->type = type_name(type);
@@ -63,8 +63,8 @@ static int add_platform(cl_platform_id p, struct pb_cl_device *devices, int n, s
 	cl_uint found = 0;
 	cl_int err;
 
-	clGetPlatformInfo(p, CL_PLATFORM_NAME, sizeof(platform), platform, NULL);
-	err = clGetDeviceIDs(p, CL_DEVICE_TYPE_ALL, PB_CL_MAX_DEVICES, ids, &found);
+	pb_cl.clGetPlatformInfo(p, CL_PLATFORM_NAME, sizeof(platform), platform, NULL);
+	err = pb_cl.clGetDeviceIDs(p, CL_DEVICE_TYPE_ALL, PB_CL_MAX_DEVICES, ids, &found);
 	if (err == CL_DEVICE_NOT_FOUND)
 		return n;
 	if (err)
@@ -81,9 +81,12 @@ int pb_cl_devices(struct pb_cl_device *devices, size_t max, char *why, size_t wh
 {
 	cl_platform_id platforms[16];
 	cl_uint nplatforms = 0;
-	cl_int err = clGetPlatformIDs(16, platforms, &nplatforms);
+	cl_int err;
 	int n = 0;
 
+	if (pb_cl_open(why, whylen))
+		return -1;
+	err = pb_cl.clGetPlatformIDs(16, platforms, &nplatforms);
 	if (err || nplatforms == 0)
 		return pb_error(why, whylen, "no OpenCL platform: the ICD loader found none (%s; "
 				"install pocl-opencl-icd: bash scripts/install-deps.sh)",

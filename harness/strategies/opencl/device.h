@@ -6,9 +6,9 @@
 #ifndef PARBENCH_OPENCL_DEVICE_H
 #define PARBENCH_OPENCL_DEVICE_H
 
-#define CL_TARGET_OPENCL_VERSION 120
-#include <CL/cl.h>
 #include <stddef.h>
+
+#include "strategies/opencl/loader.h"
 
 #define PB_CL_MAX_DEVICES 64
 

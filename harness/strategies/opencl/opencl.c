@@ -115,7 +115,7 @@ static int choose_device(struct pb_run *run, struct cl_state *st)
 		return pb_fail(run, "--workers %u: %s has %u compute units; opencl uses 1 to %u "
 			       "of them", run->workers, label, d->compute_units, d->compute_units);
 	st->device = d->id;
-	clGetDeviceInfo(d->id, CL_DEVICE_PARTITION_PROPERTIES, sizeof(props), props, &nprops);
+	pb_cl.clGetDeviceInfo(d->id, CL_DEVICE_PARTITION_PROPERTIES, sizeof(props), props, &nprops);
 	for (size_t k = 0; k < nprops / sizeof(*props); k++)
 		partitions = partitions || props[k] == CL_DEVICE_PARTITION_BY_COUNTS;
 	if (run->workers == d->compute_units || !partitions) {
@@ -125,7 +125,7 @@ static int choose_device(struct pb_run *run, struct cl_state *st)
 			 "--workers ignored");
 		return 0;
 	}
-	if ((err = clCreateSubDevices(d->id, by_counts, 1, &st->device, &made)) || made != 1)
+	if ((err = pb_cl.clCreateSubDevices(d->id, by_counts, 1, &st->device, &made)) || made != 1)
 		return pb_fail(run, "a sub-device of %u compute units of %s: %s", run->workers,
 			       label, err ? pb_cl_error(err) : "none made");
 	st->sub_device = true;
@@ -141,10 +141,10 @@ static void build_log(const struct cl_state *st, char *buf, size_t len)
 	char *log, *from;
 
 	buf[0] = '\0';
-	clGetProgramBuildInfo(st->program, st->device, CL_PROGRAM_BUILD_LOG, 0, NULL, &n);
+	pb_cl.clGetProgramBuildInfo(st->program, st->device, CL_PROGRAM_BUILD_LOG, 0, NULL, &n);
 	if (!n || !(log = calloc(1, n + 1)))
 		return;
-	clGetProgramBuildInfo(st->program, st->device, CL_PROGRAM_BUILD_LOG, n, log, NULL);
+	pb_cl.clGetProgramBuildInfo(st->program, st->device, CL_PROGRAM_BUILD_LOG, n, log, NULL);
 	from = strstr(log, "error") ? strstr(log, "error") : log;
 	snprintf(buf, len, "%s", from);
 	for (char *c = buf; *c; c++)
@@ -164,18 +164,18 @@ static int build_program(struct pb_run *run, struct cl_state *st)
 
 	snprintf(options, sizeof(options), "-cl-fp32-correctly-rounded-divide-sqrt %s",
 		 o->cl_options ? o->cl_options : "");
-	st->program = clCreateProgramWithSource(st->context, 1, &source, NULL, &err);
+	st->program = pb_cl.clCreateProgramWithSource(st->context, 1, &source, NULL, &err);
 	if (err)
 		return pb_fail(run, "clCreateProgramWithSource: %s", pb_cl_error(err));
 	start = pb_now_ns();
-	err = clBuildProgram(st->program, 1, &st->device, options, NULL, NULL);
+	err = pb_cl.clBuildProgram(st->program, 1, &st->device, options, NULL, NULL);
 	run->offload.build_s = (double)(pb_now_ns() - start) / 1e9;
 	if (err) {
 		build_log(st, log, sizeof(log));
 		return pb_fail(run, "%s's kernel did not build for %s (%s): %s",
 			       run->job->workload->name, st->label, pb_cl_error(err), log);
 	}
-	st->kernel = clCreateKernel(st->program, PB_CL_KERNEL, &err);
+	st->kernel = pb_cl.clCreateKernel(st->program, PB_CL_KERNEL, &err);
 	return err ? pb_fail(run, "clCreateKernel: %s", pb_cl_error(err)) : 0;
 }
 
@@ -183,7 +183,7 @@ static int build_program(struct pb_run *run, struct cl_state *st)
 static cl_mem buffer(struct pb_run *run, struct cl_state *st, cl_mem_flags flags, size_t bytes)
 {
 	cl_int err;
-	cl_mem mem = clCreateBuffer(st->context, flags, bytes, NULL, &err);
+	cl_mem mem = pb_cl.clCreateBuffer(st->context, flags, bytes, NULL, &err);
 
 	if (err)
 		pb_fail(run, "a device buffer of %zu bytes on %s: %s", bytes, st->label,
@@ -208,13 +208,13 @@ static int make_buffers(struct pb_run *run, struct cl_state *st)
 	     !(st->b = buffer(run, st, CL_MEM_READ_ONLY, array)) ||
 	     !(st->c = buffer(run, st, CL_MEM_READ_ONLY, array))))
 		return -1;
-	err |= clSetKernelArg(st->kernel, 0, sizeof(tasks), &tasks);
-	err |= clSetKernelArg(st->kernel, 1, sizeof(size), &size);
-	err |= clSetKernelArg(st->kernel, 2, sizeof(cl_mem), &st->sums);
+	err |= pb_cl.clSetKernelArg(st->kernel, 0, sizeof(tasks), &tasks);
+	err |= pb_cl.clSetKernelArg(st->kernel, 1, sizeof(size), &size);
+	err |= pb_cl.clSetKernelArg(st->kernel, 2, sizeof(cl_mem), &st->sums);
 	if (st->program_of->arrays) {
-		err |= clSetKernelArg(st->kernel, 3, sizeof(cl_mem), &st->a);
-		err |= clSetKernelArg(st->kernel, 4, sizeof(cl_mem), &st->b);
-		err |= clSetKernelArg(st->kernel, 5, sizeof(cl_mem), &st->c);
+		err |= pb_cl.clSetKernelArg(st->kernel, 3, sizeof(cl_mem), &st->a);
+		err |= pb_cl.clSetKernelArg(st->kernel, 4, sizeof(cl_mem), &st->b);
+		err |= pb_cl.clSetKernelArg(st->kernel, 5, sizeof(cl_mem), &st->c);
 	}
 	return err ? pb_fail(run, "clSetKernelArg failed") : 0;
 }
@@ -232,10 +232,10 @@ static int opencl_prepare(struct pb_run *run)
 	if (choose_device(run, st))
 		return -1;
 	run->offload.device = st->label;
-	st->context = clCreateContext(NULL, 1, &st->device, NULL, NULL, &err);
+	st->context = pb_cl.clCreateContext(NULL, 1, &st->device, NULL, NULL, &err);
 	if (err)
 		return pb_fail(run, "clCreateContext on %s: %s", st->label, pb_cl_error(err));
-	st->queue = clCreateCommandQueue(st->context, st->device, CL_QUEUE_PROFILING_ENABLE, &err);
+	st->queue = pb_cl.clCreateCommandQueue(st->context, st->device, CL_QUEUE_PROFILING_ENABLE, &err);
 	if (err)
 		return pb_fail(run, "clCreateCommandQueue on %s: %s", st->label, pb_cl_error(err));
 	return build_program(run, st) || make_buffers(run, st) ? -1 : 0;
@@ -251,17 +251,17 @@ static void opencl_finish(struct pb_run *run)
 		return;
 	for (size_t i = 0; i < sizeof(mems) / sizeof(mems[0]); i++)
 		if (mems[i])
-			clReleaseMemObject(mems[i]);
+			pb_cl.clReleaseMemObject(mems[i]);
 	if (st->kernel)
-		clReleaseKernel(st->kernel);
+		pb_cl.clReleaseKernel(st->kernel);
 	if (st->program)
-		clReleaseProgram(st->program);
+		pb_cl.clReleaseProgram(st->program);
 	if (st->queue)
-		clReleaseCommandQueue(st->queue);
+		pb_cl.clReleaseCommandQueue(st->queue);
 	if (st->context)
-		clReleaseContext(st->context);
+		pb_cl.clReleaseContext(st->context);
 	if (st->sub_device)
-		clReleaseDevice(st->device);
+		pb_cl.clReleaseDevice(st->device);
 	free(st->host_sums);
 	free(st);
 	run->state = NULL;
@@ -276,9 +276,9 @@ static double event_seconds(const cl_event *events, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		cl_ulong start = 0, end = 0;
 
-		clGetEventProfilingInfo(events[i], CL_PROFILING_COMMAND_START, sizeof(start),
+		pb_cl.clGetEventProfilingInfo(events[i], CL_PROFILING_COMMAND_START, sizeof(start),
 					&start, NULL);
-		clGetEventProfilingInfo(events[i], CL_PROFILING_COMMAND_END, sizeof(end), &end,
+		pb_cl.clGetEventProfilingInfo(events[i], CL_PROFILING_COMMAND_END, sizeof(end), &end,
 					NULL);
 		s += (double)(end - start) / 1e9;
 	}
@@ -289,7 +289,7 @@ static void release_events(cl_event *events, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (events[i])
-			clReleaseEvent(events[i]);
+			pb_cl.clReleaseEvent(events[i]);
 }
 
 /* The copies in, the kernel and the copies out, each with its event: 0 or a CL error. */
@@ -301,23 +301,23 @@ static cl_int enqueue(struct pb_run *run, struct cl_state *st, cl_event *in, siz
 	cl_int err = CL_SUCCESS;
 
 	if (st->program_of->arrays) {
-		err = clEnqueueWriteBuffer(st->queue, st->b, CL_FALSE, 0, array, t->b, 0, NULL,
+		err = pb_cl.clEnqueueWriteBuffer(st->queue, st->b, CL_FALSE, 0, array, t->b, 0, NULL,
 					   &in[(*nin)++]);
 		if (!err)
-			err = clEnqueueWriteBuffer(st->queue, st->c, CL_FALSE, 0, array, t->c, 0,
+			err = pb_cl.clEnqueueWriteBuffer(st->queue, st->c, CL_FALSE, 0, array, t->c, 0,
 						   NULL, &in[(*nin)++]);
 	}
 	if (!err)
-		err = clEnqueueNDRangeKernel(st->queue, st->kernel, 1, NULL, &tasks, &one,
+		err = pb_cl.clEnqueueNDRangeKernel(st->queue, st->kernel, 1, NULL, &tasks, &one,
 					     (cl_uint)*nin, *nin ? in : NULL, kernel);
 	if (!err)
-		err = clEnqueueReadBuffer(st->queue, st->sums, CL_FALSE, 0,
+		err = pb_cl.clEnqueueReadBuffer(st->queue, st->sums, CL_FALSE, 0,
 					  tasks * sizeof(cl_ulong), st->host_sums, 1, kernel,
 					  &out[(*nout)++]);
 	if (!err && st->program_of->arrays)
-		err = clEnqueueReadBuffer(st->queue, st->a, CL_FALSE, 0, array, t->a, 1, kernel,
+		err = pb_cl.clEnqueueReadBuffer(st->queue, st->a, CL_FALSE, 0, array, t->a, 1, kernel,
 					  &out[(*nout)++]);
-	return err ? err : clFinish(st->queue);
+	return err ? err : pb_cl.clFinish(st->queue);
 }
 
 /*
