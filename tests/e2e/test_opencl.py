@@ -6,12 +6,13 @@ workloads skipped with a note, no platform at run time (OCL_ICD_VENDORS naming a
 directory) listed as unavailable and refused by name, and a kernel that does not build, a
 wrong task checksum and a crash error rows.  Skipped, with the reason, where `parbench list`
 marks it unavailable."""
+import html
 import os
 import subprocess
 import tempfile
 import unittest
 
-from helpers import PARBENCH, SMALL, ParbenchTest, Run, listed_strategies, parbench
+from helpers import PARBENCH, ROOT, SMALL, ParbenchTest, Run, listed_strategies, parbench
 
 OPENCL = "opencl"
 KERNELS = ["cpu.sumsq", "cpu.mandel", "cpu.nop", "mem.triad"]
@@ -76,6 +77,22 @@ class OpenclTest(ParbenchTest):
         self.assertGreaterEqual(len(devices), 1)
         self.assertIn(devices[self.planned.meta["opencl"]["device"]]["type"],
                       {"CPU", "GPU", "ACCELERATOR", "OTHER"})
+
+    def test_the_reports_claim_answers_the_gpu_advice_with_the_split(self):
+        run = f"RUN={self.planned.dir.resolve()}"
+        made = subprocess.run(["make", "-s", "-C", str(ROOT), "report", run],
+                              capture_output=True, text=True, timeout=300)
+        self.assertEqual(made.returncode, 0, made.stderr)
+        page = (self.planned.dir / "report.html").read_text()
+        claim = page[page.index("<h3>Claim 7: "):]
+        claim = claim[:claim.index("<h3>", 4)] if "<h3>" in claim[4:] else claim
+        device = self.rows(OPENCL)[0]["device"]
+        self.assertIn(html.escape(device), claim)
+        for part in ("copying out", "the kernel", "the program's build"):
+            self.assertIn(part, claim)
+        # PoCL is a CPU device: the claim about GPUs is not measured here.
+        if "(CPU," in device:
+            self.assertIn("not measured", claim)
 
     def test_the_table_names_the_device_and_the_split(self):
         result = parbench("run", "-w", "cpu.sumsq", "-s", OPENCL, "-n", "1", "--reps", "1",
