@@ -110,15 +110,17 @@ def evidence(c):
 
 
 
-# summary.csv's columns of the opencl strategy: a repetition's parts, and the device.
-OFFLOAD_PARTS = (("h2d_median_s", "copying in"), ("kernel_median_s", "the kernel"),
-                 ("d2h_median_s", "copying out"))
+# summary.csv's columns of the opencl strategy: a repetition's parts, and the device; with
+# what a part that took no time says (a kernel that reads no input copies nothing in).
+OFFLOAD_PARTS = (("h2d_median_s", "copying in", "nothing to copy in"),
+                 ("kernel_median_s", "the kernel", "no kernel"),
+                 ("d2h_median_s", "copying out", "nothing to copy out"))
 
 
 def offload_split(c):
     """An opencl cell's repetition in its parts, and its one-time build, as text."""
-    parts = ", ".join(f"{duration(c[k])} {what}" for k, what in OFFLOAD_PARTS
-                      if c.get(k) is not None)
+    parts = ", ".join(f"{duration(c[k])} {what}" if c[k] else none
+                      for k, what, none in OFFLOAD_PARTS if c.get(k) is not None)
     build = c.get("build_median_s")
     return parts + (f"; the program's build {duration(build)}, once per cell process, "
                     "outside the times" if build is not None else "")
