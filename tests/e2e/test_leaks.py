@@ -42,10 +42,12 @@ class LeakTest(ParbenchTest):
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline and proc.poll() is None:
             runs = [d for d in os.listdir(self.out) if d != "latest"]
-            if runs:
+            try:
                 with open(os.path.join(self.out, runs[0], "raw.csv")) as f:
                     if sum(1 for _ in f) - 1 >= rows:
                         return True
+            except (IndexError, FileNotFoundError):   # the run's directory or file: not yet
+                pass
             time.sleep(0.01)
         return False
 
