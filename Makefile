@@ -176,8 +176,15 @@ $(PLUGIN_DIR)/%.so: benchmarks/plugins/%.c benchmarks/parbench_workload.h
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -O2 -shared -fPIC -Wall -Wextra $(if $(WERROR),-Werror) -I benchmarks -o $@ $<
 
-$(UNIT_TESTS): $(UNIT_OBJECTS) $(LIB_OBJECTS)
+$(UNIT_TESTS): $(UNIT_OBJECTS) $(LIB_OBJECTS) $(OBJDIR)/tests/opencl_without.o
 	$(CC) -o $@ $^ $(LDLIBS_ALL) $(shell pkg-config --libs criterion)
+
+# The opencl strategy as a machine without the OpenCL packages builds it,
+# under another name, so that the unit tests check what it says there.
+$(OBJDIR)/tests/opencl_without.o: harness/strategies/opencl/opencl.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -UPB_HAVE_OPENCL -Dpb_strategy_opencl=pb_strategy_opencl_without \
+		-c -o $@ $<
 
 # The default plan in two parts within BENCH_BUDGET seconds (scripts/bench.sh):
 # CPU and memory work over 1..2xPUs workers, then I/O over concurrency
