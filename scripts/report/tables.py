@@ -70,7 +70,8 @@ def table_html(group):
             cls.append("top")
         if not c["reps"]:
             cls.append("failed")
-        tds = [f"<td>{e(c['strategy'])}</td>", f'<td class="n">{c["workers"]}</td>']
+        device = f"<br><small>on {e(c['device'])}</small>" if c.get("device") else ""
+        tds = [f"<td>{e(c['strategy'])}{device}</td>", f'<td class="n">{c["workers"]}</td>']
         if pins:
             tds.append(f"<td>{e(c['pin'])}</td>")
         if loops:

@@ -102,8 +102,17 @@ def interval_side(lo, hi, value):
     return "around"
 
 
+def strategy_label(c):
+    """"opencl (CPU)": an offload's strategy with its device's type (summary.csv's device,
+    "NAME (TYPE, PLATFORM)"), so that a CPU device is never read as a GPU; else the strategy."""
+    device = c.get("device")
+    if not device or " (" not in device:
+        return c["strategy"]
+    return f"{c['strategy']} ({device.rsplit(' (', 1)[1].split(',')[0]})"
+
+
 def cell_name(c, with_run=False):
-    text = f"{c['workload']} {c['strategy']} x{c['workers']}"
+    text = f"{c['workload']} {strategy_label(c)} x{c['workers']}"
     if c["pin"] and c["pin"] != "compact":
         text += f" pin {c['pin']}"
     if with_run:
@@ -117,7 +126,7 @@ def workers_text(n):
 
 def named(c):
     """"pthreads (2 workers)": a strategy's best cell, as the console table names it."""
-    return f"{c['strategy']} ({workers_text(c['workers'])})"
+    return f"{strategy_label(c)} ({workers_text(c['workers'])})"
 
 
 def listed(items):
