@@ -92,9 +92,11 @@ class OpenclTest(ParbenchTest):
         device = devices.pop()
         for part in ("copying out", "the kernel", "the program's build"):
             self.assertIn(part, claim)
-        # PoCL is a CPU device: the claim about GPUs is not measured here.
+        # PoCL is a CPU device: the claim about GPUs is not measured here, and the page never
+        # names the strategy without its device's type.
         if "(CPU," in device:
             self.assertIn("not measured", claim)
+            self.assertIn("opencl (CPU) x2", page)
 
     def test_the_table_names_the_device_and_the_split(self):
         result = parbench("run", "-w", "cpu.sumsq", "-s", OPENCL, "-n", "1", "--reps", "1",
