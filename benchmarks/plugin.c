@@ -129,7 +129,10 @@ static struct pb_workload *convert(const struct parbench_workload *d, const char
 	return NULL;
 }
 
-/* Opens the plugin at real (a canonical path) and reads its descriptor: its workload, or NULL with why. */
+/*
+ * Opens the plugin at real (a canonical path) and reads its descriptor: its
+ * workload, or NULL with why.
+ */
 static struct pb_workload *open_plugin(const char *real, char *why, size_t whylen)
 {
 	const struct parbench_workload *d;

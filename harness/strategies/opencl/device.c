@@ -47,8 +47,8 @@ static cl_int describe(cl_device_id id, const char *platform, struct pb_cl_devic
 	snprintf(d->platform, sizeof(d->platform), "%s", platform);
 	if ((err = pb_cl.clGetDeviceInfo(id, CL_DEVICE_NAME, sizeof(d->name), d->name, NULL)) ||
 	    (err = pb_cl.clGetDeviceInfo(id, CL_DEVICE_TYPE, sizeof(type), &type, NULL)) ||
-	    (err = pb_cl.clGetDeviceInfo(id, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof(d->compute_units),
-				   &d->compute_units, NULL)))
+	    (err = pb_cl.clGetDeviceInfo(id, CL_DEVICE_MAX_COMPUTE_UNITS,
+					 sizeof(d->compute_units), &d->compute_units, NULL)))
 		return err;
 	d->type = type_name(type);
 	return CL_SUCCESS;
@@ -117,7 +117,8 @@ int pb_cl_choose(const struct pb_cl_device *devices, int n, const char *spec, ch
 	for (int i = 0; i < n; i++)
 		if (!strncmp(devices[i].name, spec, strlen(spec)))
 			return i;
-	return pb_error(why, whylen, "no OpenCL device's name starts so (parbench list names them)");
+	return pb_error(why, whylen, "no OpenCL device's name starts so (parbench list names "
+			"them)");
 }
 
 void pb_cl_label(const struct pb_cl_device *d, char *buf, size_t len)

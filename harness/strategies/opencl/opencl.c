@@ -235,7 +235,8 @@ static int opencl_prepare(struct pb_run *run)
 	st->context = pb_cl.clCreateContext(NULL, 1, &st->device, NULL, NULL, &err);
 	if (err)
 		return pb_fail(run, "clCreateContext on %s: %s", st->label, pb_cl_error(err));
-	st->queue = pb_cl.clCreateCommandQueue(st->context, st->device, CL_QUEUE_PROFILING_ENABLE, &err);
+	st->queue = pb_cl.clCreateCommandQueue(st->context, st->device, CL_QUEUE_PROFILING_ENABLE,
+					       &err);
 	if (err)
 		return pb_fail(run, "clCreateCommandQueue on %s: %s", st->label, pb_cl_error(err));
 	return build_program(run, st) || make_buffers(run, st) ? -1 : 0;
@@ -276,10 +277,10 @@ static double event_seconds(const cl_event *events, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		cl_ulong start = 0, end = 0;
 
-		pb_cl.clGetEventProfilingInfo(events[i], CL_PROFILING_COMMAND_START, sizeof(start),
-					&start, NULL);
-		pb_cl.clGetEventProfilingInfo(events[i], CL_PROFILING_COMMAND_END, sizeof(end), &end,
-					NULL);
+		pb_cl.clGetEventProfilingInfo(events[i], CL_PROFILING_COMMAND_START,
+					      sizeof(start), &start, NULL);
+		pb_cl.clGetEventProfilingInfo(events[i], CL_PROFILING_COMMAND_END, sizeof(end),
+					      &end, NULL);
 		s += (double)(end - start) / 1e9;
 	}
 	return s;
@@ -301,22 +302,22 @@ static cl_int enqueue(struct pb_run *run, struct cl_state *st, cl_event *in, siz
 	cl_int err = CL_SUCCESS;
 
 	if (st->program_of->arrays) {
-		err = pb_cl.clEnqueueWriteBuffer(st->queue, st->b, CL_FALSE, 0, array, t->b, 0, NULL,
-					   &in[(*nin)++]);
+		err = pb_cl.clEnqueueWriteBuffer(st->queue, st->b, CL_FALSE, 0, array, t->b, 0,
+						 NULL, &in[(*nin)++]);
 		if (!err)
-			err = pb_cl.clEnqueueWriteBuffer(st->queue, st->c, CL_FALSE, 0, array, t->c, 0,
-						   NULL, &in[(*nin)++]);
+			err = pb_cl.clEnqueueWriteBuffer(st->queue, st->c, CL_FALSE, 0, array, t->c,
+							 0, NULL, &in[(*nin)++]);
 	}
 	if (!err)
 		err = pb_cl.clEnqueueNDRangeKernel(st->queue, st->kernel, 1, NULL, &tasks, &one,
-					     (cl_uint)*nin, *nin ? in : NULL, kernel);
+						   (cl_uint)*nin, *nin ? in : NULL, kernel);
 	if (!err)
 		err = pb_cl.clEnqueueReadBuffer(st->queue, st->sums, CL_FALSE, 0,
-					  tasks * sizeof(cl_ulong), st->host_sums, 1, kernel,
-					  &out[(*nout)++]);
+						tasks * sizeof(cl_ulong), st->host_sums, 1, kernel,
+						&out[(*nout)++]);
 	if (!err && st->program_of->arrays)
-		err = pb_cl.clEnqueueReadBuffer(st->queue, st->a, CL_FALSE, 0, array, t->a, 1, kernel,
-					  &out[(*nout)++]);
+		err = pb_cl.clEnqueueReadBuffer(st->queue, st->a, CL_FALSE, 0, array, t->a, 1,
+						kernel, &out[(*nout)++]);
 	return err ? err : pb_cl.clFinish(st->queue);
 }
 
@@ -368,9 +369,9 @@ static void opencl_add_meta(const void *options, json_t *meta)
 
 	for (int i = 0; list && i < n; i++)
 		json_array_append_new(list, json_pack("{s:i, s:s, s:s, s:s, s:i}", "index", i,
-						      "name", found[i].name, "type",
-						      found[i].type, "platform", found[i].platform,
-						      "compute_units", (int)found[i].compute_units));
+						      "name", found[i].name, "type", found[i].type,
+						      "platform", found[i].platform, "compute_units",
+						      (int)found[i].compute_units));
 	if (n < 0 || !list) {
 		json_decref(list);
 		json_object_set_new(meta, "opencl", json_null());
