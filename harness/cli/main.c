@@ -10,9 +10,10 @@
 #include "http/http.h"
 #include "machine/pin.h"
 #include "cli/plugins.h"
+#include "cli/selection.h"
 #include "strategies/strategy.h"
 #include "supervisor/supervisor.h"
-#include "util/parse.h"
+#include "util/error.h"
 #include "util/version.h"
 
 static const char main_help[] =
@@ -99,38 +100,32 @@ static void print_workload_in_full(const struct pb_workload *w)
 		pb_option_help(o, stdout);
 }
 
-/* `parbench list -w LIST`: each workload in full, or 2 and nothing for a name refused. */
+/*
+ * `parbench list -w LIST`: each workload in full, or 2 and nothing for a
+ * list `parbench run -w` would refuse (groups such as cpu and plugins too).
+ */
 static int list_workloads(const char *list)
 {
-	struct pb_names names;
-	const struct pb_workload **found;
-	char why[1024];
-	int rc = 0;
+	struct pb_options opts = { 0 };
+	char why[1024], admit[1024];
+	int rc = pb_select_workloads(&opts, list, why, sizeof(why));
 
-	if (pb_parse_names(list, &names, why, sizeof(why))) {
-		fprintf(stderr, "parbench list: --workload '%s': %s; allowed: the names parbench "
-			"list shows, plugin:PATH.so\n", list, why);
+	/* A plugin whose options `parbench run` would refuse is refused here too. */
+	for (size_t i = 0; !rc && i < opts.nworkloads; i++)
+		if (opts.workloads[i]->plugin &&
+		    (rc = pb_plugins_admit(opts.workloads[i], admit, sizeof(admit))))
+			pb_error(why, sizeof(why), "--workload '%s': %s",
+				 opts.workloads[i]->plugin, admit);
+	if (rc) {
+		fprintf(stderr, "parbench list: %s\n", why);
+		free(opts.workloads);
 		return 2;
 	}
-	if (!(found = calloc(names.n, sizeof(*found))))
-		rc = 1;
-	/* A plugin whose options `parbench run` would refuse is refused here too. */
-	for (size_t i = 0; !rc && i < names.n; i++)
-		if (!(found[i] = pb_workload_resolve(names.v[i], why, sizeof(why))) ||
-		    (found[i]->plugin && pb_plugins_admit(found[i], why, sizeof(why)))) {
-			fprintf(stderr, "parbench list: --workload '%s': %s\n", names.v[i],
-				*why ? why : "it is unknown; allowed: the names parbench list shows, "
-				"plugin:PATH.so");
-			rc = 2;
-		}
-	if (!rc) {
-		puts("workloads (default tasks x size):");
-		for (size_t i = 0; i < names.n; i++)
-			print_workload_in_full(found[i]);
-	}
-	free(found);
-	pb_names_free(&names);
-	return rc;
+	puts("workloads (default tasks x size):");
+	for (size_t i = 0; i < opts.nworkloads; i++)
+		print_workload_in_full(opts.workloads[i]);
+	free(opts.workloads);
+	return 0;
 }
 
 static int list_main(int argc, char **argv)

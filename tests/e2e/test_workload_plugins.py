@@ -338,3 +338,7 @@ class SamePluginTest(ParbenchTest):
                                         f"{plugin('good')}': '{plugin('good')}' is given twice "
                                         "(first as 'plugin:./good.so'); allowed: each once\n")
         self.assertFalse(os.path.exists(out))
+        listed = subprocess.run([PARBENCH, "list", "-w", f"plugin:./good.so,{plugin('good')}"],
+                                cwd=BUILD_DIR, capture_output=True, text=True, timeout=60)
+        self.assertEqual((listed.returncode, listed.stdout), (2, ""))
+        self.assertEqual(listed.stderr, result.stderr.replace("parbench run:", "parbench list:"))
