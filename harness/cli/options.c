@@ -116,10 +116,11 @@ static void print_help(unsigned pus)
 	       "                       (default: 600)\n"
 	       "      --out DIR        where run directories go (default: results)\n"
 	       "      --baseline WHAT  seq: seq runs first, the baseline of speedup and\n"
-	       "                       the reference checksum; none: no seq, no speedup,\n"
-	       "                       every cell checked against the workload's first\n"
-	       "                       cell (for I/O plans where seq would take hours)\n"
-	       "                       (default: seq)\n"
+	       "                       the reference checksum; py-seq: py-seq is, for\n"
+	       "                       Python strategies alone (--py-workload); none: no\n"
+	       "                       seq, no speedup, every cell checked against the\n"
+	       "                       workload's first cell (for I/O plans where seq\n"
+	       "                       would take hours) (default: seq)\n"
 	       "      --equivalence PCT  the margin within which two strategies' times are\n"
 	       "                       called equivalent, in percent (default: 2)\n"
 	       "      --export-json FILE      the summary as JSON, too\n"
@@ -272,14 +273,17 @@ static int parse_order(struct parser *p, const char *arg)
 	return 0;
 }
 
-/* seq (the C baseline's name) or none. */
+/* seq (the C baseline's name), py-seq (the Python one's, for Python alone) or none. */
 static int parse_baseline(struct parser *p, const char *arg)
 {
 	const char *base = pb_select_baseline(false)->name;
+	const char *py_base = pb_select_baseline(true)->name;
 
-	if (strcmp(arg, base) != 0 && strcmp(arg, "none") != 0)
-		return bad(p, "--baseline '%s' is unknown; allowed: %s, none", arg, base);
-	p->opts->baseline = strcmp(arg, base) == 0;
+	if (strcmp(arg, base) != 0 && strcmp(arg, py_base) != 0 && strcmp(arg, "none") != 0)
+		return bad(p, "--baseline '%s' is unknown; allowed: %s, %s, none", arg, base,
+			   py_base);
+	p->opts->python_baseline = strcmp(arg, py_base) == 0;
+	p->opts->baseline = strcmp(arg, "none") != 0;
 	return 0;
 }
 

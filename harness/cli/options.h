@@ -48,6 +48,7 @@ struct pb_options {
 	double timeout_s;
 	const char *out_dir;
 	bool baseline;			/* seq runs first, for speedup and the reference */
+	bool python_baseline;		/* --baseline py-seq: py-seq is (Python strategies only) */
 	const char *export_json;	/* the summary as JSON, or NULL */
 	const char *export_markdown;	/* the summary as a Markdown table, or NULL */
 	double equivalence;		/* the verdicts' margin: +-this fraction is "equivalent" */

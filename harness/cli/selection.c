@@ -256,12 +256,19 @@ int pb_select_baselines_first(struct pb_options *opts, char *err, size_t errlen)
 {
 	const struct pb_strategy *base = pb_select_baseline(false);
 	const struct pb_strategy *py_base = pb_select_baseline(true);
-	const struct pb_strategy **list = calloc(opts->nstrategies + 2, sizeof(*list));
+	const struct pb_strategy **list;
 	size_t n = 0;
 
-	if (!list)
+	/* py-seq as the baseline: its checksum the reference, its time every speedup's base. */
+	for (size_t i = 0; opts->python_baseline && i < opts->nstrategies; i++)
+		if (!opts->strategies[i]->python)
+			return pb_error(err, errlen, "--baseline '%s' with --strategy '%s'; allowed: "
+					"py-* strategies only, or --baseline %s", py_base->name,
+					opts->strategies[i]->name, base->name);
+	if (!(list = calloc(opts->nstrategies + 2, sizeof(*list))))
 		return pb_error(err, errlen, "out of memory");
-	list[n++] = base;
+	if (!opts->python_baseline)
+		list[n++] = base;
 	if (wants_python(opts))
 		list[n++] = py_base;
 	for (size_t i = 0; i < opts->nstrategies; i++)

@@ -367,6 +367,8 @@ static void print_py_workload(FILE *out, const struct pb_plan *plan, const struc
 /* The py-* speedups are against py-seq: how py-seq stands to seq, the same work in C. */
 static void print_python_base(FILE *out, const struct pb_cell *first, const struct pb_cell *end)
 {
+	if (first->strategy->python)	/* --baseline py-seq: no seq to compare with */
+		return;
 	for (const struct pb_cell *c = first; c < end; c++)
 		if (c->strategy->python && c->base == c && c->speedup_base) {
 			if (c->summary.reps && first->summary.reps)

@@ -139,12 +139,21 @@ class PyWorkloadTest(ParbenchTest):
                     self.assertNotIn("\n", error)
 
     def test_alone_checked_against_py_seq(self):
-        run = self.rows("-w", "cpu.sumsq", "-s", "py-all", "--baseline", "none",
+        # --baseline py-seq: no C cell at all; py-seq's checksum the reference, its time the
+        # base of every speedup.
+        run = self.rows("-w", "cpu.sumsq", "-s", "py-all", "--baseline", "py-seq",
                         "--py-workload", "work:off_by_one", *SMALL["cpu.sumsq"], *FEW)
         self.assertEqual(len(run.raw), 7, run.raw)
         self.assertEqual(run.raw[0]["strategy"], "py-seq")
         self.assertEqual({(r["ok"], r["checksum"]) for r in run.raw},
                          {("1", run.raw[0]["checksum"])})
+        for row in run.summary:
+            self.assertNotEqual(row["speedup"], "", row)
+        refused = self.run_in_work("-w", "cpu.sumsq", "-s", "py-seq,pthreads", "--baseline",
+                                   "py-seq", "--py-workload", "work:sumsq")
+        self.assertEqual((refused.returncode, refused.stderr),
+                         (2, "parbench run: --baseline 'py-seq' with --strategy 'pthreads'; "
+                             "allowed: py-* strategies only, or --baseline seq\n"))
         self.assertIn("py-*: ran work:off_by_one (--py-workload), not parbench's Python "
                       "version of cpu.sumsq", self.stdout)
 
