@@ -149,6 +149,7 @@ class PyWorkloadTest(ParbenchTest):
                          {("1", run.raw[0]["checksum"])})
         for row in run.summary:
             self.assertNotEqual(row["speedup"], "", row)
+        self.assertEqual(run.meta["plan"]["baseline"], "py-seq")
         refused = self.run_in_work("-w", "cpu.sumsq", "-s", "py-seq,pthreads", "--baseline",
                                    "py-seq", "--py-workload", "work:sumsq")
         self.assertEqual((refused.returncode, refused.stderr),
