@@ -264,12 +264,10 @@ static int run_reps(const struct pb_cell_args *args, const struct pb_strategy *s
 {
 	int rc;
 
-	if (strategy->prepare && strategy->prepare(run)) {
+	if (strategy->prepare && strategy->prepare(run))
 		rc = send_error(0, run->error[0] ? run->error : "the strategy's preparation failed");
-		goto out;
-	}
-	rc = run_measured(args, strategy, run, startup_s);
-out:
+	else
+		rc = run_measured(args, strategy, run, startup_s);
 	if (strategy->finish)
 		strategy->finish(run);
 	return rc;
