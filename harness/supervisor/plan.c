@@ -29,6 +29,21 @@ static unsigned loops_of(const struct pb_options *opts, const struct pb_strategy
 }
 
 /*
+ * The holders of the reference checksums of a group's task counts other
+ * than its baseline's (under weak scaling): each count's first cell.
+ */
+static void give_references(struct pb_cell *cells, size_t n)
+{
+	for (size_t c = 0; c < n; c++) {
+		if (cells[c].tasks == cells[0].tasks)
+			continue;
+		for (size_t first = 0; first <= c && !cells[c].reference_cell; first++)
+			if (cells[first].tasks == cells[c].tasks)
+				cells[c].reference_cell = &cells[first];
+	}
+}
+
+/*
  * The cells of one workload at one task size: one per strategy, pin policy
  * and worker count; seq and py-seq once each.  The py-* strategies have
  * cells only for workloads with a Python version (or --py-workload), the
@@ -47,6 +62,7 @@ static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *op
 		.baseline = cells,
 		.base = cells,
 		.speedup_base = opts->baseline,
+		.weak = opts->scaling == PB_SCALING_WEAK,
 		.pin = &opts->pins[0],
 	};
 	struct pb_cell *py_base = NULL;
@@ -68,6 +84,8 @@ static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *op
 				cells[n].pin = &opts->pins[p];
 				cells[n].loops = loops_of(opts, strategy);
 				cells[n].workers = is_base(opts, s) ? 1 : (unsigned)opts->workers.v[k];
+				if (proto.weak)
+					cells[n].tasks = proto.tasks * cells[n].workers;
 				if (strategy->python && opts->baseline) {
 					py_base = py_base ? py_base : &cells[n];
 					cells[n].base = py_base;
@@ -75,6 +93,7 @@ static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *op
 				n++;
 			}
 	}
+	give_references(cells, n);
 	return n;
 }
 
@@ -157,22 +176,28 @@ static void set_error(struct pb_sample *sample, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Checks a sample's checksum against its reference: the baseline's first,
+ * which every other cell waits for; or, for a task count the baseline did
+ * not run (weak scaling), the first that any cell of that count gave.
+ */
 static void judge(struct pb_cell *cell, struct pb_sample *sample)
 {
-	struct pb_cell *baseline = cell->baseline;
+	struct pb_cell *holder = cell->reference_cell ? cell->reference_cell : cell->baseline;
 
 	if (sample->error)
 		return;
-	if (cell == baseline && !baseline->has_reference) {
-		baseline->reference = sample->checksum;
-		baseline->has_reference = true;
+	if ((cell == holder || cell->reference_cell) && !holder->has_reference) {
+		holder->reference = sample->checksum;
+		holder->has_reference = true;
+		holder->reference_by = cell->strategy;
 	}
-	if (!baseline->has_reference)
+	if (!holder->has_reference)
 		set_error(sample, "no reference checksum: %s (%u workers) did not run",
-			  baseline->strategy->name, baseline->workers);
-	else if (sample->checksum != baseline->reference)
+			  holder->strategy->name, holder->workers);
+	else if (sample->checksum != holder->reference)
 		set_error(sample, "checksum mismatch: %" PRIu64 ", but %s gave %" PRIu64,
-			  sample->checksum, baseline->strategy->name, baseline->reference);
+			  sample->checksum, holder->reference_by->name, holder->reference);
 	sample->ok = sample->error == NULL;
 }
 

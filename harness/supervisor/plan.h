@@ -67,10 +67,20 @@ struct pb_cell {
 	/* Whose median is the base of speedup: baseline, or py-seq's cell for a py-* cell. */
 	struct pb_cell *base;
 	bool speedup_base;		/* there is a base: not with --baseline none */
+	bool weak;			/* --scaling weak: tasks grow with the workers */
+	/*
+	 * Under weak scaling, a cell with other tasks than its baseline's
+	 * cannot be checked against the baseline's checksum: the cells of
+	 * one task count are checked against each other, against the first
+	 * checksum any of them gave, held by the group's first cell of that
+	 * count (this pointer).  NULL: the baseline holds the reference.
+	 */
+	struct pb_cell *reference_cell;
 	struct pb_sample *samples;
 	size_t nsamples;
-	bool has_reference;		/* on a baseline: its first checksum */
+	bool has_reference;		/* on a reference's holder: its first checksum */
 	uint64_t reference;
+	const struct pb_strategy *reference_by;	/* the strategy that gave it */
 	struct pb_summary summary;
 	double spent_s;			/* the supervisor's time on it, cell processes and all */
 	unsigned visits;		/* cell processes started for it */
