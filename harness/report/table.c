@@ -42,18 +42,12 @@ static bool several_pins(const struct pb_cell *first, const struct pb_cell *end)
 static double amdahl_of(const struct pb_cell *first, const struct pb_cell *end,
 			const struct pb_cell *best)
 {
-	size_t cells = (size_t)(end - first), n = 0;
+	size_t cells = (size_t)(end - first);
 	unsigned *p = calloc(cells, sizeof(*p));
 	double *speedup = calloc(cells, sizeof(*speedup)), f = NAN;
 
-	for (const struct pb_cell *c = first; p && speedup && c < end; c++)
-		if (c->strategy == best->strategy && c->pin == best->pin &&
-		    isfinite(c->summary.speedup)) {
-			p[n] = c->workers;
-			speedup[n++] = c->summary.speedup;
-		}
 	if (p && speedup)
-		f = pb_amdahl_fit(p, speedup, n);
+		f = pb_amdahl_fit(p, speedup, pb_scaling_points(first, end, best, p, speedup));
 	free(p);
 	free(speedup);
 	return f;

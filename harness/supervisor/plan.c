@@ -286,7 +286,10 @@ static void summarize_task_cost(struct pb_cell *cell, const double *wall, size_t
 	free(base_wall);
 }
 
-/* Speedup over the base (and over seq) and efficiency, each with its 95% interval. */
+/*
+ * Speedup over the base (and over seq) and, under strong scaling,
+ * efficiency, or under weak, weak efficiency, each with its 95% interval.
+ */
 static void summarize_speedup(struct pb_cell *cell, const double *wall, size_t n)
 {
 	struct pb_summary *sum = &cell->summary;
@@ -298,6 +301,15 @@ static void summarize_speedup(struct pb_cell *cell, const double *wall, size_t n
 			     &sum->speedup_hi);
 		speedup_over(cell->baseline, cell, wall, n, &sum->speedup_seq, &unused_lo,
 			     &unused_hi);
+	}
+	sum->weak_efficiency = sum->weak_efficiency_lo = sum->weak_efficiency_hi = NAN;
+	sum->efficiency = sum->efficiency_lo = sum->efficiency_hi = sum->karp_flatt = NAN;
+	if (cell->weak) {
+		/* The base's time over a cell's that does workers times its work. */
+		sum->weak_efficiency = sum->speedup;
+		sum->weak_efficiency_lo = sum->speedup_lo;
+		sum->weak_efficiency_hi = sum->speedup_hi;
+		return;
 	}
 	sum->efficiency = sum->speedup / cell->workers;
 	sum->efficiency_lo = sum->speedup_lo / cell->workers;
@@ -409,7 +421,8 @@ void pb_cell_summarize(struct pb_cell *cell)
 	double *work = calloc(cell->nsamples + 1, sizeof(double));
 	size_t nstartup = 0, nwork = 0;
 
-	*sum = (struct pb_summary){ .ok = cell->nsamples > 0, .crossover = NAN };
+	*sum = (struct pb_summary){ .ok = cell->nsamples > 0, .crossover = NAN,
+				   .gustafson = NAN };
 	for (size_t i = 0; wall && util && p50 && p99 && startup && work && i < cell->nsamples;
 	     i++) {
 		const struct pb_sample *s = &cell->samples[i];
@@ -566,6 +579,35 @@ static void relate(const struct pb_plan *plan, const struct pb_cell *cell, const
 	free(b);
 }
 
+size_t pb_scaling_points(const struct pb_cell *first, const struct pb_cell *end,
+			 const struct pb_cell *like, unsigned *p, double *speedup)
+{
+	size_t n = 0;
+
+	for (const struct pb_cell *c = first; c < end; c++)
+		if (c->strategy == like->strategy && c->pin == like->pin &&
+		    isfinite(c->summary.speedup)) {
+			p[n] = c->workers;
+			speedup[n++] = c->summary.speedup;
+		}
+	return n;
+}
+
+/* Under weak scaling: Gustafson's serial fraction of the cell's strategy and pin in its group. */
+static void fit_gustafson(const struct pb_plan *plan, struct pb_cell *cell)
+{
+	const struct pb_cell *first = cell->baseline, *end = pb_group_end(plan, first);
+	size_t cells = (size_t)(end - first);
+	unsigned *p = calloc(cells, sizeof(*p));
+	double *weak_efficiency = calloc(cells, sizeof(*weak_efficiency));
+
+	if (p && weak_efficiency)
+		cell->summary.gustafson = pb_gustafson_fit(p, weak_efficiency,
+			pb_scaling_points(first, end, cell, p, weak_efficiency));
+	free(p);
+	free(weak_efficiency);
+}
+
 void pb_plan_summarize(struct pb_plan *plan)
 {
 	bool *done = calloc(plan->ncells, sizeof(*done));
@@ -577,6 +619,8 @@ void pb_plan_summarize(struct pb_plan *plan)
 
 		relate(plan, cell, cell->strategy->counterpart, &cell->summary.counterpart);
 		relate(plan, cell, cell->strategy->mechanism, &cell->summary.mechanism);
+		if (cell->weak)
+			fit_gustafson(plan, cell);
 	}
 	for (size_t c = 0; done && c < plan->ncells; c++)
 		if (!done[c])
