@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Draws a run's plots with gnuplot, each as PNG and SVG:
-#   per cpu or mem workload  <workload>-speedup, <workload>-efficiency
+#   per cpu or mem workload  <workload>-speedup, <workload>-efficiency, or
+#                            under --scaling weak <workload>-weak-efficiency
 #   per io workload          <workload>-wall, <workload>-latency
 #   with an overhead workload (cpu.nop)  cost-per-task
 #   with several sizes       <workload>-granularity
@@ -36,13 +37,16 @@ failed=0
 # ---------------------------------------------------------------- inputs
 
 # meta.json nests the machine; python3's json reads it whatever its layout.
-# Prints the CPU model and the PUs, one a line (empty when null).
+# Prints the CPU model and the PUs, one a line (empty when null), and the
+# plan's scaling (strong for a run from before --scaling).
 read_meta() {
 	python3 -c '
 import json, sys
-machine = json.load(open(sys.argv[1])).get("machine") or {}
+meta = json.load(open(sys.argv[1]))
+machine = meta.get("machine") or {}
 for key in ("cpu_model", "pus"):
     print("" if machine.get(key) is None else machine[key])
+print((meta.get("plan") or {}).get("scaling") or "strong")
 ' "$run/meta.json"
 }
 
@@ -286,6 +290,14 @@ efficiency_plot() {
 		'efficiency (speedup / workers; 1 = linear)'
 }
 
+# Weak scaling: each cell has its workers times seq's tasks, so the ideal
+# is seq's time at every worker count the PUs can hold, T1 / Tn = 1.
+weak_efficiency_plot() {
+	scaling_plot "$1" weak-efficiency weak_efficiency "(x < $pus ? 1 : $pus / x)" \
+		'ideal: min(1, PUs / workers)' 'weak scaling efficiency (tasks grow with workers)' \
+		'weak efficiency (T1 / Tn; 1 = time flat)'
+}
+
 # I/O: median wall time against concurrency; seq is concurrency 1.
 wall_plot() {
 	local workload=$1 data=$tmp/$1-wall.dat strategy clauses=() i=0
@@ -491,6 +503,7 @@ overview_plot() {
 meta=$(read_meta)
 cpu_model=$(sed -n 1p <<<"$meta")
 pus=$(sed -n 2p <<<"$meta")
+scaling=$(sed -n 3p <<<"$meta")
 machine="${cpu_model:-unknown CPU}, ${pus:-?} PUs"
 read_palette
 read_schema
@@ -503,7 +516,12 @@ cost_of=
 while read -r workload kind sizes; do
 	case $kind in
 	io) wall_plot "$workload"; latency_plot "$workload" ;;
-	*) speedup_plot "$workload"; efficiency_plot "$workload" ;;
+	*)
+		if [[ $scaling == weak ]]; then
+			weak_efficiency_plot "$workload"
+		else
+			speedup_plot "$workload"; efficiency_plot "$workload"
+		fi ;;
 	esac
 	((sizes < 2)) || granularity_plot "$workload"
 	[[ -n $cost_of || -z ${overhead[$workload]:-} ]] || cost_of=$workload

@@ -92,6 +92,9 @@ static void print_help(unsigned pus)
 	       "                       given more than once, pinning is an axis like workers\n"
 	       "      --tasks N        tasks per job, 1 to %d (default: the\n"
 	       "                       workload's own)\n"
+	       "      --scaling KIND   strong: the same tasks at every worker count;\n"
+	       "                       weak: --tasks (or the workload's own) per worker,\n"
+	       "                       so the work grows with the workers (default: strong)\n"
 	       "      --size LIST      units of work per task, such as 1000,100000\n"
 	       "                       (default: the workload's own)\n"
 	       "      --reps N|auto    measured repetitions per cell, 1 to %d (default: 5);\n"
@@ -273,6 +276,17 @@ static int parse_order(struct parser *p, const char *arg)
 	return 0;
 }
 
+static int parse_scaling(struct parser *p, const char *arg)
+{
+	if (strcmp(arg, "strong") == 0)
+		p->opts->scaling = PB_SCALING_STRONG;
+	else if (strcmp(arg, "weak") == 0)
+		p->opts->scaling = PB_SCALING_WEAK;
+	else
+		return bad(p, "--scaling '%s' is unknown; allowed: strong, weak", arg);
+	return 0;
+}
+
 /* seq (the C baseline's name), py-seq (the Python one's, for Python alone) or none. */
 static int parse_baseline(struct parser *p, const char *arg)
 {
@@ -315,6 +329,7 @@ enum {
 	OPT_EXPORT_MARKDOWN,
 	OPT_EQUIVALENCE,
 	OPT_BUDGET,
+	OPT_SCALING,
 	OPT_PLUGIN,		/* OPT_PLUGIN + i: the i-th of pb_plugin_options() */
 };
 
@@ -337,6 +352,7 @@ static const struct option harness_options[] = {
 	{ "export-markdown", required_argument, NULL, OPT_EXPORT_MARKDOWN },
 	{ "equivalence", required_argument, NULL, OPT_EQUIVALENCE },
 	{ "budget", required_argument, NULL, OPT_BUDGET },
+	{ "scaling", required_argument, NULL, OPT_SCALING },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -434,6 +450,8 @@ static int parse_one(struct parser *p, int opt, const char *arg)
 				      &opts->timeout_s);
 	case OPT_ORDER:
 		return parse_order(p, arg);
+	case OPT_SCALING:
+		return parse_scaling(p, arg);
 	case OPT_SEED:
 		return number_option(p, "--seed", arg, 0, INT64_MAX, &opts->seed);
 	case OPT_OUT:

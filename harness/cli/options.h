@@ -29,6 +29,11 @@ enum pb_order {
 	PB_ORDER_SEQUENTIAL,		/* all repetitions of a cell, then the next cell */
 };
 
+enum pb_scaling {
+	PB_SCALING_STRONG,		/* the same tasks at every worker count */
+	PB_SCALING_WEAK,		/* tasks = the tasks at 1 worker x workers */
+};
+
 struct pb_options {
 	const struct pb_workload **workloads;
 	size_t nworkloads;
@@ -37,7 +42,8 @@ struct pb_options {
 	struct pb_list workers;
 	struct pb_pin *pins;		/* --pin, once or more: an axis like workers */
 	size_t npins;
-	uint64_t tasks;			/* 0: each workload's default */
+	uint64_t tasks;			/* 0: each workload's default; at 1 worker under weak */
+	enum pb_scaling scaling;
 	struct pb_list sizes;		/* empty: each workload's default */
 	unsigned reps;			/* with reps_auto: the fewest */
 	bool reps_auto;			/* repeat until the median's CI is narrow */

@@ -70,6 +70,11 @@ static json_t *cell_json(const struct pb_cell *c)
 	json_object_set_new(cell, SUMMARY_KEY(instructions), pb_json_number(s->instructions));
 	json_object_set_new(cell, SUMMARY_KEY(task_cost_s), pb_json_number(s->task_cost));
 	json_object_set_new(cell, "task_cost_ci95_s", interval(s->task_cost_lo, s->task_cost_hi));
+	json_object_set_new(cell, SUMMARY_KEY(weak_efficiency), pb_json_number(s->weak_efficiency));
+	json_object_set_new(cell, "weak_efficiency_ci95",
+			    interval(s->weak_efficiency_lo, s->weak_efficiency_hi));
+	json_object_set_new(cell, SUMMARY_KEY(gustafson_serial_fraction),
+			    pb_json_number(s->gustafson));
 	return cell;
 }
 

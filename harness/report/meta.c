@@ -195,7 +195,7 @@ static json_t *plan_json(const struct pb_options *o)
 	for (size_t i = 0; i < o->sizes.n; i++)	/* empty: each workload's own */
 		json_array_append_new(sizes, json_integer((json_int_t)o->sizes.v[i]));
 	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:f, s:i, s:s, s:I, s:f, "
-			 "s:o, s:f, s:o, s:s}",
+			 "s:o, s:f, s:o, s:s, s:s}",
 			 "workloads", workloads, "plugins", plugins, "strategies", strategies,
 			 "workers", workers, "pin", pins,
 			 "tasks", optional_number(o->tasks), "size", sizes,
@@ -206,7 +206,8 @@ static json_t *plan_json(const struct pb_options *o)
 			 "seed", (json_int_t)o->seed, "timeout_s", o->timeout_s,
 			 "budget_s", o->budget_s ? json_real(o->budget_s) : json_null(),
 			 "equivalence", o->equivalence, "options", settings_json(&o->settings),
-			 "baseline", !o->baseline ? "none" : o->python_baseline ? "py-seq" : "seq");
+			 "baseline", !o->baseline ? "none" : o->python_baseline ? "py-seq" : "seq",
+			 "scaling", o->scaling == PB_SCALING_WEAK ? "weak" : "strong");
 }
 
 /* The warning lines, without their "parbench: warning: ". */

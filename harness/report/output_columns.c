@@ -411,6 +411,10 @@ static const struct column_writer summary_writers[PB_SUMMARY_NCOLUMNS] = {
 	[PB_SUMMARY_h2d_median_s] = SUMMARY(h2d),
 	[PB_SUMMARY_kernel_median_s] = SUMMARY(kernel),
 	[PB_SUMMARY_d2h_median_s] = SUMMARY(d2h),
+	[PB_SUMMARY_weak_efficiency] = SUMMARY(weak_efficiency),
+	[PB_SUMMARY_weak_efficiency_ci95_lo] = SUMMARY(weak_efficiency_lo),
+	[PB_SUMMARY_weak_efficiency_ci95_hi] = SUMMARY(weak_efficiency_hi),
+	[PB_SUMMARY_gustafson_serial_fraction] = SUMMARY(gustafson),
 };
 
 static const struct column_writer verdict_writers[PB_VERDICT_NCOLUMNS] = {

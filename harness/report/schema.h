@@ -113,7 +113,11 @@
 	X(build_median_s, NUMBER, "s", "opencl: median of build_s, a build per cell process") \
 	X(h2d_median_s, NUMBER, "s", "opencl: median of h2d_s") \
 	X(kernel_median_s, NUMBER, "s", "opencl: median of kernel_s") \
-	X(d2h_median_s, NUMBER, "s", "opencl: median of d2h_s")
+	X(d2h_median_s, NUMBER, "s", "opencl: median of d2h_s") \
+	X(weak_efficiency, NUMBER, NULL, "--scaling weak: seq's time over the cell's, T1 / Tn") \
+	X(weak_efficiency_ci95_lo, NUMBER, NULL, "weak_efficiency's 95% interval: low end") \
+	X(weak_efficiency_ci95_hi, NUMBER, NULL, "weak_efficiency's 95% interval: high end") \
+	X(gustafson_serial_fraction, NUMBER, NULL, "--scaling weak: Gustafson's s, of the strategy and pin")
 
 #define PB_VERDICT_COLUMNS(X) \
 	X(run_id, TEXT, NULL, "the run: its UTC start time, as its directory's name") \

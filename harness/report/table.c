@@ -42,18 +42,12 @@ static bool several_pins(const struct pb_cell *first, const struct pb_cell *end)
 static double amdahl_of(const struct pb_cell *first, const struct pb_cell *end,
 			const struct pb_cell *best)
 {
-	size_t cells = (size_t)(end - first), n = 0;
+	size_t cells = (size_t)(end - first);
 	unsigned *p = calloc(cells, sizeof(*p));
 	double *speedup = calloc(cells, sizeof(*speedup)), f = NAN;
 
-	for (const struct pb_cell *c = first; p && speedup && c < end; c++)
-		if (c->strategy == best->strategy && c->pin == best->pin &&
-		    isfinite(c->summary.speedup)) {
-			p[n] = c->workers;
-			speedup[n++] = c->summary.speedup;
-		}
 	if (p && speedup)
-		f = pb_amdahl_fit(p, speedup, n);
+		f = pb_amdahl_fit(p, speedup, pb_scaling_points(first, end, best, p, speedup));
 	free(p);
 	free(speedup);
 	return f;
@@ -86,15 +80,22 @@ static void print_header(FILE *out, const struct pb_cell *seq, bool pins)
 {
 	const struct pb_workload *w = seq->workload;
 
-	fprintf(out, "\n%s: %" PRIu64 " tasks x %" PRIu64 " %s%s\n", w->name, seq->tasks,
-		seq->size, w->size_unit, w->overhead ? "; what a task costs each strategy" : "");
+	if (seq->weak)
+		fprintf(out, "\n%s: weak scaling, %" PRIu64 " tasks a worker x %" PRIu64 " %s%s\n",
+			w->name, seq->tasks / seq->workers, seq->size, w->size_unit,
+			w->overhead ? "; what a task costs each strategy" : "");
+	else
+		fprintf(out, "\n%s: %" PRIu64 " tasks x %" PRIu64 " %s%s\n", w->name, seq->tasks,
+			seq->size, w->size_unit,
+			w->overhead ? "; what a task costs each strategy" : "");
 	fprintf(out, "  %-20s %7s%s", "strategy", "workers", pins ? "  pin       " : "");
 	if (w->overhead)
 		fprintf(out, " %-30s %-30s %s\n", "per task above seq [95% CI]", "median [95% CI]",
 			"x best");
 	else
 		fprintf(out, " %-30s %-20s %-22s %5s %8s %10s%s\n", "median [95% CI]",
-			"x best [95% CI]", "speedup [95% CI]", "eff.", "serial f", "per task",
+			"x best [95% CI]", "speedup [95% CI]", seq->weak ? "w.eff" : "eff.",
+			seq->weak ? "gust. s" : "serial f", "per task",
 			w->bytes_per_unit ? "    GB/s" : "");
 }
 
@@ -140,8 +141,8 @@ static void print_row(FILE *out, const struct pb_contender *k, bool pins, double
 	fprintf(out, " %-20s", ratio_text(best, sizeof(best), k->ratio, k->lo, k->hi));
 	fprintf(out, " %-22s", ratio_text(speedup, sizeof(speedup), s->speedup, s->speedup_lo,
 					  s->speedup_hi));
-	if (isfinite(s->efficiency))
-		fprintf(out, " %5.2f", s->efficiency);
+	if (isfinite(c->weak ? s->weak_efficiency : s->efficiency))
+		fprintf(out, " %5.2f", c->weak ? s->weak_efficiency : s->efficiency);
 	else
 		fprintf(out, " %5s", "-");
 	if (isfinite(serial))
@@ -508,6 +509,33 @@ static void print_offload(FILE *out, const struct pb_verdict *v)
 	}
 }
 
+/*
+ * Under weak scaling, a strategy's best cell is the one that did the least
+ * work: each strategy's weak efficiency at each of its worker counts (with
+ * its best cell's pin) says how it scales.
+ */
+static void print_weak_scaling(FILE *out, const struct pb_verdict *v)
+{
+	if (!v->first->weak || v->first->workload->overhead)
+		return;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct pb_cell *best = v->contenders[i].cell;
+		const char *sep = "";
+
+		if (best->strategy->baseline)	/* seq: one worker, 1 by definition */
+			continue;
+		fprintf(out, "  weak efficiency: %s:", best->strategy->name);
+		for (const struct pb_cell *c = v->first; c < v->end; c++)
+			if (c->strategy == best->strategy && c->pin == best->pin &&
+			    isfinite(c->summary.weak_efficiency)) {
+				fprintf(out, "%s %.2f at %u", sep, c->summary.weak_efficiency,
+					c->workers);
+				sep = ",";
+			}
+		fputc('\n', out);
+	}
+}
+
 /* A group: its strategies' best cells, fastest first, what failed, and the verdict. */
 static void print_group(FILE *out, const struct pb_verdict *v, double margin)
 {
@@ -515,8 +543,10 @@ static void print_group(FILE *out, const struct pb_verdict *v, double margin)
 
 	print_header(out, v->first, pins);
 	for (size_t i = 0; i < v->n; i++)
-		print_row(out, &v->contenders[i], pins,
+		print_row(out, &v->contenders[i], pins, v->first->weak ?
+			  v->contenders[i].cell->summary.gustafson :
 			  amdahl_of(v->first, v->end, v->contenders[i].cell));
+	print_weak_scaling(out, v);
 	print_failures(out, v->first, v->end);
 	print_cuts(out, v->first, v->end);
 	print_verdict(out, v, margin);

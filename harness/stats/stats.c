@@ -1,7 +1,7 @@
 /*
  * Statistics of small samples of timings: order statistics, moments, the
  * median's confidence interval, a rank test between two samples, and the
- * scaling models (Karp-Flatt, Amdahl) fitted to speedups.
+ * scaling models (Karp-Flatt, Amdahl, Gustafson) fitted to speedups.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -449,6 +449,27 @@ double pb_amdahl_fit(const unsigned *p, const double *speedup, size_t n)
 			continue;
 		x = 1.0 - 1.0 / p[i];
 		y = 1.0 / speedup[i] - 1.0 / p[i];
+		xy += x * y;
+		xx += x * x;
+	}
+	return xx > 0.0 ? xy / xx : NAN;
+}
+
+/*
+ * Gustafson: S(p) = p T1 / Tp = p - s (p - 1), so p (1 - T1 / Tp) = s (p - 1):
+ * a line through the origin, fitted as Amdahl's is.
+ */
+double pb_gustafson_fit(const unsigned *p, const double *weak_efficiency, size_t n)
+{
+	double xy = 0.0, xx = 0.0;
+
+	for (size_t i = 0; i < n; i++) {
+		double x, y;
+
+		if (p[i] < 2 || !(weak_efficiency[i] > 0.0))
+			continue;
+		x = p[i] - 1.0;
+		y = p[i] * (1.0 - weak_efficiency[i]);
 		xy += x * y;
 		xx += x * x;
 	}

@@ -126,6 +126,16 @@ double pb_karp_flatt(double speedup, unsigned p);
 double pb_amdahl_fit(const unsigned *p, const double *speedup, size_t n);
 
 /*
+ * Gustafson's law for weak scaling, S(p) = p - s (p - 1), where the scaled
+ * speedup S(p) = p T1 / Tp of a run that does p times the work on p
+ * workers, fitted to n points by least squares: the serial fraction s of
+ * the weak efficiencies T1 / Tp, or NAN when no point has p > 1.  Points
+ * with p < 2 or an efficiency that is not positive are left out; s is not
+ * clamped (s < 0: superlinear).
+ */
+double pb_gustafson_fit(const unsigned *p, const double *weak_efficiency, size_t n);
+
+/*
  * Of speedups measured at ascending task sizes: the size above which the
  * speedup stays at or above 1, interpolated linearly in log(size) between
  * the two points around the last crossing from below 1.  sizes[0] when no

@@ -29,6 +29,21 @@ static unsigned loops_of(const struct pb_options *opts, const struct pb_strategy
 }
 
 /*
+ * The holders of the reference checksums of a group's task counts other
+ * than its baseline's (under weak scaling): each count's first cell.
+ */
+static void give_references(struct pb_cell *cells, size_t n)
+{
+	for (size_t c = 0; c < n; c++) {
+		if (cells[c].tasks == cells[0].tasks)
+			continue;
+		for (size_t first = 0; first <= c && !cells[c].reference_cell; first++)
+			if (cells[first].tasks == cells[c].tasks)
+				cells[c].reference_cell = &cells[first];
+	}
+}
+
+/*
  * The cells of one workload at one task size: one per strategy, pin policy
  * and worker count; seq and py-seq once each.  The py-* strategies have
  * cells only for workloads with a Python version (or --py-workload), the
@@ -47,6 +62,7 @@ static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *op
 		.baseline = cells,
 		.base = cells,
 		.speedup_base = opts->baseline,
+		.weak = opts->scaling == PB_SCALING_WEAK,
 		.pin = &opts->pins[0],
 	};
 	struct pb_cell *py_base = NULL;
@@ -68,6 +84,8 @@ static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *op
 				cells[n].pin = &opts->pins[p];
 				cells[n].loops = loops_of(opts, strategy);
 				cells[n].workers = is_base(opts, s) ? 1 : (unsigned)opts->workers.v[k];
+				if (proto.weak)
+					cells[n].tasks = proto.tasks * cells[n].workers;
 				if (strategy->python && opts->baseline) {
 					py_base = py_base ? py_base : &cells[n];
 					cells[n].base = py_base;
@@ -75,6 +93,7 @@ static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *op
 				n++;
 			}
 	}
+	give_references(cells, n);
 	return n;
 }
 
@@ -157,22 +176,28 @@ static void set_error(struct pb_sample *sample, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Checks a sample's checksum against its reference: the baseline's first,
+ * which every other cell waits for; or, for a task count the baseline did
+ * not run (weak scaling), the first that any cell of that count gave.
+ */
 static void judge(struct pb_cell *cell, struct pb_sample *sample)
 {
-	struct pb_cell *baseline = cell->baseline;
+	struct pb_cell *holder = cell->reference_cell ? cell->reference_cell : cell->baseline;
 
 	if (sample->error)
 		return;
-	if (cell == baseline && !baseline->has_reference) {
-		baseline->reference = sample->checksum;
-		baseline->has_reference = true;
+	if ((cell == holder || cell->reference_cell) && !holder->has_reference) {
+		holder->reference = sample->checksum;
+		holder->has_reference = true;
+		holder->reference_by = cell->strategy;
 	}
-	if (!baseline->has_reference)
+	if (!holder->has_reference)
 		set_error(sample, "no reference checksum: %s (%u workers) did not run",
-			  baseline->strategy->name, baseline->workers);
-	else if (sample->checksum != baseline->reference)
+			  holder->strategy->name, holder->workers);
+	else if (sample->checksum != holder->reference)
 		set_error(sample, "checksum mismatch: %" PRIu64 ", but %s gave %" PRIu64,
-			  sample->checksum, baseline->strategy->name, baseline->reference);
+			  sample->checksum, holder->reference_by->name, holder->reference);
 	sample->ok = sample->error == NULL;
 }
 
@@ -261,7 +286,10 @@ static void summarize_task_cost(struct pb_cell *cell, const double *wall, size_t
 	free(base_wall);
 }
 
-/* Speedup over the base (and over seq) and efficiency, each with its 95% interval. */
+/*
+ * Speedup over the base (and over seq) and, under strong scaling,
+ * efficiency, or under weak, weak efficiency, each with its 95% interval.
+ */
 static void summarize_speedup(struct pb_cell *cell, const double *wall, size_t n)
 {
 	struct pb_summary *sum = &cell->summary;
@@ -273,6 +301,15 @@ static void summarize_speedup(struct pb_cell *cell, const double *wall, size_t n
 			     &sum->speedup_hi);
 		speedup_over(cell->baseline, cell, wall, n, &sum->speedup_seq, &unused_lo,
 			     &unused_hi);
+	}
+	sum->weak_efficiency = sum->weak_efficiency_lo = sum->weak_efficiency_hi = NAN;
+	sum->efficiency = sum->efficiency_lo = sum->efficiency_hi = sum->karp_flatt = NAN;
+	if (cell->weak) {
+		/* The base's time over a cell's that does workers times its work. */
+		sum->weak_efficiency = sum->speedup;
+		sum->weak_efficiency_lo = sum->speedup_lo;
+		sum->weak_efficiency_hi = sum->speedup_hi;
+		return;
 	}
 	sum->efficiency = sum->speedup / cell->workers;
 	sum->efficiency_lo = sum->speedup_lo / cell->workers;
@@ -384,7 +421,8 @@ void pb_cell_summarize(struct pb_cell *cell)
 	double *work = calloc(cell->nsamples + 1, sizeof(double));
 	size_t nstartup = 0, nwork = 0;
 
-	*sum = (struct pb_summary){ .ok = cell->nsamples > 0, .crossover = NAN };
+	*sum = (struct pb_summary){ .ok = cell->nsamples > 0, .crossover = NAN,
+				   .gustafson = NAN };
 	for (size_t i = 0; wall && util && p50 && p99 && startup && work && i < cell->nsamples;
 	     i++) {
 		const struct pb_sample *s = &cell->samples[i];
@@ -541,6 +579,35 @@ static void relate(const struct pb_plan *plan, const struct pb_cell *cell, const
 	free(b);
 }
 
+size_t pb_scaling_points(const struct pb_cell *first, const struct pb_cell *end,
+			 const struct pb_cell *like, unsigned *p, double *speedup)
+{
+	size_t n = 0;
+
+	for (const struct pb_cell *c = first; c < end; c++)
+		if (c->strategy == like->strategy && c->pin == like->pin &&
+		    isfinite(c->summary.speedup)) {
+			p[n] = c->workers;
+			speedup[n++] = c->summary.speedup;
+		}
+	return n;
+}
+
+/* Under weak scaling: Gustafson's serial fraction of the cell's strategy and pin in its group. */
+static void fit_gustafson(const struct pb_plan *plan, struct pb_cell *cell)
+{
+	const struct pb_cell *first = cell->baseline, *end = pb_group_end(plan, first);
+	size_t cells = (size_t)(end - first);
+	unsigned *p = calloc(cells, sizeof(*p));
+	double *weak_efficiency = calloc(cells, sizeof(*weak_efficiency));
+
+	if (p && weak_efficiency)
+		cell->summary.gustafson = pb_gustafson_fit(p, weak_efficiency,
+			pb_scaling_points(first, end, cell, p, weak_efficiency));
+	free(p);
+	free(weak_efficiency);
+}
+
 void pb_plan_summarize(struct pb_plan *plan)
 {
 	bool *done = calloc(plan->ncells, sizeof(*done));
@@ -552,6 +619,8 @@ void pb_plan_summarize(struct pb_plan *plan)
 
 		relate(plan, cell, cell->strategy->counterpart, &cell->summary.counterpart);
 		relate(plan, cell, cell->strategy->mechanism, &cell->summary.mechanism);
+		if (cell->weak)
+			fit_gustafson(plan, cell);
 	}
 	for (size_t c = 0; done && c < plan->ncells; c++)
 		if (!done[c])

@@ -32,6 +32,13 @@ struct pb_summary {
 	double speedup_seq;		/* against seq, for a py-* cell whose base is py-seq */
 	double efficiency, efficiency_lo, efficiency_hi;
 	double karp_flatt;		/* serial fraction; NAN with one worker */
+	/*
+	 * Under weak scaling (else NAN): T1 / Tn, which is the speedup, since
+	 * the cell does workers times its base's work; and Gustafson's serial
+	 * fraction fitted over its strategy's and pin's worker counts.
+	 */
+	double weak_efficiency, weak_efficiency_lo, weak_efficiency_hi;
+	double gustafson;
 	double crossover;		/* task size above which the series beats seq, or NAN */
 	double cpu_util, lat_p50, lat_p99;
 	double startup, work;		/* medians of the samples' startup_s and work_s, or NAN */
@@ -67,10 +74,20 @@ struct pb_cell {
 	/* Whose median is the base of speedup: baseline, or py-seq's cell for a py-* cell. */
 	struct pb_cell *base;
 	bool speedup_base;		/* there is a base: not with --baseline none */
+	bool weak;			/* --scaling weak: tasks grow with the workers */
+	/*
+	 * Under weak scaling, a cell with other tasks than its baseline's
+	 * cannot be checked against the baseline's checksum: the cells of
+	 * one task count are checked against each other, against the first
+	 * checksum any of them gave, held by the group's first cell of that
+	 * count (this pointer).  NULL: the baseline holds the reference.
+	 */
+	struct pb_cell *reference_cell;
 	struct pb_sample *samples;
 	size_t nsamples;
-	bool has_reference;		/* on a baseline: its first checksum */
+	bool has_reference;		/* on a reference's holder: its first checksum */
 	uint64_t reference;
+	const struct pb_strategy *reference_by;	/* the strategy that gave it */
 	struct pb_summary summary;
 	double spent_s;			/* the supervisor's time on it, cell processes and all */
 	unsigned visits;		/* cell processes started for it */
@@ -128,6 +145,14 @@ double pb_cell_ci_width(const struct pb_cell *cell);
 
 /* The end of the group that starts at `first`: its cells share their baseline. */
 const struct pb_cell *pb_group_end(const struct pb_plan *plan, const struct pb_cell *first);
+
+/*
+ * The worker counts and speedups of the cells in [first, end) with like's
+ * strategy and pin that have a speedup, into p and speedup, each with
+ * room for end - first: how many.  The points a scaling law is fitted to.
+ */
+size_t pb_scaling_points(const struct pb_cell *first, const struct pb_cell *end,
+			 const struct pb_cell *like, unsigned *p, double *speedup);
 
 /* Fills one cell's summary; speedup needs its baseline's summary first. */
 void pb_cell_summarize(struct pb_cell *cell);

@@ -640,6 +640,39 @@ Test(amdahl_fit, nothing_to_fit)
 	cr_assert(isnan(pb_amdahl_fit(p, s, 2)));
 }
 
+Test(gustafson_fit, recovers_s)
+{
+	/* S(p) = p - 0.1 (p - 1), and T1 / Tp = S(p) / p. */
+	const unsigned p[] = { 1, 2, 4, 8 };
+	double e[4];
+
+	for (int i = 0; i < 4; i++)
+		e[i] = (p[i] - 0.1 * (p[i] - 1)) / p[i];
+	cr_assert_float_eq(pb_gustafson_fit(p, e, 4), 0.1, EPS);
+	cr_assert_float_eq(pb_gustafson_fit(p + 3, e + 3, 1), 0.1, EPS);
+}
+
+Test(gustafson_fit, least_squares)
+{
+	/*
+	 * x = p - 1, y = p (1 - T1/Tp): (2, 0.75) gives (1, 0.5), (4, 0.5)
+	 * gives (3, 2); s = (0.5 + 6) / (1 + 9) = 0.65.
+	 */
+	const unsigned p[] = { 2, 4 };
+	const double e[] = { 0.75, 0.5 };
+
+	cr_assert_float_eq(pb_gustafson_fit(p, e, 2), 0.65, EPS);
+}
+
+Test(gustafson_fit, nothing_to_fit)
+{
+	const unsigned p[] = { 1, 2 };
+	const double e[] = { 1.0, 0.0 };
+
+	cr_assert(isnan(pb_gustafson_fit(p, e, 0)));
+	cr_assert(isnan(pb_gustafson_fit(p, e, 2)));	/* p = 1, and no positive efficiency */
+}
+
 Test(crossover, interpolates_in_log_size)
 {
 	/* 0.8 at 100, 1.2 at 1000: halfway in log(size), sqrt(100 x 1000). */

@@ -1,0 +1,115 @@
+"""--scaling weak: tasks grow with the workers, checksums checked per task count, weak
+efficiency and Gustafson's serial fraction in summary.csv, the table and the plots say so."""
+import os
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+
+from helpers import SMALL, ParbenchTest, Run, parbench
+
+PLAN = ("-w", "cpu.sumsq", "-s", "seq,pthreads,openmp-static", "-n", "1,2,4", "--reps", "3",
+        "--warmup", "0", *SMALL["cpu.sumsq"])
+TASKS = int(SMALL["cpu.sumsq"][1])
+REPO = Path(__file__).resolve().parents[2]
+WEAK_COLUMNS = ("weak_efficiency", "weak_efficiency_ci95_lo", "weak_efficiency_ci95_hi",
+                "gustafson_serial_fraction")
+
+
+def gustafson(points):
+    """Gustafson's s fitted to (workers, T1 / Tn) points with workers > 1, as the docs say."""
+    xy = sum((p - 1) * p * (1 - e) for p, e in points)
+    xx = sum((p - 1) ** 2 for p, _ in points)
+    return xy / xx
+
+
+class WeakScalingTest(ParbenchTest):
+    @classmethod
+    def setUpClass(cls):
+        cls.weak = cls.class_run(*PLAN, "--scaling", "weak")
+        cls.strong = cls.class_run(*PLAN)
+
+    def test_tasks_grow_with_the_workers(self):
+        self.assertEqual(self.weak.meta["plan"]["scaling"], "weak")
+        self.assertEqual(self.strong.meta["plan"]["scaling"], "strong")
+        self.assertEqual({(r["strategy"], r["workers"], r["tasks"]) for r in self.weak.raw},
+                         {("seq", "1", str(TASKS))} |
+                         {(s, str(n), str(TASKS * n)) for s in ("pthreads", "openmp-static")
+                          for n in (1, 2, 4)})
+        self.assertEqual({r["tasks"] for r in self.strong.raw}, {str(TASKS)})
+
+    def test_checksums_are_checked_per_task_count(self):
+        self.assertTrue(all(r["ok"] == "1" and r["error"] == "" for r in self.weak.raw))
+        by_tasks = {}
+        for r in self.weak.raw:
+            by_tasks.setdefault(r["tasks"], set()).add(r["checksum"])
+        # One checksum a task count, and a different one for each: seq's could not check them.
+        self.assertEqual([len(sums) for sums in by_tasks.values()], [1, 1, 1])
+        self.assertEqual(len(set.union(*by_tasks.values())), 3)
+
+    def test_weak_efficiency_and_gustafson_under_weak_only(self):
+        for r in self.weak.summary:
+            with self.subTest(strategy=r["strategy"], workers=r["workers"]):
+                # The cell does workers x seq's work: T1 / Tn is the speedup's ratio.
+                self.assertEqual((r["weak_efficiency"], r["weak_efficiency_ci95_lo"],
+                                  r["weak_efficiency_ci95_hi"]),
+                                 (r["speedup"], r["speedup_ci95_lo"], r["speedup_ci95_hi"]))
+                self.assertNotEqual(r["weak_efficiency"], "")
+                self.assertEqual((r["efficiency"], r["karp_flatt"]), ("", ""))
+        for strategy in ("pthreads", "openmp-static"):
+            rows = [r for r in self.weak.summary if r["strategy"] == strategy]
+            points = [(int(r["workers"]), float(r["weak_efficiency"])) for r in rows
+                      if int(r["workers"]) > 1]
+            for r in rows:
+                self.assertAlmostEqual(float(r["gustafson_serial_fraction"]), gustafson(points),
+                                       places=6)
+        seq = next(r for r in self.weak.summary if r["strategy"] == "seq")
+        self.assertEqual(seq["gustafson_serial_fraction"], "")   # one worker: nothing to fit
+        for r in self.strong.summary:
+            self.assertEqual([r[c] for c in WEAK_COLUMNS], [""] * 4)
+            self.assertNotEqual(r["efficiency"], "")
+
+    def test_the_table_says_which_kind(self):
+        result = parbench("run", *PLAN, "--scaling", "weak", "--reps", "1", "--out", self.out)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn(f"cpu.sumsq: weak scaling, {TASKS} tasks a worker x", result.stdout)
+        self.assertRegex(result.stdout, r"weak efficiency: pthreads: [\d.]+ at 1, [\d.]+ at 2, "
+                                        r"[\d.]+ at 4\n")
+        self.assertIn("w.eff", result.stdout)
+        result = parbench("run", *PLAN, "--reps", "1", "--out", self.out)
+        self.assertIn(f"cpu.sumsq: {TASKS} tasks x", result.stdout)
+        self.assertNotIn("weak", result.stdout)
+
+    def test_a_wrong_checksum_is_seen_among_the_cells_of_its_task_count(self):
+        os.environ["PARBENCH_FAULT"] = "checksum:3:pthreads"
+        self.addCleanup(os.environ.pop, "PARBENCH_FAULT")
+        result = parbench("run", "-w", "cpu.sumsq", "-s", "pthreads,openmp-static", "-n", "1,2",
+                          "--scaling", "weak", "--reps", "1", "--warmup", "0", "--order",
+                          "sequential", *SMALL["cpu.sumsq"], "--out", self.out)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        errors = {(r["strategy"], r["workers"]): r["error"]
+                  for r in Run(self.out).raw}
+        # At seq's task count, seq is the reference; at twice it, the first cell that ran.
+        self.assertRegex(errors[("pthreads", "1")], r"^checksum mismatch: \d+, but seq gave \d+$")
+        self.assertEqual(errors[("openmp-static", "1")], "")
+        self.assertEqual(errors[("pthreads", "2")], "")
+        self.assertRegex(errors[("openmp-static", "2")],
+                         r"^checksum mismatch: \d+, but pthreads gave \d+$")
+
+    def test_the_plot_is_weak_efficiency(self):
+        with tempfile.TemporaryDirectory(prefix="parbench-plots-") as plots:
+            subprocess.run([str(REPO / "scripts/plot.sh"), str(self.weak.dir), plots],
+                           check=True, capture_output=True, text=True)
+            drawn = {p.name for p in Path(plots).iterdir()}
+        self.assertIn("cpu.sumsq-weak-efficiency.png", drawn)
+        self.assertNotIn("cpu.sumsq-speedup.png", drawn)
+
+    def test_a_bad_kind_is_refused(self):
+        result = parbench("run", "--scaling", "medium", "--out", self.out)
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(result.stderr, "parbench run: --scaling 'medium' is unknown; allowed: "
+                                        "strong, weak\n")
+
+
+if __name__ == "__main__":
+    unittest.main()
