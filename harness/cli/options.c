@@ -276,6 +276,7 @@ static int parse_order(struct parser *p, const char *arg)
 	return 0;
 }
 
+/* strong: fixed work over more workers; weak: the tasks grow with the workers. */
 static int parse_scaling(struct parser *p, const char *arg)
 {
 	if (strcmp(arg, "strong") == 0)
