@@ -38,21 +38,6 @@ static bool several_pins(const struct pb_cell *first, const struct pb_cell *end)
 	return false;
 }
 
-/* Amdahl's serial fraction over the worker counts of one strategy and pin. */
-static double amdahl_of(const struct pb_cell *first, const struct pb_cell *end,
-			const struct pb_cell *best)
-{
-	size_t cells = (size_t)(end - first);
-	unsigned *p = calloc(cells, sizeof(*p));
-	double *speedup = calloc(cells, sizeof(*speedup)), f = NAN;
-
-	if (p && speedup)
-		f = pb_amdahl_fit(p, speedup, pb_scaling_points(first, end, best, p, speedup));
-	free(p);
-	free(speedup);
-	return f;
-}
-
 const char *pb_duration(char *buf, size_t len, double s)
 {
 	static const struct { double scale; const char *unit; } units[] = {
@@ -80,14 +65,10 @@ static void print_header(FILE *out, const struct pb_cell *seq, bool pins)
 {
 	const struct pb_workload *w = seq->workload;
 
-	if (seq->weak)
-		fprintf(out, "\n%s: weak scaling, %" PRIu64 " tasks a worker x %" PRIu64 " %s%s\n",
-			w->name, seq->tasks / seq->workers, seq->size, w->size_unit,
-			w->overhead ? "; what a task costs each strategy" : "");
-	else
-		fprintf(out, "\n%s: %" PRIu64 " tasks x %" PRIu64 " %s%s\n", w->name, seq->tasks,
-			seq->size, w->size_unit,
-			w->overhead ? "; what a task costs each strategy" : "");
+	fprintf(out, "\n%s: %s%" PRIu64 " tasks%s x %" PRIu64 " %s%s\n", w->name,
+		seq->weak ? "weak scaling, " : "", seq->tasks / seq->workers,
+		seq->weak ? " a worker" : "", seq->size, w->size_unit,
+		w->overhead ? "; what a task costs each strategy" : "");
 	fprintf(out, "  %-20s %7s%s", "strategy", "workers", pins ? "  pin       " : "");
 	if (w->overhead)
 		fprintf(out, " %-30s %-30s %s\n", "per task above seq [95% CI]", "median [95% CI]",
@@ -545,7 +526,7 @@ static void print_group(FILE *out, const struct pb_verdict *v, double margin)
 	for (size_t i = 0; i < v->n; i++)
 		print_row(out, &v->contenders[i], pins, v->first->weak ?
 			  v->contenders[i].cell->summary.gustafson :
-			  amdahl_of(v->first, v->end, v->contenders[i].cell));
+			  pb_scaling_fit(v->first, v->end, v->contenders[i].cell, pb_amdahl_fit));
 	print_weak_scaling(out, v);
 	print_failures(out, v->first, v->end);
 	print_cuts(out, v->first, v->end);

@@ -579,33 +579,25 @@ static void relate(const struct pb_plan *plan, const struct pb_cell *cell, const
 	free(b);
 }
 
-size_t pb_scaling_points(const struct pb_cell *first, const struct pb_cell *end,
-			 const struct pb_cell *like, unsigned *p, double *speedup)
+double pb_scaling_fit(const struct pb_cell *first, const struct pb_cell *end,
+		      const struct pb_cell *like,
+		      double (*fit)(const unsigned *p, const double *speedup, size_t n))
 {
-	size_t n = 0;
+	size_t cells = (size_t)(end - first), n = 0;
+	unsigned *p = calloc(cells, sizeof(*p));
+	double *speedup = calloc(cells, sizeof(*speedup)), f = NAN;
 
-	for (const struct pb_cell *c = first; c < end; c++)
+	for (const struct pb_cell *c = first; p && speedup && c < end; c++)
 		if (c->strategy == like->strategy && c->pin == like->pin &&
 		    isfinite(c->summary.speedup)) {
 			p[n] = c->workers;
 			speedup[n++] = c->summary.speedup;
 		}
-	return n;
-}
-
-/* Under weak scaling: Gustafson's serial fraction of the cell's strategy and pin in its group. */
-static void fit_gustafson(const struct pb_plan *plan, struct pb_cell *cell)
-{
-	const struct pb_cell *first = cell->baseline, *end = pb_group_end(plan, first);
-	size_t cells = (size_t)(end - first);
-	unsigned *p = calloc(cells, sizeof(*p));
-	double *weak_efficiency = calloc(cells, sizeof(*weak_efficiency));
-
-	if (p && weak_efficiency)
-		cell->summary.gustafson = pb_gustafson_fit(p, weak_efficiency,
-			pb_scaling_points(first, end, cell, p, weak_efficiency));
+	if (p && speedup)
+		f = fit(p, speedup, n);
 	free(p);
-	free(weak_efficiency);
+	free(speedup);
+	return f;
 }
 
 void pb_plan_summarize(struct pb_plan *plan)
@@ -619,8 +611,11 @@ void pb_plan_summarize(struct pb_plan *plan)
 
 		relate(plan, cell, cell->strategy->counterpart, &cell->summary.counterpart);
 		relate(plan, cell, cell->strategy->mechanism, &cell->summary.mechanism);
+		/* Under weak scaling the speedup is the weak efficiency Gustafson is fitted to. */
 		if (cell->weak)
-			fit_gustafson(plan, cell);
+			cell->summary.gustafson = pb_scaling_fit(cell->baseline,
+								 pb_group_end(plan, cell->baseline),
+								 cell, pb_gustafson_fit);
 	}
 	for (size_t c = 0; done && c < plan->ncells; c++)
 		if (!done[c])

@@ -147,12 +147,13 @@ double pb_cell_ci_width(const struct pb_cell *cell);
 const struct pb_cell *pb_group_end(const struct pb_plan *plan, const struct pb_cell *first);
 
 /*
- * The worker counts and speedups of the cells in [first, end) with like's
- * strategy and pin that have a speedup, into p and speedup, each with
- * room for end - first: how many.  The points a scaling law is fitted to.
+ * A scaling law's serial fraction (pb_amdahl_fit, pb_gustafson_fit) fitted
+ * to the worker counts and speedups of the cells in [first, end) with
+ * like's strategy and pin; NAN when it cannot be.
  */
-size_t pb_scaling_points(const struct pb_cell *first, const struct pb_cell *end,
-			 const struct pb_cell *like, unsigned *p, double *speedup);
+double pb_scaling_fit(const struct pb_cell *first, const struct pb_cell *end,
+		      const struct pb_cell *like,
+		      double (*fit)(const unsigned *p, const double *speedup, size_t n));
 
 /* Fills one cell's summary; speedup needs its baseline's summary first. */
 void pb_cell_summarize(struct pb_cell *cell);
