@@ -13,8 +13,6 @@
 #include "workload.h"
 #include "util/error.h"
 
-#define PLUGIN_PREFIX "plugin:"
-
 /* What a plugin must be, for the end of every error line. */
 #define ALLOWED_PLUGIN "allowed: a shared object that defines PARBENCH_WORKLOAD " \
 	"(benchmarks/parbench_workload.h; parbench new-workload NAME writes one)"
@@ -88,7 +86,7 @@ static struct pb_workload *convert(const struct parbench_workload *d, const char
 				   char *why, size_t whylen)
 {
 	struct pb_workload *w = calloc(1, sizeof(*w));
-	char *plugin = malloc(strlen(PLUGIN_PREFIX) + strlen(path) + 1);
+	char *plugin = malloc(strlen(PB_PLUGIN_PREFIX) + strlen(path) + 1);
 	const char *problem;
 
 	if (!w || !plugin) {
@@ -97,7 +95,7 @@ static struct pb_workload *convert(const struct parbench_workload *d, const char
 		pb_error(why, whylen, "out of memory");
 		return NULL;
 	}
-	strcat(strcpy(plugin, PLUGIN_PREFIX), path);
+	strcat(strcpy(plugin, PB_PLUGIN_PREFIX), path);
 	*w = (struct pb_workload){
 		.name = d->name, .plugin = plugin, .kind = d->kind, .summary = d->summary,
 		.default_tasks = d->default_tasks, .default_size = d->default_size,
@@ -172,12 +170,12 @@ const struct pb_workload *pb_workload_resolve(const char *name, char *why, size_
 	struct opened *grown;
 	struct pb_workload *w;
 
-	if (strncmp(name, PLUGIN_PREFIX, strlen(PLUGIN_PREFIX)) != 0) {
+	if (strncmp(name, PB_PLUGIN_PREFIX, strlen(PB_PLUGIN_PREFIX)) != 0) {
 		if (whylen)
 			*why = '\0';
 		return pb_workload_find(name);
 	}
-	if (!realpath(name + strlen(PLUGIN_PREFIX), real)) {
+	if (!realpath(name + strlen(PB_PLUGIN_PREFIX), real)) {
 		pb_error(why, whylen, "%s; %s", strerror(errno), ALLOWED_PLUGIN);
 		return NULL;
 	}

@@ -104,6 +104,21 @@ const struct pb_workload *pb_workload_resolve(const char *name, char *why, size_
 
 /* The i-th plugin opened so far, or NULL past the last. */
 const struct pb_workload *pb_plugin_workload(size_t i);
+
+/* How -w names a plugin, and a plugin's workload->plugin begins. */
+#define PB_PLUGIN_PREFIX "plugin:"
+
+/* What a cell or MPI rank process is told, to find w: its name, or a plugin's "plugin:PATH". */
+static inline const char *pb_workload_spec(const struct pb_workload *w)
+{
+	return w->plugin ? w->plugin : w->name;
+}
+
+/* A plugin's shared object (its canonical path), or NULL for a built-in workload. */
+static inline const char *pb_workload_plugin_path(const struct pb_workload *w)
+{
+	return w->plugin ? w->plugin + sizeof(PB_PLUGIN_PREFIX) - 1 : NULL;
+}
 const char *pb_kind_name(enum pb_kind kind);
 
 /* NULL when the workload is well formed, else what is wrong with it. */

@@ -92,7 +92,7 @@ static void print_workload_in_full(const struct pb_workload *w)
 {
 	print_workload(w);
 	if (w->plugin)
-		printf("  %-12s      from %s\n", "", w->plugin + strlen("plugin:"));
+		printf("  %-12s      from %s\n", "", pb_workload_plugin_path(w));
 	printf("  %-12s      %s\n", "", w->start_task ?
 	       "non-blocking form: the event loops keep many tasks waiting at once" :
 	       "no non-blocking form: the event loops run its tasks inline");

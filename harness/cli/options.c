@@ -488,7 +488,7 @@ static int open_plugins_of(struct parser *p, const char *list)
 	     name = strtok_r(NULL, ",", &save)) {
 		const struct pb_workload *w;
 
-		if (strncmp(name, "plugin:", 7) != 0)
+		if (strncmp(name, PB_PLUGIN_PREFIX, strlen(PB_PLUGIN_PREFIX)) != 0)
 			continue;
 		if (!(w = pb_workload_resolve(name, why, sizeof(why))) ||
 		    pb_plugins_admit(w, why, sizeof(why)))

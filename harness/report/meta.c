@@ -184,7 +184,7 @@ static json_t *plan_json(const struct pb_options *o)
 		json_array_append_new(workloads, json_string(w->name));
 		if (w->plugin)	/* where the plugin's shared object is: "plugin:PATH" */
 			json_object_set_new(plugins, w->name,
-					    json_string(w->plugin + strlen("plugin:")));
+					    json_string(pb_workload_plugin_path(w)));
 	}
 	for (size_t i = 0; i < o->nstrategies; i++)
 		json_array_append_new(strategies, json_string(o->strategies[i]->name));

@@ -67,7 +67,7 @@ static json_t *workload_json(const struct pb_workload *w)
 			 "size_unit", w->size_unit, "bytes_per_unit", (int)w->bytes_per_unit,
 			 "overhead", w->overhead, "default_tasks", (json_int_t)w->default_tasks,
 			 "default_size", (json_int_t)w->default_size,
-			 "plugin", w->plugin ? w->plugin + strlen("plugin:") : NULL);
+			 "plugin", pb_workload_plugin_path(w));
 }
 
 /* The built-in workloads, and the plugins this run opened. */

@@ -106,7 +106,7 @@ static char **cell_argv(const struct pb_plan *plan, const struct pb_cell *cell, 
 	char *bind = pinned ? pb_pin_cpu_sets_text(plan->topology, cell->pin, cell->workers)
 			    : NULL;
 	struct pb_cell_args args = {
-		.workload = cell->workload->plugin ? cell->workload->plugin : cell->workload->name,
+		.workload = pb_workload_spec(cell->workload),
 		.strategy = cell->strategy->name,
 		.workers = cell->workers,
 		.pin = cell->pin->spec,

@@ -160,7 +160,7 @@ static void make_args(struct args *a, const struct pb_run *run, const char *stra
 	}
 	bind = add_binding(a, run->pin);
 	add(a, rank);
-	add(a, run->job->workload->plugin ? run->job->workload->plugin : run->job->workload->name);
+	add(a, pb_workload_spec(run->job->workload));
 	add(a, a->tasks);
 	add(a, a->size);
 	add(a, strategy);
