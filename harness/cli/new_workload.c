@@ -171,23 +171,18 @@ static int parse_args(int argc, char **argv)
 }
 
 /*
- * The absolute directory of parbench_workload.h into dir: benchmarks/
- * beside this program (./parbench), or two levels up (.build/asan/parbench).
- * 0, or -1 when neither has it.
+ * The absolute directory of parbench_workload.h into dir (PATH_MAX bytes):
+ * 0, or -1 when the program has no sources beside it (pb_proc_source_file).
  */
 static int find_header_dir(char *dir)
 {
-	static const char *const relative[] = { "benchmarks", "../../benchmarks" };
-	char path[PATH_MAX], header[PATH_MAX + sizeof(HEADER)];
+	char header[PATH_MAX];
 
-	for (size_t i = 0; i < sizeof(relative) / sizeof(relative[0]); i++) {
-		if (pb_proc_beside_self(relative[i], path, sizeof(path)) || !realpath(path, dir))
-			continue;
-		snprintf(header, sizeof(header), "%s/" HEADER, dir);
-		if (access(header, R_OK) == 0)
-			return 0;
-	}
-	return -1;
+	if (pb_proc_source_file("benchmarks/" HEADER, header, sizeof(header)) ||
+	    !realpath(header, dir))
+		return -1;
+	*strrchr(dir, '/') = '\0';
+	return 0;
 }
 
 /* The skeleton with its @WORDS@ filled in: 0, or -1 on a write error. */

@@ -213,6 +213,19 @@ int pb_proc_beside_self(const char *relative, char *path, size_t len)
 	return snprintf(path, len, "%s/%s", dirname(self), relative) < (int)len ? 0 : -1;
 }
 
+int pb_proc_source_file(const char *relative, char *path, size_t len)
+{
+	static const char *const roots[] = { "", "../../" };
+	char beside[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		snprintf(beside, sizeof(beside), "%s%s", roots[i], relative);
+		if (pb_proc_beside_self(beside, path, len) == 0 && access(path, R_OK) == 0)
+			return 0;
+	}
+	return -1;
+}
+
 /* The last non-empty line of text (an exception's message), cut to fit why. */
 void pb_proc_last_line(const char *text, char *why, size_t whylen)
 {

@@ -73,6 +73,13 @@ double pb_proc_since_exec_s(void);
 /* dirname(this program)/relative into path: 0, or -1 when it does not fit. */
 int pb_proc_beside_self(const char *relative, char *path, size_t len);
 
+/*
+ * A file of parbench's source tree (relative to its root), found beside the
+ * program (./parbench) or two levels up (.build/asan/parbench): 0 with its
+ * path when it is there to read, else -1.
+ */
+int pb_proc_source_file(const char *relative, char *path, size_t len);
+
 /* The last non-empty line of text (an exception's message), cut to fit why. */
 void pb_proc_last_line(const char *text, char *why, size_t whylen);
 

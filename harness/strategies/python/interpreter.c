@@ -125,18 +125,11 @@ int pb_python_probe(struct pb_python *py, char *why, size_t whylen)
 /* harness/strategies/python/NAME beside the program's sources, or NULL. */
 static const char *python_script(const char *name)
 {
-	/* Beside the program (./parbench), or two levels up (.build/asan/parbench). */
-	static const char *const relative[] = { "harness/strategies/python/",
-						 "../../harness/strategies/python/" };
 	static char path[PATH_MAX];
 	char script[PATH_MAX];
 
-	for (size_t i = 0; i < sizeof(relative) / sizeof(relative[0]); i++) {
-		snprintf(script, sizeof(script), "%s%s", relative[i], name);
-		if (pb_proc_beside_self(script, path, sizeof(path)) == 0 && access(path, R_OK) == 0)
-			return path;
-	}
-	return NULL;
+	snprintf(script, sizeof(script), "harness/strategies/python/%s", name);
+	return pb_proc_source_file(script, path, sizeof(path)) == 0 ? path : NULL;
 }
 
 /* Sets the environment variable `name` to what print() prints: 0, or -1. */
