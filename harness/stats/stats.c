@@ -434,46 +434,50 @@ double pb_karp_flatt(double speedup, unsigned p)
 }
 
 /*
- * 1/S - 1/p = f (1 - 1/p): a line through the origin, whose least-squares
- * slope is sum(x y) / sum(x^2).  A point at p = 1 has x = 0 and says
- * nothing about f; one without a positive speedup is no measurement.
+ * The least-squares slope of a line through the origin, sum(x y) / sum(x^2),
+ * over the points (x, y) = point(p, v) of p >= 2 and a positive v: a point
+ * at p = 1 says nothing of a serial fraction, and one without a positive
+ * speedup is no measurement.  NAN without a point.
  */
-double pb_amdahl_fit(const unsigned *p, const double *speedup, size_t n)
+static double fit_through_origin(const unsigned *p, const double *v, size_t n,
+				 void (*point)(unsigned p, double v, double *x, double *y))
 {
 	double xy = 0.0, xx = 0.0;
 
 	for (size_t i = 0; i < n; i++) {
 		double x, y;
 
-		if (p[i] < 2 || !(speedup[i] > 0.0))
+		if (p[i] < 2 || !(v[i] > 0.0))
 			continue;
-		x = 1.0 - 1.0 / p[i];
-		y = 1.0 / speedup[i] - 1.0 / p[i];
+		point(p[i], v[i], &x, &y);
 		xy += x * y;
 		xx += x * x;
 	}
 	return xx > 0.0 ? xy / xx : NAN;
 }
 
-/*
- * Gustafson: S(p) = p T1 / Tp = p - s (p - 1), so p (1 - T1 / Tp) = s (p - 1):
- * a line through the origin, fitted as Amdahl's is.
- */
+/* Amdahl: 1/S - 1/p = f (1 - 1/p). */
+static void amdahl_point(unsigned p, double speedup, double *x, double *y)
+{
+	*x = 1.0 - 1.0 / p;
+	*y = 1.0 / speedup - 1.0 / p;
+}
+
+double pb_amdahl_fit(const unsigned *p, const double *speedup, size_t n)
+{
+	return fit_through_origin(p, speedup, n, amdahl_point);
+}
+
+/* Gustafson: S(p) = p T1 / Tp = p - s (p - 1), so p (1 - T1 / Tp) = s (p - 1). */
+static void gustafson_point(unsigned p, double weak_efficiency, double *x, double *y)
+{
+	*x = p - 1.0;
+	*y = p * (1.0 - weak_efficiency);
+}
+
 double pb_gustafson_fit(const unsigned *p, const double *weak_efficiency, size_t n)
 {
-	double xy = 0.0, xx = 0.0;
-
-	for (size_t i = 0; i < n; i++) {
-		double x, y;
-
-		if (p[i] < 2 || !(weak_efficiency[i] > 0.0))
-			continue;
-		x = p[i] - 1.0;
-		y = p[i] * (1.0 - weak_efficiency[i]);
-		xy += x * y;
-		xx += x * x;
-	}
-	return xx > 0.0 ? xy / xx : NAN;
+	return fit_through_origin(p, weak_efficiency, n, gustafson_point);
 }
 
 double pb_crossover(const double *sizes, const double *speedup, size_t n)
