@@ -4,7 +4,8 @@
  * (harness/strategies/mpi/mpi_rank.c, built with mpicc beside parbench, which itself does
  * not link libmpi); rank 0 prints every task's checksum and times, the PUs
  * of every rank, the reduced checksum and the work's time on its standard
- * output, which mpirun hands to this cell.  wall_s therefore includes the
+ * output, which mpirun hands to this cell, and the hosts the ranks ran on
+ * (gethostname), raw.csv's hosts: another host's with --hostfile.  wall_s therefore includes the
  * launch, as one job costs a user; work_s is the work alone, from the
  * barrier to the reduction, measured by rank 0.
  */
@@ -181,14 +182,31 @@ static int prepare_mpirun(void *err_fd)
 	return 0;
 }
 
-/* One "rank R BIND_ERRNO CPUS" line into the worker records. */
+/* Adds a rank's host to run->hosts, after a ';': 0, or -1 out of memory. */
+static int add_host(struct pb_run *run, const char *host)
+{
+	size_t used = run->hosts ? strlen(run->hosts) : 0, len = strlen(host) + 2;
+	char *hosts = realloc(run->hosts, used + len);
+
+	if (!hosts)
+		return -1;
+	snprintf(hosts + used, len, "%s%s", used ? ";" : "", host);
+	run->hosts = hosts;
+	return 0;
+}
+
+/*
+ * One "rank R BIND_ERRNO CPUS HOST" line into the worker records and the
+ * hosts; rank 0 prints them in rank order, as the cpus column has them.
+ */
 static int take_rank(struct pb_run *run, const char *line)
 {
-	char cpus[1024], *save = NULL;
+	char cpus[1024], host[PB_MPI_HOST_MAX], *save = NULL;
 	unsigned r;
 	int err;
 
-	if (sscanf(line, PB_MPI_RANK_SCN, &r, &err, cpus) != 3 || r >= run->workers)
+	if (sscanf(line, PB_MPI_RANK_SCN, &r, &err, cpus, host) != 4 || r >= run->workers ||
+	    add_host(run, host))
 		return -1;
 	run->shared->workers[r].bind_errno = err;
 	if (!strcmp(cpus, "-"))

@@ -9,7 +9,7 @@
  * rank, or nobody does) or pu:LIST (the rank binds itself, as parbench's
  * workers do).  Every rank sets the workload up, meets the others at a
  * barrier, does its tasks and adds their checksums into rank 0's; rank 0
- * then gathers every task's record and every rank's PUs and prints them
+ * then gathers every task's record and every rank's PUs and host and prints them
  * (harness/strategies/mpi/mpi_report.h).  Built with mpicc, apart from parbench, so that
  * parbench itself does not link libmpi.
  */
@@ -187,8 +187,8 @@ static uint64_t my_checksum(const struct pb_run *run)
 	return sum;
 }
 
-/* Rank 0's record of where rank r ran: "0,1", or "-". */
-static void print_rank(unsigned r, const struct pb_worker_record *w)
+/* Rank 0's record of where rank r ran: its PUs, "0,1" or "-", and its host. */
+static void print_rank(unsigned r, const struct pb_worker_record *w, const char *host)
 {
 	const char *sep = "";
 	char cpus[1024];
@@ -201,37 +201,49 @@ static void print_rank(unsigned r, const struct pb_worker_record *w)
 						 cpu);
 			sep = ",";
 		}
-	printf(PB_MPI_RANK_PRI, r, w->bind_errno, cpus);
+	printf(PB_MPI_RANK_PRI, r, w->bind_errno, cpus, host);
 }
 
-/* Gathers every task and every rank's PUs to rank 0, which prints them. */
+/* This rank's host name, for the report. */
+static void my_host(char host[PB_MPI_HOST_MAX])
+{
+	if (gethostname(host, PB_MPI_HOST_MAX) < 0)
+		die("cannot tell this host's name: %s", strerror(errno));
+	host[PB_MPI_HOST_MAX - 1] = '\0';
+}
+
+/* Gathers every task and every rank's PUs and host to rank 0, which prints them. */
 static void report(const struct pb_run *run, const struct done *mine, int count,
 		   uint64_t checksum, uint64_t work_ns)
 {
 	int bytes = count * (int)sizeof(*mine), *sizes = NULL, *offsets = NULL;
 	struct pb_worker_record *workers = NULL;
+	char host[PB_MPI_HOST_MAX], (*hosts)[PB_MPI_HOST_MAX] = NULL;
 	struct done *all = NULL;
 
 	if (rank == 0) {
 		sizes = calloc((size_t)ranks, sizeof(*sizes));
 		offsets = calloc((size_t)ranks, sizeof(*offsets));
 		workers = calloc((size_t)ranks, sizeof(*workers));
+		hosts = calloc((size_t)ranks, sizeof(*hosts));
 		all = malloc((run->job->tasks ? run->job->tasks : 1) * sizeof(*all));
-		if (!sizes || !offsets || !workers || !all)
+		if (!sizes || !offsets || !workers || !hosts || !all)
 			die("out of memory for the report");
 	}
+	my_host(host);
 	MPI_Gather(&bytes, 1, MPI_INT, sizes, 1, MPI_INT, 0, MPI_COMM_WORLD);
 	for (int r = 1; rank == 0 && r < ranks; r++)
 		offsets[r] = offsets[r - 1] + sizes[r - 1];
 	MPI_Gatherv(mine, bytes, MPI_BYTE, all, sizes, offsets, MPI_BYTE, 0, MPI_COMM_WORLD);
 	MPI_Gather(&run->shared->workers[rank], sizeof(*workers), MPI_BYTE, workers,
 		   sizeof(*workers), MPI_BYTE, 0, MPI_COMM_WORLD);
+	MPI_Gather(host, sizeof(host), MPI_CHAR, hosts, sizeof(host), MPI_CHAR, 0, MPI_COMM_WORLD);
 	if (rank == 0) {
 		uint64_t tasks = (uint64_t)(offsets[ranks - 1] + sizes[ranks - 1]) / sizeof(*all);
 
 		printf(PB_MPI_HEAD_PRI, ranks, run->job->tasks, checksum, work_ns);
 		for (int r = 0; r < ranks; r++)
-			print_rank((unsigned)r, &workers[r]);
+			print_rank((unsigned)r, &workers[r], hosts[r]);
 		for (uint64_t i = 0; i < tasks; i++)
 			printf(PB_MPI_TASK_PRI, all[i].task, all[i].checksum, all[i].start_ns,
 			       all[i].end_ns, (int)all[i].error);
@@ -242,6 +254,7 @@ static void report(const struct pb_run *run, const struct done *mine, int count,
 	free(sizes);
 	free(offsets);
 	free(workers);
+	free(hosts);
 	free(all);
 }
 
