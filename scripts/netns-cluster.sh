@@ -66,6 +66,15 @@ nodes() { cat "$STATE/nodes"; }
 our_namespaces() { ip netns list | awk -v p="^${PREFIX}[0-9]+$" '$1 ~ p { print $1 }'; }
 our_links() { ip -o link show | awk -F': ' -v p="^pbveth[0-9]+$" '{ sub(/@.*/, "", $2) } $2 ~ p { print $2 }'; }
 
+# Whether the bridge and every node of the state directory are there.
+intact() {
+	local name addr
+	ip link show "$BRIDGE" >/dev/null 2>&1 || return 1
+	while read -r name addr; do
+		[[ -e $(node_ns "$name") ]] && mountpoint -q "$(node_uts "$name")" || return 1
+	done < <(nodes)
+}
+
 # Node i: a network namespace with its veth on the bridge, and a persistent UTS namespace
 # (bind-mounted, as ip netns does) whose hostname is its name.
 add_node() {            # add_node I SLOTS
@@ -128,11 +137,11 @@ say_up() {
 
 up() {                  # up N SLOTS
 	local n=$1 slots=$2 i
-	if is_up && [[ $(cat "$STATE/shape") == "$n $slots" ]]; then
+	if is_up && [[ $(cat "$STATE/shape") == "$n $slots" ]] && intact; then
 		say_up
 		return
 	fi
-	down >/dev/null         # another shape, or what a killed up left
+	down >/dev/null         # another shape, or what a killed up or down left
 	# A failed up takes down what it made, so that nothing is left half made.
 	trap 'trap - ERR; echo "netns-cluster: up failed; taking down what it made" >&2; down >/dev/null 2>&1 || true; exit 1' ERR
 	mkdir -p "$STATE/uts"
@@ -165,8 +174,9 @@ down() {
 	local name link f
 	dask_down >/dev/null
 	stop_inside
-	for name in $(our_namespaces); do ip netns delete "$name"; done
+	# The links first: a namespace's veth goes some time after the namespace.
 	for link in $(our_links); do ip link delete "$link"; done
+	for name in $(our_namespaces); do ip netns delete "$name"; done
 	if ip link show "$BRIDGE" >/dev/null 2>&1; then ip link delete "$BRIDGE"; fi
 	if [[ -d $STATE/uts ]]; then
 		for f in "$STATE"/uts/*; do
@@ -178,11 +188,15 @@ down() {
 }
 
 status() {
-	if is_up; then
+	if is_up && intact; then
 		say_up
 		return 0
 	fi
-	echo "netns-cluster: down"
+	if is_up; then
+		echo "netns-cluster: partly up (a namespace or the bridge is missing): up again, or down"
+	else
+		echo "netns-cluster: down"
+	fi
 	return 1
 }
 

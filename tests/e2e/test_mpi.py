@@ -2,6 +2,7 @@
 Skipped, with its reason, where `parbench list` marks them unavailable (built without Open MPI)."""
 import math
 import os
+import socket
 import tempfile
 import time
 import unittest
@@ -61,13 +62,16 @@ class MpiTest(MpiCase):
                 self.assertEqual(len({row["checksum"] for row in run.raw}), 1)
                 for row in run.raw:
                     if row["strategy"] == "seq":
-                        self.assertEqual(row["work_s"], "")
+                        self.assertEqual((row["work_s"], row["hosts"]), ("", ""))
                         continue
                     # The work alone, barrier to reduction, inside the wall time with the launch.
                     work, wall = float(row["work_s"]), float(row["wall_s"])
                     self.assertTrue(0 < work <= wall, row)
                     self.assertEqual(len(row["cpus"].split(";")), int(row["workers"]), row)
                     self.assertTrue(all(row["cpus"].split(";")), row)
+                    # Every rank on this host, which each names as the cpus column orders them.
+                    self.assertEqual(row["hosts"].split(";"),
+                                     [socket.gethostname()] * int(row["workers"]), row)
                 for cell in run.summary:
                     median = cell["work_median_s"]
                     self.assertEqual(median == "", cell["strategy"] == "seq", cell)
