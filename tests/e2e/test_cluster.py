@@ -8,15 +8,14 @@ import os
 import subprocess
 import unittest
 from pathlib import Path
-from unittest import mock
 
-from helpers import ROOT, SMALL, ParbenchTest, parbench
+from helpers import PARBENCH, ROOT, ParbenchTest, Run
 from test_mpi import unavailable as mpi_unavailable
+from test_readme import commands, section_blocks
 
 SCRIPT = ROOT / "scripts" / "netns-cluster.sh"
 CANNOT = 3              # the script's status where the machine cannot make namespaces
 HOSTS = [f"pbnode{i}" for i in (1, 2, 3)]
-ONCE = ["--reps", "1", "--warmup", "0", "--order", "sequential"]
 # One cluster at a time on a machine, whoever's tests these are.
 LOCK = "/run/lock/parbench-netns-test.lock"
 
@@ -62,25 +61,25 @@ class ClusterTest(ParbenchTest):
             raise AssertionError(f"netns-cluster.sh up: exit {up.returncode}\n{up.stderr}")
         cls.state = state_dir(up.stdout)
 
-    def mpi_env(self):
-        """mpirun's variables as the script wrote them, for parbench's environment."""
-        lines = (self.state / "mpi.env").read_text().split()
-        return mock.patch.dict(os.environ, dict(line.split("=", 1) for line in lines))
-
-    def test_mpi_ranks_run_on_the_three_hosts(self):
+    def test_mpi_ranks_run_on_the_three_hosts_as_the_readme_shows(self):
         why = mpi_unavailable()
         if why:
             self.skipTest(why)
-        with self.mpi_env():
-            # --pin none: the hosts share this machine's PUs, and compact would put every
-            # host's first rank on the same one.
-            run = self.run_ok("-w", "cpu.sumsq", "-s", "mpi,mpi-static", "-n", "3", "--pin",
-                              "none", "--hostfile", str(self.state / "hostfile"), *ONCE,
-                              *SMALL["cpu.sumsq"])
+        lines = commands(section_blocks("Several hosts on one machine", "sh")[0])
+        self.assertEqual((lines[0], lines[-1]), (f"scripts/netns-cluster.sh up {len(HOSTS)}",
+                                                 "scripts/netns-cluster.sh down"))
+        # The class's cluster is the first line's; the run goes where a user's would.
+        home = Path(self.out)
+        (home / "parbench").symlink_to(PARBENCH)
+        for command in lines[1:-1]:
+            done = subprocess.run(["bash", "-c", command], cwd=home, capture_output=True,
+                                  text=True, timeout=120)
+            self.assertEqual(done.returncode, 0, f"{command}\n{done.stdout}{done.stderr}")
+        run = Run(home / "results")
         seq = [row for row in run.raw if row["strategy"] == "seq"]
-        self.assertEqual([row["hosts"] for row in seq], [""])
+        self.assertEqual({row["hosts"] for row in seq}, {""})
         ranks = [row for row in run.raw if row["strategy"] != "seq"]
-        self.assertEqual(sorted(row["strategy"] for row in ranks), ["mpi", "mpi-static"])
+        self.assertEqual({row["strategy"] for row in ranks}, {"mpi", "mpi-static"})
         for row in ranks:
             self.assertEqual((row["ok"], row["error"], row["checksum"]),
                              ("1", "", seq[0]["checksum"]), row)
