@@ -128,10 +128,10 @@ say_up() {
 	n=$(wc -l <"$STATE/nodes")
 	echo "netns-cluster: $n hosts up: $(awk '{ printf "%s%s (%s)", (NR > 1 ? ", " : ""), $1, $2 }' "$STATE/nodes")"
 	echo "  bridge $BRIDGE $NET.1; state in $STATE"
-	echo "  mpi: env \$(cat $STATE/mpi.env) ./parbench run -s mpi --hostfile $STATE/hostfile -n $n ..."
+	echo "  mpi: env \$(cat $STATE/mpi.env) ./parbench run -s mpi --hostfile $STATE/hostfile -n $n --pin none ..."
 	echo "  a shell on a host: nsenter --net=/run/netns/${PREFIX}1 --uts=$STATE/uts/${PREFIX}1"
 	if [[ -f $STATE/dask/scheduler.pid ]]; then
-		echo "  dask: ./parbench run -s py-dask --dask-scheduler $(dask_address) ..."
+		echo "  dask: ./parbench run -s py-dask --dask-scheduler $(dask_address) -n $n --pin none ..."
 	fi
 }
 
