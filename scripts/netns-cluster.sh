@@ -57,6 +57,7 @@ check_can() {
 
 node_ns() { echo "/run/netns/$1"; }
 node_uts() { echo "$STATE/uts/$1"; }
+in_node() { local name=$1; shift; nsenter --net="$(node_ns "$name")" --uts="$(node_uts "$name")" -- "$@"; }
 is_up() { [[ -f $STATE/nodes ]]; }
 
 # The nodes of the state directory, one NAME ADDRESS a line.
@@ -73,6 +74,25 @@ intact() {
 	while read -r name addr; do
 		[[ -e $(node_ns "$name") ]] && mountpoint -q "$(node_uts "$name")" || return 1
 	done < <(nodes)
+}
+
+# Whether ADDRESS answers a TCP connection from node NAME; a refused one answers too.
+answers() {             # answers NAME ADDRESS
+	local said
+	said=$(LC_ALL=C in_node "$1" timeout 2 bash -c ": >/dev/tcp/$2/9" 2>&1) && return 0
+	[[ $said == *"Connection refused"* ]]
+}
+
+# The first host reaches the bridge and the last host: else a firewall drops bridged traffic.
+check_reach() {
+	local first last
+	first=$(head -n 1 "$STATE/nodes")
+	last=$(tail -n 1 "$STATE/nodes")
+	if ! answers "${first% *}" "$NET.1" || ! answers "${first% *}" "${last#* }"; then
+		echo "netns-cluster: ${first% *} cannot reach $NET.1 and ${last#* } over $BRIDGE:" \
+			"a firewall on bridged traffic? (sysctl net.bridge.bridge-nf-call-iptables)" >&2
+		return 1
+	fi
 }
 
 # Node i: a network namespace with its veth on the bridge, and a persistent UTS namespace
@@ -151,6 +171,7 @@ up() {                  # up N SLOTS
 	ip addr add "$NET.1/24" dev "$BRIDGE"
 	ip link set "$BRIDGE" up
 	for ((i = 1; i <= n; i++)); do add_node "$i" "$slots"; done
+	check_reach
 	write_agent
 	write_mpi_env
 	echo "$n $slots" >"$STATE/shape"
