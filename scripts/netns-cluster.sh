@@ -21,7 +21,8 @@ set -Eeuo pipefail    # -E: a function's failure reaches the ERR trap of a faile
 
 STATE=${NETNS_CLUSTER_DIR:-/run/parbench-netns}
 BRIDGE=pbbr0
-PREFIX=pbnode           # namespaces and hostnames pbnode1..N; host-side links pbveth1..N
+PREFIX=pbnode           # namespaces and hostnames pbnode1..N
+VETH=pbveth             # their links' ends on the bridge, pbveth1..N
 NET=198.18.0            # the bridge .1, node i .(i+1)
 MAX_NODES=253
 DASK_PORT=8786
@@ -57,7 +58,11 @@ check_can() {
 
 node_ns() { echo "/run/netns/$1"; }
 node_uts() { echo "$STATE/uts/$1"; }
-in_node() { local name=$1; shift; nsenter --net="$(node_ns "$name")" --uts="$(node_uts "$name")" -- "$@"; }
+in_node() {             # in_node NAME COMMAND...
+	local name=$1
+	shift
+	nsenter --net="$(node_ns "$name")" --uts="$(node_uts "$name")" -- "$@"
+}
 is_up() { [[ -f $STATE/nodes ]]; }
 
 # The nodes of the state directory, one NAME ADDRESS a line.
@@ -65,7 +70,9 @@ nodes() { cat "$STATE/nodes"; }
 
 # Our namespaces and host-side links, found by name, whatever the state directory says.
 our_namespaces() { ip netns list | awk -v p="^${PREFIX}[0-9]+$" '$1 ~ p { print $1 }'; }
-our_links() { ip -o link show | awk -F': ' -v p="^pbveth[0-9]+$" '{ sub(/@.*/, "", $2) } $2 ~ p { print $2 }'; }
+our_links() {
+	ip -o link show | awk -F': ' -v p="^${VETH}[0-9]+$" '{ sub(/@.*/, "", $2) } $2 ~ p { print $2 }'
+}
 
 # Whether the bridge and every node of the state directory are there.
 intact() {
@@ -98,7 +105,7 @@ check_reach() {
 # Node i: a network namespace with its veth on the bridge, and a persistent UTS namespace
 # (bind-mounted, as ip netns does) whose hostname is its name.
 add_node() {            # add_node I SLOTS
-	local name=$PREFIX$1 veth=pbveth$1 addr=$NET.$(($1 + 1))
+	local name=$PREFIX$1 veth=$VETH$1 addr=$NET.$(($1 + 1))
 	ip netns add "$name"
 	ip link add "$veth" type veth peer name eth0 netns "$name"
 	ip link set "$veth" master "$BRIDGE" up
@@ -144,15 +151,24 @@ EOF
 }
 
 say_up() {
-	local n
+	local n hosts run=./parbench\ run
 	n=$(wc -l <"$STATE/nodes")
-	echo "netns-cluster: $n hosts up: $(awk '{ printf "%s%s (%s)", (NR > 1 ? ", " : ""), $1, $2 }' "$STATE/nodes")"
+	hosts=$(awk '{ printf "%s%s (%s)", (NR > 1 ? ", " : ""), $1, $2 }' "$STATE/nodes")
+	echo "netns-cluster: $n hosts up: $hosts"
 	echo "  bridge $BRIDGE $NET.1; state in $STATE"
-	echo "  mpi: env \$(cat $STATE/mpi.env) ./parbench run -s mpi --hostfile $STATE/hostfile -n $n --pin none ..."
-	echo "  a shell on a host: nsenter --net=/run/netns/${PREFIX}1 --uts=$STATE/uts/${PREFIX}1"
+	echo "  mpi: env \$(cat $STATE/mpi.env) $run -s mpi --hostfile $STATE/hostfile -n $n --pin none"
+	echo "  a shell on a host: nsenter --net=$(node_ns "${PREFIX}1") --uts=$(node_uts "${PREFIX}1")"
 	if [[ -f $STATE/dask/scheduler.pid ]]; then
-		echo "  dask: ./parbench run -s py-dask --dask-scheduler $(dask_address) -n $n --pin none ..."
+		echo "  dask: $run -s py-dask --dask-scheduler $(dask_address) -n $n --pin none"
 	fi
+}
+
+# A failed up takes down what it made, so that nothing is left half made.
+up_failed() {
+	trap - ERR
+	echo "netns-cluster: up failed; taking down what it made" >&2
+	down >/dev/null 2>&1 || true
+	exit 1
 }
 
 up() {                  # up N SLOTS
@@ -162,8 +178,7 @@ up() {                  # up N SLOTS
 		return
 	fi
 	down >/dev/null         # another shape, or what a killed up or down left
-	# A failed up takes down what it made, so that nothing is left half made.
-	trap 'trap - ERR; echo "netns-cluster: up failed; taking down what it made" >&2; down >/dev/null 2>&1 || true; exit 1' ERR
+	trap up_failed ERR
 	mkdir -p "$STATE/uts"
 	: >"$STATE/nodes"
 	: >"$STATE/hostfile"
@@ -244,6 +259,12 @@ start_detached() {      # start_detached PIDFILE LOG COMMAND...
 	echo $! >"$pidfile"
 }
 
+dask_up_failed() {
+	trap - ERR
+	dask_down >/dev/null 2>&1 || true
+	exit 1
+}
+
 dask_up() {
 	local dir=$STATE/dask name addr
 	is_up || die 1 "no cluster is up: $0 up N first"
@@ -253,7 +274,7 @@ dask_up() {
 		say_up
 		return
 	fi
-	trap 'trap - ERR; dask_down >/dev/null 2>&1 || true; exit 1' ERR
+	trap dask_up_failed ERR
 	mkdir -p "$dir"
 	start_detached "$dir/scheduler.pid" "$dir/scheduler.log" /usr/bin/dask-scheduler \
 		--host "$NET.1" --port "$DASK_PORT" --no-dashboard

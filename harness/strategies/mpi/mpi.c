@@ -3,11 +3,11 @@
  * mpirun in every repetition.  The ranks run parbench-mpi-rank
  * (harness/strategies/mpi/mpi_rank.c, built with mpicc beside parbench, which itself does
  * not link libmpi); rank 0 prints every task's checksum and times, the PUs
- * of every rank, the reduced checksum and the work's time on its standard
- * output, which mpirun hands to this cell, and the hosts the ranks ran on
- * (gethostname), raw.csv's hosts: another host's with --hostfile.  wall_s therefore includes the
- * launch, as one job costs a user; work_s is the work alone, from the
- * barrier to the reduction, measured by rank 0.
+ * and the host (gethostname: raw.csv's hosts) of every rank, the reduced
+ * checksum and the work's time on its standard output, which mpirun hands
+ * to this cell.  wall_s therefore includes the launch, as one job costs a
+ * user; work_s is the work alone, from the barrier to the reduction,
+ * measured by rank 0.
  */
 #include <errno.h>
 #include <fcntl.h>
