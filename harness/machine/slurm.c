@@ -28,14 +28,21 @@ static int names_append(struct pb_names *names, const char *name, char *why, siz
 	return 0;
 }
 
-/* A name's brackets: in pairs, none inside another, and the name ends at its last ']'. */
-static int check_brackets(const char *name, size_t len, char *why, size_t whylen)
+/*
+ * A name's characters: printable ASCII (meta.json's strings are UTF-8), no
+ * space; its brackets in pairs, none inside another, and the name ending
+ * at its last ']'.
+ */
+static int check_name(const char *name, size_t len, char *why, size_t whylen)
 {
 	bool open = false;
 
 	for (size_t i = 0; i < len; i++) {
 		if (isspace((unsigned char)name[i]))
 			return pb_error(why, whylen, "'%.*s' has a space", (int)len, name);
+		if (!isgraph((unsigned char)name[i]))
+			return pb_error(why, whylen, "'%.*s' has a byte that is not printable ASCII",
+					(int)len, name);
 		if (name[i] == '[' && open)
 			return pb_error(why, whylen, "'%.*s' has a '[' inside brackets", (int)len,
 					name);
@@ -105,7 +112,7 @@ static int expand(struct expansion *e, const char *text, size_t len, size_t used
 	e->built[used + literal] = '\0';
 	if (!open)
 		return names_append(e->out, e->built, e->why, e->whylen);
-	close = memchr(open, ']', len - literal);	/* check_brackets: there is one */
+	close = memchr(open, ']', len - literal);	/* check_name: there is one */
 	for (range = open + 1;;) {
 		size_t range_len = strcspn(range, ",]");
 
@@ -142,7 +149,7 @@ int pb_slurm_hostlist(const char *text, struct pb_names *out, char *why, size_t 
 			pb_error(why, whylen, "an empty name");
 			goto fail;
 		}
-		if (check_brackets(name, len, why, whylen) || expand(&e, name, len, 0))
+		if (check_name(name, len, why, whylen) || expand(&e, name, len, 0))
 			goto fail;
 		if (!name[len])
 			return 0;
@@ -320,9 +327,12 @@ int pb_slurm_hostfile(const struct pb_slurm *job, FILE *out, char *why, size_t w
 	return 0;
 }
 
+/* null where unset, or where not UTF-8, which JSON cannot hold (json_string refuses it). */
 static json_t *text_or_null(const char *value)
 {
-	return value ? json_string(value) : json_null();
+	json_t *text = value ? json_string(value) : NULL;
+
+	return text ? text : json_null();
 }
 
 static json_t *number_or_null(int64_t value)
@@ -367,7 +377,7 @@ json_t *pb_slurm_json(void)
 				    json_pack("{s:s, s:s}", "value", job.malformed[i].value,
 					      "why", job.malformed[i].why));
 	record = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-			   "job_id", json_string(job.job_id), "job_name", text_or_null(job.job_name),
+			   "job_id", text_or_null(job.job_id), "job_name", text_or_null(job.job_name),
 			   "cluster", text_or_null(job.cluster),
 			   "partition", text_or_null(job.partition),
 			   "nodes", nodes_json(&job.nodes), "num_nodes", number_or_null(job.num_nodes),

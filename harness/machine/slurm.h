@@ -21,8 +21,9 @@
  * kept), and several groups in one name are multiplied out, the leftmost
  * slowest ("r[1-2]n[1-2]": r1n1, r1n2, r2n1, r2n2).  Refused, where Slurm
  * would refuse them or take them as odd literal names: an empty name, a
- * space, a bracket that does not pair, a group inside a group, text after
- * a name's last group, a reversed range.  At most PB_LIST_MAX names.
+ * space or a byte outside printable ASCII, a bracket that does not pair, a
+ * group inside a group, text after a name's last group, a reversed range.
+ * At most PB_LIST_MAX names.
  */
 int pb_slurm_hostlist(const char *text, struct pb_names *out, char *why, size_t whylen);
 
