@@ -40,9 +40,9 @@ static int check_name(const char *name, size_t len, char *why, size_t whylen)
 	for (size_t i = 0; i < len; i++) {
 		if (isspace((unsigned char)name[i]))
 			return pb_error(why, whylen, "'%.*s' has a space", (int)len, name);
-		if (!isgraph((unsigned char)name[i]))
-			return pb_error(why, whylen, "'%.*s' has a byte that is not printable ASCII",
-					(int)len, name);
+		if (!isgraph((unsigned char)name[i]))	/* not echoed: it may not be UTF-8 */
+			return pb_error(why, whylen, "byte 0x%02x of a name is not printable ASCII",
+					(unsigned char)name[i]);
 		if (name[i] == '[' && open)
 			return pb_error(why, whylen, "'%.*s' has a '[' inside brackets", (int)len,
 					name);
@@ -374,8 +374,8 @@ json_t *pb_slurm_json(void)
 	problems = json_object();
 	for (size_t i = 0; i < job.nmalformed; i++)
 		json_object_set_new(problems, job.malformed[i].variable,
-				    json_pack("{s:s, s:s}", "value", job.malformed[i].value,
-					      "why", job.malformed[i].why));
+				    json_pack("{s:o, s:o}", "value", text_or_null(job.malformed[i].value),
+					      "why", text_or_null(job.malformed[i].why)));
 	record = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 			   "job_id", text_or_null(job.job_id), "job_name", text_or_null(job.job_name),
 			   "cluster", text_or_null(job.cluster),

@@ -76,7 +76,7 @@ Test(slurm_hostlist, malformed)
 	hostlist_refused("node[1-2]x", "'node[1-2]x' goes on after its last ']'");
 	hostlist_refused("node[1[2]]", "has a '[' inside brackets");
 	hostlist_refused("node 1", "'node 1' has a space");
-	hostlist_refused("n\xc3\xa9", "has a byte that is not printable ASCII");
+	hostlist_refused("n\xc3\xa9", "byte 0xc3 of a name is not printable ASCII");
 	hostlist_refused("n\t1", "has a space");
 	hostlist_refused("node[]", "an empty number");
 	hostlist_refused("node[1,]", "an empty number");
