@@ -185,6 +185,8 @@ static int measure(const struct pb_strategy *strategy, struct pb_run *run,
 	}
 	s->wall_s = (double)(end - start) / 1e9;
 	s->work_s = run->work_s;
+	s->hosts = run->hosts;
+	run->hosts = NULL;
 	s->offload = run->offload;
 	if (run->offload.device && !(s->offload.device = strdup(run->offload.device))) {
 		snprintf(why, whylen, "out of memory");
@@ -245,6 +247,7 @@ static int run_measured(const struct pb_cell_args *args, const struct pb_strateg
 		if (i >= args->warmup) {
 			sample.rep = rep;
 			if ((sample.offload.device && pb_offload_send(PB_CELL_FD, &sample.offload)) ||
+			    (sample.hosts && pb_hosts_send(PB_CELL_FD, sample.hosts)) ||
 			    pb_sample_send(PB_CELL_FD, &sample)) {
 				pb_sample_free(&sample);
 				return 1;

@@ -82,9 +82,10 @@ int pb_sample_parse(const char *line, struct pb_sample *s)
 void pb_sample_free(struct pb_sample *s)
 {
 	free(s->cpus);
+	free(s->hosts);
 	free(s->error);
 	free(s->offload.device);
-	s->cpus = s->error = s->offload.device = NULL;
+	s->cpus = s->hosts = s->error = s->offload.device = NULL;
 }
 
 int pb_offload_send(int fd, const struct pb_offload *o)
@@ -108,6 +109,25 @@ int pb_offload_parse(const char *line, struct pb_offload *o)
 	if (!(got.device = strdup(line + used)))
 		return -1;
 	*o = got;
+	return 0;
+}
+
+int pb_hosts_send(int fd, const char *hosts)
+{
+	char *line = one_line(hosts);
+	int rc = line ? send_line(fd, "H %s\n", line) : -1;
+
+	free(line);
+	return rc;
+}
+
+int pb_hosts_parse(const char *line, char **hosts)
+{
+	char *got;
+
+	if (strncmp(line, "H ", 2) != 0 || !line[2] || !(got = strdup(line + 2)))
+		return -1;
+	*hosts = got;
 	return 0;
 }
 

@@ -11,6 +11,11 @@
  *
  *   O build h2d kernel d2h device\n
  *
+ * A strategy whose workers may run on other hosts (mpi, py-dask) sends, also
+ * just before its S line, the hosts its workers ran on, as raw.csv's hosts:
+ *
+ *   H host;host;...\n
+ *
  * and, after them, from a cell's counted repetition (harness/cell/counters.h),
  * nan or -1 where a counter did not open:
  *
@@ -35,6 +40,7 @@ struct pb_sample {
 	long minflt, majflt;	/* page faults without and with I/O, as getrusage counts them */
 	uint64_t checksum;
 	char *cpus;		/* "0;1": per worker, the PUs it ran on, joined by + */
+	char *hosts;		/* "a;b": per worker, the host it ran on; NULL: all on this one */
 	char *error;		/* NULL when the repetition ran */
 	struct pb_offload offload;	/* an offload strategy's; device NULL for the others */
 	bool ok;		/* set by the supervisor: ran, and the checksum matched */
@@ -73,6 +79,15 @@ int pb_offload_send(int fd, const struct pb_offload *offload);
  * then malloc'd: 0, or -1 (offload untouched) when it is none or malformed.
  */
 int pb_offload_parse(const char *line, struct pb_offload *offload);
+
+/* Writes a repetition's H line to fd: 0 or -1 with errno. */
+int pb_hosts_send(int fd, const char *hosts);
+
+/*
+ * Parses one H line (without its newline) into *hosts, then malloc'd: 0, or
+ * -1 (hosts untouched) when it is none or malformed.
+ */
+int pb_hosts_parse(const char *line, char **hosts);
 
 /* Writes the counted repetition's line to fd: 0 or -1 with errno. */
 int pb_counts_send(int fd, const struct pb_counts *counts);

@@ -157,6 +157,13 @@ static void raw_error(FILE *f, const struct row *r, size_t offset)
 		pb_csv_text(f, r->sample->error);
 }
 
+static void raw_hosts(FILE *f, const struct row *r, size_t offset)
+{
+	(void)offset;
+	if (r->sample)
+		pb_csv_text(f, r->sample->hosts);
+}
+
 /* The cut on a row of its own; empty on a repetition's row. */
 static void raw_cut(FILE *f, const struct row *r, size_t offset)
 {
@@ -358,6 +365,7 @@ static const struct column_writer raw_writers[PB_RAW_NCOLUMNS] = {
 	[PB_RAW_h2d_s] = OFFLOAD(h2d_s),
 	[PB_RAW_kernel_s] = OFFLOAD(kernel_s),
 	[PB_RAW_d2h_s] = OFFLOAD(d2h_s),
+	[PB_RAW_hosts] = { .write = raw_hosts },
 };
 
 static const struct column_writer summary_writers[PB_SUMMARY_NCOLUMNS] = {

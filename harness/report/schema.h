@@ -52,7 +52,8 @@
 	X(build_s, NUMBER, "s", "opencl: the program's build in the cell's process, not in wall_s") \
 	X(h2d_s, NUMBER, "s", "opencl: the repetition's host-to-device copies (device events)") \
 	X(kernel_s, NUMBER, "s", "opencl: the repetition's kernel (device events)") \
-	X(d2h_s, NUMBER, "s", "opencl: the repetition's device-to-host copies (device events)")
+	X(d2h_s, NUMBER, "s", "opencl: the repetition's device-to-host copies (device events)") \
+	X(hosts, TEXT, NULL, "per worker, the host it ran on, by ';' as cpus; empty: all on this one")
 
 #define PB_SUMMARY_COLUMNS(X) \
 	PB_CELL_COLUMNS(X) \

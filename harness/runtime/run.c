@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -49,6 +50,8 @@ void pb_run_reset(struct pb_run *run)
 	memset(shared->tasks, 0, run->job->tasks * sizeof(*shared->tasks));
 	memset(shared->workers, 0, run->workers * sizeof(*shared->workers));
 	run->work_s = NAN;
+	free(run->hosts);
+	run->hosts = NULL;
 	run->error[0] = '\0';
 }
 
@@ -57,6 +60,8 @@ void pb_run_destroy(struct pb_run *run)
 	if (run->shared)
 		munmap(run->shared, run->shared_bytes);
 	run->shared = NULL;
+	free(run->hosts);
+	run->hosts = NULL;
 }
 
 static void note_cpu(struct pb_worker_record *record)

@@ -85,6 +85,8 @@ struct pb_run {
 	/* The OS CPU number of each logical PU, in logical order (the cpus column's); or NULL. */
 	const struct pb_list *pu_os;
 	double work_s;			/* set by a strategy that tells the work from its launch; NAN */
+	/* Set (malloc'd) by a strategy whose workers may run on other hosts: as pb_sample's. */
+	char *hosts;
 	/*
 	 * An offload strategy's device and times (device owned by its state);
 	 * the times of the last repetition, build_s of its prepare().

@@ -155,6 +155,7 @@ struct cell_process {
 	size_t len, cap;
 	bool sent_error;
 	struct pb_offload offload;	/* an O line's, for the S line that follows it */
+	char *hosts;			/* an H line's, likewise */
 };
 
 static int start_cell(struct cell_process *p, const struct pb_plan *plan,
@@ -225,6 +226,14 @@ static int take_lines(struct cell_process *p, struct pb_output *out, struct pb_c
 				record(out, cell, &s);
 				return -1;
 			}
+		} else if (!strncmp(line, "H ", 2)) {
+			free(p->hosts);
+			p->hosts = NULL;
+			if (pb_hosts_parse(line, &p->hosts)) {
+				s = error_sample("malformed line from the cell process: %.80s", line);
+				record(out, cell, &s);
+				return -1;
+			}
 		} else if (pb_sample_parse(line, &s)) {
 			s = error_sample("malformed line from the cell process: %.80s", line);
 			record(out, cell, &s);
@@ -232,7 +241,8 @@ static int take_lines(struct cell_process *p, struct pb_output *out, struct pb_c
 		} else {
 			p->sent_error = p->sent_error || s.error;
 			s.offload = p->offload;		/* its device, NULL but after an O line */
-			p->offload.device = NULL;
+			s.hosts = p->hosts;
+			p->offload.device = p->hosts = NULL;
 			if (record(out, cell, &s))
 				return -1;
 		}
@@ -349,5 +359,6 @@ bool pb_cell_process_run(const struct pb_plan *plan, struct pb_cell *cell, unsig
 		     capped, out);
 	free(p.buf);
 	free(p.offload.device);
+	free(p.hosts);
 	return end == CELL_TIMEOUT && capped;
 }

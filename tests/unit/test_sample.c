@@ -249,3 +249,27 @@ Test(sample, offload_malformed_refused)
 	cr_assert_eq(pb_offload_parse("S 1 2 3 4 dev", &got), -1);
 	cr_assert_null(got.device);
 }
+
+/* An H line: the hosts of a repetition's workers, on one line, whatever their names hold. */
+Test(sample, hosts_round_trip)
+{
+	char *got = NULL;
+	int fds[2];
+
+	cr_assert_eq(pipe(fds), 0);
+	cr_assert_eq(pb_hosts_send(fds[1], "node1;node2\nx;node3"), 0);
+	take_line(fds);
+	cr_assert_eq(pb_hosts_parse(line, &got), 0, "\"%s\"", line);
+	cr_assert_str_eq(got, "node1;node2 x;node3");
+	free(got);
+}
+
+Test(sample, hosts_malformed_refused)
+{
+	char *got = NULL;
+
+	cr_assert_eq(pb_hosts_parse("H ", &got), -1);		/* no hosts */
+	cr_assert_eq(pb_hosts_parse("Hx a;b", &got), -1);
+	cr_assert_eq(pb_hosts_parse("O 1 2 3 4 dev", &got), -1);
+	cr_assert_null(got);
+}
