@@ -140,6 +140,7 @@ class WeakScalingAnswersTest(ParbenchTest):
         cls.result = parbench("run", "-w", "cpu.sumsq", "-s", "seq,pthreads,openmp-static",
                               "-n", "1,2", "--scaling", "weak", "--tasks", "4",
                               "--size", "2000,20000", "--reps", "3", "--warmup", "0",
+                              "--export-markdown", f"{cls._out.name}/summary.md",
                               "--out", cls._out.name)
         if cls.result.returncode != 0:
             raise AssertionError(cls.result.stdout + cls.result.stderr)
@@ -157,6 +158,12 @@ class WeakScalingAnswersTest(ParbenchTest):
         for (size, tasks), rows in groups.items():
             self.assertEqual([r["rank"] for r in rows], [str(i) for i in range(1, len(rows) + 1)])
             self.assertEqual("seq" in {r["strategy"] for r in rows}, tasks == "4")
+
+    def test_the_markdown_export_says_its_speedup_is_the_weak_efficiency(self):
+        text = Path(self._out.name, "summary.md").read_text()
+        self.assertIn("\nWeak scaling (--scaling weak): a cell has its workers times seq's "
+                      "tasks; its speedup is seq's time over its, T1 / Tn, the weak "
+                      "efficiency.\n", text)
 
     def test_no_crossover_under_weak_scaling(self):
         self.assertEqual({r["crossover_size"] for r in self.answers.summary}, {""})
