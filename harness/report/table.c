@@ -491,6 +491,27 @@ static void print_offload(FILE *out, const struct pb_verdict *v)
 }
 
 /*
+ * A strategy that tells its work from its launch (mpi's mpirun, py-dask's
+ * cluster): how much of a repetition, which the table's times are, the work
+ * alone took (work_median_s).
+ */
+static void print_launch(FILE *out, const struct pb_verdict *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		const struct pb_cell *c = v->contenders[i].cell;
+		char wall[32], work[32];
+
+		if (!c->summary.reps || !isfinite(c->summary.work))
+			continue;
+		fprintf(out, "  launch: %s (%u worker%s): a repetition %s, of which the work "
+			"(work_s) %s; the rest starts and stops its workers\n", c->strategy->name,
+			c->workers, c->workers == 1 ? "" : "s",
+			pb_duration(wall, sizeof(wall), c->summary.median),
+			pb_duration(work, sizeof(work), c->summary.work));
+	}
+}
+
+/*
  * Under weak scaling, a strategy's best cell is the one that did the least
  * work: each strategy's weak efficiency at each of its worker counts (with
  * its best cell's pin) says how it scales.
@@ -543,6 +564,7 @@ static void print_group(FILE *out, const struct pb_verdict *v, double margin)
 	print_mechanisms(out, v);
 	print_inline(out, v->first, v->end);
 	print_offload(out, v);
+	print_launch(out, v);
 }
 
 /* The smallest task size of a workload in the plan. */
