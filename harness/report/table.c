@@ -504,7 +504,7 @@ static void print_launch(FILE *out, const struct pb_verdict *v)
 		if (!c->summary.reps || !isfinite(c->summary.work))
 			continue;
 		fprintf(out, "  launch: %s (%u worker%s): a repetition %s, of which the work "
-			"(work_s) %s; the rest starts and stops its workers\n", c->strategy->name,
+			"(work_s) %s, the rest its launch and shutdown\n", c->strategy->name,
 			c->workers, c->workers == 1 ? "" : "s",
 			pb_duration(wall, sizeof(wall), c->summary.median),
 			pb_duration(work, sizeof(work), c->summary.work));

@@ -239,14 +239,14 @@ DASK_MODULES = [os.path.join(HERE, "sample.py"),
                 os.path.join(HERE, "..", "..", "..", "benchmarks", "python", "workloads.py"),
                 os.path.join(HERE, "py_workload.py"), os.path.join(HERE, "strategies.py")]
 # How long py-dask waits for a scheduler to answer and for its workers to be there.
-DASK_WAIT_S = 10
+DASK_WAIT_S = 5
 
 
 def bind_dask_worker(bind, indices, dask_worker):
     """On a Dask worker (client.run): binds every thread of its process to bind[i], i its
     index, so that the thread that runs its tasks is bound whenever it starts.  None, or why
     it could not."""
-    index = indices[dask_worker.address]
+    index = indices[dask_worker.name]
     try:
         for thread in os.listdir("/proc/self/task"):
             os.sched_setaffinity(int(thread), bind[index % len(bind)])
@@ -260,41 +260,46 @@ def dask_task(task, job, indices, token):
     the worker's index and PU, as begin_worker does; the process is bound already."""
     if getattr(_worker, "token", None) != token:
         from distributed import get_worker
-        begin_worker(indices[get_worker().address], [])
+        begin_worker(indices[get_worker().name], [])
         _worker.token = token
     return do_task(job, task)
 
 
 def dask_workers(client, workers, address):
-    """The addresses of `workers` of the cluster's workers, sorted; an error that says so
-    when it has fewer (after waiting a little for those still starting)."""
+    """{address: name} of `workers` of the cluster's workers, the first by address, and
+    whether the cluster has others; an error that says so when it has fewer (after waiting
+    a little for those still starting)."""
     try:
         client.wait_for_workers(workers, timeout=DASK_WAIT_S)
     except Exception:           # a TimeoutError: the count below says what is missing
         pass
-    have = sorted(client.scheduler_info()["workers"])
+    have = client.scheduler_info()["workers"]
     if len(have) < workers:
         raise RuntimeError("the Dask cluster at %s has %d worker%s, fewer than the %d asked "
                            "(-n)" % (address, len(have), "" if len(have) == 1 else "s",
                                      workers))
-    return have[:workers]
+    return {a: have[a]["name"] for a in sorted(have)[:workers]}, len(have) > workers
 
 
-def dask_run(client, job, addresses, bind):
-    """Hands the tasks to the workers at `addresses` and gathers them: a Launched."""
-    indices = {address: i for i, address in enumerate(addresses)}
+def dask_run(client, job, chosen, bind):
+    """Hands the tasks to the chosen workers ({address: name}, and whether there are others
+    to keep them from) and gathers them: a Launched.  Workers are known by name, which a
+    LocalCluster's keep when their nanny restarts them."""
+    names, others = chosen
+    indices = {name: i for i, name in enumerate(names.values())}
     if bind:
         failed = [why for why in client.run(bind_dask_worker, bind, indices,
-                                                 workers=addresses).values() if why]
+                                                 workers=list(names)).values() if why]
         if failed:
             raise RuntimeError(failed[0])
-    hosts = client.run(socket.gethostname, workers=addresses)
+    hosts = client.run(socket.gethostname, workers=list(names))
     start = time.monotonic_ns()
-    futures = client.map(dask_task, range(job.tasks), job=job, indices=indices,
-                         token=start, workers=addresses, allow_other_workers=False, pure=False)
+    # Restricted only where needed: a restarted worker's address is new.
+    futures = client.map(dask_task, range(job.tasks), job=job, indices=indices, token=start,
+                         workers=list(names) if others else None, pure=False)
     results = client.gather(futures)
     work = (time.monotonic_ns() - start) / 1e9
-    return Launched(results, work, {indices[a]: host for a, host in hosts.items()})
+    return Launched(results, work, {indices[names[a]]: host for a, host in hosts.items()})
 
 
 def py_dask(job, workers, bind):
@@ -316,6 +321,7 @@ def py_dask(job, workers, bind):
             Client(cluster) as client:
         return dask_run(client, job, dask_workers(client, workers, cluster.scheduler_address),
                         bind)
+
 
 STRATEGIES = {
     "py-seq": py_seq,
