@@ -506,7 +506,7 @@ class Claims:
         if not (rows and costs):
             lines.append("<li>To measure both (py-dask runs only by name): <code>./parbench "
                          "run -w cpu.sumsq,cpu.nop -s py-pool,py-dask -n 1,2 --tasks 64 "
-                         "--reps 5</code></li>")
+                         "--size 200000 --reps 5</code></li>")
         fig = None
         if rows:
             fig = self.fig.intervals("claim-8", "Claim 8: Dask on one machine",
