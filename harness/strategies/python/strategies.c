@@ -193,9 +193,13 @@ static const struct pb_option python_options[] = {
 /* How the run came to the interpreter at path: "--python", "python3 on PATH", or Debian's. */
 static const char *chosen_as(const struct python_options *o, const char *path)
 {
+	char on_path[PATH_MAX];
+
 	if (o && o->python)
 		return "--python";
-	return strcmp(path, DEBIAN_PYTHON) == 0 ? "Debian's python3" : "python3 on PATH";
+	if (pb_python_find(on_path, sizeof(on_path)) == 0 && strcmp(path, on_path) == 0)
+		return "python3 on PATH";
+	return "Debian's python3";
 }
 
 /*
