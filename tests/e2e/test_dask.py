@@ -48,6 +48,17 @@ def tagged_processes(tag):
     return [p for p in pids if int(p) != os.getpid()]
 
 
+def scheduler_address(file, seconds=30):
+    """The address in a scheduler's --scheduler-file, once it has written the whole file."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            return json.loads(file.read_text())["address"]
+        except (OSError, ValueError, KeyError):
+            time.sleep(0.1)
+    raise AssertionError(f"no scheduler address in {file} after {seconds} s")
+
+
 def sumsq_checksum(run):
     return next(r["checksum"] for r in run.raw if r["strategy"] == "seq")
 
@@ -98,10 +109,7 @@ class DaskSchedulerTest(ParbenchTest):
         cls.addClassCleanup(cls.stop)
         cls.start(python, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
                   "--port", "0", "--no-dashboard", "--scheduler-file", str(file), cwd=tmp.name)
-        deadline = time.monotonic() + 30
-        while not file.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        cls.address = json.loads(file.read_text())["address"]
+        cls.address = scheduler_address(file)
         cls.start(python, "-m", "distributed.cli.dask_worker", cls.address, "--nworkers", "2",
                   "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard", cwd=tmp.name)
         # -n 3 asks for more workers than the cluster has; --pin pu:0 for what it cannot pin.
