@@ -6,11 +6,13 @@ server), and starts this script as
     python cell.py WORKLOAD STRATEGY WORKERS TASKS SIZE WARMUP REPS FAULT
 
 with PARBENCH_BIND, PARBENCH_PU_LOGICAL, PARBENCH_EXEC_NS, the workload's
-PARBENCH_* variables (PARBENCH_FILE_DIRECT among them) and, with --py-workload,
-PARBENCH_PY_WORKLOAD (MODULE:FUNCTION, py_workload.py) in its environment.  It
-runs the warm-up and measured repetitions, timing each inside the interpreter,
-and sends one line per measured repetition to file descriptor 3
-(harness/cell/sample.h), or one error line and exits with status SENT_ERROR.
+PARBENCH_* variables (PARBENCH_FILE_DIRECT among them), with --py-workload
+PARBENCH_PY_WORKLOAD (MODULE:FUNCTION, py_workload.py) and, for py-dask with
+--dask-scheduler, PARBENCH_DASK_SCHEDULER in its environment.  It runs the
+warm-up and measured repetitions, timing each inside the interpreter, and sends
+the lines of each measured repetition to file descriptor 3 (harness/cell/sample.h:
+py-dask's H line of its workers' hosts, and the S line with its work_s), or one
+error line and exits with status SENT_ERROR.
 
 `python cell.py --check MODULE:FUNCTION` only checks, for `parbench run`, that
 the function is there (py_workload.check).
