@@ -287,7 +287,7 @@ FUZZ_DIR := .build/fuzz
 FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/*.c)))
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 FUZZ_PARSERS := $(FUZZ_DIR)/benchmarks/http/url.o $(FUZZ_DIR)/benchmarks/http/parse.o $(FUZZ_DIR)/harness/util/parse.o \
-		$(FUZZ_DIR)/harness/machine/pin.o $(FUZZ_DIR)/harness/cell/sample.o
+		$(FUZZ_DIR)/harness/machine/pin.o $(FUZZ_DIR)/harness/machine/slurm.o $(FUZZ_DIR)/harness/cell/sample.o
 FUZZ_PLAIN := $(filter-out $(FUZZ_PARSERS),$(LIB_OBJECTS:$(OBJDIR)/%=$(FUZZ_DIR)/%))
 FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Iharness -Ibenchmarks -g -fopenmp -Wall -Wextra $(if $(WERROR),-Werror) \

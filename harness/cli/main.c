@@ -9,6 +9,7 @@
 #include "cli/new_workload.h"
 #include "http/http.h"
 #include "machine/pin.h"
+#include "machine/slurm.h"
 #include "cli/plugins.h"
 #include "cli/selection.h"
 #include "strategies/strategy.h"
@@ -30,6 +31,8 @@ static const char main_help[] =
 	"  compare  two runs' common cells: faster, slower or no significant change\n"
 	"  new-workload NAME\n"
 	"           write NAME.c, a workload plugin to fill in, and its build command\n"
+	"  slurm-hostfile\n"
+	"           in a Slurm job: an Open MPI host file of its nodes, for --hostfile\n"
 	"\n"
 	"  -h, --help      this help\n"
 	"  -V, --version   the version\n";
@@ -44,7 +47,7 @@ static int is_version(const char *arg)
 	return strcmp(arg, "-V") == 0 || strcmp(arg, "--version") == 0;
 }
 
-/* list and topo take no options but --help and --version. */
+/* list, topo and slurm-hostfile take no options but --help and --version. */
 static int simple_command_args(const char *command, const char *help, int argc, char **argv)
 {
 	if (argc == 1)
@@ -179,6 +182,37 @@ static int topo_main(int argc, char **argv)
 	return 0;
 }
 
+static const char slurm_hostfile_help[] =
+	"usage: parbench slurm-hostfile > FILE\n\n"
+	"In a Slurm job (sbatch, salloc), prints an Open MPI host file of the job's\n"
+	"nodes for parbench run -s mpi --hostfile FILE: \"node01 slots=4\" a line,\n"
+	"slots being the node's tasks (SLURM_TASKS_PER_NODE) when the job asked for\n"
+	"tasks (SLURM_NTASKS is set), else its CPUs (SLURM_JOB_CPUS_PER_NODE).\n"
+	"Outside a job, or with a variable it needs unset or malformed, it prints\n"
+	"nothing and exits 2.\n";
+
+static int slurm_hostfile_main(int argc, char **argv)
+{
+	struct pb_slurm job;
+	char why[512];
+	int rc = simple_command_args("slurm-hostfile", slurm_hostfile_help, argc, argv);
+
+	if (rc >= 0)
+		return rc;
+	pb_slurm_read(&job);
+	rc = pb_slurm_hostfile(&job, stdout, why, sizeof(why));
+	pb_slurm_free(&job);
+	if (rc) {
+		fprintf(stderr, "parbench slurm-hostfile: %s\n", why);
+		return 2;
+	}
+	if (fflush(stdout) || ferror(stdout)) {
+		perror("parbench slurm-hostfile: standard output");
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	/* A malformed plugin is a bug: refuse every command until it is fixed. */
@@ -208,9 +242,11 @@ int main(int argc, char **argv)
 		return pb_compare_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "new-workload") == 0)
 		return pb_new_workload_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "slurm-hostfile") == 0)
+		return slurm_hostfile_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "__cell") == 0)
 		return pb_cell_main(argc, argv);
 	fprintf(stderr, "parbench: '%s' is not a command; allowed: run, list, topo, serve, "
-		"compare, new-workload\n", argv[1]);
+		"compare, new-workload, slurm-hostfile\n", argv[1]);
 	return 2;
 }

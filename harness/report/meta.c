@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include "machine/env.h"
+#include "machine/slurm.h"
 #include "report/meta.h"
 #include "report/output.h"
 #include "strategies/strategy.h"
@@ -295,8 +296,10 @@ static json_t *meta_json(const struct pb_meta *m)
 			 "machine", machine_json(m),
 			 "os", os_json(), "build", build_json(), "openmp_env", openmp_env_json(),
 			 "plan", plan_json(m->opts), "counters", counters_json(m->counters));
-	if (meta)
+	if (meta) {
+		json_object_set_new(meta, "slurm", pb_slurm_json());	/* null outside a job */
 		add_strategies_meta(m->opts, meta);
+	}
 	return meta;
 }
 

@@ -13,6 +13,7 @@
 
 #include "cell/counters.h"
 #include "machine/env.h"
+#include "machine/slurm.h"
 #include "report/export.h"
 #include "report/meta.h"
 #include "report/output.h"
@@ -193,6 +194,7 @@ int pb_run_main(int argc, char **argv, int full_argc, char **full_argv)
 	warnings.f = open_memstream(&warnings.text, &warnings.len);
 	pb_env_warn_machine(warning_stream(), topology);
 	pb_env_warn_smt(warning_stream(), topology, opts.pins, opts.npins, &opts.workers);
+	pb_slurm_warn(warning_stream());
 	/* What the cells' counted repetitions can count here, for meta.json; none stays open. */
 	pb_counters_open(&counters);
 	pb_counters_close(&counters);

@@ -18,9 +18,8 @@ static int reason(char *why, size_t whylen, const char *fmt, ...)
 	return -1;
 }
 
-/* Parses the digits in text[0..len), which must all be digits. */
-static int parse_u64_span(const char *text, size_t len, uint64_t lo, uint64_t hi,
-			  uint64_t *out, char *why, size_t whylen)
+int pb_parse_u64_span(const char *text, size_t len, uint64_t lo, uint64_t hi,
+		      uint64_t *out, char *why, size_t whylen)
 {
 	uint64_t value = 0;
 
@@ -44,7 +43,7 @@ static int parse_u64_span(const char *text, size_t len, uint64_t lo, uint64_t hi
 int pb_parse_u64(const char *text, uint64_t lo, uint64_t hi, uint64_t *out,
 		 char *why, size_t whylen)
 {
-	return parse_u64_span(text, strlen(text), lo, hi, out, why, whylen);
+	return pb_parse_u64_span(text, strlen(text), lo, hi, out, why, whylen);
 }
 
 int pb_parse_seconds(const char *text, double lo, double hi, double *out,
@@ -67,7 +66,7 @@ int pb_parse_seconds(const char *text, double lo, double hi, double *out,
 }
 
 /* Duplicates are looked for once the list is whole (list_check_twice). */
-static int list_append(struct pb_list *list, uint64_t value, char *why, size_t whylen)
+int pb_list_append(struct pb_list *list, uint64_t value, char *why, size_t whylen)
 {
 	uint64_t *grown;
 
@@ -136,15 +135,15 @@ static int parse_item(const char *item, size_t len, uint64_t lo, uint64_t hi,
 	if (len == 0)
 		return reason(why, whylen, "an empty item");
 	if (!dash)
-		return parse_u64_span(item, len, lo, hi, &first, why, whylen) ||
-		       list_append(out, first, why, whylen);
-	if (parse_u64_span(item, (size_t)(dash - item), lo, hi, &first, why, whylen) ||
-	    parse_u64_span(dash + 1, len - (size_t)(dash - item) - 1, lo, hi, &last, why, whylen))
+		return pb_parse_u64_span(item, len, lo, hi, &first, why, whylen) ||
+		       pb_list_append(out, first, why, whylen);
+	if (pb_parse_u64_span(item, (size_t)(dash - item), lo, hi, &first, why, whylen) ||
+	    pb_parse_u64_span(dash + 1, len - (size_t)(dash - item) - 1, lo, hi, &last, why, whylen))
 		return -1;
 	if (last < first)
 		return reason(why, whylen, "'%.*s' is a reversed range", (int)len, item);
 	for (uint64_t v = first;; v++) {
-		if (list_append(out, v, why, whylen))
+		if (pb_list_append(out, v, why, whylen))
 			return -1;
 		if (v == last)
 			return 0;

@@ -22,6 +22,10 @@ struct pb_names {
 int pb_parse_u64(const char *text, uint64_t lo, uint64_t hi, uint64_t *out,
 		 char *why, size_t whylen);
 
+/* The same of the len characters at text, which must all be digits. */
+int pb_parse_u64_span(const char *text, size_t len, uint64_t lo, uint64_t hi, uint64_t *out,
+		      char *why, size_t whylen);
+
 /* Seconds as a decimal number such as 0.5, from lo to hi. */
 int pb_parse_seconds(const char *text, double lo, double hi, double *out,
 		     char *why, size_t whylen);
@@ -32,6 +36,9 @@ int pb_parse_seconds(const char *text, double lo, double hi, double *out,
 int pb_parse_list(const char *text, uint64_t lo, uint64_t hi,
 		  struct pb_list *out, char *why, size_t whylen);
 void pb_list_free(struct pb_list *list);
+
+/* Appends value, or -1 ("more than 10000 items", "out of memory"); duplicates allowed. */
+int pb_list_append(struct pb_list *list, uint64_t value, char *why, size_t whylen);
 
 /* "a,b,c": non-empty names, no duplicates. */
 int pb_parse_names(const char *text, struct pb_names *out, char *why, size_t whylen);
