@@ -501,6 +501,27 @@ static void print_offload(FILE *out, const struct pb_verdict *v)
 }
 
 /*
+ * A strategy that tells its work from its launch (mpi's mpirun, py-dask's
+ * cluster): how much of a repetition, which the table's times are, the work
+ * alone took (work_median_s).
+ */
+static void print_launch(FILE *out, const struct pb_verdict *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		const struct pb_cell *c = v->contenders[i].cell;
+		char wall[32], work[32];
+
+		if (!c->summary.reps || !isfinite(c->summary.work))
+			continue;
+		fprintf(out, "  launch: %s (%u worker%s): a repetition %s, of which the work "
+			"(work_s) %s, the rest its launch and shutdown\n", c->strategy->name,
+			c->workers, c->workers == 1 ? "" : "s",
+			pb_duration(wall, sizeof(wall), c->summary.median),
+			pb_duration(work, sizeof(work), c->summary.work));
+	}
+}
+
+/*
  * Under weak scaling, how each strategy scales: its weak efficiency at each
  * of its worker counts, a line per strategy (and pin, with several) of the
  * group [first, end).
@@ -561,6 +582,7 @@ static void print_verdict_cells(FILE *out, const struct pb_verdict *v, double ma
 	print_mechanisms(out, v);
 	print_inline(out, v->first, v->end);
 	print_offload(out, v);
+	print_launch(out, v);
 }
 
 /* The smallest task size of a workload in the plan. */
