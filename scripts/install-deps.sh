@@ -25,6 +25,8 @@ packages=(
 	gnuplot-nox           # plots
 	python3               # the end-to-end tests, plot.sh reading meta.json (standard library)
 	python3-matplotlib    # make report: scripts/report.py's plots
+	python3-dask          # py-dask (for /usr/bin/python3 only; without it, unavailable)
+	python3-distributed   # py-dask: Dask's distributed scheduler, LocalCluster, dask-scheduler
 )
 
 missing=()

@@ -4,8 +4,10 @@
 #                            under --scaling weak <workload>-weak-efficiency
 #   per io workload          <workload>-wall, <workload>-latency
 #   with an overhead workload (cpu.nop)  cost-per-task
-#   with several sizes       <workload>-granularity
-#   always                   overview (best speedup, workloads x strategies)
+#   with several sizes       <workload>-granularity (strong scaling only)
+#   always                   overview (workloads x strategies: the best
+#                            speedup, or under --scaling weak the weak
+#                            efficiency at the largest worker count)
 #
 #   scripts/plot.sh RESULTS_DIR [PLOTS_DIR]
 #
@@ -454,12 +456,21 @@ granularity_plot() {
 }
 
 # Workloads (rows) x strategies (columns): each one's best speedup, on a
-# log colour scale centred on 1 (red slower than seq, blue faster).
+# log colour scale centred on 1 (red slower than seq, blue faster).  Under
+# weak scaling a speedup would set cells of more work against seq: each
+# one's weak efficiency at its largest worker count instead (red: its time
+# grew with the work, 1: flat).
 overview_plot() {
-	local data=$tmp/overview.dat setup
-	setup=$(summary_awk -v data="$data" '
-		v("first") == 1 && '"$against_seq"' && v("speedup") != "" {
-			w = v("workload"); s = v("strategy"); x = v("speedup") + 0
+	local data=$tmp/overview.dat setup column=speedup where='v("first") == 1'
+	local what="best speedup over seq (at any worker count)" legend='best speedup over seq (×, log scale)'
+	if [[ $scaling == weak ]]; then
+		column=weak_efficiency where='v("first") == 1 && v("top") == 1'
+		what="weak efficiency T1 / Tn at the largest worker count (tasks grow with workers; 1 = time flat)"
+		legend='weak efficiency (log scale)'
+	fi
+	setup=$(summary_awk -v data="$data" -v column="$column" '
+		'"$where"' && '"$against_seq"' && v(column) != "" {
+			w = v("workload"); s = v("strategy"); x = v(column) + 0
 			if (!(w in row)) { row[w] = ++rows; rname[rows] = w }
 			if (!(s in col)) { col[s] = ++cols; cname[cols] = s }
 			if (!((w, s) in best) || x > best[w, s]) best[w, s] = x
@@ -480,12 +491,12 @@ overview_plot() {
 			printf "set xrange [0.5:%d.5]\nset yrange [%d.5:0.5]\n", cols, rows
 			printf "set cbrange [%.6g:%.6g]\n", 1 / span, span
 		}')
-	[[ -n $setup ]] || { skip overview "no successful cells with a speedup"; return 0; }
+	[[ -n $setup ]] || { skip overview "no successful cells with a ${column//_/ }"; return 0; }
 	draw overview <<-GNUPLOT
-		$(title "all workloads: each strategy's best speedup over seq (at any worker count)")
+		$(title "all workloads: each strategy's $what")
 		set xlabel 'strategy'
 		set ylabel 'workload'
-		set cblabel 'best speedup over seq (×, log scale)'
+		set cblabel '$legend'
 		$setup
 		set logscale cb 10
 		set palette defined (0 '#d73027', 0.5 '#ffffbf', 1 '#4575b4')
@@ -523,7 +534,11 @@ while read -r workload kind sizes; do
 			speedup_plot "$workload"; efficiency_plot "$workload"
 		fi ;;
 	esac
-	((sizes < 2)) || granularity_plot "$workload"
+	if ((sizes > 1)) && [[ $scaling == weak ]]; then
+		skip "$workload-granularity" "under --scaling weak a cell does its workers times seq's work, so no size makes it beat seq"
+	elif ((sizes > 1)); then
+		granularity_plot "$workload"
+	fi
 	[[ -n $cost_of || -z ${overhead[$workload]:-} ]] || cost_of=$workload
 done < <(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 	!seen[$c["workload"]]++ { print $c["workload"], $c["kind"], $c["sizes"] }' "$tmp/summary.tsv")

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 export PARBENCH
 
 # The end-to-end modules, the slowest first (tests/e2e.sh runs two at a time).
-slow_first=(test_mpi test_cluster test_python test_report test_faults test_checksums test_verdicts)
+slow_first=(test_mpi test_cluster test_python test_report test_dask test_faults test_checksums test_verdicts)
 # Under ASan, every module runs but those that test what scripts/ makes of
 # parbench's output (the report, the plots): the runs they make are ones other
 # modules make too, so ASan would see no C path anew, for a minute of the run.

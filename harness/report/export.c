@@ -179,6 +179,12 @@ static int fill_markdown(FILE *f, const void *arg)
 	const struct export_args *a = arg;
 
 	fprintf(f, "# parbench run %s\n\n", a->run_id);
+	/* Which kind of scaling, as the table says: under weak, speedup is not one. */
+	if (a->plan->ncells && a->plan->cells[0].weak)
+		fputs("Weak scaling (--scaling weak): a cell has its workers times seq's tasks; its "
+		      "speedup is seq's time over its, T1 / Tn, the weak efficiency.\n\n", f);
+	else
+		fputs("Strong scaling: the same tasks at every worker count.\n\n", f);
 	fputs("| workload | strategy | workers | pin | tasks | size | reps | median s | 95% CI s "
 	      "| cv | outliers | speedup | 95% CI | efficiency | ok |\n"
 	      "|---|---|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---|---:|---|\n", f);

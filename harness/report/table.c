@@ -73,10 +73,13 @@ static void print_header(FILE *out, const struct pb_cell *seq, bool pins)
 	if (w->overhead)
 		fprintf(out, " %-30s %-30s %s\n", "per task above seq [95% CI]", "median [95% CI]",
 			"x best");
+	else if (seq->weak)
+		fprintf(out, " %-30s %-20s %-22s %6s %8s %10s%s\n", "median [95% CI]",
+			"x best [95% CI]", "w.eff [95% CI]", "scaled", "gust. s", "per task",
+			w->bytes_per_unit ? "    GB/s" : "");
 	else
 		fprintf(out, " %-30s %-20s %-22s %5s %8s %10s%s\n", "median [95% CI]",
-			"x best [95% CI]", "speedup [95% CI]", seq->weak ? "w.eff" : "eff.",
-			seq->weak ? "gust. s" : "serial f", "per task",
+			"x best [95% CI]", "speedup [95% CI]", "eff.", "serial f", "per task",
 			w->bytes_per_unit ? "    GB/s" : "");
 }
 
@@ -122,10 +125,13 @@ static void print_row(FILE *out, const struct pb_contender *k, bool pins, double
 	fprintf(out, " %-20s", ratio_text(best, sizeof(best), k->ratio, k->lo, k->hi));
 	fprintf(out, " %-22s", ratio_text(speedup, sizeof(speedup), s->speedup, s->speedup_lo,
 					  s->speedup_hi));
-	if (isfinite(c->weak ? s->weak_efficiency : s->efficiency))
-		fprintf(out, " %5.2f", c->weak ? s->weak_efficiency : s->efficiency);
+	/* Under weak scaling, Gustafson's scaled speedup n T1 / Tn; else the efficiency. */
+	if (c->weak && isfinite(s->weak_efficiency))
+		fprintf(out, " %6.2f", s->weak_efficiency * c->workers);
+	else if (!c->weak && isfinite(s->efficiency))
+		fprintf(out, " %5.2f", s->efficiency);
 	else
-		fprintf(out, " %5s", "-");
+		fprintf(out, " %*s", c->weak ? 6 : 5, "-");
 	if (isfinite(serial))
 		fprintf(out, " %8.3f", serial);
 	else
@@ -194,17 +200,21 @@ static void print_beaten(FILE *out, const struct pb_verdict *v)
 static void print_verdict(FILE *out, const struct pb_verdict *v, double margin)
 {
 	const struct pb_contender *lead = &v->contenders[0], *second = &v->contenders[1];
-	char name[96], second_name[96], x[64];
+	char name[96], second_name[96], x[64], best[48] = "best";
 
+	/* Under weak scaling, a verdict per worker count: the cells of one work. */
+	if (v->first->weak)
+		snprintf(best, sizeof(best), "best at %u worker%s", v->first->workers,
+			 v->first->workers == 1 ? "" : "s");
 	switch (v->kind) {
 	case PB_VERDICT_NONE:
 		return;
 	case PB_VERDICT_ALONE:
-		fprintf(out, "  best: %s, the only strategy that ran\n",
+		fprintf(out, "  %s: %s, the only strategy that ran\n", best,
 			named(name, sizeof(name), lead->cell));
 		return;
 	case PB_VERDICT_WINNER:
-		fprintf(out, "  best: %s, faster than ", named(name, sizeof(name), lead->cell));
+		fprintf(out, "  %s: %s, faster than ", best, named(name, sizeof(name), lead->cell));
 		if (v->n > 2)
 			fprintf(out, "each of the %zu others (Mann-Whitney U, %.3g%% each); the "
 				"runner-up, ", v->n - 1, v->alpha * 100);
@@ -215,7 +225,7 @@ static void print_verdict(FILE *out, const struct pb_verdict *v, double margin)
 			ratio_text(x, sizeof(x), second->ratio, second->lo, second->hi));
 		return;
 	case PB_VERDICT_EQUIVALENT:
-		fprintf(out, "  best: %s%s", named(name, sizeof(name), lead->cell),
+		fprintf(out, "  %s: %s%s", best, named(name, sizeof(name), lead->cell),
 			count_role(v, PB_ROLE_EQUIVALENT) > 1 ? ", " : " and ");
 		list_role(out, v, PB_ROLE_EQUIVALENT);
 		fprintf(out, ", equivalent within %.3g%% (their 90%% intervals of the time ratio)",
@@ -223,7 +233,7 @@ static void print_verdict(FILE *out, const struct pb_verdict *v, double margin)
 		print_beaten(out, v);
 		return;
 	case PB_VERDICT_UNDECIDED:
-		fprintf(out, "  best: not decided between %s and ",
+		fprintf(out, "  %s: not decided between %s and ", best,
 			named(name, sizeof(name), lead->cell));
 		list_role(out, v, PB_ROLE_TIED);
 		if (second->role == PB_ROLE_TIED)
@@ -491,23 +501,52 @@ static void print_offload(FILE *out, const struct pb_verdict *v)
 }
 
 /*
- * Under weak scaling, a strategy's best cell is the one that did the least
- * work: each strategy's weak efficiency at each of its worker counts (with
- * its best cell's pin) says how it scales.
+ * A strategy that tells its work from its launch (mpi's mpirun, py-dask's
+ * cluster): how much of a repetition, which the table's times are, the work
+ * alone took (work_median_s).
  */
-static void print_weak_scaling(FILE *out, const struct pb_verdict *v)
+static void print_launch(FILE *out, const struct pb_verdict *v)
 {
-	if (!v->first->weak || v->first->workload->overhead)
-		return;
 	for (size_t i = 0; i < v->n; i++) {
-		const struct pb_cell *best = v->contenders[i].cell;
+		const struct pb_cell *c = v->contenders[i].cell;
+		char wall[32], work[32];
+
+		if (!c->summary.reps || !isfinite(c->summary.work))
+			continue;
+		fprintf(out, "  launch: %s (%u worker%s): a repetition %s, of which the work "
+			"(work_s) %s, the rest its launch and shutdown\n", c->strategy->name,
+			c->workers, c->workers == 1 ? "" : "s",
+			pb_duration(wall, sizeof(wall), c->summary.median),
+			pb_duration(work, sizeof(work), c->summary.work));
+	}
+}
+
+/*
+ * Under weak scaling, how each strategy scales: its weak efficiency at each
+ * of its worker counts, a line per strategy (and pin, with several) of the
+ * group [first, end).
+ */
+static void print_weak_scaling(FILE *out, const struct pb_cell *first, const struct pb_cell *end,
+			       bool pins)
+{
+	if (!first->weak || first->workload->overhead)
+		return;
+	for (const struct pb_cell *line = first; line < end; line++) {
+		const struct pb_cell *earlier = first;
 		const char *sep = "";
 
-		if (best->strategy->baseline)	/* seq: one worker, 1 by definition */
+		while (earlier < line && (earlier->strategy != line->strategy ||
+					  earlier->pin != line->pin))
+			earlier++;
+		/* seq: one worker, 1 by definition; a line at its strategy's and pin's first cell. */
+		if (line->strategy->baseline || earlier != line)
 			continue;
-		fprintf(out, "  weak efficiency: %s:", best->strategy->name);
-		for (const struct pb_cell *c = v->first; c < v->end; c++)
-			if (c->strategy == best->strategy && c->pin == best->pin &&
+		fprintf(out, "  weak efficiency: %s", line->strategy->name);
+		if (pins)
+			fprintf(out, " (%s)", line->pin->spec);
+		fputc(':', out);
+		for (const struct pb_cell *c = line; c < end; c++)
+			if (c->strategy == line->strategy && c->pin == line->pin &&
 			    isfinite(c->summary.weak_efficiency)) {
 				fprintf(out, "%s %.2f at %u", sep, c->summary.weak_efficiency,
 					c->workers);
@@ -517,17 +556,17 @@ static void print_weak_scaling(FILE *out, const struct pb_verdict *v)
 	}
 }
 
-/* A group: its strategies' best cells, fastest first, what failed, and the verdict. */
-static void print_group(FILE *out, const struct pb_verdict *v, double margin)
+/*
+ * The cells of one verdict (a group, or under weak scaling one worker count
+ * of it): their strategies' best cells, fastest first, what failed, and the
+ * verdict.
+ */
+static void print_verdict_cells(FILE *out, const struct pb_verdict *v, double margin, bool pins)
 {
-	bool pins = several_pins(v->first, v->end);
-
-	print_header(out, v->first, pins);
 	for (size_t i = 0; i < v->n; i++)
 		print_row(out, &v->contenders[i], pins, v->first->weak ?
 			  v->contenders[i].cell->summary.gustafson :
 			  pb_scaling_fit(v->first, v->end, v->contenders[i].cell, pb_amdahl_fit));
-	print_weak_scaling(out, v);
 	print_failures(out, v->first, v->end);
 	print_cuts(out, v->first, v->end);
 	print_verdict(out, v, margin);
@@ -543,6 +582,7 @@ static void print_group(FILE *out, const struct pb_verdict *v, double margin)
 	print_mechanisms(out, v);
 	print_inline(out, v->first, v->end);
 	print_offload(out, v);
+	print_launch(out, v);
 }
 
 /* The smallest task size of a workload in the plan. */
@@ -618,21 +658,56 @@ static void print_crossovers(FILE *out, const struct pb_plan *plan, const struct
 	}
 }
 
+/* The kind of scaling of the run, and what each line of the table is. */
+static void print_intro(FILE *out, const struct pb_plan *plan)
+{
+	if (plan->ncells && plan->cells[0].weak)
+		fputs("\nWeak scaling (--scaling weak): a cell has its workers times seq's tasks, so "
+		      "strategies are compared\nat each worker count, where they do the same work; "
+		      "w.eff: seq's time over the cell's (T1 / Tn,\n1 = time flat), scaled: workers "
+		      "x w.eff (Gustafson's scaled speedup).  Each line is a strategy at\none worker "
+		      "count; x best: its time over the fastest one's there, with a 95% interval "
+		      "(Hodges-Lehmann).\n", out);
+	else
+		fputs("\nStrong scaling: the same tasks at every worker count.  Each line is a "
+		      "strategy at its best worker\ncount, itself chosen from these data; x best: its "
+		      "time over the fastest one's, with a 95% interval\n(Hodges-Lehmann).\n", out);
+}
+
+/*
+ * After the last size of a workload that has several: the crossovers, which
+ * weak scaling has none of (summary.csv's crossover_size is empty).
+ */
+static void print_sizes(FILE *out, const struct pb_plan *plan, const struct pb_cell *first,
+			const struct pb_cell *group_end)
+{
+	if ((group_end != plan->cells + plan->ncells && group_end->workload == first->workload) ||
+	    !first->speedup_base ||
+	    smallest_size(plan, first->workload) == largest_size(plan, first->workload))
+		return;
+	if (first->weak)
+		fprintf(out, "\n%s: no task size above which a strategy beats seq under weak "
+			"scaling, where its cells do more work than seq's\n", first->workload->name);
+	else
+		print_crossovers(out, plan, first);
+}
+
 void pb_table_print(FILE *out, const struct pb_plan *plan, const struct pb_verdicts *verdicts)
 {
-	fputs("\nEach line is a strategy at its best worker count, itself chosen from these data; "
-	      "x best: its time\nover the fastest one's, with a 95% interval (Hodges-Lehmann).\n",
-	      out);
+	print_intro(out, plan);
 	for (size_t i = 0; i < verdicts->n; i++) {
 		const struct pb_verdict *v = &verdicts->v[i];
-		const struct pb_cell *next = v->end, *first = v->first;
+		const struct pb_cell *first = v->first->baseline, *end = pb_group_end(plan, first);
+		bool pins = several_pins(first, end);
 
-		print_group(out, v, verdicts->margin);
-		print_py_workload(out, plan, v->first, v->end);
-		/* After the last size of a workload that has several. */
-		if ((next == plan->cells + plan->ncells || next->workload != first->workload) &&
-		    first->speedup_base &&
-		    smallest_size(plan, first->workload) != largest_size(plan, first->workload))
-			print_crossovers(out, plan, first);
+		/* A group's header before its first verdict, and what spans it after its last. */
+		if (v->first == first)
+			print_header(out, first, pins);
+		print_verdict_cells(out, v, verdicts->margin, pins);
+		if (v->end != end)
+			continue;
+		print_weak_scaling(out, first, end, pins);
+		print_py_workload(out, plan, first, end);
+		print_sizes(out, plan, first, end);
 	}
 }

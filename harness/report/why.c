@@ -24,14 +24,24 @@ static const char *count(char *buf, size_t len, double v)
 	return buf;
 }
 
+/*
+ * The base's work over the cell's: 1 but under weak scaling, where a cell
+ * has its workers times the base's tasks and the base's CPU times are
+ * scaled to its tasks.
+ */
+static double work_of_base(const struct pb_cell *c)
+{
+	return (double)c->tasks / (double)c->base->tasks;
+}
+
 static void split_time(struct pb_contender *k)
 {
 	const struct pb_summary *s = &k->cell->summary, *b = &k->cell->base->summary;
-	double pus = s->pus ? (double)s->pus : 1.0;
+	double pus = s->pus ? (double)s->pus : 1.0, work = work_of_base(k->cell);
 
-	k->ideal_s = (b->user + b->sys) / pus;
-	k->extra_user_s = (s->user - b->user) / pus;
-	k->extra_sys_s = (s->sys - b->sys) / pus;
+	k->ideal_s = (b->user + b->sys) * work / pus;
+	k->extra_user_s = (s->user - b->user * work) / pus;
+	k->extra_sys_s = (s->sys - b->sys * work) / pus;
 	k->idle_s = s->median - (s->user + s->sys) / pus;
 }
 
@@ -67,9 +77,9 @@ static void explain_cpu_leader(const struct pb_contender *k, char *buf, size_t l
 
 	/* Below the ideal, the machine ran faster for it than for the base: drift. */
 	snprintf(buf, len, "%u PU%s busy at %.2f (CPU utilisation); %.0f%% %s the ideal, %s's "
-		 "CPU time over %u PU%s", s->pus, s->pus == 1 ? "" : "s", s->pu_util,
+		 "CPU time%s over %u PU%s", s->pus, s->pus == 1 ? "" : "s", s->pu_util,
 		 100.0 * fabs(over), over < 0 ? "below" : "above", k->cell->base->strategy->name,
-		 s->pus, s->pus == 1 ? "" : "s");
+		 work_of_base(k->cell) == 1.0 ? "" : " for its tasks", s->pus, s->pus == 1 ? "" : "s");
 }
 
 /* Its PUs waited: an inline loop, a worker short of work, or a wait. */
@@ -125,7 +135,8 @@ static void explain_sys(const struct pb_contender *k, char *buf, size_t len)
 	const struct pb_summary *s = &k->cell->summary, *b = &k->cell->base->summary;
 	char t[32], total[32], x[32], y[32];
 	int n = snprintf(buf, len, "%s of system CPU time beyond %s's, on its %u PU%s in %s",
-			 pb_duration(t, sizeof(t), s->sys - b->sys), k->cell->base->strategy->name,
+			 pb_duration(t, sizeof(t), s->sys - b->sys * work_of_base(k->cell)),
+			 k->cell->base->strategy->name,
 			 s->pus, s->pus == 1 ? "" : "s", pb_duration(total, sizeof(total), s->median));
 
 	if (n < 0 || (size_t)n >= len)
@@ -147,7 +158,7 @@ static void explain_user(const struct pb_contender *k, unsigned pus, char *buf, 
 	const struct pb_summary *s = &c->summary;
 	char t[32], x[32];
 	int n = snprintf(buf, len, "%s more user CPU time than %s for the same work",
-			 pb_duration(t, sizeof(t), s->user - c->base->summary.user),
+			 pb_duration(t, sizeof(t), s->user - c->base->summary.user * work_of_base(c)),
 			 c->base->strategy->name);
 
 	if (n < 0 || (size_t)n >= len)

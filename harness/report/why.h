@@ -13,6 +13,10 @@
  *   idle        T - the cell's CPU time / P: its PUs waited (a loop thread
  *               with one PU of two, a sleep, a lock, an imbalance).
  *
+ * Under weak scaling a cell has its workers times the base's tasks: the
+ * base's CPU times are scaled to the cell's tasks, so that "the same work"
+ * still holds.
+ *
  * The leader, and each contender far behind it (its time ratio's interval
  * at PB_FAR_BEHIND or above), gets one sentence naming the part that
  * explains it with the counts behind it; the report draws the parts.

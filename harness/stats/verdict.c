@@ -183,7 +183,7 @@ int pb_verdicts_judge(const struct pb_plan *plan, double margin, struct pb_verdi
 	if (!out->v)
 		return -1;
 	for (const struct pb_cell *first = plan->cells; first < end;) {
-		const struct pb_cell *next = pb_group_end(plan, first);
+		const struct pb_cell *next = pb_work_end(plan, first);
 
 		if (judge_group(first, next, margin, plan->pus, &out->v[out->n++])) {
 			pb_verdicts_free(out);

@@ -1,7 +1,10 @@
 /*
  * The answer for each group of a run (one workload at one task size):
  * which strategy, at its best worker count, is the fastest, by how much,
- * and whether the repetitions can carry that claim.
+ * and whether the repetitions can carry that claim.  Only cells of the
+ * same work are compared: under weak scaling, where the tasks grow with
+ * the workers, a group has a verdict per task count (pb_work_end), and a
+ * strategy stands by its cell at that count.
  *
  * "A is faster than every other strategy" is one claim made of several
  * comparisons that must all hold, an intersection-union test (Berger
@@ -61,7 +64,7 @@ struct pb_contender {
 };
 
 struct pb_verdict {
-	const struct pb_cell *first, *end;	/* the group's cells */
+	const struct pb_cell *first, *end;	/* the cells of one work (pb_work_end) */
 	enum pb_verdict_kind kind;
 	double alpha;			/* each test's level: PB_VERDICT_ALPHA, half at a second look */
 	struct pb_contender *contenders;	/* by median, the leader first */

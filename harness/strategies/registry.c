@@ -26,6 +26,8 @@
 	X(py_pool)               \
 	X(py_processpool)        \
 	X(py_asyncio)            \
+	X(py_dask)               \
+	X(py_ray)                \
 	X(bare_thread)           \
 	X(bare_fork)             \
 	X(bare_pool)             \

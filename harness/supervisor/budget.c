@@ -25,7 +25,8 @@ static double parallelism(const struct pb_budget *b, const struct pb_cell *cell)
 
 /*
  * A visit's overhead (start-up, setup, teardown) and a repetition's time:
- * measured, or, before the cell has run, its baseline's, the time divided
+ * measured, or, before the cell has run, its baseline's, scaled to the
+ * cell's tasks (more than the baseline's under weak scaling) and divided
  * by the workers it can keep busy.  Both 0 when nothing has run.  A cell's
  * first visit also runs its counted repetition (harness/cell/counters.h).
  */
@@ -46,7 +47,8 @@ static void cost_model(const struct pb_budget *b, const struct pb_cell *cell, do
 	runs = (double)b->warmup * measured->visits + (double)measured->nsamples +
 	       (measured->counted ? 1.0 : 0.0);
 	*overhead = fmax(0.0, (measured->spent_s - runs * t) / measured->visits);
-	*rep = measured == cell ? t : t / parallelism(b, cell);
+	*rep = measured == cell ? t : t * ((double)cell->tasks / (double)measured->tasks) /
+				       parallelism(b, cell);
 }
 
 double pb_budget_visit_s(const struct pb_budget *b, const struct pb_cell *cell, unsigned reps)

@@ -3,11 +3,12 @@
  *
  * A cell costs a visit per cell process: its start-up and setup (the
  * overhead) and its warm-up and measured repetitions.  Before a cell has
- * run, its baseline's first visit stands for it, its time divided by the
- * workers it can keep busy; once it has run, what it really cost.  When
- * what is left to do would overrun what is left of the budget, the cells
- * whose repetitions cost the most get fewer, down to PB_BUDGET_FLOOR_REPS,
- * then fewer still, never silently: each says why.
+ * run, its baseline's first visit stands for it, its time scaled to the
+ * cell's tasks (weak scaling gives a cell its workers times the baseline's)
+ * and divided by the workers it can keep busy; once it has run, what it
+ * really cost.  When what is left to do would overrun what is left of the
+ * budget, the cells whose repetitions cost the most get fewer, down to
+ * PB_BUDGET_FLOOR_REPS, then fewer still, never silently: each says why.
  */
 #ifndef PARBENCH_BUDGET_H
 #define PARBENCH_BUDGET_H

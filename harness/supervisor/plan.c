@@ -44,6 +44,36 @@ static void give_references(struct pb_cell *cells, size_t n)
 }
 
 /*
+ * Under weak scaling: the group's cells by task count, in their order
+ * otherwise (a stable insertion sort: a group has few cells), so that the
+ * cells of one work, which a verdict compares (pb_work_end), lie together.
+ * The baseline keeps its place: it has the fewest tasks and comes first.
+ */
+static void order_by_work(struct pb_cell *cells, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct pb_cell cell = cells[i];
+		size_t j = i;
+
+		for (; j > 0 && cells[j - 1].tasks > cell.tasks; j--)
+			cells[j] = cells[j - 1];
+		cells[j] = cell;
+	}
+}
+
+/* The py-* cells' base: the first of them, py-seq's cell (the baselines come first). */
+static void give_python_base(struct pb_cell *cells, size_t n)
+{
+	struct pb_cell *py_base = NULL;
+
+	for (size_t c = 0; c < n; c++)
+		if (cells[c].strategy->python && cells[c].speedup_base) {
+			py_base = py_base ? py_base : &cells[c];
+			cells[c].base = py_base;
+		}
+}
+
+/*
  * The cells of one workload at one task size: one per strategy, pin policy
  * and worker count; seq and py-seq once each.  The py-* strategies have
  * cells only for workloads with a Python version (or --py-workload), the
@@ -65,7 +95,6 @@ static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *op
 		.weak = opts->scaling == PB_SCALING_WEAK,
 		.pin = &opts->pins[0],
 	};
-	struct pb_cell *py_base = NULL;
 	size_t n = 0;
 
 	for (size_t s = 0; s < opts->nstrategies; s++) {
@@ -86,13 +115,12 @@ static size_t add_group_cells(struct pb_cell *cells, const struct pb_options *op
 				cells[n].workers = is_base(opts, s) ? 1 : (unsigned)opts->workers.v[k];
 				if (proto.weak)
 					cells[n].tasks = proto.tasks * cells[n].workers;
-				if (strategy->python && opts->baseline) {
-					py_base = py_base ? py_base : &cells[n];
-					cells[n].base = py_base;
-				}
 				n++;
 			}
 	}
+	if (proto.weak)
+		order_by_work(cells, n);
+	give_python_base(cells, n);
 	give_references(cells, n);
 	return n;
 }
@@ -261,29 +289,38 @@ static void speedup_over(const struct pb_cell *base, const struct pb_cell *cell,
 	free(base_wall);
 }
 
+/* A cell's good wall times each over its tasks, malloc'd (NULL out of memory); *n of them. */
+static double *cell_walls_per_task(const struct pb_cell *cell, size_t *n)
+{
+	double *v = pb_cell_walls(cell, n);
+
+	for (size_t i = 0; v && i < *n; i++)
+		v[i] /= (double)cell->tasks;
+	return v;
+}
+
 /*
  * For a workload whose time is what a strategy costs (cpu.nop): the time a
- * task costs above the base, the shift of this cell's times against the
- * base's (Hodges-Lehmann, with its 95% interval) over the tasks.
+ * task costs above the base, the shift of this cell's times a task against
+ * the base's (Hodges-Lehmann, with its 95% interval).  A task's time, not
+ * the run's, so that a cell with more tasks than its base (weak scaling)
+ * is not charged for the base's missing ones.
  */
-static void summarize_task_cost(struct pb_cell *cell, const double *wall, size_t n)
+static void summarize_task_cost(struct pb_cell *cell)
 {
 	struct pb_summary *sum = &cell->summary;
-	size_t nbase;
-	double *base_wall = pb_cell_walls(cell->base, &nbase);
-	double tasks = (double)cell->tasks;
+	size_t n, nbase;
+	double *per_task = cell_walls_per_task(cell, &n);
+	double *base_per_task = cell_walls_per_task(cell->base, &nbase);
 
 	sum->task_cost = sum->task_cost_lo = sum->task_cost_hi = NAN;
-	if (cell->workload->overhead && cell == cell->base && n) {
+	if (cell->workload->overhead && cell == cell->base && n)
 		sum->task_cost = sum->task_cost_lo = sum->task_cost_hi = 0.0;
-	} else if (cell->workload->overhead && cell->speedup_base && n && nbase) {
-		pb_hodges_lehmann(wall, n, base_wall, nbase, 0.95, &sum->task_cost,
+	else if (cell->workload->overhead && cell->speedup_base && n && nbase)
+		pb_hodges_lehmann(per_task, n, base_per_task, nbase, 0.95, &sum->task_cost,
 				  &sum->task_cost_lo, &sum->task_cost_hi);
-		sum->task_cost /= tasks;
-		sum->task_cost_lo /= tasks;
-		sum->task_cost_hi /= tasks;
-	}
-	free(base_wall);
+	free(per_task);
+	free(base_per_task);
 }
 
 /*
@@ -459,7 +496,7 @@ void pb_cell_summarize(struct pb_cell *cell)
 	summarize_usage(cell);
 	summarize_counts(cell);
 	summarize_speedup(cell, wall, n);
-	summarize_task_cost(cell, wall, n);
+	summarize_task_cost(cell);
 	summarize_offload(cell);
 	free(wall);
 	free(util);
@@ -474,6 +511,15 @@ const struct pb_cell *pb_group_end(const struct pb_plan *plan, const struct pb_c
 	const struct pb_cell *end = plan->cells + plan->ncells, *next = first + 1;
 
 	while (next < end && next->baseline == first->baseline)
+		next++;
+	return next;
+}
+
+const struct pb_cell *pb_work_end(const struct pb_plan *plan, const struct pb_cell *first)
+{
+	const struct pb_cell *end = pb_group_end(plan, first), *next = first + 1;
+
+	while (next < end && next->tasks == first->tasks)
 		next++;
 	return next;
 }
@@ -617,8 +663,13 @@ void pb_plan_summarize(struct pb_plan *plan)
 								 pb_group_end(plan, cell->baseline),
 								 cell, pb_gustafson_fit);
 	}
+	/*
+	 * Under weak scaling a cell does its workers times the baseline's
+	 * work: "beats seq" would ask T1 / Tn > 1, not where the task size
+	 * pays, so crossover_size stays empty.
+	 */
 	for (size_t c = 0; done && c < plan->ncells; c++)
-		if (!done[c])
+		if (!done[c] && !plan->cells[c].weak)
 			series_crossover(plan, c, done);
 	free(done);
 }

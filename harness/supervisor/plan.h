@@ -147,6 +147,13 @@ double pb_cell_ci_width(const struct pb_cell *cell);
 const struct pb_cell *pb_group_end(const struct pb_plan *plan, const struct pb_cell *first);
 
 /*
+ * The end of the cells from `first` on that do its work: the rest of its
+ * group, or under weak scaling those with its task count, which the plan
+ * keeps together.  A verdict compares only these.
+ */
+const struct pb_cell *pb_work_end(const struct pb_plan *plan, const struct pb_cell *first);
+
+/*
  * A scaling law's serial fraction (pb_amdahl_fit, pb_gustafson_fit) fitted
  * to the worker counts and speedups of the cells in [first, end) with
  * like's strategy and pin; NAN when it cannot be.

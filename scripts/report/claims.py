@@ -1,7 +1,7 @@
 """The articles' claims, each answered with figures from the run: the intervals of
 summary.csv and verdicts.csv, judged against 1 or against each other."""
 from .text import (cell_name, duration, e, interval_side, ratio_text, speedup_text,
-                   task_cost_text)
+                   task_cost_span, task_cost_text)
 from .groups import base_of
 
 SUPPORTED = "supported"
@@ -100,6 +100,13 @@ def why_of(c, group):
     return f" parbench: {e(k['why'])}." if k and k.get("why") else ""
 
 
+def launch_text(c):
+    """", the work alone 92.2ms of it (work_s)" for a cell that tells its work from its launch
+    (py-dask, mpi), else ""."""
+    work = c.get("work_median_s")
+    return f", the work alone {duration(work)} of it (work_s)" if work is not None else ""
+
+
 def evidence(c):
     """A cell's numbers, for a claim's text: where the workload measures what a task costs
     (cpu.nop), that cost instead of the speedup."""
@@ -155,6 +162,7 @@ class Claims:
         self.event_loop_waits()
         self.event_loop_cpu()
         self.gpu_offload()
+        self.dask()
         return self.items
 
     def threads_io(self):
@@ -452,3 +460,79 @@ class Claims:
                                      "the dashed line is 1.", rows, ref=1.0)
         body += f"<ul>{''.join(lines)}</ul>"
         self.add(7, "A GPU accelerates computation", sources, combine(parts), body, fig)
+
+    def dask(self):
+        sources = [cite("001", "Dask: A flexible parallel computing library that allows you to "
+                        "scale up your computations. Ray: A high-performance distributed "
+                        "computing framework that can run tasks on multiple machines.")]
+        body = ("<p>The articles send work that outgrows one machine to Dask or Ray. Ray is not "
+                "packaged for Debian and not run; <code>py-dask</code> runs the Python tasks "
+                "through Dask's distributed scheduler, a LocalCluster of N worker processes "
+                "started and shut down in every repetition (or an existing cluster, "
+                "<code>--dask-scheduler</code>). Test on cpu.sumsq: py-dask's best cell with 2 "
+                "or more workers against py-seq; supported where its speedup interval lies "
+                "above 1. The price, not judged: on cpu.nop, py-dask's cost per task above "
+                "py-seq beside py-pool's, and what of it the work alone (work_s, without the "
+                "cluster's start and shutdown) takes.</p>")
+        g, nop = self.group("cpu.sumsq"), self.group("cpu.nop")
+        lines, rows, costs = [], [], []
+        c = g.best("py-dask", min_workers=2) if g else None
+        if c is None or c["speedup"] is None:
+            verdict = NOT_MEASURED
+            lines.append("<li>cpu.sumsq has no py-dask cell with 2+ workers: not measured</li>")
+        elif self.pus and self.pus < 2:
+            verdict = NOT_MEASURED
+            lines.append("<li>The run had one PU: no parallel speedup is possible.</li>")
+        else:
+            verdict = above_one(c)
+            base = g.best("py-seq")
+            warm = (f"; py-seq's median over the work alone: "
+                    f"{base['wall_median_s'] / c['work_median_s']:.2f}x, what a cluster "
+                    "already running would give" if base and c.get("work_median_s") else "")
+            lines.append(f"<li>{evidence(c)}{launch_text(c)}{warm}: {e(verdict)}</li>")
+            rows.append(self.row(c))
+            pool = g.best("py-pool", min_workers=2)
+            if pool and pool["speedup"] is not None:
+                lines.append(f"<li>beside it: {evidence(pool)}</li>")
+                rows.append(self.row(pool))
+        for strategy in ("py-pool", "py-dask"):
+            k = nop.best(strategy) if nop else None
+            if k and k.get("task_cost_s") is not None:
+                lines.append(f"<li>{evidence(k)}{launch_text(k)}</li>")
+                costs.append(k)
+        if len(costs) < 2:
+            lines.append("<li>cpu.nop lacks py-pool or py-dask: the price per task is not "
+                         "shown</li>")
+        if not (rows and costs):
+            lines.append("<li>To measure both (py-dask runs only by name): <code>./parbench "
+                         "run -w cpu.sumsq,cpu.nop -s py-pool,py-dask -n 1,2 --tasks 64 "
+                         "--size 200000 --reps 5</code></li>")
+        fig = None
+        if rows:
+            fig = self.fig.intervals("claim-8", "Claim 8: Dask on one machine",
+                                     "Left: cpu.sumsq, speedup over py-seq with 95% intervals; "
+                                     "the dashed line is 1. Right: cpu.nop, cost per task above "
+                                     "py-seq with 95% intervals (dots), and py-dask's work alone "
+                                     "per task (cross).", rows, ref=1.0,
+                                     xlabel="speedup over py-seq (x)",
+                                     extra=lambda ax: self.task_costs(ax, costs))
+        body += f"<ul>{''.join(lines)}</ul>"
+        self.add(8, "Dask scales Python computations up", sources, verdict, body, fig,
+                 [f"fig-cost-{nop.run.id}-cpu.nop"] if nop else [])
+
+    def task_costs(self, ax, cells):
+        """Claim 8's right panel: each cell's cost per task with its interval, and where it
+        tells its work apart, the work alone per task."""
+        for i, c in enumerate(cells):
+            v, lo, hi = task_cost_span(c)
+            ax.errorbar([v], [i], xerr=[[v - lo], [hi - v]], marker="o", markersize=6,
+                        color=self.fig.colour(c["strategy"]), capsize=4)
+            if c.get("work_median_s") is not None:
+                ax.plot([c["work_median_s"] / c["tasks"]], [i], "x", markersize=8,
+                        color=self.fig.colour(c["strategy"]))
+        ax.set_yticks(range(len(cells)))
+        ax.set_yticklabels([f"{c['strategy']} x{c['workers']}" for c in cells])
+        ax.set_ylim(-0.6, max(len(cells), 2) - 0.4)
+        ax.invert_yaxis()
+        ax.set_xscale("log")
+        ax.set_xlabel("cost per task on cpu.nop (s), log")

@@ -126,6 +126,50 @@ class Figures:
                          "points are shifted sideways a little so that bars do not overlap. "
                          f"The dashed line is min(workers, PUs) with {pus} PUs.")
 
+    def weak_scaling(self, fig_id, groups, pus):
+        """Under weak scaling, a workload's groups (one a worker count): weak efficiency T1 / Tn
+        (with its interval) against workers, and its ideal, 1 while the PUs hold the workers."""
+        plt = self.plt
+        cells = [c for g in groups for c in g.cells
+                 if c["reps"] and c.get("weak_efficiency") is not None and c is not g.seq]
+        if not cells:
+            return None
+        names = self.strategies(cells)
+        shift = self.offsets(names)
+        pin = cells[0]["pin"]
+        workers = sorted({c["workers"] for c in cells})
+        fig, ax = plt.subplots(figsize=(8, 4.2))
+        for s in names:
+            series = sorted((c for c in cells if c["strategy"] == s and c["pin"] == pin),
+                            key=lambda c: c["workers"])
+            if series:
+                self.errorbar(ax, [c["workers"] * shift[s] for c in series],
+                              [c["weak_efficiency"] for c in series],
+                              [c["weak_efficiency_ci95_lo"] for c in series],
+                              [c["weak_efficiency_ci95_hi"] for c in series], label=s,
+                              color=self.colour(s), marker="o")
+        ax.plot(workers, [min(1.0, pus / w) if pus else 1.0 for w in workers],
+                color="#555555", linestyle="--", linewidth=1, label="ideal: min(1, PUs / workers)")
+        self.log2_workers(ax, workers)
+        ax.set_ylim(bottom=0)
+        ax.set_xlabel("workers (threads or processes)")
+        ax.set_ylabel("weak efficiency T1 / Tn, 95% interval")
+        workload = groups[0].workload
+        per_worker = min(g.tasks // max(1, max(c["workers"] for c in g.cells)) for g in groups)
+        ax.set_title(f"{workload}: weak scaling efficiency (tasks grow with workers)",
+                     fontsize=10)
+        ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+        fig.tight_layout()
+        return self.keep(fig_id, fig, f"{workload}: weak scaling efficiency against workers",
+                         f"--scaling weak, {per_worker} tasks a worker x {e(groups[0].size)}"
+                         f"{' ' + e(groups[0].unit) if groups[0].unit else ''}; each point is "
+                         "seq's time (its tasks at one worker) "
+                         "over the cell's (its workers times as many), with the 95% interval "
+                         f"(weak_efficiency_ci95_lo/hi), at pin {e(pin)}; points are shifted "
+                         "sideways a little so that bars do not overlap. 1 keeps seq's time as "
+                         f"the work grows; the dashed line is the ideal with {pus} PUs. A "
+                         "speedup over seq is not drawn: it would set more work against seq's.")
+
     def io_waits(self, fig_id, group):
         """Wall time against concurrency (log-log), and the tasks' p50 and p99 latency."""
         plt = self.plt
@@ -277,7 +321,8 @@ class Figures:
                          f"{e(group.work)}. Each strategy at its best worker "
                          "count (chosen from these data), fastest first, its median wall time "
                          "split as verdicts.csv splits it: the ideal, seq's CPU time (py-*: "
-                         "py-seq's) over the PUs the cell was given; the user and system CPU "
+                         "py-seq's; under weak scaling, for the cell's tasks) over the PUs the "
+                         "cell was given; the user and system CPU "
                          "time it spent beyond that, over those PUs (negative where it spent "
                          "less); and the time its PUs were idle or waiting." +
                          why_list(group.verdict))
@@ -345,10 +390,12 @@ class Figures:
 
     def heatmap(self, fig_id, groups):
         """Workloads x strategies: each strategy's best speedup over seq; not for workloads
-        that measure what a task costs, whose speedup means nothing."""
+        that measure what a task costs, whose speedup means nothing, nor for weak scaling,
+        whose speedup sets more work against seq's."""
         plt = self.plt
         rows = [g for g in groups if any(c["speedup"] is not None for c in g.cells) and
-                not g.measures_task_cost]
+                not g.measures_task_cost and not g.weak]
+        weak = any(g.weak for g in groups)
         if not rows:
             return None
         names = self.strategies([c for g in rows for c in g.cells])
@@ -390,7 +437,9 @@ class Figures:
                          "workload: green faster than seq, red slower, on a log scale; the "
                          "number is its speedup. The tables below give the intervals. "
                          "cpu.nop, whose tasks are empty, is left out: its figure is the cost "
-                         "per task.")
+                         "per task." + (" Strong scaling only: a weak-scaling run, whose cells "
+                                        "do their workers times seq's work, is left out; its "
+                                        "figure is the weak efficiency." if weak else ""))
 
     def intervals(self, fig_id, title, caption, rows, ref=None, xlabel="speedup over seq (x)",
                   log=True, extra=None):

@@ -2,7 +2,7 @@
 figures, what a task costs (cpu.nop) and the crossovers of a workload run at several sizes."""
 from .groups import base_of
 from .text import (COST_HEADER, e, interval_side, median_text, speedup_text, task_cost_text,
-                   time_ratio_text, verdict_text, why_list)
+                   time_ratio_text, verdict_text, weak_efficiency_text, why_list)
 
 
 def leader_figures(group):
@@ -15,6 +15,10 @@ def leader_figures(group):
         return text + "."
     if c.get("task_cost_s") is not None:
         return text + f"; its cost per task above {base_of(c)}: {task_cost_text(c)}."
+    if group.weak and c.get("weak_efficiency") is not None:
+        return text + (f"; its weak efficiency, {base_of(c)}'s time over its for its workers "
+                       f"times {base_of(c)}'s tasks: {e(weak_efficiency_text(c))} (1: time "
+                       "flat as the work grows).")
     if c.get("speedup") is None:
         return text + "."
     text += f"; its speedup over {base_of(c)}: {e(speedup_text(c))}."
@@ -69,7 +73,10 @@ def findings_html(runs, groups, units):
     for gs in units.values():
         if len({g.size for g in gs}) > 1 and any(g.seq for g in gs) and \
                 not gs[0].measures_task_cost:
-            out.append(crossover_list(gs))
+            out.append(crossover_list(gs) if not gs[0].weak else
+                       f"<p><b>{e(gs[0].workload)}</b>: no crossover size under weak scaling, "
+                       "where a cell does its workers times seq's work (summary.csv's "
+                       "crossover_size is empty).</p>")
     return "\n".join(out)
 
 
@@ -113,5 +120,7 @@ FINDINGS_INTRO = (
     "looking); strategies are <b>equivalent</b> when their 90% interval of the time ratio lies "
     "within the run's margin (<code>--equivalence</code>); otherwise the group is <b>not "
     "decided</b>, and the verdict says about how many repetitions a cell would likely decide "
-    "it. Where parbench explains a time from the kernel's counters, its sentence follows.</p>")
+    "it. Where parbench explains a time from the kernel's counters, its sentence follows. "
+    "Under weak scaling (<code>--scaling weak</code>), where the tasks grow with the workers, "
+    "strategies are judged at each worker count, where they do the same work.</p>")
 

@@ -14,7 +14,9 @@ def base_of(c):
 
 
 class Group:
-    """The cells of one workload, task count and size in one run: what the table calls a group."""
+    """The cells of one workload, task count and size in one run: what the table calls a group,
+    or under weak scaling (run.weak), where the tasks grow with the workers, one worker count
+    of it, which parbench judges apart (verdicts.csv's tasks)."""
 
     def __init__(self, cells, label):
         # The py-* cells' speedups are against py-seq: they stay out of the findings, claims
@@ -25,6 +27,7 @@ class Group:
         first = cells[0]
         self.run, self.workload, self.kind = first["run"], first["workload"], first["kind"]
         self.tasks, self.size = first["tasks"], first["size"]
+        self.weak = self.run.weak
         self.unit = self.run.schema.size_unit(self.workload)
         base = self.run.schema.baseline(False)
         self.seq = next((c for c in cells if c["strategy"] == base), None)
@@ -91,7 +94,12 @@ def make_groups(runs):
             sizes.setdefault(w, set()).add((t, s))
         for (w, t, s), cells in by_key.items():
             label = w
-            if len(sizes[w]) > 1:
+            if run.weak:    # one worker count a group: seq's tasks times it
+                workers = max(c["workers"] for c in cells)
+                label += f", {workers} worker{'s' if workers > 1 else ''}"
+                if len({z for _, z in sizes[w]}) > 1:
+                    label += f", size {s}"
+            elif len(sizes[w]) > 1:
                 label += f", size {s}" if len({t for t, _ in sizes[w]}) == 1 else \
                     f", {t} tasks x {s}"
             if w in several_runs:

@@ -195,8 +195,12 @@ def warnings_html(runs):
 def workload_figures(fig, run_id, workload, groups, pus):
     """A workload's figures, from its group at the largest task size: I/O against
     concurrency; what a task costs (cpu.nop); else speedup and efficiency, and with several
-    sizes speedup against size."""
+    sizes speedup against size; under weak scaling, weak efficiency against workers."""
     main = max(groups, key=lambda g: (g.size, g.tasks))
+    if main.weak and main.kind != "io" and not main.measures_task_cost:
+        # Its groups are worker counts: weak efficiency across them, at the largest size.
+        return [fig.weak_scaling(slug(f"fig-weak-{run_id}-{workload}"),
+                                 [g for g in groups if g.size == main.size], pus)]
     if main.kind == "io":
         ids = [fig.io_waits(slug(f"fig-io-{run_id}-{workload}"), main)]
     elif main.measures_task_cost:
@@ -271,6 +275,11 @@ def claims_html(claims, fig):
         out.append("</div>")
     return "\n".join(out)
 
+
+WEAK_CLAIMS_NOTE = (
+    "<p class=note>The claims are judged on strong-scaling runs only: a weak-scaling run's "
+    "(<code>--scaling weak</code>) cells do their workers times seq's work, so their "
+    "speedups over seq are weak efficiencies, not speedups.</p>\n")
 
 TIME_WENT_INTRO = (
     "<p>For each CPU and memory workload, each strategy's median wall time taken apart from its "
@@ -351,7 +360,8 @@ def build(runs, palette):
     time_went = [fig.time_went(slug(f"fig-time-{g.run.id}-{g.label}"), g) for g in groups
                  if g.kind in ("cpu", "mem") and g.verdict]
     time_went = [i for i in time_went if i]
-    claims = Claims(groups, fig, pus).build()
+    # The claims set speedups against 1: a weak-scaling run's are not speedups.
+    claims = Claims([g for g in groups if not g.weak], fig, pus).build()
     python = [t for t in (python_html(g) for g in groups) if t]
     mechanisms = [t for t in (mechanism_html(g) for g in groups) if t]
 
@@ -365,7 +375,9 @@ def build(runs, palette):
         "findings": ("Findings", FINDINGS_INTRO + "\n" + findings_html(runs, groups, units)),
         "time": ("Where the time went",
                  TIME_WENT_INTRO + "\n" + "".join(fig.html(i) for i in time_went)),
-        "claims": ("The articles' claims", claims_html(claims, fig)),
+        "claims": ("The articles' claims",
+                   (WEAK_CLAIMS_NOTE if any(g.weak for g in groups) else "") +
+                   claims_html(claims, fig)),
         "python": ("C against Python", PYTHON_INTRO + "\n" + "\n".join(python)),
         "mechanisms": ("Strategies against their mechanisms",
                        MECHANISM_INTRO + "\n" + "\n".join(mechanisms)),

@@ -197,6 +197,8 @@ class Run:
         self.meta = json.loads((self.dir / "meta.json").read_text())
         self.id = self.meta.get("run_id") or self.dir.name
         self.schema = Schema.read(self.dir)
+        # --scaling weak: a cell has its workers times seq's tasks (strong for older runs).
+        self.weak = (self.meta.get("plan") or {}).get("scaling") == "weak"
         samples = {}
         for row in read_table(self.dir / "raw.csv", self.schema.columns("raw.csv")):
             s = samples.setdefault(cell_key(row), {"rss": [], "errors": []})

@@ -2,7 +2,7 @@
 their C counterparts."""
 from .read import read_palette
 from .text import (COST_HEADER, count, duration, e, median_text, percent, ratio, ratio_text,
-                   speedup_text, task_cost_text, workers_text)
+                   speedup_text, task_cost_text, weak_efficiency_text, workers_text)
 
 
 def efficiency_text(c):
@@ -25,11 +25,14 @@ def gigabytes_per_s(c, bytes_per_unit):
 def measured_columns(group):
     """The summary table's columns after a cell's name: (header, cell -> HTML).  A group that
     measures what a task costs (cpu.nop) shows that cost instead of speedup, efficiency, time
-    per task and Karp-Flatt, which say nothing of empty tasks."""
+    per task and Karp-Flatt, which say nothing of empty tasks; one of a weak-scaling run its
+    weak efficiency instead of speedup, efficiency and Karp-Flatt, whose work is not seq's."""
     costs = group.measures_task_cost
     columns = [("median [95% CI]", median_text)]
     if costs:
         columns.append((COST_HEADER, task_cost_text))
+    elif group.weak:
+        columns.append(("weak efficiency T1/Tn [95% CI]", lambda c: e(weak_efficiency_text(c))))
     else:
         columns += [("speedup [95% CI]", lambda c: e(speedup_text(c))),
                     ("efficiency [95% CI]", efficiency_text)]
@@ -38,7 +41,7 @@ def measured_columns(group):
     if not costs:
         columns.append(("per task", lambda c: duration(c["wall_median_s"] / (c["tasks"] or 1))))
     columns.append(("cpu util", lambda c: ratio(c.get("cpu_util"))))
-    if not costs:
+    if not costs and not group.weak:
         columns.append(("Karp-Flatt", lambda c: ratio(c.get("karp_flatt"), 3)))
     if group.kind == "io":
         columns.append(("p50 / p99 latency", lambda c: f"{duration(c.get('lat_p50_s'))} / "

@@ -56,6 +56,12 @@ def speedup_text(c):
     return ratio_text(c.get("speedup"), c.get("speedup_ci95_lo"), c.get("speedup_ci95_hi"))
 
 
+def weak_efficiency_text(c):
+    """Under weak scaling: seq's time over the cell's, T1 / Tn, with its 95% interval."""
+    return ratio_text(c.get("weak_efficiency"), c.get("weak_efficiency_ci95_lo"),
+                      c.get("weak_efficiency_ci95_hi"))
+
+
 def time_ratio_text(contender):
     """A contender's time over its group's leader's, with the 95% interval (verdicts.csv)."""
     return ratio_text(contender.get("ratio"), contender.get("ratio_lo"),

@@ -30,7 +30,7 @@ class FaultTest(ParbenchTest):
     def setUp(self):
         super().setUp()
         self.tag = tag_processes(self)
-        self.assertEqual(len(listed_strategies()), 33, listed_strategies())
+        self.assertEqual(len(listed_strategies()), 35, listed_strategies())
         # What `-s all` runs: evloop-uring is unavailable without liburing.  The bare-*
         # strategies run only by name and do no workload's task: no fault reaches them.
         self.strategies = all_strategies()

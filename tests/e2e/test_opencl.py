@@ -96,7 +96,8 @@ class OpenclTest(ParbenchTest):
         # names the strategy without its device's type.
         if "(CPU," in device:
             self.assertIn("not measured", claim)
-            self.assertIn("opencl (CPU) x2", page)
+            # Whichever cell is best (1 or 2 compute units), as timing decides.
+            self.assertRegex(page, r"opencl \(CPU\) x[12]\b")
 
     def test_the_table_names_the_device_and_the_split(self):
         result = parbench("run", "-w", "cpu.sumsq", "-s", OPENCL, "-n", "1", "--reps", "1",

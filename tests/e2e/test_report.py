@@ -333,12 +333,14 @@ class ReportTest(unittest.TestCase, FindingsAgree):
         claims = self.html.split('id="claims"')[1].split('id="plots"')[0]
         verdicts = re.findall(r'<h3>Claim (\d): .*?<span class="verdict [^"]+">([^<]+)</span>',
                               claims)
-        self.assertEqual([n for n, _ in verdicts], list("1234567"))
+        self.assertEqual([n for n, _ in verdicts], list("12345678"))
         for _, verdict in verdicts:
             self.assertIn(html_lib.unescape(verdict), VERDICTS)
         self.assertIn("How can Python be parallelized?", claims)
         # Claim 5 reads max_rss_kb from raw.csv.
         self.assertIn("max_rss_kb: evloop-epoll", claims)
+        # Claim 8, without py-dask cells, says what would measure it.
+        self.assertIn("-s py-pool,py-dask -n 1,2", claims.split("Claim 8:")[1])
 
     def test_tables(self):
         tables = self.html.split('id="tables"')[1]

@@ -136,6 +136,7 @@ class StatisticsTest(ParbenchTest):
             self.assertEqual(len(cell["speedup_ci95"]), 2)
         with open(md_path) as f:
             lines = f.read().splitlines()
+        self.assertIn("Strong scaling: the same tasks at every worker count.", lines)
         table = [line for line in lines if line.startswith("|")]
         self.assertTrue(table[0].startswith("| workload | strategy | workers |"))
         self.assertEqual(len(table), 2 + len(run.summary))

@@ -180,3 +180,39 @@ Test(verdict, one_strategy_is_alone)
 	add_cell("seq", seq, 2);
 	cr_assert_eq(judge()->kind, PB_VERDICT_ALONE);
 }
+
+/* Under weak scaling: a cell of `workers` workers with as many tasks, the baseline's one each. */
+static void add_weak_cell(const char *strategy, unsigned workers, const double *walls, size_t n)
+{
+	add_cell(strategy, walls, n);
+	plan.cells[plan.ncells - 1].workers = workers;
+	plan.cells[plan.ncells - 1].tasks = workers;
+	plan.cells[plan.ncells - 1].weak = true;
+}
+
+Test(verdict, weak_scaling_judges_each_task_count_apart)
+{
+	const double seq[] = { 1.00, 1.01, 1.02, 1.03, 1.04 };
+	const double slow[] = { 1.50, 1.51, 1.52, 1.53, 1.54 };
+	const double twice[] = { 1.20, 1.21, 1.22, 1.23, 1.24 };
+	const double faster[] = { 1.10, 1.11, 1.12, 1.13, 1.14 };
+
+	/* In the plan's order under weak scaling: by task count. */
+	add_weak_cell("seq", 1, seq, 5);
+	add_weak_cell("pthreads", 1, slow, 5);
+	add_weak_cell("pthreads", 2, twice, 5);
+	add_weak_cell("openmp-static", 2, faster, 5);
+	pb_plan_summarize(&plan);
+	cr_assert_eq(pb_verdicts_judge(&plan, 0.02, &verdicts), 0);
+	/* seq, with half the work, is no contender at 2 workers: a verdict per task count. */
+	cr_assert_eq(verdicts.n, 2);
+	cr_assert_eq(verdicts.v[0].n, 2);
+	cr_assert_str_eq(leader_name(&verdicts.v[0]), "seq");
+	cr_assert_eq(verdicts.v[0].contenders[1].cell->workers, 1);
+	cr_assert_eq(verdicts.v[1].n, 2);
+	cr_assert_str_eq(leader_name(&verdicts.v[1]), "openmp-static");
+	cr_assert_eq(verdicts.v[1].kind, PB_VERDICT_WINNER);
+	cr_assert_eq(verdicts.v[1].contenders[1].cell->tasks, 2, "pthreads at 2 workers");
+	/* The ideal is seq's CPU time for the cell's tasks, twice its own, over its PUs. */
+	cr_assert_float_eq(verdicts.v[1].contenders[0].ideal_s, 2 * 1.02, 1e-9);
+}

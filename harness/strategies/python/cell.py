@@ -6,15 +6,18 @@ server), and starts this script as
     python cell.py WORKLOAD STRATEGY WORKERS TASKS SIZE WARMUP REPS FAULT
 
 with PARBENCH_BIND, PARBENCH_PU_LOGICAL, PARBENCH_EXEC_NS, the workload's
-PARBENCH_* variables (PARBENCH_FILE_DIRECT among them) and, with --py-workload,
-PARBENCH_PY_WORKLOAD (MODULE:FUNCTION, py_workload.py) in its environment.  It
-runs the warm-up and measured repetitions, timing each inside the interpreter,
-and sends one line per measured repetition to file descriptor 3
-(harness/cell/sample.h), or one error line and exits with status SENT_ERROR.
+PARBENCH_* variables (PARBENCH_FILE_DIRECT among them), with --py-workload
+PARBENCH_PY_WORKLOAD (MODULE:FUNCTION, py_workload.py) and, for py-dask with
+--dask-scheduler, PARBENCH_DASK_SCHEDULER in its environment.  It runs the
+warm-up and measured repetitions, timing each inside the interpreter, and sends
+the lines of each measured repetition to file descriptor 3 (harness/cell/sample.h:
+py-dask's H line of its workers' hosts, and the S line with its work_s), or one
+error line and exits with status SENT_ERROR.
 
 `python cell.py --check MODULE:FUNCTION` only checks, for `parbench run`, that
 the function is there (py_workload.check).
 """
+import math
 import os
 import sys
 import time
@@ -56,6 +59,11 @@ def format_cpus(results, logical):
                              for cpu in sorted(seen[w])) for w in sorted(seen))
 
 
+def format_hosts(results, hosts):
+    """Per worker, in the order of format_cpus, the host it ran on; "" where not noted."""
+    return ";".join(hosts[w] for w in sorted({r.worker for r in results})) if hosts else ""
+
+
 def evaluate(job, results):
     """The job's checksum and the tasks' latencies; ValueError when a task failed or
     was done other than once."""
@@ -73,11 +81,15 @@ def evaluate(job, results):
 
 
 def measure(run, job, workers, bind):
+    """The call's wall time, usage_delta() and a Launched (its work_s nan, its hosts empty
+    for a strategy that returns its Results alone)."""
     before = usage()
     start = time.monotonic_ns()
-    results = run(job, workers, bind)
+    out = run(job, workers, bind)
     wall = (time.monotonic_ns() - start) / 1e9
-    return wall, usage_delta(before, usage()), results
+    if not isinstance(out, strategies.Launched):
+        out = strategies.Launched(out, math.nan, {})
+    return wall, usage_delta(before, usage()), out
 
 
 def job_from(argv):
@@ -121,13 +133,14 @@ def main(argv):
     for i in range(warmup + reps):
         rep = max(0, i - warmup)
         try:
-            wall, use, results = measure(strategies.STRATEGIES[strategy], job, workers, bind)
-            checksum, p50, p99 = evaluate(job, results)
+            wall, use, out = measure(strategies.STRATEGIES[strategy], job, workers, bind)
+            checksum, p50, p99 = evaluate(job, out.results)
         except Exception as e:
             send_error(rep, describe(e))
         if i >= warmup:
             send_sample(rep, wall, use, p50, p99, startup, checksum,
-                        format_cpus(results, logical))
+                        format_cpus(out.results, logical), out.work_s,
+                        format_hosts(out.results, out.hosts))
 
 
 if __name__ == "__main__":

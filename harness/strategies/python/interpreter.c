@@ -18,11 +18,14 @@ static const char probe_script[] =
 	"if sys.version_info < (3, 9):\n"
 	"    sys.exit('it is Python %d.%d; the py-* strategies need 3.9 or later'"
 	" % sys.version_info[:2])\n"
-	"import asyncio, concurrent.futures, http.client, multiprocessing, resource, threading\n"
+	"import asyncio, concurrent.futures, http.client, importlib.util, multiprocessing, "
+	"resource, threading\n"
 	"print(sys.executable)\n"
 	"print('%d.%d.%d' % sys.version_info[:3])\n"
 	"print(sys.implementation.name)\n"
-	"print(int(getattr(sys, '_is_gil_enabled', lambda: True)()))\n";
+	"print(int(getattr(sys, '_is_gil_enabled', lambda: True)()))\n"
+	/* Found, not imported: importing it takes half a second. */
+	"print(int(importlib.util.find_spec('distributed') is not None))\n";
 
 int pb_python_find(char *path, size_t len)
 {
@@ -58,8 +61,9 @@ static int parse_probe(struct pb_python *py, char *out, char *why, size_t whylen
 	char *save = NULL;
 	char *exe = strtok_r(out, "\n", &save), *version = strtok_r(NULL, "\n", &save);
 	char *impl = strtok_r(NULL, "\n", &save), *gil = strtok_r(NULL, "\n", &save);
+	char *dask = strtok_r(NULL, "\n", &save);
 
-	if (!exe || !version || !impl || !gil || strtok_r(NULL, "\n", &save)) {
+	if (!exe || !version || !impl || !gil || !dask || strtok_r(NULL, "\n", &save)) {
 		snprintf(why, whylen, "it does not answer as Python 3 does");
 		return -1;
 	}
@@ -67,6 +71,7 @@ static int parse_probe(struct pb_python *py, char *out, char *why, size_t whylen
 	snprintf(py->version, sizeof(py->version), "%s", version);
 	snprintf(py->implementation, sizeof(py->implementation), "%s", impl);
 	py->gil = strcmp(gil, "0") != 0;
+	py->dask = strcmp(dask, "1") == 0;
 	return 0;
 }
 

@@ -17,6 +17,7 @@ struct pb_python {
 	char version[32];		/* "3.11.7" */
 	char implementation[32];	/* sys.implementation.name: "cpython" */
 	bool gil;			/* False only on a free-threaded build with the GIL off */
+	bool dask;			/* it has dask.distributed, which py-dask needs */
 };
 
 /* The first executable `python3` on PATH into path: 0, or -1 when there is none. */
@@ -24,7 +25,8 @@ int pb_python_find(char *path, size_t len);
 
 /*
  * Runs py->path and fills in the rest: 0, or -1 with why (it does not run,
- * is not Python 3.9 or later, or lacks a module the strategies need).
+ * is not Python 3.9 or later, or lacks a module the strategies need; only
+ * py-dask's dask.distributed may be missing, py->dask says whether it is).
  */
 int pb_python_probe(struct pb_python *py, char *why, size_t whylen);
 

@@ -31,12 +31,15 @@ def send_error(rep, message):
     sys.exit(SENT_ERROR)
 
 
-def send_sample(rep, wall, use, p50, p99, startup, checksum, cpus):
+def send_sample(rep, wall, use, p50, p99, startup, checksum, cpus, work=math.nan, hosts=""):
     """A measured repetition: its wall time, usage_delta() and the job's checksum; the
-    tasks' latencies and the workers' PUs where they were noted (nan, "" where not)."""
-    send("S %d %.9f %.6f %.6f %d %d %d %.9f %.9f %.9f nan %d %d %d %s" % (
+    tasks' latencies, the workers' PUs, the work alone and the workers' hosts where they
+    were noted (nan, "" where not; hosts go on an H line before the S line)."""
+    if hosts:
+        send("H " + hosts)
+    send("S %d %.9f %.6f %.6f %d %d %d %.9f %.9f %.9f %.9f %d %d %d %s" % (
         rep, wall, use["user"], use["sys"], use["rss"], use["vcsw"], use["ivcsw"],
-        p50, p99, startup, use["minflt"], use["majflt"], checksum, cpus))
+        p50, p99, startup, work, use["minflt"], use["majflt"], checksum, cpus))
 
 
 def describe(error):

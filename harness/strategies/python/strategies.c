@@ -8,12 +8,16 @@
  * --python, one interpreter, and --py-workload, the user's function that
  * the py-* strategies run as the workload's Python version
  * (harness/strategies/python/py_workload.py; bare-py-* run their own).
+ * py-dask runs the tasks through Dask's distributed scheduler, on a
+ * LocalCluster it starts or on the cluster of --dask-scheduler; py-ray is
+ * listed, unavailable: Ray is not packaged for Debian.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,11 +26,18 @@
 #include "strategies/python/interpreter.h"
 #include "strategies/strategy.h"
 #include "util/error.h"
+#include "util/parse.h"
 
 struct python_options {
-	const char *python;		/* the interpreter; NULL: python3 on PATH */
+	const char *python;		/* the interpreter; NULL: default_interpreter()'s */
 	const char *py_workload;	/* MODULE:FUNCTION, the user's task; NULL: ours */
+	const char *dask_scheduler;	/* py-dask's cluster; NULL: a LocalCluster of its own */
 };
+
+/* Debian packages Dask (python3-distributed) for its own interpreter only. */
+#define DEBIAN_PYTHON "/usr/bin/python3"
+/* The interpreter the supervisor chose, for the cells (which do not probe again). */
+#define PYTHON_ENV "PARBENCH_PYTHON"
 
 #define PY_WORKLOAD "py-workload"
 #define PY_WORKLOAD_ALLOWED "MODULE:FUNCTION or FILE.py:FUNCTION, MODULE importable from " \
@@ -34,25 +45,53 @@ struct python_options {
 
 /*
  * The interpreter at path, probed once per path (the run asks about the
- * same one several times: --python's check, each strategy's availability,
- * meta.json): NULL when it can run the strategies, else why not.
+ * same ones several times: --python's check, each strategy's availability,
+ * meta.json; the default asks about two): NULL when it can run the
+ * strategies, else why not.
  */
 static const char *probe(const char *path, struct pb_python *py)
 {
-	static struct pb_python probed;
-	static char why[512];
+	static struct { struct pb_python py; char why[512]; } probed[4];
+	static unsigned next;
+	unsigned i = 0;
 
-	if (strcmp(probed.path, path) != 0) {
-		probed = (struct pb_python){ 0 };
-		snprintf(probed.path, sizeof(probed.path), "%s", path);
-		why[0] = '\0';
-		if (strlen(path) >= sizeof(probed.path))
-			snprintf(why, sizeof(why), "too long");
-		else if (pb_python_probe(&probed, why, sizeof(why)) == 0)
-			why[0] = '\0';
+	while (i < 4 && strcmp(probed[i].py.path, path) != 0)
+		i++;
+	if (i == 4) {
+		i = next++ % 4;
+		probed[i].py = (struct pb_python){ 0 };
+		snprintf(probed[i].py.path, sizeof(probed[i].py.path), "%s", path);
+		probed[i].why[0] = '\0';
+		if (strlen(path) >= sizeof(probed[i].py.path))
+			snprintf(probed[i].why, sizeof(probed[i].why), "too long");
+		else if (pb_python_probe(&probed[i].py, probed[i].why, sizeof(probed[i].why)) == 0)
+			probed[i].why[0] = '\0';
 	}
-	*py = probed;
-	return why[0] ? why : NULL;
+	*py = probed[i].py;
+	return probed[i].why[0] ? probed[i].why : NULL;
+}
+
+/* Whether the interpreter at path runs the strategies and has dask.distributed. */
+static bool has_dask(const char *path)
+{
+	struct pb_python py;
+
+	return !probe(path, &py) && py.dask;
+}
+
+/*
+ * Without --python: python3 on PATH, or Debian's /usr/bin/python3 in its
+ * place when only that one has dask.distributed, so that py-dask runs and
+ * every py-* strategy of the run shares its interpreter.  0 with the path,
+ * or -1 when there is no python3 on PATH.
+ */
+static int default_interpreter(char *path, size_t len)
+{
+	if (pb_python_find(path, len))
+		return -1;
+	if (!has_dask(path) && strcmp(path, DEBIAN_PYTHON) != 0 && has_dask(DEBIAN_PYTHON))
+		snprintf(path, len, "%s", DEBIAN_PYTHON);
+	return 0;
 }
 
 /* --python must name a working interpreter: refused as bad input otherwise. */
@@ -84,6 +123,26 @@ static bool is_dotted_name(const char *text, size_t len)
 	return len > 0 && !start;
 }
 
+/* --dask-scheduler's form: [tcp:// or tls://]HOST:PORT, as Dask's Client takes it. */
+static int check_dask_scheduler(const char *text, char *why, size_t whylen)
+{
+	const char *host = text, *colon = strrchr(text, ':');
+	uint64_t port;
+	char reason[128];
+
+	if (!strncmp(text, "tcp://", 6) || !strncmp(text, "tls://", 6))
+		host += 6;
+	else if (strstr(text, "://"))
+		return pb_error(why, whylen, "a scheme other than tcp:// or tls://");
+	if (!colon || colon < host)
+		return pb_error(why, whylen, "no ':PORT'");
+	if (colon == host || strcspn(host, " \t/") < (size_t)(colon - host))
+		return pb_error(why, whylen, "'%.*s' is not a host", (int)(colon - host), host);
+	if (pb_parse_u64(colon + 1, 1, 65535, &port, reason, sizeof(reason)))
+		return pb_error(why, whylen, "port '%s': %s", colon + 1, reason);
+	return 0;
+}
+
 /* --py-workload's form: MODULE:FUNCTION, or FILE.py:FUNCTION with FILE there to read. */
 static int check_py_workload(const char *text, char *why, size_t whylen)
 {
@@ -110,8 +169,9 @@ static int check_py_workload(const char *text, char *why, size_t whylen)
 static const struct pb_option python_options[] = {
 	{ .name = "python", .type = PB_OPTION_TEXT, .metavar = "PATH", .check = check_python,
 	  .offset = offsetof(struct python_options, python),
-	  .help = "the interpreter of the py-* strategies (default: python3 on PATH; "
-		  "without one they are skipped)",
+	  .help = "the interpreter of the py-* strategies (default: python3 on PATH, or "
+		  DEBIAN_PYTHON " when only it has dask.distributed, which py-dask needs; "
+		  "without a python3 on PATH they are skipped)",
 	  .allowed = "a Python 3.9 or later interpreter" },
 	{ .name = PY_WORKLOAD, .type = PB_OPTION_TEXT, .metavar = "MODULE:FUNCTION",
 	  .check = check_py_workload, .offset = offsetof(struct python_options, py_workload),
@@ -120,12 +180,31 @@ static const struct pb_option python_options[] = {
 		  "checksum, checked against seq's; MODULE from the current directory or "
 		  "PYTHONPATH, or FILE.py (the bare-py-* strategies run their own)",
 	  .allowed = PY_WORKLOAD_ALLOWED },
+	{ .name = "dask-scheduler", .type = PB_OPTION_TEXT, .metavar = "ADDR",
+	  .check = check_dask_scheduler, .offset = offsetof(struct python_options, dask_scheduler),
+	  .help = "py-dask uses the Dask cluster whose scheduler is at ADDR instead of a "
+		  "LocalCluster of its own: -n N of its workers (an error row when it has "
+		  "fewer), unpinned (--pin none)",
+	  .allowed = "tcp://HOST:PORT, tls://HOST:PORT or HOST:PORT, a Dask scheduler's "
+		     "address" },
 	{ 0 },
 };
 
+/* How the run came to the interpreter at path: "--python", "python3 on PATH", or Debian's. */
+static const char *chosen_as(const struct python_options *o, const char *path)
+{
+	char on_path[PATH_MAX];
+
+	if (o && o->python)
+		return "--python";
+	if (pb_python_find(on_path, sizeof(on_path)) == 0 && strcmp(path, on_path) == 0)
+		return "python3 on PATH";
+	return "Debian's python3";
+}
+
 /*
- * The interpreter the options name, or python3 on PATH: NULL when it can
- * run the strategies, else why not.
+ * The interpreter the options name, or default_interpreter()'s: NULL when
+ * it can run the strategies, else why not.
  */
 static const char *interpreter(const struct python_options *o, struct pb_python *py)
 {
@@ -135,12 +214,12 @@ static const char *interpreter(const struct python_options *o, struct pb_python 
 
 	if (o && o->python)
 		snprintf(path, sizeof(path), "%s", o->python);
-	else if (pb_python_find(path, sizeof(path)))
+	else if (default_interpreter(path, sizeof(path)))
 		return "no python3 on PATH; --python PATH names an interpreter";
 	if (!(reason = probe(path, py)))
 		return NULL;
 	snprintf(why, sizeof(why), "%s (%s): %s; --python PATH names another",
-		 o && o->python ? "--python" : "python3 on PATH", path, reason);
+		 chosen_as(o, path), path, reason);
 	return why;
 }
 
@@ -149,6 +228,35 @@ static const char *python_unavailable(const void *options)
 	struct pb_python py;
 
 	return interpreter(options, &py);
+}
+
+/* Debian's python3, or else python3 on PATH, when it has dask.distributed, into path: 0 or -1. */
+static int find_dask(char *path, size_t len)
+{
+	snprintf(path, len, "%s", DEBIAN_PYTHON);
+	if (has_dask(path))
+		return 0;
+	return pb_python_find(path, len) == 0 && has_dask(path) ? 0 : -1;
+}
+
+/* py-dask: the run's interpreter must have dask.distributed; else why not, and which has. */
+static const char *dask_unavailable(const void *options)
+{
+	static char why[3 * PATH_MAX + 300];
+	const char *reason;
+	struct pb_python py;
+	char other[PATH_MAX];
+
+	if ((reason = interpreter(options, &py)) || py.dask)
+		return reason;
+	if (find_dask(other, sizeof(other)) == 0)
+		snprintf(why, sizeof(why), "%s (%s) lacks dask.distributed; %s has it: --python %s",
+			 chosen_as(options, py.path), py.path, other, other);
+	else
+		snprintf(why, sizeof(why), "%s (%s) lacks dask.distributed, and no other python3 "
+			 "here has it: bash scripts/install-deps.sh installs it for " DEBIAN_PYTHON
+			 " (python3-distributed)", chosen_as(options, py.path), py.path);
+	return why;
 }
 
 bool pb_workload_has_python(const struct pb_workload *w, const struct pb_settings *settings)
@@ -168,7 +276,13 @@ static int python_ready(const void *options, const struct pb_workload *const *wo
 	char reason[512];
 
 	(void)workloads;
-	if (!o->py_workload || interpreter(o, &py))
+	if (interpreter(o, &py))
+		return 0;
+	/* Chosen once, here: the cells run it without probing again. */
+	if (setenv(PYTHON_ENV, py.path, 1))
+		return pb_error(why, whylen, "cannot pass the interpreter %s to the cells: %s",
+				py.path, strerror(errno));
+	if (!o->py_workload)
 		return 0;
 	if (n > 1)
 		return pb_error(why, whylen, "--%s '%s' is the Python version of one workload, "
@@ -194,9 +308,9 @@ static int run_script(const char *script, struct pb_run *run, const struct pb_re
 			 strerror(-rc));
 		return -1;
 	}
-	/* The supervisor probed it; the cell only finds it again. */
-	if (o->python)
-		snprintf(py.path, sizeof(py.path), "%s", o->python);
+	/* The supervisor chose and probed it (python_ready); the cell only finds it again. */
+	if (o->python || getenv(PYTHON_ENV))
+		snprintf(py.path, sizeof(py.path), "%s", o->python ? o->python : getenv(PYTHON_ENV));
 	else if (pb_python_find(py.path, sizeof(py.path))) {
 		snprintf(why, whylen, "no python3 on PATH");
 		return -1;
@@ -219,6 +333,25 @@ static int python_run_cell(struct pb_run *run, const struct pb_reps *reps, char 
 	return run_script("cell.py", run, reps, why, whylen);
 }
 
+/* py-dask: the cluster to use goes to Python in PARBENCH_DASK_SCHEDULER, unset for its own. */
+static int dask_run_cell(struct pb_run *run, const struct pb_reps *reps, char *why, size_t whylen)
+{
+	const struct python_options *o = run->options;
+
+	/* Their PUs are other hosts' PUs, or shared with other runs: not ours to give. */
+	if (o->dask_scheduler && run->bind) {
+		snprintf(why, whylen, "py-dask does not pin the workers of --dask-scheduler %s, "
+			 "which may run on other hosts: run it with --pin none", o->dask_scheduler);
+		return -1;
+	}
+	if (o->dask_scheduler ? setenv("PARBENCH_DASK_SCHEDULER", o->dask_scheduler, 1) :
+	    unsetenv("PARBENCH_DASK_SCHEDULER")) {
+		snprintf(why, whylen, "cannot pass --dask-scheduler to Python: %s", strerror(errno));
+		return -1;
+	}
+	return python_run_cell(run, reps, why, whylen);
+}
+
 static int bare_py_run_cell(struct pb_run *run, const struct pb_reps *reps, char *why,
 			    size_t whylen)
 {
@@ -229,13 +362,22 @@ static void python_describe(FILE *out)
 {
 	struct pb_python py;
 	const char *why = interpreter(NULL, &py);
+	char on_path[PATH_MAX];
 
-	if (why)
+	if (why) {
 		fprintf(out, "  (py-*: %s)\n", why);
+		return;
+	}
+	pb_python_find(on_path, sizeof(on_path));
+	if (strcmp(py.path, on_path) == 0)
+		fprintf(out, "  (py-*: run by python3 on PATH, %s", py.path);
 	else
-		fprintf(out, "  (py-*: run by python3 on PATH, %s: %s %s, %s; --python PATH "
-			"chooses another)\n", py.path, py.implementation, py.version,
-			py.gil ? "with the GIL" : "without the GIL");
+		fprintf(out, "  (py-*: run by %s in place of python3 on PATH, %s, which lacks "
+			"dask.distributed", py.path, on_path);
+	fprintf(out, ": %s %s, %s, %s dask.distributed; the default is python3 on PATH, or "
+		DEBIAN_PYTHON " when only it has dask.distributed; --python PATH chooses "
+		"another)\n", py.implementation, py.version, py.gil ? "with the GIL" :
+		"without the GIL", py.dask ? "with" : "without");
 }
 
 /*
@@ -259,9 +401,10 @@ static void python_add_meta(const void *options, json_t *meta)
 				      "py_workload", o->py_workload));
 }
 
-#define INTERPRETED .python = true, .unavailable = python_unavailable, \
-	.options = python_options, .options_size = sizeof(struct python_options), \
-	.describe = python_describe, .add_meta = python_add_meta, .ready = python_ready
+#define PY_FAMILY .python = true, .options = python_options, \
+	.options_size = sizeof(struct python_options), .describe = python_describe, \
+	.add_meta = python_add_meta, .ready = python_ready
+#define INTERPRETED PY_FAMILY, .unavailable = python_unavailable
 #define PYTHON_STRATEGY .run_cell = python_run_cell, INTERPRETED
 #define BARE_PY .run_cell = bare_py_run_cell, .by_name_only = true, \
 	.only_workload = "cpu.sumsq", INTERPRETED
@@ -320,6 +463,35 @@ const struct pb_strategy pb_strategy_py_asyncio = {
 	.counterpart = "evloop-epoll",
 	.summary = "Python, asyncio.gather with N tasks in flight (asyncio streams for io.http)",
 	PYTHON_STRATEGY,
+};
+
+const struct pb_strategy pb_strategy_py_dask = {
+	.name = "py-dask",
+	.counterpart = "mpi",
+	.summary = "Python, dask.distributed: a LocalCluster of N worker processes, one thread "
+		   "each (or --dask-scheduler's), client.map and gather",
+	/* A cluster's start and shutdown, 1-3 s a repetition, would weigh on every py-all. */
+	.by_name_only = true,
+	.run_cell = dask_run_cell,
+	.unavailable = dask_unavailable,
+	PY_FAMILY,
+};
+
+static const char *ray_unavailable(const void *options)
+{
+	(void)options;
+	return "Ray is not packaged for Debian, and parbench does not run it; py-dask runs "
+	       "Dask's distributed scheduler";
+}
+
+/* A line in `parbench list` only: it never runs (python_run_cell for the registry's check). */
+const struct pb_strategy pb_strategy_py_ray = {
+	.name = "py-ray",
+	.summary = "Python, Ray's remote tasks: not run",
+	.python = true,
+	.by_name_only = true,
+	.run_cell = python_run_cell,
+	.unavailable = ray_unavailable,
 };
 
 const struct pb_strategy pb_strategy_bare_py_seq = {

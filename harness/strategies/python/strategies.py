@@ -5,7 +5,8 @@ once with `workers` workers and returns a list of Result, one per task.
 Everything a user of the method pays (starting threads or processes, handing
 out tasks, collecting results) happens inside it: cell.py times the call.
 Worker i binds itself to the PUs bind[i] (bind is empty when not pinned) and
-notes the PU it runs on at its start and after each task.
+notes the PU it runs on at its start and after each task.  A strategy that
+tells its work from its launch (py-dask) returns a Launched instead.
 """
 import asyncio
 import concurrent.futures
@@ -13,6 +14,7 @@ import ctypes
 import multiprocessing
 import os
 import queue
+import socket
 import threading
 import time
 from collections import namedtuple
@@ -22,6 +24,9 @@ from sample import describe
 
 Job = namedtuple("Job", "workload tasks size file_dir file_count http_url http_per_task fault")
 Result = namedtuple("Result", "task checksum start_ns end_ns worker cpu_start cpu_end error")
+# The Results, the work alone in seconds (the tasks handed out and gathered, without the
+# cluster's start and shutdown) and, per worker index, the host it ran on.
+Launched = namedtuple("Launched", "results work_s hosts")
 
 # fork, as the C strategies fork and as Linux's default was before Python 3.14: the workers
 # stay children of the interpreter, so their CPU time and memory are in RUSAGE_CHILDREN.
@@ -225,6 +230,99 @@ def py_asyncio(job, workers, bind):
     return asyncio.run(gather(job, workers))
 
 
+# ---- a distributed scheduler ----
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# What a task needs on a worker that did not start from this process (--dask-scheduler),
+# in the order they import each other.
+DASK_MODULES = [os.path.join(HERE, "sample.py"),
+                os.path.join(HERE, "..", "..", "..", "benchmarks", "python", "workloads.py"),
+                os.path.join(HERE, "py_workload.py"), os.path.join(HERE, "strategies.py")]
+# How long py-dask waits for a scheduler to answer and for its workers to be there.
+DASK_WAIT_S = 5
+
+
+def bind_dask_worker(bind, indices, dask_worker):
+    """On a Dask worker (client.run): binds every thread of its process to bind[i], i its
+    index, so that the thread that runs its tasks is bound whenever it starts.  None, or why
+    it could not."""
+    index = indices[dask_worker.name]
+    try:
+        for thread in os.listdir("/proc/self/task"):
+            os.sched_setaffinity(int(thread), bind[index % len(bind)])
+    except OSError as e:
+        return "worker %d could not bind to its PU: %s" % (index, describe(e))
+    return None
+
+
+def dask_task(task, job, indices, token):
+    """A task on a Dask worker's thread.  Its first task of the repetition (token) notes
+    the worker's index and PU, as begin_worker does; the process is bound already."""
+    if getattr(_worker, "token", None) != token:
+        from distributed import get_worker
+        begin_worker(indices[get_worker().name], [])
+        _worker.token = token
+    return do_task(job, task)
+
+
+def dask_workers(client, workers, address):
+    """{address: name} of `workers` of the cluster's workers, the first by address, and
+    whether the cluster has others; an error that says so when it has fewer (after waiting
+    a little for those still starting)."""
+    try:
+        client.wait_for_workers(workers, timeout=DASK_WAIT_S)
+    except Exception:           # a TimeoutError: the count below says what is missing
+        pass
+    have = client.scheduler_info()["workers"]
+    if len(have) < workers:
+        raise RuntimeError("the Dask cluster at %s has %d worker%s, fewer than the %d asked "
+                           "(-n)" % (address, len(have), "" if len(have) == 1 else "s",
+                                     workers))
+    return {a: have[a]["name"] for a in sorted(have)[:workers]}, len(have) > workers
+
+
+def dask_run(client, job, chosen, bind):
+    """Hands the tasks to the chosen workers ({address: name}, and whether there are others
+    to keep them from) and gathers them: a Launched.  Workers are known by name, which a
+    LocalCluster's keep when their nanny restarts them."""
+    names, others = chosen
+    indices = {name: i for i, name in enumerate(names.values())}
+    if bind:
+        failed = [why for why in client.run(bind_dask_worker, bind, indices,
+                                                 workers=list(names)).values() if why]
+        if failed:
+            raise RuntimeError(failed[0])
+    hosts = client.run(socket.gethostname, workers=list(names))
+    start = time.monotonic_ns()
+    # Restricted only where needed: a restarted worker's address is new.
+    futures = client.map(dask_task, range(job.tasks), job=job, indices=indices, token=start,
+                         workers=list(names) if others else None, pure=False)
+    results = client.gather(futures)
+    work = (time.monotonic_ns() - start) / 1e9
+    return Launched(results, work, {indices[names[a]]: host for a, host in hosts.items()})
+
+
+def py_dask(job, workers, bind):
+    """dask.distributed: a LocalCluster of `workers` worker processes with one thread each,
+    started and shut down in the call, client.map over the tasks and client.gather; or,
+    with --dask-scheduler (PARBENCH_DASK_SCHEDULER), `workers` of that cluster's workers,
+    unpinned (the C cell refuses a pin), which import parbench's modules from
+    client.upload_file."""
+    from dask.distributed import Client, LocalCluster     # only this strategy needs Dask
+
+    address = os.environ.get("PARBENCH_DASK_SCHEDULER")
+    if address:
+        with Client(address, timeout=DASK_WAIT_S) as client:
+            for module in DASK_MODULES:
+                client.upload_file(module)
+            return dask_run(client, job, dask_workers(client, workers, address), bind)
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      host="127.0.0.1", dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        return dask_run(client, job, dask_workers(client, workers, cluster.scheduler_address),
+                        bind)
+
+
 STRATEGIES = {
     "py-seq": py_seq,
     "py-threads-per-task": py_threads_per_task,
@@ -233,4 +331,5 @@ STRATEGIES = {
     "py-pool": py_pool,
     "py-processpool": py_processpool,
     "py-asyncio": py_asyncio,
+    "py-dask": py_dask,
 }
