@@ -1,15 +1,15 @@
 """Several hosts on one machine (scripts/netns-cluster.sh): mpi and mpi-static across 3 network
-namespaces, each a host with a name of its own, and a dask worker in each.  Skipped, with the
-script's reason, where the machine refuses namespaces (its exit status 3, as without root) or
-the mpi strategies are unavailable; the namespaces are taken down after the tests, also when
-one fails."""
+namespaces, each a host with a name of its own, and py-dask on a Dask worker in each.  Skipped,
+with the script's reason, where the machine refuses namespaces (its exit status 3, as without
+root), or where the mpi strategies or py-dask are unavailable; the namespaces are taken down
+after the tests, also when one fails."""
 import fcntl
 import os
 import subprocess
 import unittest
 from pathlib import Path
 
-from helpers import PARBENCH, ROOT, ParbenchTest, Run
+from helpers import PARBENCH, ROOT, ParbenchTest, Run, listed_strategies
 from test_mpi import unavailable as mpi_unavailable
 from test_readme import commands, section_blocks
 
@@ -92,23 +92,24 @@ class ClusterTest(ParbenchTest):
         self.assertEqual((self.state / "hostfile").read_text(), hostfile)
         self.assertEqual(hostfile.splitlines(), [f"{host} slots=1" for host in HOSTS])
 
-    def test_a_dask_worker_on_each_host(self):
+    def test_py_dask_workers_run_on_the_three_hosts(self):
+        why = listed_strategies().get("py-dask")
+        if why:
+            self.skipTest(why)
         up = cluster("dask-up")
         if up.returncode == CANNOT:
             self.skipTest(up.stderr.strip())
         self.addCleanup(cluster, "dask-down")
         self.assertEqual(up.returncode, 0, up.stderr)
         address = up.stdout.split("--dask-scheduler ", 1)[1].split()[0]
-        # Debian's interpreter has python3-distributed; each worker says where it runs.
-        client = subprocess.run(
-            ["/usr/bin/python3", "-c",
-             "import socket, sys\n"
-             "from distributed import Client\n"
-             "with Client(sys.argv[1], timeout=20) as c:\n"
-             "    print(' '.join(sorted(c.run(socket.gethostname).values())))\n", address],
-            capture_output=True, text=True, timeout=60)
-        self.assertEqual(client.returncode, 0, client.stderr)
-        self.assertEqual(client.stdout.split(), HOSTS)
+        run = self.run_ok("-w", "cpu.sumsq", "-s", "py-dask", "--dask-scheduler", address,
+                          "-n", str(len(HOSTS)), "--pin", "none", "--tasks", "6", "--size",
+                          "2000", "--reps", "1", "--warmup", "0")
+        checksums = {row["strategy"]: row["checksum"] for row in run.raw}
+        self.assertEqual(set(checksums), {"seq", "py-seq", "py-dask"})
+        self.assertEqual(len(set(checksums.values())), 1, checksums)
+        (row,) = [row for row in run.raw if row["strategy"] == "py-dask"]
+        self.assertEqual(sorted(row["hosts"].split(";")), HOSTS, row)
 
 
 class ClusterInputTest(unittest.TestCase):
