@@ -2,6 +2,7 @@
 summary.csv and verdicts.csv, judged against 1 or against each other."""
 from .text import (cell_name, duration, e, interval_side, ratio_text, speedup_text,
                    task_cost_span, task_cost_text)
+from .figures import cost_axis, cost_errorbar
 from .groups import base_of
 
 SUPPORTED = "supported"
@@ -509,13 +510,15 @@ class Claims:
                          "--size 200000 --reps 5</code></li>")
         fig = None
         if rows:
-            fig = self.fig.intervals("claim-8", "Claim 8: Dask on one machine",
-                                     "Left: cpu.sumsq, speedup over py-seq with 95% intervals; "
-                                     "the dashed line is 1. Right: cpu.nop, cost per task above "
-                                     "py-seq with 95% intervals (dots), and py-dask's work alone "
-                                     "per task (cross).", rows, ref=1.0,
-                                     xlabel="speedup over py-seq (x)",
-                                     extra=lambda ax: self.task_costs(ax, costs))
+            caption = "cpu.sumsq, speedup over py-seq with 95% intervals; the dashed line is 1."
+            if costs:
+                caption = (f"Left: {caption} Right: cpu.nop, cost per task above py-seq with "
+                           "95% intervals (dots; linear near 0, logarithmic beyond), and "
+                           "py-dask's work alone per task (cross).")
+            fig = self.fig.intervals("claim-8", "Claim 8: Dask on one machine", caption, rows,
+                                     ref=1.0, xlabel="speedup over py-seq (x)",
+                                     extra=(lambda ax: self.task_costs(ax, costs)) if costs
+                                     else None)
         body += f"<ul>{''.join(lines)}</ul>"
         self.add(8, "Dask scales Python computations up", sources, verdict, body, fig,
                  [f"fig-cost-{nop.run.id}-cpu.nop"] if nop else [])
@@ -523,16 +526,19 @@ class Claims:
     def task_costs(self, ax, cells):
         """Claim 8's right panel: each cell's cost per task with its interval, and where it
         tells its work apart, the work alone per task."""
+        spans = []
         for i, c in enumerate(cells):
-            v, lo, hi = task_cost_span(c)
-            ax.errorbar([v], [i], xerr=[[v - lo], [hi - v]], marker="o", markersize=6,
-                        color=self.fig.colour(c["strategy"]), capsize=4)
+            spans.append(task_cost_span(c))
+            cost_errorbar(ax, i, spans[-1], marker="o", markersize=6,
+                          color=self.fig.colour(c["strategy"]), capsize=4)
             if c.get("work_median_s") is not None:
-                ax.plot([c["work_median_s"] / c["tasks"]], [i], "x", markersize=8,
-                        color=self.fig.colour(c["strategy"]))
+                work = c["work_median_s"] / c["tasks"]
+                spans.append((work, work, work))
+                ax.plot([work], [i], "x", markersize=8, color=self.fig.colour(c["strategy"]))
         ax.set_yticks(range(len(cells)))
         ax.set_yticklabels([f"{c['strategy']} x{c['workers']}" for c in cells])
         ax.set_ylim(-0.6, max(len(cells), 2) - 0.4)
         ax.invert_yaxis()
-        ax.set_xscale("log")
-        ax.set_xlabel("cost per task on cpu.nop (s), log")
+        ax.axvline(0, color="#000000", linewidth=0.8)
+        cost_axis(ax, spans)
+        ax.set_xlabel("cost per task on cpu.nop (symmetric log scale)")

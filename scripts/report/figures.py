@@ -8,6 +8,25 @@ from .read import TIME_PARTS
 from .text import (above, duration, e, named, task_cost_span, verdict_headline, why_list)
 
 
+def cost_errorbar(ax, y, span, **style):
+    """A cost per task (task_cost_span) at y with its interval; max(): a summary.csv whose
+    cost lies outside its interval draws, not crashes."""
+    v, lo, hi = span
+    ax.errorbar([v], [y], xerr=[[max(v - lo, 0)], [max(hi - v, 0)]], **style)
+
+
+def cost_axis(ax, spans):
+    """An x axis of costs per task (task_cost_span's): linear within the smallest cost's
+    decade of 0, logarithmic beyond, so that both signs (a strategy can cost less than its
+    base) and any span show; in durations."""
+    from matplotlib.ticker import FuncFormatter
+    sizes = [abs(x) for span in spans for x in span if x]
+    ax.set_xscale("symlog", linthresh=10 ** math.floor(math.log10(min(sizes, default=1e-9))))
+    ax.set_xlim(min(0, 3 * min(lo for _, lo, _ in spans)),
+                max(0, 3 * max(hi for _, _, hi in spans)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: duration(x)))
+
+
 class Figures:
     """Draws figures and keeps them as PNG data: URIs."""
 
@@ -232,7 +251,6 @@ class Figures:
         """cpu.nop: what a task costs each strategy above seq, cheapest first, with the 95%
         interval; on a symmetric log scale, since a parallel strategy can cost less than seq."""
         plt = self.plt
-        from matplotlib.ticker import FuncFormatter
         ranked = group.ranked_task_costs()
         if not ranked:
             return None
@@ -242,18 +260,10 @@ class Figures:
         ax.barh(ys, [c["task_cost_s"] for c in ranked], height=0.65,
                 color=[self.colour(c["strategy"]) for c in ranked], edgecolor="#444444",
                 linewidth=0.6)
-        for y, (v, lo, hi) in zip(ys, spans):
-            # max(): a summary.csv whose cost lies outside its interval draws, not crashes.
-            ax.errorbar([v], [y], xerr=[[max(v - lo, 0)], [max(hi - v, 0)]], color="#000000",
-                        capsize=3, elinewidth=1)
+        for y, span in zip(ys, spans):
+            cost_errorbar(ax, y, span, color="#000000", capsize=3, elinewidth=1)
         ax.axvline(0, color="#000000", linewidth=0.8)
-        # Linear within the smallest cost's decade of 0, logarithmic beyond: both signs, any
-        # span.
-        sizes = [abs(x) for span in spans for x in span if x]
-        ax.set_xscale("symlog", linthresh=10 ** math.floor(math.log10(min(sizes, default=1e-9))))
-        ax.set_xlim(min(0, 3 * min(lo for _, lo, _ in spans)),
-                    max(0, 3 * max(hi for _, _, hi in spans)))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: duration(x)))
+        cost_axis(ax, spans)
         ax.set_yticks(list(ys))
         ax.set_yticklabels([f"{named(c)}{above(c)}: {duration(c['task_cost_s'])}"
                             for c in ranked])
