@@ -198,6 +198,25 @@ int pb_slurm_counts(const char *text, struct pb_list *out, char *why, size_t why
 	}
 }
 
+/*
+ * text into out (cut to fit), each byte outside printable ASCII as \xHH:
+ * a malformed value's stray bytes would make a message (standard error,
+ * meta.json's warnings, which must be UTF-8) other than text.
+ */
+static const char *shown(const char *text, char *out, size_t len)
+{
+	size_t used = 0;
+
+	for (; *text && used + sizeof("\\xHH") <= len; text++) {
+		unsigned char c = (unsigned char)*text;
+
+		used += (size_t)snprintf(out + used, len - used, c >= 0x20 && c < 0x7f ? "%c" :
+					 "\\x%02x", c);
+	}
+	out[used] = '\0';
+	return out;
+}
+
 /* Notes a variable pb_slurm_read could not take, and why. */
 static void malformed(struct pb_slurm *job, const char *variable, const char *value,
 		      const char *why)
@@ -205,7 +224,7 @@ static void malformed(struct pb_slurm *job, const char *variable, const char *va
 	struct pb_slurm_malformed *m = &job->malformed[job->nmalformed++];
 
 	*m = (struct pb_slurm_malformed){ .variable = variable, .value = value };
-	snprintf(m->why, sizeof(m->why), "%s", why);
+	shown(why, m->why, sizeof(m->why));
 }
 
 /* The first of two names of one variable that is set (the second is Slurm's older name). */
@@ -295,11 +314,14 @@ void pb_slurm_free(struct pb_slurm *job)
 static int needed(const struct pb_slurm *job, const char *variable, const char *older,
 		  bool taken, char *why, size_t whylen)
 {
+	char value[256];
+
 	for (size_t i = 0; i < job->nmalformed; i++)
 		if (!strcmp(job->malformed[i].variable, variable) ||
 		    (older && !strcmp(job->malformed[i].variable, older)))
 			return pb_error(why, whylen, "%s='%s': %s", job->malformed[i].variable,
-					job->malformed[i].value, job->malformed[i].why);
+					shown(job->malformed[i].value, value, sizeof(value)),
+					job->malformed[i].why);
 	if (!taken)
 		return pb_error(why, whylen, "%s is not set", variable);
 	return 0;
@@ -394,11 +416,13 @@ json_t *pb_slurm_json(void)
 void pb_slurm_warn(FILE *err)
 {
 	struct pb_slurm job;
+	char value[256];
 
 	if (!pb_slurm_read(&job))
 		return;
 	for (size_t i = 0; i < job.nmalformed; i++)
 		pb_env_warn(err, "%s='%s': %s; meta.json's slurm record leaves it out",
-			    job.malformed[i].variable, job.malformed[i].value, job.malformed[i].why);
+			    job.malformed[i].variable,
+			    shown(job.malformed[i].value, value, sizeof(value)), job.malformed[i].why);
 	pb_slurm_free(&job);
 }

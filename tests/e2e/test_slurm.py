@@ -51,7 +51,8 @@ class SlurmMetaTest(ParbenchTest):
                 return cls.class_run(*TINY)
 
         cls.in_job = run(JOB)
-        cls.malformed = run(without(SLURM_TASKS_PER_NODE="4(x2),1(x"))
+        # SLURM_NODEID's byte 0xff (surrogateescape) is not UTF-8, which JSON cannot hold.
+        cls.malformed = run(without(SLURM_TASKS_PER_NODE="4(x2),1(x", SLURM_NODEID="1\udcff"))
         cls.outside = run({})
 
     def test_the_job_recorded(self):
@@ -72,9 +73,13 @@ class SlurmMetaTest(ParbenchTest):
         slurm = self.malformed.meta["slurm"]
         self.assertIsNone(slurm["tasks_per_node"])
         self.assertEqual(slurm["nodes"], ["node01", "node02", "gpu-a7"])
-        self.assertEqual(slurm["malformed"], {"SLURM_TASKS_PER_NODE": {
-            "value": "4(x2),1(x", "why": "'1(x' is not N or N(xM)"}})
+        self.assertEqual(slurm["malformed"], {
+            "SLURM_TASKS_PER_NODE": {"value": "4(x2),1(x", "why": "'1(x' is not N or N(xM)"},
+            "SLURM_NODEID": {"value": None, "why": "'1\\xff' is not a whole number"}})
         self.assertIn("SLURM_TASKS_PER_NODE='4(x2),1(x': '1(x' is not N or N(xM); meta.json's "
+                      "slurm record leaves it out", self.malformed.meta["warnings"])
+        # Said with the byte as \xff: as it is, JSON could not hold the warning.
+        self.assertIn("SLURM_NODEID='1\\xff': '1\\xff' is not a whole number; meta.json's "
                       "slurm record leaves it out", self.malformed.meta["warnings"])
 
 
