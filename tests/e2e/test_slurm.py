@@ -153,7 +153,7 @@ class SbatchScriptTest(unittest.TestCase):
             stand_in.chmod(stand_in.stat().st_mode | stat.S_IXUSR)
             job = {"SLURM_JOB_ID": "77", "SLURM_SUBMIT_DIR": submit,
                    "SLURM_JOB_NODELIST": "cn[7-8]", "SLURM_JOB_CPUS_PER_NODE": "8(x2)",
-                   "SLURM_NTASKS": "8", "SLURM_NTASKS_PER_NODE": "4",
+                   "SLURM_NTASKS": "8",     # sbatch -n 8: no SLURM_NTASKS_PER_NODE
                    "SLURM_TASKS_PER_NODE": "4(x2)", "PARBENCH": str(stand_in)}
             with slurm_environment(job):
                 result = subprocess.run(["bash", str(SBATCH)], capture_output=True, text=True,
