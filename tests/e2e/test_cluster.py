@@ -53,7 +53,11 @@ class ClusterTest(ParbenchTest):
         if cluster("status").returncode == 0:
             raise unittest.SkipTest("a cluster of netns-cluster.sh is up already: not "
                                     "touching it (scripts/netns-cluster.sh down)")
-        up = cluster("up", str(len(HOSTS)))
+        try:
+            up = cluster("up", str(len(HOSTS)))
+        except subprocess.TimeoutExpired:
+            take_down()         # what the killed up made
+            raise
         if up.returncode == CANNOT:
             raise unittest.SkipTest(up.stderr.strip())
         cls.addClassCleanup(take_down)
