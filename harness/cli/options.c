@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <inttypes.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <stdarg.h>
@@ -565,6 +566,32 @@ static int check_together(struct parser *p)
 	return 0;
 }
 
+/*
+ * Under weak scaling a cell's tasks are the workload's times its workers:
+ * the most workers must not take them past the cap that --tasks has.
+ */
+static int check_weak_tasks(struct parser *p)
+{
+	const struct pb_options *opts = p->opts;
+	uint64_t most = 1;
+
+	if (opts->scaling != PB_SCALING_WEAK)
+		return 0;
+	for (size_t k = 0; k < opts->workers.n; k++)
+		most = opts->workers.v[k] > most ? opts->workers.v[k] : most;
+	for (size_t i = 0; i < opts->nworkloads; i++) {
+		const struct pb_workload *w = opts->workloads[i];
+		uint64_t tasks = opts->tasks ? opts->tasks : w->default_tasks;
+
+		if (tasks > PB_MAX_TASKS / most)
+			return bad(p, "--scaling weak: %s's %" PRIu64 " tasks x %" PRIu64 " workers "
+				   "are more than %d tasks; allowed: tasks x the most workers up "
+				   "to %d (--tasks, --workers)", w->name, tasks, most, PB_MAX_TASKS,
+				   PB_MAX_TASKS);
+	}
+	return 0;
+}
+
 /* What was not given: the default workers, compact; the baselines first. */
 static int fill_defaults(struct parser *p)
 {
@@ -572,6 +599,8 @@ static int fill_defaults(struct parser *p)
 
 	if (!opts->workers.n && pb_default_workers(p->pus, &opts->workers))
 		return bad(p, "out of memory");
+	if (check_weak_tasks(p))
+		return -1;
 	if (!opts->npins && add_pin(p, "compact"))
 		return -1;
 	if (opts->baseline && pb_select_baselines_first(opts, p->why, p->whylen))

@@ -120,6 +120,17 @@ class WeakScalingTest(ParbenchTest):
         self.assertEqual(result.stderr, "parbench run: --scaling 'medium' is unknown; allowed: "
                                         "strong, weak\n")
 
+    def test_tasks_that_the_most_workers_take_past_the_cap_are_refused(self):
+        # 6,000,000 tasks are allowed; times 2 workers they are not, and nothing is written.
+        result = parbench("run", "-w", "cpu.nop", "-s", "seq,pthreads", "--tasks", "6000000",
+                          "-n", "1,2", "--scaling", "weak", "--out", self.out)
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(result.stderr, "parbench run: --scaling weak: cpu.nop's 6000000 tasks "
+                                        "x 2 workers are more than 10000000 tasks; allowed: "
+                                        "tasks x the most workers up to 10000000 (--tasks, "
+                                        "--workers)\n")
+        self.assertEqual(os.listdir(self.out), [])
+
 
 def report_python():
     """An interpreter with matplotlib, as the Makefile's report target picks; None without."""
