@@ -90,6 +90,18 @@ def machine_table(runs):
         a, b = parse_time(meta.get("start")), parse_time(meta.get("end"))
         return f"{(b - a).total_seconds():.0f} s" if a and b else "-"
 
+    def slurm(job):
+        """meta.json's slurm: the job, where, and its nodes with the CPUs each was given."""
+        if not job:
+            return "none (not in a Slurm job)"
+        where = "/".join(job[k] for k in ("cluster", "partition") if job.get(k))
+        nodes, cpus = job.get("nodes") or [], job.get("cpus_per_node") or []
+        listed = [f"{n} ({c} CPUs)" for n, c in zip(nodes, cpus)] if len(cpus) == len(nodes) \
+            else nodes
+        return (f"job {job.get('job_id')}" + (f" ({job['job_name']})" if job.get("job_name") else "")
+                + (f" on {where}" if where else "") + f", {len(nodes)} node"
+                + ("" if len(nodes) == 1 else "s") + (": " + ", ".join(listed) if listed else ""))
+
     def plan(p):
         keys = ("workers", "pin", "tasks", "size", "reps", "warmup", "order", "seed")
         return "; ".join(f"{k} {json.dumps(p.get(k))}" for k in keys if k in p)
@@ -115,6 +127,7 @@ def machine_table(runs):
         ("libraries", lambda r: libs(r.meta["build"])),
         ("OpenMP environment", lambda r: ", ".join(
             f"{k}={v}" for k, v in (r.meta.get("openmp_env") or {}).items()) or "-"),
+        ("Slurm job", lambda r: slurm(r.meta.get("slurm"))),
         ("command", lambda r: shlex.join(r.meta.get("command") or [])),
         ("plan", lambda r: plan(r.meta.get("plan") or {})),
         ("start / end (UTC)", lambda r: f"{r.meta.get('start')} / {r.meta.get('end')} "

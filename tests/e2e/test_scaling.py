@@ -9,6 +9,7 @@ import unittest
 from pathlib import Path
 
 from helpers import SMALL, ParbenchTest, Run, parbench, read_csv
+from test_report import report_python
 
 PLAN = ("-w", "cpu.sumsq", "-s", "seq,pthreads,openmp-static", "-n", "1,2,4", "--reps", "3",
         "--warmup", "0", *SMALL["cpu.sumsq"])
@@ -130,14 +131,6 @@ class WeakScalingTest(ParbenchTest):
                                         "tasks x the most workers up to 10000000 (--tasks, "
                                         "--workers)\n")
         self.assertEqual(os.listdir(self.out), [])
-
-
-def report_python():
-    """An interpreter with matplotlib, as the Makefile's report target picks; None without."""
-    for path in ("python3", "/usr/bin/python3"):
-        if subprocess.run([path, "-c", "import matplotlib"], capture_output=True).returncode == 0:
-            return path
-    return None
 
 
 class WeakScalingAnswersTest(ParbenchTest):

@@ -12,6 +12,7 @@ from pathlib import Path
 from unittest import mock
 
 from helpers import PARBENCH, ROOT, ParbenchTest, parbench
+from test_report import make, report_python
 
 SBATCH = ROOT / "scripts" / "parbench.sbatch"
 TINY = ("-w", "cpu.nop", "-s", "seq", "--tasks", "10", "--reps", "1", "--warmup", "0")
@@ -64,6 +65,16 @@ class SlurmMetaTest(ParbenchTest):
             "malformed": {},
         })
         self.assertNotIn("SLURM", " ".join(self.in_job.meta["warnings"]))
+
+    def test_the_report_names_the_job_and_its_nodes(self):
+        python = report_python()
+        if not python:
+            self.skipTest("no interpreter with matplotlib for make report")
+        made = make("report", f"RUN={self.in_job.dir.resolve()}")
+        self.assertEqual(made.returncode, 0, made.stderr)
+        page = (self.in_job.dir / "report.html").read_text()
+        self.assertIn("<th>Slurm job</th><td>job 4242 (parbench) on hpc/batch, 3 nodes: "
+                      "node01 (16 CPUs), node02 (16 CPUs), gpu-a7 (8 CPUs)</td>", page)
 
     def test_null_outside_a_job(self):
         self.assertIn("slurm", self.outside.meta)
