@@ -106,10 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 
 	if (len == 0)
 		return 0;
-	text = malloc(len);
-	CHECK(text);
-	memcpy(text, data + 1, len - 1);
-	text[len - 1] = '\0';
+	text = fuzz_text(data, len);
 	if (data[0] % 2 == 0)
 		fuzz_hostlist(text);
 	else
