@@ -11,21 +11,9 @@
 
 static int names_append(struct pb_names *names, const char *name, char *why, size_t whylen)
 {
-	char **grown;
-
 	if (names->n == PB_LIST_MAX)
 		return pb_error(why, whylen, "more than %d names", PB_LIST_MAX);
-	/* Room doubles at each power of two, as pb_list_append's. */
-	if ((names->n & (names->n - 1)) == 0) {
-		grown = realloc(names->v, (names->n ? 2 * names->n : 1) * sizeof(*grown));
-		if (!grown)
-			return pb_error(why, whylen, "out of memory");
-		names->v = grown;
-	}
-	if (!(names->v[names->n] = strdup(name)))
-		return pb_error(why, whylen, "out of memory");
-	names->n++;
-	return 0;
+	return pb_names_append(names, name, strlen(name), why, whylen);
 }
 
 /*

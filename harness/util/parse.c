@@ -65,6 +65,16 @@ int pb_parse_seconds(const char *text, double lo, double hi, double *out,
 	return 0;
 }
 
+/*
+ * The array v of n items of size bytes, with room for one more: v itself,
+ * or v grown, or NULL out of memory.  Room doubles at each power of two: a
+ * range of 10000 is not 10000 reallocs.
+ */
+static void *room_for_one_more(void *v, size_t n, size_t size)
+{
+	return n & (n - 1) ? v : realloc(v, (n ? 2 * n : 1) * size);
+}
+
 /* Duplicates are looked for once the list is whole (list_check_twice). */
 int pb_list_append(struct pb_list *list, uint64_t value, char *why, size_t whylen)
 {
@@ -72,14 +82,24 @@ int pb_list_append(struct pb_list *list, uint64_t value, char *why, size_t whyle
 
 	if (list->n == PB_LIST_MAX)
 		return reason(why, whylen, "more than %d items", PB_LIST_MAX);
-	/* Room doubles at each power of two: a range of 10000 is not 10000 reallocs. */
-	if ((list->n & (list->n - 1)) == 0) {
-		grown = realloc(list->v, (list->n ? 2 * list->n : 1) * sizeof(*grown));
-		if (!grown)
-			return reason(why, whylen, "out of memory");
-		list->v = grown;
-	}
+	if (!(grown = room_for_one_more(list->v, list->n, sizeof(*grown))))
+		return reason(why, whylen, "out of memory");
+	list->v = grown;
 	list->v[list->n++] = value;
+	return 0;
+}
+
+int pb_names_append(struct pb_names *names, const char *name, size_t len, char *why,
+		    size_t whylen)
+{
+	char **grown = room_for_one_more(names->v, names->n, sizeof(*grown));
+
+	if (!grown)
+		return reason(why, whylen, "out of memory");
+	names->v = grown;
+	if (!(names->v[names->n] = strndup(name, len)))
+		return reason(why, whylen, "out of memory");
+	names->n++;
 	return 0;
 }
 
@@ -187,7 +207,6 @@ int pb_parse_names(const char *text, struct pb_names *out, char *why, size_t why
 	*out = (struct pb_names){ 0 };
 	for (;;) {
 		size_t len = strcspn(item, ",");
-		char **grown;
 
 		if (len == 0)
 			goto fail_empty;
@@ -196,14 +215,8 @@ int pb_parse_names(const char *text, struct pb_names *out, char *why, size_t why
 				reason(why, whylen, "'%.*s' is given twice", (int)len, item);
 				goto fail;
 			}
-		grown = realloc(out->v, (out->n + 1) * sizeof(*grown));
-		if (!grown)
-			goto fail_memory;
-		out->v = grown;
-		out->v[out->n] = strndup(item, len);
-		if (!out->v[out->n])
-			goto fail_memory;
-		out->n++;
+		if (pb_names_append(out, item, len, why, whylen))
+			goto fail;
 		if (!item[len])
 			return 0;
 		item += len + 1;
@@ -211,9 +224,6 @@ int pb_parse_names(const char *text, struct pb_names *out, char *why, size_t why
 
 fail_empty:
 	reason(why, whylen, "an empty name");
-	goto fail;
-fail_memory:
-	reason(why, whylen, "out of memory");
 fail:
 	pb_names_free(out);
 	return -1;

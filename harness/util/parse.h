@@ -40,6 +40,10 @@ void pb_list_free(struct pb_list *list);
 /* Appends value, or -1 ("more than 10000 items", "out of memory"); duplicates allowed. */
 int pb_list_append(struct pb_list *list, uint64_t value, char *why, size_t whylen);
 
+/* Appends a copy of the len bytes at name (doubling its room as pb_list_append): 0 or -1. */
+int pb_names_append(struct pb_names *names, const char *name, size_t len, char *why,
+		    size_t whylen);
+
 /* "a,b,c": non-empty names, no duplicates. */
 int pb_parse_names(const char *text, struct pb_names *out, char *why, size_t whylen);
 void pb_names_free(struct pb_names *names);
