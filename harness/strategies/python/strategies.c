@@ -299,8 +299,8 @@ static int run_script(const char *script, struct pb_run *run, const struct pb_re
 		      char *why, size_t whylen)
 {
 	const struct pb_job *job = run->job;
-	const struct python_options *o = run->options;
-	struct pb_python py = { 0 };
+	/* The supervisor chose and probed it (python_ready): one choice for every cell. */
+	const char *python = getenv(PYTHON_ENV);
 	int rc;
 
 	if (job->workload->export_env && (rc = job->workload->export_env(job)) < 0) {
@@ -308,14 +308,11 @@ static int run_script(const char *script, struct pb_run *run, const struct pb_re
 			 strerror(-rc));
 		return -1;
 	}
-	/* The supervisor chose and probed it (python_ready); the cell only finds it again. */
-	if (o->python || getenv(PYTHON_ENV))
-		snprintf(py.path, sizeof(py.path), "%s", o->python ? o->python : getenv(PYTHON_ENV));
-	else if (pb_python_find(py.path, sizeof(py.path))) {
-		snprintf(why, whylen, "no python3 on PATH");
+	if (!python) {
+		snprintf(why, whylen, "no interpreter chosen by the run (%s unset)", PYTHON_ENV);
 		return -1;
 	}
-	return pb_python_run_cell(py.path, script, run, reps, why, whylen);
+	return pb_python_run_cell(python, script, run, reps, why, whylen);
 }
 
 static int python_run_cell(struct pb_run *run, const struct pb_reps *reps, char *why,
